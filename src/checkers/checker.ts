@@ -1,0 +1,41 @@
+import type { RepositoryConfig } from '../config/types.js';
+
+/**
+ * The contract every way of finding a repository's newest snapshot fulfils.
+ *
+ * - `check` resolves with the newest snapshot's time, or `latest: null` when the repository
+ *   holds no snapshot at all (that is an answer, not a failure).
+ * - It rejects with a CheckError whose `reason` is short, human and free of secrets when it
+ *   could not find out: the caller reports that as `down`, never as silence.
+ * - It gives up by itself after `repository.timeoutMs`, and promptly when `signal` aborts,
+ *   leaving no process or socket behind.
+ * - It only reads: no write, lock, or delete request ever reaches the repository.
+ */
+export interface Checker {
+  /** Reported as the repository's `mode` in status output and metrics. */
+  readonly mode: CheckMode;
+  /** Whether this checker can serve the repository's URL at all. */
+  supports(repository: RepositoryConfig): boolean;
+  check(repository: RepositoryConfig, context: CheckContext): Promise<Observation>;
+}
+
+export type CheckMode = 'restic' | 'fast';
+
+export interface CheckContext {
+  signal: AbortSignal;
+  /** The process environment; a repository's extra_env is laid over it. */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Observation {
+  latest: Date | null;
+  /** How many snapshots were seen, when the checker knows. */
+  snapshots?: number;
+}
+
+export class CheckError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'CheckError';
+  }
+}

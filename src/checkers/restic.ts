@@ -1,0 +1,75 @@
+import type { RepositoryConfig } from '../config/types.js';
+import { runProcess, SpawnError, type RunProcess } from '../process/run-process.js';
+import { CheckError, type CheckContext, type Checker, type Observation } from './checker.js';
+import { describeResticFailure } from './restic-errors.js';
+import { newest, OutputError, parseSnapshots } from './restic-output.js';
+
+export interface ResticCheckerOptions {
+  /** The restic binary; RESTIC_MONITOR_RESTIC or "restic" from PATH by default. */
+  binary?: string;
+  run?: RunProcess;
+}
+
+/** Arguments for a read-only listing: never a command that writes, locks or prunes. */
+export function resticArgs(repository: RepositoryConfig): string[] {
+  // --latest 1 keeps the newest per (host, paths) group: the overall newest is among them,
+  // and the output stays small however many snapshots the repository has.
+  const args = ['snapshots', '--json', '--no-lock', '--latest', '1'];
+  if (repository.caCert) args.push('--cacert', repository.caCert);
+  if (repository.cacheDir === 'off') args.push('--no-cache');
+  else if (repository.cacheDir) args.push('--cache-dir', repository.cacheDir);
+  if (repository.host) args.push('--host', repository.host);
+  if (repository.tags.length > 0) args.push('--tag', repository.tags.join(','));
+  for (const path of repository.paths) args.push('--path', path);
+  return args;
+}
+
+export function resticEnv(repository: RepositoryConfig, base: CheckContext['env']): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, ...repository.extraEnv };
+  // The URL goes through the environment, not argv: a password inside it stays out of `ps`.
+  delete env.RESTIC_REPOSITORY_FILE;
+  env.RESTIC_REPOSITORY = repository.url;
+  return env;
+}
+
+export class ResticChecker implements Checker {
+  readonly mode = 'restic' as const;
+  private readonly run: RunProcess;
+  private readonly binary: string | undefined;
+
+  constructor(options: ResticCheckerOptions = {}) {
+    this.run = options.run ?? runProcess;
+    this.binary = options.binary;
+  }
+
+  supports(): boolean {
+    return true; // restic reads every backend it knows; the rest it reports itself
+  }
+
+  async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
+    const binary = this.binary ?? context.env.RESTIC_MONITOR_RESTIC ?? 'restic';
+    let result;
+    try {
+      result = await this.run(binary, resticArgs(repository), {
+        env: resticEnv(repository, context.env),
+        timeoutMs: repository.timeoutMs,
+        signal: context.signal,
+      });
+    } catch (error) {
+      if (error instanceof SpawnError) {
+        throw new CheckError(error.code === 'ENOENT' ? `restic not installed (no "${binary}" on PATH)` : `cannot start restic (${error.code})`);
+      }
+      throw error;
+    }
+    if (result.code !== 0 || result.timedOut || result.aborted || result.overflow) {
+      throw new CheckError(describeResticFailure(result, repository.timeoutMs));
+    }
+    try {
+      const snapshots = parseSnapshots(result.stdout);
+      return { latest: newest(snapshots), snapshots: snapshots.length };
+    } catch (error) {
+      if (error instanceof OutputError) throw new CheckError(`unreadable output from restic: ${error.message}`);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+
+export const COMMANDS = ['run', 'status', 'validate'] as const;
+export type Command = (typeof COMMANDS)[number] | 'help' | 'version';
+
+export interface CommandLine {
+  command: Command;
+  config?: string;
+  only: string[];
+  json: boolean;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: restic-monitor [command] [options]
+
+Commands:
+  run        check every repository, push to its monitor, print one line each (default)
+  status     check every repository, push nothing, print a table (--json: JSON)
+  validate   check the config only (no network) and print it with secrets masked
+
+Options:
+  -c, --config FILE   config file (default: $RESTIC_MONITOR_CONFIG, else ./config.yaml)
+  --only NAME         only this repository (repeatable)
+  --json              machine-readable output (status, validate)
+  -h, --help          show this help
+  -V, --version       show the version
+
+Exit codes: 0 all up and pushed; 1 something down or a push failed; 2 config or usage error.`;
+
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        only: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
+      },
+    });
+  } catch (error) {
+    // Node's messages carry a code prefix and long hints; keep the part that names the flag.
+    throw new UsageError((error as Error).message.split('. ')[0]!.replace(/^Unknown option/, 'unknown option'));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  const name = positionals[0] ?? 'run';
+  let command: Command;
+  if (values.help || name === 'help') command = 'help';
+  else if (values.version) command = 'version';
+  else if ((COMMANDS as readonly string[]).includes(name)) command = name as Command;
+  else throw new UsageError(`unknown command "${name}" (commands: ${COMMANDS.join(', ')})`);
+  return {
+    command,
+    ...(values.config !== undefined && { config: values.config }),
+    only: values.only ?? [],
+    json: values.json ?? false,
+  };
+}

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import type { Checker } from '../checkers/checker.js';
+import { ResticChecker } from '../checkers/restic.js';
+import { ConfigError } from '../config/errors.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { createLogger, type Sink } from '../log.js';
+import type { Notifier } from '../notifiers/notifier.js';
+import { UptimeKumaNotifier } from '../notifiers/uptime-kuma.js';
+import { Redactor, secretsFromEnv } from '../redact.js';
+import { exitCodeFor } from '../run/result.js';
+import { runOnce } from '../run/run-once.js';
+import { parseCommandLine, USAGE, UsageError, type CommandLine } from './args.js';
+import { formatRunLine, formatStatusTable, formatValidation } from './format.js';
+
+export interface Io {
+  stdout: Sink & { isTTY?: boolean };
+  stderr: Sink;
+  env: Readonly<Record<string, string | undefined>>;
+  now: () => Date;
+  signal: AbortSignal;
+  checkers?: readonly Checker[];
+  notifiers?: readonly Notifier[];
+}
+
+export const EXIT_USAGE = 2;
+
+/** The whole CLI as a function: argv and the outside world in, an exit code out. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let commandLine: CommandLine;
+  try {
+    commandLine = parseCommandLine(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`restic-monitor: ${error.message}\nRun "restic-monitor --help" for usage.\n`);
+    return EXIT_USAGE;
+  }
+  if (commandLine.command === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (commandLine.command === 'version') {
+    io.stdout.write(`restic-monitor ${version()}\n`);
+    return 0;
+  }
+
+  const path = commandLine.config ?? io.env.RESTIC_MONITOR_CONFIG ?? 'config.yaml';
+  let config: Config;
+  try {
+    config = selectRepositories(await loadConfig(path, io.env), commandLine.only);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const redactor = new Redactor(secretsFromEnv(io.env));
+    const lines = error.problems.map((problem) => `  ${redactor.redact(problem)}`).join('\n');
+    io.stderr.write(`restic-monitor: config error in ${path}:\n${lines}\n`);
+    return EXIT_USAGE;
+  }
+  const redactor = new Redactor([...config.secrets, ...secretsFromEnv(io.env)]);
+  const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+
+  if (commandLine.command === 'validate') {
+    io.stdout.write(`${formatValidation(config, redactor, commandLine.json)}\n`);
+    return 0;
+  }
+
+  const push = commandLine.command === 'run';
+  // status prints its own table; its log stays quiet unless asked.
+  const logger = createLogger(redactor, io.env.LOG_LEVEL, push ? 'info' : 'error', io.stderr);
+  const results = await runOnce(
+    config,
+    {
+      checkers: io.checkers ?? [new ResticChecker()],
+      notifiers: io.notifiers ?? [new UptimeKumaNotifier()],
+      now: io.now,
+      env: io.env,
+      logger,
+      redactor,
+    },
+    { push, signal: io.signal },
+  );
+  if (commandLine.command === 'status') {
+    io.stdout.write(commandLine.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatStatusTable(results, { color })}\n`);
+  } else {
+    for (const result of results) io.stdout.write(`${formatRunLine(result, { color })}\n`);
+  }
+  return exitCodeFor(results);
+}
+
+function selectRepositories(config: Config, only: readonly string[]): Config {
+  if (only.length === 0) return config;
+  const known = new Set(config.repositories.map((repository) => repository.name));
+  const missing = only.filter((name) => !known.has(name));
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((name) => `--only ${name}: no such repository (known: ${[...known].join(', ')})`));
+  }
+  return { ...config, repositories: config.repositories.filter((repository) => only.includes(repository.name)) };
+}
+
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}

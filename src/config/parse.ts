@@ -1,0 +1,264 @@
+import { parseDocument } from 'yaml';
+import { parseDuration } from '../duration.js';
+import { expandTemplate, TemplateError } from '../template.js';
+import { passwordInUrl, redactUrl } from '../redact.js';
+import { expandEnvRefs, EnvRefError } from './env-refs.js';
+import { ConfigError, unknownKeyMessage } from './errors.js';
+import { checkKind, isMapping, PUBLIC_ENV_KEYS, REPOSITORY_KEYS, TOP_LEVEL_KEYS } from './schema.js';
+import { DEFAULTS, type BucketLookup, type Config, type Mode, type RepositoryConfig } from './types.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ParseOptions {
+  /** Used when the config sets no `concurrency`; loadConfig passes the CPU count. */
+  defaultConcurrency?: number;
+}
+
+const MODES: readonly Mode[] = ['restic', 'fast', 'auto'];
+const BUCKET_LOOKUPS: readonly BucketLookup[] = ['auto', 'path', 'dns'];
+// Unreserved URL characters only: anything else would change the push URL's meaning.
+const TOKEN = /^[A-Za-z0-9._~-]+$/;
+
+/**
+ * Pure: YAML text and an environment in, a validated Config out, or a ConfigError listing
+ * every problem with the key path it belongs to.
+ */
+export function parseConfig(text: string, env: Env, options: ParseOptions = {}): Config {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((error) => `not valid YAML: ${error.message.split('\n')[0]}`));
+  }
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    throw new ConfigError([`not valid YAML: ${(error as Error).message}`]);
+  }
+  if (root === null || root === undefined) throw new ConfigError(['the config is empty: it needs a "repositories" mapping']);
+  if (!isMapping(root)) throw new ConfigError([`the config must be a mapping with "repositories", got ${checkKind('', root, 'map')!.replace(/^: expected a mapping, got /, '')}`]);
+
+  const problems: string[] = [];
+  const report = (problem: string) => {
+    if (!problems.includes(problem)) problems.push(problem);
+  };
+  for (const [key, value] of Object.entries(root)) {
+    const kind = TOP_LEVEL_KEYS[key];
+    if (!kind) report(unknownKeyMessage(key, key, Object.keys(TOP_LEVEL_KEYS)).replace(`${key}: unknown key`, 'unknown top-level key'));
+    else if (value !== null || key === 'repositories') {
+      const problem = checkKind(key, value, kind);
+      if (problem) report(problem);
+    }
+  }
+  const defaults = isMapping(root.defaults) ? root.defaults : {};
+  const repositories = root.repositories;
+  if (repositories === undefined) report('repositories: missing: the config needs at least one repository');
+  else if (isMapping(repositories) && Object.keys(repositories).length === 0) report('repositories: empty: the config needs at least one repository');
+  checkKeys('defaults', defaults, report);
+
+  const concurrency = root.concurrency ?? options.defaultConcurrency ?? 4;
+  if (Number.isInteger(concurrency) && ((concurrency as number) < 1 || (concurrency as number) > 1024)) {
+    report(`concurrency: ${concurrency} is out of range (1 to 1024)`);
+  }
+  const defaultMode = modeFromEnv(env.RESTIC_MONITOR_FAST, report);
+  const secrets = new Set<string>();
+  const built: RepositoryConfig[] = [];
+  for (const [name, own] of Object.entries(isMapping(repositories) ? repositories : {})) {
+    const path = `repositories.${name}`;
+    // `web-server:` with nothing under it inherits everything from defaults.
+    const ownMap = own === null ? {} : own;
+    if (!isMapping(ownMap)) {
+      report(checkKind(path, own, 'map')!);
+      continue;
+    }
+    checkKeys(path, ownMap, report);
+    const repository = buildRepository(name, defaults, ownMap, { env, report, secrets, defaultMode });
+    if (repository) built.push(repository);
+  }
+  let listen: string | undefined;
+  if (typeof root.listen === 'string') listen = expandOrReport('listen', root.listen, {}, env, report, secrets);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    repositories: built,
+    concurrency: concurrency as number,
+    ...(listen !== undefined && { listen }),
+    secrets: [...secrets].filter((secret) => secret.length >= 4),
+  };
+}
+
+function checkKeys(path: string, map: Record<string, unknown>, report: (problem: string) => void): void {
+  for (const [key, value] of Object.entries(map)) {
+    const kind = REPOSITORY_KEYS[key];
+    if (!kind) report(unknownKeyMessage(path, key, Object.keys(REPOSITORY_KEYS)));
+    else if (value !== null) {
+      const problem = checkKind(`${path}.${key}`, value, kind);
+      if (problem) report(problem);
+      if (kind === 'map' && !problem) {
+        for (const [envKey, envValue] of Object.entries(value as Record<string, unknown>)) {
+          const inner = checkKind(`${path}.${key}.${envKey}`, envValue, 'string');
+          if (inner) report(inner);
+        }
+      }
+    }
+  }
+}
+
+function expandOrReport(
+  path: string,
+  raw: string,
+  vars: Record<string, string>,
+  env: Env,
+  report: (problem: string) => void,
+  secrets: Set<string>,
+): string | undefined {
+  try {
+    // Templates first, then ${VAR}: a secret from the environment never passes through
+    // Handlebars, so braces inside it cannot be mistaken for a template.
+    const expanded = expandEnvRefs(expandTemplate(raw, vars), env);
+    for (const value of expanded.values) secrets.add(value);
+    return expanded.text;
+  } catch (error) {
+    if (error instanceof TemplateError || error instanceof EnvRefError) {
+      report(`${path}: ${error.message}`);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** RESTIC_MONITOR_FAST=true makes fast mode the default, as in the original tool. */
+function modeFromEnv(value: string | undefined, report: (problem: string) => void): Mode {
+  if (value === undefined || value === '') return DEFAULTS.mode;
+  if (/^(true|1|yes|on)$/i.test(value)) return 'fast';
+  if (/^(false|0|no|off)$/i.test(value)) return DEFAULTS.mode;
+  report(`RESTIC_MONITOR_FAST: "${value}" is not true or false`);
+  return DEFAULTS.mode;
+}
+
+interface BuildContext {
+  env: Env;
+  report: (problem: string) => void;
+  secrets: Set<string>;
+  defaultMode: Mode;
+}
+
+function buildRepository(
+  name: string,
+  defaults: Record<string, unknown>,
+  own: Record<string, unknown>,
+  { env, report, secrets, defaultMode }: BuildContext,
+): RepositoryConfig | undefined {
+  let failed = false;
+  const fail = (problem: string) => {
+    failed = true;
+    report(problem);
+  };
+  // A value inherited from defaults is reported at defaults.KEY, once, not per repository.
+  const origin = (key: string) => (key in own && own[key] !== null ? `repositories.${name}` : 'defaults');
+  const vars = { Name: name };
+  const pick = (key: string): unknown => (key in own && own[key] !== null ? own[key] : defaults[key]);
+  const text = (key: string): string | undefined => {
+    const raw = pick(key);
+    if (typeof raw !== 'string') return undefined;
+    return expandOrReport(`${origin(key)}.${key}`, raw, vars, env, fail, secrets);
+  };
+  const duration = (key: string, fallback: string): number | undefined => {
+    const raw = text(key) ?? (pick(key) === undefined || pick(key) === null ? fallback : undefined);
+    if (raw === undefined) return undefined;
+    const parsed = parseDuration(raw);
+    if (parsed === undefined) fail(`${origin(key)}.${key}: "${raw}" is not a duration (e.g. 1d, 6h, 30m, 1h30m)`);
+    return parsed;
+  };
+  const choice = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const raw = text(key);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    fail(`${origin(key)}.${key}: "${raw}" is not one of ${allowed.join(', ')}`);
+    return fallback;
+  };
+
+  const url = text('url');
+  if (url === undefined && pick('url') === undefined) fail(`repositories.${name}.url: missing (set it here or in defaults)`);
+  else if (url !== undefined && url.trim() === '') fail(`${origin('url')}.url: is empty`);
+
+  const maxAgeMs = duration('max_age', DEFAULTS.maxAge);
+  const timeoutMs = duration('timeout', DEFAULTS.timeout);
+  const pushTimeoutMs = duration('push_timeout', DEFAULTS.pushTimeout);
+  const intervalMs = duration('interval', DEFAULTS.interval);
+  const mode = choice('mode', MODES, defaultMode);
+  const bucketLookup = choice('bucket_lookup', BUCKET_LOOKUPS, DEFAULTS.bucketLookup);
+
+  const pushUrl = text('push_url');
+  if (pushUrl !== undefined) checkHttpUrl(`${origin('push_url')}.push_url`, pushUrl, fail);
+  const pushToken = text('push_token');
+  if (pushToken !== undefined) {
+    secrets.add(pushToken);
+    if (!TOKEN.test(pushToken)) {
+      fail(`${origin('push_token')}.push_token: has characters that do not belong in a URL (allowed: letters, digits, . _ ~ -)`);
+    } else if (pushUrl === undefined) {
+      fail(`${origin('push_token')}.push_token: set, but push_url is not`);
+    }
+  }
+
+  const extraEnv: Record<string, string> = {};
+  const envDefaults = isMapping(defaults.extra_env) ? defaults.extra_env : {};
+  const envOwn = isMapping(own.extra_env) ? own.extra_env : {};
+  for (const [key, raw] of Object.entries({ ...envDefaults, ...envOwn })) {
+    if (typeof raw !== 'string') continue;
+    const where = key in envOwn ? `repositories.${name}` : 'defaults';
+    const value = expandOrReport(`${where}.extra_env.${key}`, raw, vars, env, fail, secrets);
+    if (value === undefined) continue;
+    extraEnv[key] = value;
+    if (!PUBLIC_ENV_KEYS.has(key)) secrets.add(value);
+  }
+  for (const candidate of [url, pushUrl]) {
+    const password = candidate && passwordInUrl(candidate);
+    if (password) secrets.add(password);
+  }
+
+  const list = (key: string): string[] => {
+    const raw = pick(key);
+    if (!Array.isArray(raw)) return [];
+    return raw.flatMap((item) => (typeof item === 'string' ? [expandOrReport(`${origin(key)}.${key}`, item, vars, env, fail, secrets) ?? ''] : []));
+  };
+  const tags = list('tags');
+  const paths = list('paths');
+  const caCert = text('ca_cert');
+  const cacheDir = text('cache_dir');
+  const region = text('region');
+  const host = text('host');
+
+  if (failed || url === undefined || maxAgeMs === undefined || timeoutMs === undefined || pushTimeoutMs === undefined || intervalMs === undefined) {
+    return undefined;
+  }
+  return {
+    name,
+    url,
+    maxAgeMs,
+    ...(pushUrl !== undefined && { pushUrl }),
+    ...(pushToken !== undefined && { pushToken }),
+    extraEnv,
+    timeoutMs,
+    pushTimeoutMs,
+    mode,
+    ...(caCert !== undefined && { caCert }),
+    ...(cacheDir !== undefined && { cacheDir }),
+    intervalMs,
+    ...(region !== undefined && { region }),
+    bucketLookup,
+    ...(host !== undefined && { host }),
+    tags,
+    paths,
+  };
+}
+
+function checkHttpUrl(path: string, value: string, fail: (problem: string) => void): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    // falls through to the message below
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    fail(`${path}: "${redactUrl(value)}" is not an http(s) URL`);
+  }
+}

@@ -1,0 +1,57 @@
+import { describeType } from './errors.js';
+
+/** The shape a key's raw YAML value must have before it is expanded and validated. */
+export type RawKind = 'string' | 'map' | 'list' | 'integer';
+
+/** Keys a repository (or `defaults`) may hold. The first five are the original tool's. */
+export const REPOSITORY_KEYS: Readonly<Record<string, RawKind>> = {
+  url: 'string',
+  max_age: 'string',
+  push_url: 'string',
+  push_token: 'string',
+  extra_env: 'map',
+  timeout: 'string',
+  push_timeout: 'string',
+  mode: 'string',
+  ca_cert: 'string',
+  cache_dir: 'string',
+  interval: 'string',
+  region: 'string',
+  bucket_lookup: 'string',
+  host: 'string',
+  tags: 'list',
+  paths: 'list',
+};
+
+export const TOP_LEVEL_KEYS: Readonly<Record<string, RawKind>> = {
+  defaults: 'map',
+  repositories: 'map',
+  concurrency: 'integer',
+  listen: 'string',
+};
+
+/** Keys whose extra_env values are not secret; everything else there is redacted. */
+export const PUBLIC_ENV_KEYS = new Set(['AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_PROFILE']);
+
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** Returns a problem text when `value` is not of `kind`, else undefined. */
+export function checkKind(path: string, value: unknown, kind: RawKind): string | undefined {
+  switch (kind) {
+    case 'string':
+      if (typeof value === 'string') return undefined;
+      if (typeof value === 'number' || typeof value === 'boolean') {
+        return `${path}: expected a string, got ${describeType(value)} (put it in quotes)`;
+      }
+      return `${path}: expected a string, got ${describeType(value)}`;
+    case 'map':
+      return isMapping(value) ? undefined : `${path}: expected a mapping, got ${describeType(value)}`;
+    case 'list':
+      if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return undefined;
+      return `${path}: expected a list of strings, got ${describeType(value)}`;
+    case 'integer':
+      return Number.isInteger(value) ? undefined : `${path}: expected a whole number, got ${describeType(value)}`;
+  }
+}

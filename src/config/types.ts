@@ -1,0 +1,50 @@
+/** How a repository's newest snapshot is found; `auto` picks fast where the URL allows it. */
+export type Mode = 'restic' | 'fast' | 'auto';
+export type BucketLookup = 'auto' | 'path' | 'dns';
+
+/** One repository after defaults are merged, templates expanded and values validated. */
+export interface RepositoryConfig {
+  name: string;
+  url: string;
+  maxAgeMs: number;
+  /** Uptime Kuma push base URL; the push goes to pushUrl + pushToken. */
+  pushUrl?: string;
+  pushToken?: string;
+  extraEnv: Record<string, string>;
+  /** Upper bound for one check (restic run or S3 listing), after which it is killed. */
+  timeoutMs: number;
+  /** Upper bound for one push attempt. */
+  pushTimeoutMs: number;
+  mode: Mode;
+  /** PEM bundle trusted for this repository's TLS endpoint (restic --cacert). */
+  caCert?: string;
+  /** restic --cache-dir; "off" means --no-cache. Unset: restic's own default. */
+  cacheDir?: string;
+  /** Daemon only: how often this repository is checked. */
+  intervalMs: number;
+  region?: string;
+  bucketLookup: BucketLookup;
+  /** restic-mode filters (restic snapshots --host/--tag/--path). */
+  host?: string;
+  tags: string[];
+  paths: string[];
+}
+
+export interface Config {
+  repositories: RepositoryConfig[];
+  /** How many repositories are checked at once. */
+  concurrency: number;
+  /** Daemon HTTP endpoint, "host:port"; unset means none. */
+  listen?: string;
+  /** Every secret value found while parsing: tokens, extra_env values, ${VAR} values. */
+  secrets: string[];
+}
+
+export const DEFAULTS = {
+  maxAge: '1d',
+  timeout: '10m',
+  pushTimeout: '10s',
+  interval: '1h',
+  mode: 'restic' as Mode,
+  bucketLookup: 'auto' as BucketLookup,
+};

@@ -1,0 +1,32 @@
+import type { RepositoryConfig } from '../config/types.js';
+import type { Status } from '../verdict.js';
+
+/** What is reported about one repository after its check. */
+export interface Report {
+  status: Status;
+  /** Short, already free of secrets. */
+  message: string;
+  /** How long the check took, in milliseconds. */
+  durationMs: number;
+}
+
+/**
+ * The contract of a heartbeat target (Uptime Kuma push monitor, ...).
+ *
+ * - `wants` says whether the repository is configured for this target at all.
+ * - `notify` resolves once the target confirmed the beat, and rejects with a PushError
+ *   (short reason, no secret) when it did not. It retries what is worth retrying (network
+ *   errors, 5xx) within its own time bounds and gives up promptly when `signal` aborts.
+ */
+export interface Notifier {
+  readonly kind: string;
+  wants(repository: RepositoryConfig): boolean;
+  notify(repository: RepositoryConfig, report: Report, signal: AbortSignal): Promise<void>;
+}
+
+export class PushError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'PushError';
+  }
+}

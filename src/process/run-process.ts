@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { signalTree } from './process-tree.js';
+
+export interface ProcessOptions {
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** stdout beyond this is not kept; the process is killed and `overflow` set. */
+  maxStdoutBytes?: number;
+  /** Only the end of stderr is kept: that is where restic puts its Fatal line. */
+  stderrTailBytes?: number;
+}
+
+export interface ProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderrTail: string;
+  timedOut: boolean;
+  aborted: boolean;
+  overflow: boolean;
+}
+
+/** The program could not be started at all (ENOENT: not installed, EACCES: not executable). */
+export class SpawnError extends Error {
+  constructor(
+    readonly command: string,
+    readonly code: string,
+  ) {
+    super(`${command}: ${code}`);
+  }
+}
+
+export type RunProcess = (command: string, args: readonly string[], options: ProcessOptions) => Promise<ProcessResult>;
+
+const KILL_GRACE_MS = 2000;
+
+export const runProcess: RunProcess = (command, args, options) =>
+  new Promise((resolve, reject) => {
+    const maxStdout = options.maxStdoutBytes ?? 256 * 1024 * 1024;
+    const tailBytes = options.stderrTailBytes ?? 16 * 1024;
+    // A process group of its own, so that the whole tree can be signalled at once.
+    const child = spawn(command, args, { env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const stdout: Buffer[] = [];
+    let stdoutBytes = 0;
+    let stderr = Buffer.alloc(0);
+    let timedOut = false;
+    let aborted = false;
+    let overflow = false;
+    let settled = false;
+    const known = new Set<number>();
+    let killTimer: NodeJS.Timeout | undefined;
+    let giveUpTimer: NodeJS.Timeout | undefined;
+
+    const stop = () => {
+      if (child.pid === undefined || killTimer) return;
+      signalTree(child.pid, 'SIGTERM', known);
+      killTimer = setTimeout(() => {
+        signalTree(child.pid!, 'SIGKILL', known);
+        // Something outside our reach may still hold the pipes open: do not wait forever.
+        giveUpTimer = setTimeout(() => finish(null, 'SIGKILL'), KILL_GRACE_MS);
+      }, KILL_GRACE_MS);
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, options.timeoutMs);
+    const onAbort = () => {
+      aborted = true;
+      stop();
+    };
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      clearTimeout(giveUpTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      // Children restic started may outlive it (rclone in its own group): end them too.
+      if (child.pid !== undefined && known.size > 0) signalTree(child.pid, 'SIGKILL', known);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderrTail: stderr.toString('utf8'),
+        timedOut,
+        aborted,
+        overflow,
+      });
+    };
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (overflow) return;
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > maxStdout) {
+        overflow = true;
+        stdout.length = 0;
+        stop();
+        return;
+      }
+      stdout.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = Buffer.concat([stderr, chunk]);
+      if (stderr.length > tailBytes * 2) stderr = stderr.subarray(stderr.length - tailBytes);
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      reject(new SpawnError(command, error.code ?? 'spawn failed'));
+    });
+    child.on('close', (code, signal) => finish(code, signal));
+    // A grandchild that inherited stderr (rclone does) can hold the pipe open after restic
+    // has exited; the exit status is what matters, so stop waiting for the pipes soon.
+    child.on('exit', (code, signal) => {
+      setTimeout(() => finish(code, signal), KILL_GRACE_MS).unref();
+    });
+  });

@@ -1,0 +1,81 @@
+import type { Logger } from 'pino';
+import { CheckError, type Checker } from '../checkers/checker.js';
+import { chooseChecker } from '../checkers/select.js';
+import type { Config, RepositoryConfig } from '../config/types.js';
+import { PushError, type Notifier } from '../notifiers/notifier.js';
+import type { Redactor } from '../redact.js';
+import { decide, type Observed } from '../verdict.js';
+import { mapLimit } from './pool.js';
+import type { PushOutcome, RepositoryResult } from './result.js';
+
+export interface RunDeps {
+  checkers: readonly Checker[];
+  notifiers: readonly Notifier[];
+  now: () => Date;
+  env: Readonly<Record<string, string | undefined>>;
+  logger: Logger;
+  redactor: Redactor;
+}
+
+export interface RunOptions {
+  /** false for `status`: check and show, push nothing. */
+  push: boolean;
+  signal: AbortSignal;
+}
+
+/** Checks every repository of `config` (bounded by its concurrency) and pushes the verdicts. */
+export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Promise<RepositoryResult[]> {
+  return mapLimit(config.repositories, config.concurrency, (repository) => checkRepository(repository, deps, options));
+}
+
+/** One repository: check, decide, push. Never rejects: every failure becomes a result. */
+export async function checkRepository(repository: RepositoryConfig, deps: RunDeps, options: RunOptions): Promise<RepositoryResult> {
+  const log = deps.logger.child({ repository: repository.name });
+  const checker = chooseChecker(repository, deps.checkers);
+  const started = deps.now();
+  const startedAt = performance.now();
+  let observed: Observed;
+  try {
+    observed = await checker.check(repository, { signal: options.signal, env: deps.env });
+  } catch (error) {
+    const reason = error instanceof CheckError ? error.reason : `internal error: ${(error as Error).message}`;
+    observed = { failure: deps.redactor.redact(reason) };
+  }
+  const durationMs = performance.now() - startedAt;
+  const verdict = decide(observed, repository.maxAgeMs, deps.now());
+  const message = deps.redactor.redact(verdict.message);
+  const latest = 'latest' in observed && observed.latest ? observed.latest.toISOString() : null;
+  log[verdict.status === 'up' ? 'info' : 'warn'](
+    { mode: checker.mode, status: verdict.status, latest, age_seconds: verdict.ageSeconds, duration_ms: Math.round(durationMs) },
+    message,
+  );
+
+  const pushes: PushOutcome[] = [];
+  if (options.push) {
+    for (const notifier of deps.notifiers) {
+      if (!notifier.wants(repository)) continue;
+      try {
+        await notifier.notify(repository, { status: verdict.status, message, durationMs }, options.signal);
+        pushes.push({ target: notifier.kind, delivered: true });
+        log.debug({ target: notifier.kind }, 'push delivered');
+      } catch (error) {
+        const reason = deps.redactor.redact(error instanceof PushError ? error.reason : `internal error: ${(error as Error).message}`);
+        pushes.push({ target: notifier.kind, delivered: false, error: reason });
+        log.error({ target: notifier.kind }, `push failed: ${reason}`);
+      }
+    }
+  }
+  return {
+    name: repository.name,
+    status: verdict.status,
+    mode: checker.mode,
+    latest,
+    age_seconds: verdict.ageSeconds,
+    max_age_seconds: Math.round(repository.maxAgeMs / 1000),
+    message,
+    error: 'failure' in observed ? observed.failure : null,
+    duration_ms: Math.round(durationMs),
+    checked_at: started.toISOString(),
+    pushes,
+  };
+}

@@ -1,0 +1,45 @@
+import Handlebars from 'handlebars';
+
+/**
+ * Go templates write fields with a leading dot (`{{ .Name }}`) and trim whitespace with
+ * `{{-`/`-}}`; Handlebars reads `{{ Name }}` and `{{~`/`~}}`. The original tool's configs use
+ * the Go form, so it is rewritten before Handlebars sees it; `{{ Name }}` passes through.
+ */
+const GO_FIELD = /\{\{(-?)(\s*)\.([A-Za-z_][A-Za-z0-9_]*)(\s*)(-?)\}\}/g;
+
+export function goToHandlebars(source: string): string {
+  return source.replace(GO_FIELD, (_m, trimLeft: string, sp1: string, field: string, sp2: string, trimRight: string) =>
+    `{{${trimLeft ? '~' : ''}${sp1}${field}${sp2}${trimRight ? '~' : ''}}}`,
+  );
+}
+
+export class TemplateError extends Error {}
+
+/** Expands one templated string. Unknown variables are errors, not empty strings. */
+export function expandTemplate(source: string, vars: Record<string, string>): string {
+  if (!source.includes('{{')) return source;
+  let render: Handlebars.TemplateDelegate;
+  try {
+    render = Handlebars.compile(goToHandlebars(source), { strict: true, noEscape: true, knownHelpersOnly: true });
+    return render(vars);
+  } catch (error) {
+    throw new TemplateError(describe(error, vars));
+  }
+}
+
+function describe(error: unknown, vars: Record<string, string>): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const unknown = /"([^"]+)" not defined in/.exec(text);
+  if (unknown) {
+    return `unknown template variable "${unknown[1]}" (known: ${Object.keys(vars).map((k) => `.${k}`).join(', ')})`;
+  }
+  // Handlebars' parse errors span several lines with a caret diagram; keep the column and
+  // what it found there, which is what a person needs to fix the braces.
+  const caret = /\n(-*)\^/.exec(text);
+  const got = /got '([^']+)'/.exec(text);
+  if (caret && got) {
+    const found = got[1] === 'EOF' ? 'end of text' : `"${got[1]}"`;
+    return `invalid template syntax at column ${caret[1]!.length + 1}: unexpected ${found}`;
+  }
+  return `invalid template: ${text.split('\n')[0]}`;
+}

@@ -1,0 +1,34 @@
+import { formatDuration } from './duration.js';
+
+export type Status = 'up' | 'down';
+
+export interface Verdict {
+  status: Status;
+  message: string;
+  /** Seconds since the newest snapshot; null when there is none or the check failed. */
+  ageSeconds: number | null;
+}
+
+/** A snapshot this far ahead of our clock means one of the two clocks is wrong. */
+export const FUTURE_TOLERANCE_MS = 3_600_000;
+
+export type Observed = { latest: Date | null } | { failure: string };
+
+/** Pure: what to report, given what the check saw, the allowed age and the time now. */
+export function decide(observed: Observed, maxAgeMs: number, now: Date): Verdict {
+  const max = formatDuration(maxAgeMs);
+  if ('failure' in observed) return { status: 'down', message: `check failed: ${observed.failure}`, ageSeconds: null };
+  if (observed.latest === null) return { status: 'down', message: 'no snapshots', ageSeconds: null };
+  const ageMs = now.getTime() - observed.latest.getTime();
+  if (ageMs < -FUTURE_TOLERANCE_MS) {
+    return {
+      status: 'down',
+      message: `latest snapshot is ${formatDuration(-ageMs)} in the future: check the clocks`,
+      ageSeconds: Math.round(ageMs / 1000),
+    };
+  }
+  const ageSeconds = Math.max(0, Math.round(ageMs / 1000));
+  const age = ageMs < 1000 ? 'just now' : `${formatDuration(ageMs)} ago`;
+  if (ageMs <= maxAgeMs) return { status: 'up', message: `latest snapshot ${age} (max ${max})`, ageSeconds };
+  return { status: 'down', message: `stale: latest snapshot ${age} (max ${max})`, ageSeconds };
+}

@@ -1,0 +1,77 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One beat as Uptime Kuma would store it. */
+export interface Beat {
+  token: string;
+  status: 'up' | 'down';
+  msg: string;
+  ping: number | null;
+  method: string;
+  rawUrl: string;
+}
+
+export interface PushReceiver {
+  /** e.g. http://127.0.0.1:PORT/api/push/ — the push_url to configure. */
+  pushUrl: string;
+  beats: Beat[];
+  /** Every request line that arrived, including rejected ones. */
+  requests: string[];
+  /** Tokens of active monitors; a push to any other answers 404 as Kuma does. */
+  tokens: Set<string>;
+  /** Overrides the answer for a token: [status code, body], or 'hang' to never answer. */
+  answers: Map<string, [number, string] | 'hang'>;
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in for Uptime Kuma's push route, following FACTS.md: any method on
+ * /api/push/<token>, status "up" exactly means UP, msg empty means "OK", ping parsed with
+ * parseFloat (0 or junk: null; negative or > 1e11: 404), unknown token: 404 ok:false.
+ */
+export async function startPushReceiver(tokens: Iterable<string> = []): Promise<PushReceiver> {
+  const receiver: Omit<PushReceiver, 'pushUrl' | 'close'> = { beats: [], requests: [], tokens: new Set(tokens), answers: new Map() };
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    receiver.requests.push(`${req.method} ${req.url}`);
+    const url = new URL(req.url ?? '/', 'http://x');
+    const match = /^\/api\/push\/([^/]+)$/.exec(url.pathname);
+    const send = (code: number, body: unknown) => {
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (!match) return send(404, { ok: false, msg: 'Not Found' });
+    const token = decodeURIComponent(match[1]!);
+    const override = receiver.answers.get(token);
+    if (override === 'hang') return; // never answers: the client's timeout must fire
+    if (override) {
+      res.writeHead(override[0], { 'content-type': 'text/plain' });
+      res.end(override[1]);
+      return;
+    }
+    const pingText = url.searchParams.get('ping');
+    const pingValue = pingText === null ? NaN : Number.parseFloat(pingText);
+    if (pingValue < 0 || pingValue > 1e11) return send(404, { ok: false, msg: 'Invalid ping value.' });
+    if (!receiver.tokens.has(token)) return send(404, { ok: false, msg: 'Monitor not found or not active.' });
+    const status = url.searchParams.get('status');
+    receiver.beats.push({
+      token,
+      status: status === null || status === 'up' ? 'up' : 'down',
+      msg: url.searchParams.get('msg') || 'OK',
+      ping: Number.isFinite(pingValue) && pingValue !== 0 ? pingValue : null,
+      method: req.method ?? 'GET',
+      rawUrl: req.url ?? '',
+    });
+    send(200, { ok: true });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...receiver,
+    pushUrl: `http://127.0.0.1:${port}/api/push/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  } as PushReceiver;
+}
