@@ -13,6 +13,15 @@ export function goToHandlebars(source: string): string {
   );
 }
 
+// Handlebars' grammar token names, as a person would read them.
+const TOKEN_NAMES: Record<string, string> = {
+  EOF: 'end of text (is a "}}" missing?)',
+  SEP: '"."',
+  CLOSE: '"}}"',
+  OPEN: '"{{"',
+  INVALID: 'character',
+};
+
 export class TemplateError extends Error {}
 
 /** Expands one templated string. Unknown variables are errors, not empty strings. */
@@ -38,7 +47,7 @@ function describe(error: unknown, vars: Record<string, string>): string {
   const caret = /\n(-*)\^/.exec(text);
   const got = /got '([^']+)'/.exec(text);
   if (caret && got) {
-    const found = got[1] === 'EOF' ? 'end of text' : `"${got[1]}"`;
+    const found = TOKEN_NAMES[got[1]!] ?? got[1]!.toLowerCase();
     return `invalid template syntax at column ${caret[1]!.length + 1}: unexpected ${found}`;
   }
   return `invalid template: ${text.split('\n')[0]}`;

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError } from '../src/config/errors.js';
+import { parseConfig } from '../src/config/parse.js';
+
+// The original tool's example, byte for byte.
+export const ORIGINAL_CONFIG = `defaults:
+  url: "s3:https://s3.example.com/restic-{{ .Name }}"
+  max_age: 1d
+  push_url: https://uptime-kuma.example.com/api/push/
+  extra_env:
+    AWS_ACCESS_KEY_ID: "your-key-id"
+    AWS_SECRET_ACCESS_KEY: "your-secret"
+repositories:
+  web-server:
+    push_token: yDaQM5YUuS3rczSvLsOucs4LqHSRDhu6
+  db-server:
+    push_token: ap2F52Qjmup9dxyPcWa1eNt125AukcrV
+    max_age: 6h
+`;
+
+const H = 3_600_000;
+
+function problems(text: string, env: Record<string, string> = {}): string[] {
+  try {
+    parseConfig(text, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+test('the original config is accepted unchanged and expands per repository', () => {
+  const config = parseConfig(ORIGINAL_CONFIG, {}, { defaultConcurrency: 3 });
+  assert.equal(config.concurrency, 3);
+  const [web, db] = config.repositories;
+  assert.equal(web!.name, 'web-server');
+  assert.equal(web!.url, 's3:https://s3.example.com/restic-web-server');
+  assert.equal(web!.maxAgeMs, 24 * H);
+  assert.equal(web!.pushUrl, 'https://uptime-kuma.example.com/api/push/');
+  assert.equal(web!.pushToken, 'yDaQM5YUuS3rczSvLsOucs4LqHSRDhu6');
+  assert.deepEqual(web!.extraEnv, { AWS_ACCESS_KEY_ID: 'your-key-id', AWS_SECRET_ACCESS_KEY: 'your-secret' });
+  assert.equal(web!.mode, 'restic');
+  assert.equal(web!.timeoutMs, 10 * 60_000);
+  assert.equal(db!.url, 's3:https://s3.example.com/restic-db-server');
+  assert.equal(db!.maxAgeMs, 6 * H);
+  for (const secret of ['yDaQM5YUuS3rczSvLsOucs4LqHSRDhu6', 'ap2F52Qjmup9dxyPcWa1eNt125AukcrV', 'your-key-id', 'your-secret']) {
+    assert.ok(config.secrets.includes(secret), secret);
+  }
+});
+
+test('extra_env merges key by key; the repository wins', () => {
+  const config = parseConfig(
+    `defaults:
+  url: /srv/{{ .Name }}
+  extra_env: {A: from-defaults, B: from-defaults}
+repositories:
+  one:
+    extra_env: {B: own, C: "{{ .Name }}-c"}
+`,
+    {},
+  );
+  assert.deepEqual(config.repositories[0]!.extraEnv, { A: 'from-defaults', B: 'own', C: 'one-c' });
+});
+
+test('a repository with nothing under it inherits every default', () => {
+  const config = parseConfig('defaults: {url: "/srv/{{ Name }}", max_age: 2h}\nrepositories:\n  bare:\n', {});
+  assert.equal(config.repositories[0]!.url, '/srv/bare');
+  assert.equal(config.repositories[0]!.maxAgeMs, 2 * H);
+});
+
+test('${VAR} comes from the environment, after templates; $${ is a literal', () => {
+  const config = parseConfig(
+    `repositories:
+  web:
+    url: "rest:https://u:\${REST_PASS}@h/{{ .Name }}"
+    push_url: http://kuma/api/push/
+    push_token: "\${TOKEN_WEB}"
+    extra_env: {LITERAL: "$\${NOT_A_VAR}"}
+`,
+    { REST_PASS: 'hunter2-pass', TOKEN_WEB: 'tok-web-123' },
+  );
+  const web = config.repositories[0]!;
+  assert.equal(web.url, 'rest:https://u:hunter2-pass@h/web');
+  assert.equal(web.pushToken, 'tok-web-123');
+  assert.equal(web.extraEnv.LITERAL, '${NOT_A_VAR}');
+  assert.ok(config.secrets.includes('hunter2-pass'));
+  assert.ok(config.secrets.includes('tok-web-123'));
+});
+
+test('RESTIC_MONITOR_FAST=true makes fast the default mode; an explicit mode wins', () => {
+  const text = 'repositories:\n  a: {url: /a}\n  b: {url: /b, mode: restic}\n';
+  const config = parseConfig(text, { RESTIC_MONITOR_FAST: 'true' });
+  assert.deepEqual(config.repositories.map((r) => r.mode), ['fast', 'restic']);
+  assert.deepEqual(problems(text, { RESTIC_MONITOR_FAST: 'maybe' }), ['RESTIC_MONITOR_FAST: "maybe" is not true or false']);
+});
+
+test('every bad value is reported with its key path', () => {
+  const table: Array<[string, string[], Record<string, string>?]> = [
+    ['', ['the config is empty: it needs a "repositories" mapping']],
+    ['# only a comment\n', ['the config is empty: it needs a "repositories" mapping']],
+    ['- a\n- b\n', ['the config must be a mapping with "repositories", got a list']],
+    ['just text', ['the config must be a mapping with "repositories", got a string']],
+    ['defaults: {url: /x}\n', ['repositories: missing: the config needs at least one repository']],
+    ['repositories: {}\n', ['repositories: empty: the config needs at least one repository']],
+    ['repositories: [a, b]\n', ['repositories: expected a mapping, got a list']],
+    ['repositories:\n  db: just-a-string\n', ['repositories.db: expected a mapping, got a string']],
+    ['repositories:\n  db: {url: /x, max_age: 6x}\n', ['repositories.db.max_age: "6x" is not a duration (e.g. 1d, 6h, 30m, 1h30m)']],
+    ['repositories:\n  db: {url: /x, max_age: 0s}\n', ['repositories.db.max_age: "0s" is not a duration (e.g. 1d, 6h, 30m, 1h30m)']],
+    ['repositories:\n  db: {url: /x, max_age: -1h}\n', ['repositories.db.max_age: "-1h" is not a duration (e.g. 1d, 6h, 30m, 1h30m)']],
+    ['repositories:\n  db: {url: /x, max_age: 3600}\n', ['repositories.db.max_age: expected a string, got a number (put it in quotes)']],
+    ['repositories:\n  db: {url: /x, maxage: 1d}\n', ['repositories.db: unknown key "maxage" (did you mean "max_age"?)']],
+    ['repositories:\n  db: {url: /x, push_tokn: abc}\n', ['repositories.db: unknown key "push_tokn" (did you mean "push_token"?)']],
+    ['defaults: {urll: /x}\nrepositories:\n  db: {url: /x}\n', ['defaults: unknown key "urll" (did you mean "url"?)']],
+    ['repository:\n  db: {url: /x}\n', ['unknown top-level key "repository" (did you mean "repositories"?)', 'repositories: missing: the config needs at least one repository']],
+    ['repositories:\n  db: {max_age: 1d}\n', ['repositories.db.url: missing (set it here or in defaults)']],
+    ['repositories:\n  db: {url: ""}\n', ['repositories.db.url: is empty']],
+    ['repositories:\n  db: {url: [a]}\n', ['repositories.db.url: expected a string, got a list']],
+    ['repositories:\n  db: {url: /x, extra_env: [A=1]}\n', ['repositories.db.extra_env: expected a mapping, got a list']],
+    ['repositories:\n  db: {url: /x, extra_env: {PORT: 5}}\n', ['repositories.db.extra_env.PORT: expected a string, got a number (put it in quotes)']],
+    ['repositories:\n  db: {url: "/x/{{ .Host }}"}\n', ['repositories.db.url: unknown template variable "Host" (known: .Name)']],
+    ['repositories:\n  db: {url: "/x/{{ .Name"}\n', ['repositories.db.url: invalid template syntax at column 7: unexpected "."']],
+    ['repositories:\n  db: {url: "/x/${NOPE_VAR}"}\n', ['repositories.db.url: environment variable NOPE_VAR is not set']],
+    ['repositories:\n  db: {url: "/x/${1BAD}"}\n', ['repositories.db.url: "${1BAD}" is not a valid environment variable reference']],
+    ['repositories:\n  db: {url: /x, push_url: "ftp://kuma/", push_token: abc}\n', ['repositories.db.push_url: "ftp://kuma/" is not an http(s) URL']],
+    ['repositories:\n  db: {url: /x, push_url: "kuma.example.com/api/push/"}\n', ['repositories.db.push_url: "kuma.example.com/api/push/" is not an http(s) URL']],
+    ['repositories:\n  db: {url: /x, push_url: "http://k/", push_token: "a/b?c"}\n', ['repositories.db.push_token: has characters that do not belong in a URL (allowed: letters, digits, . _ ~ -)']],
+    ['repositories:\n  db: {url: /x, push_token: abc}\n', ['repositories.db.push_token: set, but push_url is not']],
+    ['repositories:\n  db: {url: /x, mode: quick}\n', ['repositories.db.mode: "quick" is not one of restic, fast, auto']],
+    ['repositories:\n  db: {url: /x, timeout: never}\n', ['repositories.db.timeout: "never" is not a duration (e.g. 1d, 6h, 30m, 1h30m)']],
+    ['concurrency: 0\nrepositories:\n  db: {url: /x}\n', ['concurrency: 0 is out of range (1 to 1024)']],
+    ['concurrency: two\nrepositories:\n  db: {url: /x}\n', ['concurrency: expected a whole number, got a string']],
+  ];
+  for (const [text, expected, env] of table) assert.deepEqual(problems(text, env), expected, text);
+});
+
+test('a bad value inherited from defaults is reported once, at defaults', () => {
+  assert.deepEqual(problems('defaults: {url: /x, max_age: 1x}\nrepositories:\n  a: {}\n  b: {}\n'), [
+    'defaults.max_age: "1x" is not a duration (e.g. 1d, 6h, 30m, 1h30m)',
+  ]);
+});
+
+test('duplicate keys and broken YAML are reported with their position', () => {
+  assert.deepEqual(problems('repositories:\n  db: {url: /x}\n  db: {url: /y}\n'), ['not valid YAML: Map keys must be unique at line 3, column 3']);
+  assert.deepEqual(problems('repositories:\n  db: {url: /x\n'), [
+    'not valid YAML: Flow map in block collection must be sufficiently indented and end with a } at line 3, column 1',
+  ]);
+});
+
+test('a password inside a push_url error is masked', () => {
+  assert.deepEqual(problems('repositories:\n  db: {url: /x, push_url: "ftp://user:s3cr3t-pw@kuma/"}\n'), [
+    'repositories.db.push_url: "ftp://user:***@kuma/" is not an http(s) URL',
+  ]);
+});
