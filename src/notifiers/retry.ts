@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { formatDuration } from '../duration.js';
 import { PushError } from './notifier.js';
 
 export interface RetryPolicy {
@@ -47,7 +48,7 @@ export async function retrying(
 }
 
 function networkReason(error: unknown, timedOut: boolean, timeoutMs: number): string {
-  if (timedOut) return `no answer within ${Math.round(timeoutMs / 1000)}s`;
+  if (timedOut) return `no answer within ${timeoutMs < 1000 ? `${timeoutMs}ms` : formatDuration(timeoutMs)}`;
   const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
