@@ -59,6 +59,6 @@ function lastMeaningfulLine(text: string): string | undefined {
     .filter((l) => l !== '')
     .pop();
   if (!line) return undefined;
-  const clean = line.replace(/^Fatal:\s*/, '');
-  return clean.length > 160 ? `${clean.slice(0, 157)}...` : clean;
+  // Not shortened here: a cut could split a secret, which the redactor would then miss.
+  return line.replace(/^Fatal:\s*/, '');
 }

@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import type { RepositoryConfig } from '../config/types.js';
+import { shorten } from '../text.js';
 import { retrying, type RetryPolicy } from './retry.js';
 import { PushError, type Notifier, type Report } from './notifier.js';
 
@@ -12,14 +13,10 @@ export function buildPushUrl(pushUrl: string, token: string, report: Report): UR
   url.pathname = `${url.pathname.replace(/\/*$/, '/')}${encodeURIComponent(token)}`;
   url.search = '';
   url.searchParams.set('status', report.status);
-  url.searchParams.set('msg', truncate(report.message, MAX_MESSAGE_LENGTH));
+  url.searchParams.set('msg', shorten(report.message, MAX_MESSAGE_LENGTH));
   // Kuma stores ping 0 as "no value": a check always took at least a millisecond.
   url.searchParams.set('ping', String(Math.max(1, Math.round(report.durationMs))));
   return url;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 }
 
 export type HttpGet = (url: URL, signal: AbortSignal) => Promise<{ statusCode: number; body: string }>;

@@ -4,9 +4,13 @@ import { chooseChecker } from '../checkers/select.js';
 import type { Config, RepositoryConfig } from '../config/types.js';
 import { PushError, type Notifier } from '../notifiers/notifier.js';
 import type { Redactor } from '../redact.js';
+import { shorten } from '../text.js';
 import { decide, type Observed } from '../verdict.js';
 import { mapLimit } from './pool.js';
 import type { PushOutcome, RepositoryResult } from './result.js';
+
+/** A reason long enough to act on, short enough for a status line and a pushed message. */
+const MAX_REASON_LENGTH = 200;
 
 export interface RunDeps {
   checkers: readonly Checker[];
@@ -39,7 +43,8 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
     observed = await checker.check(repository, { signal: options.signal, env: deps.env });
   } catch (error) {
     const reason = error instanceof CheckError ? error.reason : `internal error: ${(error as Error).message}`;
-    observed = { failure: deps.redactor.redact(reason) };
+    // Redact first, shorten after: a cut through a secret would hide it from the redactor.
+    observed = { failure: shorten(deps.redactor.redact(reason), MAX_REASON_LENGTH) };
   }
   const durationMs = performance.now() - startedAt;
   const verdict = decide(observed, repository.maxAgeMs, deps.now());

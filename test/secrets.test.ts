@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { runCli, type CliResult } from './helpers/cli.js';
+import { FIXTURES } from './helpers/paths.js';
+import { startPushReceiver, type PushReceiver } from './helpers/push-receiver.js';
+import { makeRepository, tempDir } from './helpers/restic-repos.js';
+
+// One canary per kind of secret; none of them may appear anywhere the monitor writes.
+const CANARY = {
+  token: 'canaryPushToken0001',
+  unknownToken: 'canaryPushToken0002',
+  extraEnv: 'canary-extra-env-0003',
+  awsKeyId: 'canary-aws-key-id-0004',
+  awsSecret: 'canary-aws-secret-0005',
+  resticPassword: 'canary-restic-password-0006',
+  urlPassword: 'canary-url-password-0007',
+  envVar: 'canaryEnvVarToken0008',
+};
+
+let root: string;
+let receiver: PushReceiver;
+let config: string;
+const outputs: CliResult[] = [];
+
+before(async () => {
+  root = await tempDir();
+  receiver = await startPushReceiver([CANARY.token, CANARY.envVar]);
+  await makeRepository(join(root, 'real'), [{ time: '2020-01-01 00:00:00' }]);
+  config = join(root, 'config.yaml');
+  await writeFile(
+    config,
+    `defaults:
+  push_url: ${receiver.pushUrl}
+  extra_env:
+    AWS_ACCESS_KEY_ID: ${CANARY.awsKeyId}
+    AWS_SECRET_ACCESS_KEY: ${CANARY.awsSecret}
+    EXTRA_SECRET: ${CANARY.extraEnv}
+    RESTIC_PASSWORD: ${CANARY.resticPassword}
+repositories:
+  wrong-password:
+    url: ${join(root, 'real')}
+    push_token: ${CANARY.token}
+  url-password:
+    url: rest:http://monitor:${CANARY.urlPassword}@127.0.0.1:1/repo
+    push_token: ${CANARY.unknownToken}
+  from-env:
+    url: ${join(root, 'missing')}
+    push_token: \${TOKEN_FROM_ENV}
+`,
+  );
+});
+after(() => receiver.close());
+
+const env = { TOKEN_FROM_ENV: CANARY.envVar, LOG_LEVEL: 'debug' };
+
+test('no secret appears in any output of any command or failure path', async () => {
+  outputs.push(await runCli(['validate', '--config', config], { env }));
+  outputs.push(await runCli(['validate', '--json', '--config', config], { env }));
+  outputs.push(await runCli(['status', '--config', config], { env }));
+  outputs.push(await runCli(['status', '--json', '--config', config], { env }));
+  outputs.push(await runCli(['run', '--config', config], { env }));
+  // restic itself echoing the secrets into its error text.
+  outputs.push(await runCli(['run', '--config', config], { env: { ...env, RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-leaky') } }));
+  // A config error that quotes a value.
+  const bad = join(root, 'bad.yaml');
+  await writeFile(bad, `repositories:\n  x:\n    url: /x\n    push_url: "ftp://u:${CANARY.urlPassword}@h/"\n`);
+  outputs.push(await runCli(['run', '--config', bad], { env }));
+
+  assert.equal(outputs[4]!.code, 1);
+  assert.match(outputs[4]!.stdout, /wrong-password: check failed: wrong password or no key found/);
+  assert.match(outputs[5]!.stdout, /check failed: restic exited with code 1: cannot open \S+ with password \*\*\*, key \*\*\*:\*\*\*, extra \*\*\*/);
+  assert.ok(receiver.beats.length >= 2, 'pushes arrived');
+
+  const everything = [
+    ...outputs.flatMap((output) => [output.stdout, output.stderr]),
+    ...receiver.beats.map((beat) => beat.msg),
+  ].join('\n');
+  for (const [kind, canary] of Object.entries(CANARY)) {
+    assert.ok(!everything.includes(canary), `${kind} leaked`);
+  }
+});
