@@ -27,7 +27,7 @@ export function decide(observed: Observed, maxAgeMs: number, now: Date): Verdict
       ageSeconds: Math.round(ageMs / 1000),
     };
   }
-  const ageSeconds = Math.max(0, Math.round(ageMs / 1000));
+  const ageSeconds = Math.max(0, Math.floor(ageMs / 1000));
   const age = ageMs < 1000 ? 'just now' : `${formatDuration(ageMs)} ago`;
   if (ageMs <= maxAgeMs) return { status: 'up', message: `latest snapshot ${age} (max ${max})`, ageSeconds };
   return { status: 'down', message: `stale: latest snapshot ${age} (max ${max})`, ageSeconds };
