@@ -26,7 +26,8 @@ const TOKEN = /^[A-Za-z0-9._~-]+$/;
 export function parseConfig(text: string, env: Env, options: ParseOptions = {}): Config {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((error) => `not valid YAML: ${error.message.split('\n')[0]!.replace(/:$/, '')}`));
+    // The first error is the one to fix; the ones after it are mostly its echoes.
+    throw new ConfigError([`not valid YAML: ${doc.errors[0]!.message.split('\n')[0]!.replace(/:$/, '')}`]);
   }
   let root: unknown;
   try {

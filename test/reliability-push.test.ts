@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { runCli } from './helpers/cli.js';
+import { FIXTURES } from './helpers/paths.js';
+import { startPushReceiver, type PushReceiver } from './helpers/push-receiver.js';
+import { tempDir } from './helpers/restic-repos.js';
+
+let receiver: PushReceiver;
+let refusedUrl: string;
+before(async () => {
+  receiver = await startPushReceiver(['healthy']);
+  receiver.answers.set('says-431', [431, '']);
+  receiver.answers.set('says-500', [500, 'Internal Server Error']);
+  receiver.answers.set('says-html', [200, '<!doctype html><title>Sign in</title>']);
+  receiver.answers.set('never-answers', 'hang');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  refusedUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/push/`;
+  await new Promise((resolve) => server.close(resolve));
+});
+after(() => receiver.close());
+
+test('each kind of Kuma failure is reported for its repository; the others are unaffected', async () => {
+  const root = await tempDir();
+  const config = join(root, 'config.yaml');
+  await writeFile(
+    config,
+    `defaults:
+  url: /unused
+  push_url: ${receiver.pushUrl}
+  push_timeout: 1s
+repositories:
+  healthy: {push_token: healthy}
+  unknown-monitor: {push_token: no-such-monitor}
+  request-too-large: {push_token: says-431}
+  server-error: {push_token: says-500}
+  login-page: {push_token: says-html}
+  black-hole: {push_token: never-answers}
+  refused: {push_token: healthy, push_url: "${refusedUrl}"}
+`,
+  );
+  const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') }, timeoutMs: 60_000 });
+  assert.equal(result.code, 1);
+  const line = (name: string, push: string) => `UP   ${name}: latest snapshot 1m ago (max 1d) [${push}]`;
+  assert.deepEqual(result.stdout.trimEnd().split('\n'), [
+    line('healthy', 'pushed to uptime-kuma'),
+    line('unknown-monitor', 'push to uptime-kuma failed: Uptime Kuma: monitor not found or not active (HTTP 404)'),
+    line('request-too-large', 'push to uptime-kuma failed: Uptime Kuma: HTTP 431'),
+    line('server-error', 'push to uptime-kuma failed: Uptime Kuma: HTTP 500'),
+    line('login-page', 'push to uptime-kuma failed: Uptime Kuma: unexpected answer (HTTP 200 without "ok": true)'),
+    line('black-hole', 'push to uptime-kuma failed: no answer within 1s'),
+    line('refused', 'push to uptime-kuma failed: connection refused'),
+  ]);
+  assert.deepEqual(
+    receiver.beats.map((beat) => [beat.token, beat.status]),
+    [['healthy', 'up']],
+  );
+  // 5xx and timeouts are retried (3 attempts); 404, 431 and a wrong 200 are not.
+  const count = (token: string) => receiver.requests.filter((request) => request.includes(`/api/push/${token}?`)).length;
+  assert.deepEqual([count('says-500'), count('never-answers'), count('no-such-monitor'), count('says-431'), count('says-html')], [3, 3, 1, 1, 1]);
+});
