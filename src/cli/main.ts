@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Checker } from '../checkers/checker.js';
+import { LocalChecker } from '../checkers/local.js';
+import { RcloneChecker } from '../checkers/rclone.js';
 import { ResticChecker } from '../checkers/restic.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { createLogger, type Sink } from '../log.js';
 import type { Notifier } from '../notifiers/notifier.js';
+import { HealthchecksNotifier } from '../notifiers/healthchecks.js';
 import { UptimeKumaNotifier } from '../notifiers/uptime-kuma.js';
 import { Redactor, secretsFromEnv } from '../redact.js';
 import { exitCodeFor } from '../run/result.js';
@@ -69,8 +72,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const results = await runOnce(
     config,
     {
-      checkers: io.checkers ?? [new ResticChecker()],
-      notifiers: io.notifiers ?? [new UptimeKumaNotifier()],
+      checkers: io.checkers ?? [new ResticChecker(), new LocalChecker(), new RcloneChecker()],
+      notifiers: io.notifiers ?? [new UptimeKumaNotifier(), new HealthchecksNotifier()],
       now: io.now,
       env: io.env,
       logger,
