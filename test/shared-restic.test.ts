@@ -123,3 +123,9 @@ repositories:
     ],
   );
 });
+
+test('--only with a repository name picks all of its host checks, still sharing one run', async () => {
+  const { rows, starts } = await status(fleetConfig('      web1:\n      web2:\n'), ['--only', 'fleet']);
+  assert.deepEqual(rows.map((row) => row.name), ['fleet/web1', 'fleet/web2']);
+  assert.equal(starts.length, 1);
+});
