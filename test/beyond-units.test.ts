@@ -9,6 +9,7 @@ import { shareKey } from '../src/checkers/shared-restic.js';
 import { describeFilter, matches } from '../src/checkers/snapshot-filter.js';
 import { parseConfig } from '../src/config/parse.js';
 import { buildPingUrl, interpretPing } from '../src/notifiers/healthchecks.js';
+import { decide } from '../src/verdict.js';
 
 const ID = 'a'.repeat(64);
 const repo = (yaml: string) => parseConfig(`repositories:\n  r:\n    url: /srv/r\n${yaml}`, {}).repositories[0]!;
@@ -118,4 +119,10 @@ test('a file system call that never returns is abandoned at the deadline or on a
   controller.abort();
   await assert.rejects(pending, new CheckError('aborted'));
   assert.equal(await withDeadline(Promise.resolve(7), 1000, new AbortController().signal), 7);
+});
+
+test('an empty result of a filtered check names what it looked for', () => {
+  const now = new Date('2026-11-22T12:00:00Z');
+  assert.deepEqual(decide({ latest: null, scope: 'host web1' }, 3_600_000, now), { status: 'down', message: 'no snapshots for host web1', ageSeconds: null });
+  assert.equal(decide({ latest: null }, 3_600_000, now).message, 'no snapshots');
 });
