@@ -12,13 +12,15 @@ export interface Verdict {
 /** A snapshot this far ahead of our clock means one of the two clocks is wrong. */
 export const FUTURE_TOLERANCE_MS = 3_600_000;
 
-export type Observed = { latest: Date | null } | { failure: string };
+export type Observed = { latest: Date | null; scope?: string } | { failure: string };
 
 /** Pure: what to report, given what the check saw, the allowed age and the time now. */
 export function decide(observed: Observed, maxAgeMs: number, now: Date): Verdict {
   const max = formatDuration(maxAgeMs);
   if ('failure' in observed) return { status: 'down', message: `check failed: ${observed.failure}`, ageSeconds: null };
-  if (observed.latest === null) return { status: 'down', message: 'no snapshots', ageSeconds: null };
+  if (observed.latest === null) {
+    return { status: 'down', message: observed.scope ? `no snapshots for ${observed.scope}` : 'no snapshots', ageSeconds: null };
+  }
   const ageMs = now.getTime() - observed.latest.getTime();
   if (ageMs < -FUTURE_TOLERANCE_MS) {
     return {

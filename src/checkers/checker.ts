@@ -31,6 +31,8 @@ export interface Observation {
   latest: Date | null;
   /** How many snapshots were seen, when the checker knows. */
   snapshots?: number;
+  /** What a filtered check looked for ("host web1"): completes "no snapshots for ...". */
+  scope?: string;
 }
 
 export class CheckError extends Error {

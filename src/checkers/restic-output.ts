@@ -2,6 +2,9 @@
 export interface SnapshotSummary {
   time: Date;
   hostname: string;
+  /** Empty when restic omitted the field (no tags). */
+  tags: string[];
+  paths: string[];
 }
 
 export class OutputError extends Error {}
@@ -21,13 +24,17 @@ export function parseSnapshots(stdout: string): SnapshotSummary[] {
   }
   if (!Array.isArray(parsed)) throw new OutputError('restic printed JSON that is not a list of snapshots');
   return parsed.map((entry: unknown, index) => {
-    const item = (typeof entry === 'object' && entry !== null ? entry : {}) as { time?: unknown; hostname?: unknown };
+    const item = (typeof entry === 'object' && entry !== null ? entry : {}) as { time?: unknown; hostname?: unknown; tags?: unknown; paths?: unknown };
     const time = typeof item.time === 'string' ? new Date(Date.parse(item.time)) : undefined;
     if (!time || Number.isNaN(time.getTime())) {
       throw new OutputError(`snapshot ${index + 1} has no readable time`);
     }
-    return { time, hostname: typeof item.hostname === 'string' ? item.hostname : '' };
+    return { time, hostname: typeof item.hostname === 'string' ? item.hostname : '', tags: strings(item.tags), paths: strings(item.paths) };
   });
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
 export function newest(snapshots: readonly SnapshotSummary[]): Date | null {

@@ -2,7 +2,8 @@ import type { RepositoryConfig } from '../config/types.js';
 import { runProcess, SpawnError, type RunProcess } from '../process/run-process.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from './checker.js';
 import { describeResticFailure } from './restic-errors.js';
-import { newest, OutputError, parseSnapshots } from './restic-output.js';
+import { newest, OutputError, parseSnapshots, type SnapshotSummary } from './restic-output.js';
+import { describeFilter } from './snapshot-filter.js';
 
 export interface ResticCheckerOptions {
   /** The restic binary; RESTIC_MONITOR_RESTIC or "restic" from PATH by default. */
@@ -10,11 +11,17 @@ export interface ResticCheckerOptions {
   run?: RunProcess;
 }
 
+export interface ListOptions {
+  /** Every snapshot, not only the newest per (host, paths) group: a tag filter needs them all. */
+  everySnapshot?: boolean;
+}
+
 /** Arguments for a read-only listing: never a command that writes, locks or prunes. */
-export function resticArgs(repository: RepositoryConfig): string[] {
+export function resticArgs(repository: RepositoryConfig, options: ListOptions = {}): string[] {
   // --latest 1 keeps the newest per (host, paths) group: the overall newest is among them,
   // and the output stays small however many snapshots the repository has.
-  const args = ['snapshots', '--json', '--no-lock', '--latest', '1'];
+  const args = ['snapshots', '--json', '--no-lock'];
+  if (!options.everySnapshot) args.push('--latest', '1');
   if (repository.caCert) args.push('--cacert', repository.caCert);
   if (repository.cacheDir === 'off') args.push('--no-cache');
   else if (repository.cacheDir) args.push('--cache-dir', repository.cacheDir);
@@ -47,10 +54,17 @@ export class ResticChecker implements Checker {
   }
 
   async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
+    const snapshots = await this.list(repository, context);
+    const scope = describeFilter(repository);
+    return { latest: newest(snapshots), snapshots: snapshots.length, ...(scope && { scope }) };
+  }
+
+  /** One restic run: the snapshots that pass the repository's own filters. */
+  async list(repository: RepositoryConfig, context: CheckContext, options: ListOptions = {}): Promise<SnapshotSummary[]> {
     const binary = this.binary ?? context.env.RESTIC_MONITOR_RESTIC ?? 'restic';
     let result;
     try {
-      result = await this.run(binary, resticArgs(repository), {
+      result = await this.run(binary, resticArgs(repository, options), {
         env: resticEnv(repository, context.env),
         timeoutMs: repository.timeoutMs,
         signal: context.signal,
@@ -65,8 +79,7 @@ export class ResticChecker implements Checker {
       throw new CheckError(describeResticFailure(result, repository.timeoutMs));
     }
     try {
-      const snapshots = parseSnapshots(result.stdout);
-      return { latest: newest(snapshots), snapshots: snapshots.length };
+      return parseSnapshots(result.stdout);
     } catch (error) {
       if (error instanceof OutputError) throw new CheckError(`unreadable output from restic: ${error.message}`);
       throw error;

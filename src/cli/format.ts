@@ -4,6 +4,7 @@ import { PUBLIC_ENV_KEYS } from '../config/schema.js';
 import type { Config, RepositoryConfig } from '../config/types.js';
 import { MASK, type Redactor } from '../redact.js';
 import type { RepositoryResult } from '../run/result.js';
+import { isFiltered } from '../checkers/snapshot-filter.js';
 
 export interface Style {
   color: boolean;
@@ -54,10 +55,12 @@ export function formatValidation(config: Config, redactor: Redactor, json: boole
 function describe(repository: RepositoryConfig, redactor: Redactor): Record<string, unknown> {
   return {
     url: redactor.redact(repository.url),
-    mode: repository.mode,
+    // validate says it here: fast mode cannot see hosts, tags or paths.
+    mode: repository.mode !== 'restic' && isFiltered(repository) ? 'restic (host/tags/paths filters need restic mode)' : repository.mode,
     max_age: formatDuration(repository.maxAgeMs),
     timeout: formatDuration(repository.timeoutMs),
     push: repository.pushUrl && repository.pushToken ? `${redactor.redact(repository.pushUrl.replace(/\/*$/, '/'))}${MASK}` : null,
+    ...(repository.pingUrl && { ping: redactor.redact(repository.pingUrl) }),
     ...(repository.host && { host: repository.host }),
     ...(repository.tags.length > 0 && { tags: repository.tags }),
     ...(repository.paths.length > 0 && { paths: repository.paths }),

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Checker } from '../checkers/checker.js';
+import { LocalChecker } from '../checkers/local.js';
+import { RcloneChecker } from '../checkers/rclone.js';
 import { ResticChecker } from '../checkers/restic.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { createLogger, type Sink } from '../log.js';
 import type { Notifier } from '../notifiers/notifier.js';
+import { HealthchecksNotifier } from '../notifiers/healthchecks.js';
 import { UptimeKumaNotifier } from '../notifiers/uptime-kuma.js';
 import { Redactor, secretsFromEnv } from '../redact.js';
 import { exitCodeFor } from '../run/result.js';
@@ -69,8 +72,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const results = await runOnce(
     config,
     {
-      checkers: io.checkers ?? [new ResticChecker()],
-      notifiers: io.notifiers ?? [new UptimeKumaNotifier()],
+      checkers: io.checkers ?? [new ResticChecker(), new LocalChecker(), new RcloneChecker()],
+      notifiers: io.notifiers ?? [new UptimeKumaNotifier(), new HealthchecksNotifier()],
       now: io.now,
       env: io.env,
       logger,
@@ -89,11 +92,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 function selectRepositories(config: Config, only: readonly string[]): Config {
   if (only.length === 0) return config;
   const known = new Set(config.repositories.map((repository) => repository.name));
-  const missing = only.filter((name) => !known.has(name));
+  // "--only fleet" picks every host check of a repository that fans out (fleet/web1, ...).
+  const picks = (name: string, repository: { name: string }) => repository.name === name || repository.name.startsWith(`${name}/`);
+  const missing = only.filter((name) => !config.repositories.some((repository) => picks(name, repository)));
   if (missing.length > 0) {
     throw new ConfigError(missing.map((name) => `--only ${name}: no such repository (known: ${[...known].join(', ')})`));
   }
-  return { ...config, repositories: config.repositories.filter((repository) => only.includes(repository.name)) };
+  return { ...config, repositories: config.repositories.filter((repository) => only.some((name) => picks(name, repository))) };
 }
 
 function version(): string {

@@ -3,6 +3,7 @@ import { parseDuration } from '../duration.js';
 import { expandTemplate, TemplateError } from '../template.js';
 import { passwordInUrl, redactUrl } from '../redact.js';
 import { expandEnvRefs, EnvRefError } from './env-refs.js';
+import { expandHosts, type RepositoryEntry } from './hosts.js';
 import { ConfigError, unknownKeyMessage } from './errors.js';
 import { checkKind, isMapping, PUBLIC_ENV_KEYS, REPOSITORY_KEYS, TOP_LEVEL_KEYS } from './schema.js';
 import { DEFAULTS, type BucketLookup, type Config, type Mode, type RepositoryConfig } from './types.js';
@@ -55,6 +56,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   if (repositories === undefined) report('repositories: missing: the config needs at least one repository');
   else if (isMapping(repositories) && Object.keys(repositories).length === 0) report('repositories: empty: the config needs at least one repository');
   checkKeys('defaults', defaults, report);
+  if (defaults.hosts !== undefined) report('defaults.hosts: not allowed here: only a repository can fan out into hosts');
 
   const concurrency = root.concurrency ?? options.defaultConcurrency ?? 4;
   if (Number.isInteger(concurrency) && ((concurrency as number) < 1 || (concurrency as number) > 1024)) {
@@ -72,8 +74,10 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
       continue;
     }
     checkKeys(path, ownMap, report);
-    const repository = buildRepository(name, defaults, ownMap, { env, report, secrets, defaultMode });
-    if (repository) built.push(repository);
+    for (const entry of expandHosts(name, ownMap, report, (where, map) => checkKeys(where, map, report))) {
+      const repository = buildRepository(entry, defaults, { env, report, secrets, defaultMode });
+      if (repository) built.push(repository);
+    }
   }
   let listen: string | undefined;
   if (typeof root.listen === 'string') listen = expandOrReport('listen', root.listen, {}, env, report, secrets);
@@ -90,6 +94,7 @@ function checkKeys(path: string, map: Record<string, unknown>, report: (problem:
   for (const [key, value] of Object.entries(map)) {
     const kind = REPOSITORY_KEYS[key];
     if (!kind) report(unknownKeyMessage(path, key, Object.keys(REPOSITORY_KEYS)));
+    else if (kind === 'hosts' && path === 'defaults') continue; // reported once by the caller
     else if (value !== null) {
       const problem = checkKind(`${path}.${key}`, value, kind);
       if (problem) report(problem);
@@ -143,19 +148,18 @@ interface BuildContext {
 }
 
 function buildRepository(
-  name: string,
+  entry: RepositoryEntry,
   defaults: Record<string, unknown>,
-  own: Record<string, unknown>,
   { env, report, secrets, defaultMode }: BuildContext,
 ): RepositoryConfig | undefined {
+  const { name, own, vars } = entry;
   let failed = false;
   const fail = (problem: string) => {
     failed = true;
     report(problem);
   };
   // A value inherited from defaults is reported at defaults.KEY, once, not per repository.
-  const origin = (key: string) => (key in own && own[key] !== null ? `repositories.${name}` : 'defaults');
-  const vars = { Name: name };
+  const origin = (key: string) => (key in own && own[key] !== null ? entry.where(key) : 'defaults');
   const pick = (key: string): unknown => (key in own && own[key] !== null ? own[key] : defaults[key]);
   const text = (key: string): string | undefined => {
     const raw = pick(key);
@@ -178,7 +182,7 @@ function buildRepository(
   };
 
   const url = text('url');
-  if (url === undefined && pick('url') === undefined) fail(`repositories.${name}.url: missing (set it here or in defaults)`);
+  if (url === undefined && pick('url') === undefined) fail(`${entry.where('url')}.url: missing (set it here or in defaults)`);
   else if (url !== undefined && url.trim() === '') fail(`${origin('url')}.url: is empty`);
 
   const maxAgeMs = duration('max_age', DEFAULTS.maxAge);
@@ -205,13 +209,18 @@ function buildRepository(
   const envOwn = isMapping(own.extra_env) ? own.extra_env : {};
   for (const [key, raw] of Object.entries({ ...envDefaults, ...envOwn })) {
     if (typeof raw !== 'string') continue;
-    const where = key in envOwn ? `repositories.${name}` : 'defaults';
+    const where = key in envOwn ? entry.where('extra_env', key) : 'defaults';
     const value = expandOrReport(`${where}.extra_env.${key}`, raw, vars, env, fail, secrets);
     if (value === undefined) continue;
     extraEnv[key] = value;
     if (!PUBLIC_ENV_KEYS.has(key)) secrets.add(value);
   }
-  for (const candidate of [url, pushUrl]) {
+  const pingUrl = text('ping_url');
+  if (pingUrl !== undefined) {
+    checkHttpUrl(`${origin('ping_url')}.ping_url`, pingUrl, fail);
+    for (const secret of pingUrlSecrets(pingUrl)) secrets.add(secret);
+  }
+  for (const candidate of [url, pushUrl, pingUrl]) {
     const password = candidate && passwordInUrl(candidate);
     if (password) secrets.add(password);
   }
@@ -226,7 +235,7 @@ function buildRepository(
   const caCert = text('ca_cert');
   const cacheDir = text('cache_dir');
   const region = text('region');
-  const host = text('host');
+  const host = entry.host ?? text('host');
 
   if (failed || url === undefined || maxAgeMs === undefined || timeoutMs === undefined || pushTimeoutMs === undefined || intervalMs === undefined) {
     return undefined;
@@ -237,6 +246,7 @@ function buildRepository(
     maxAgeMs,
     ...(pushUrl !== undefined && { pushUrl }),
     ...(pushToken !== undefined && { pushToken }),
+    ...(pingUrl !== undefined && { pingUrl }),
     extraEnv,
     timeoutMs,
     pushTimeoutMs,
@@ -250,6 +260,30 @@ function buildRepository(
     tags,
     paths,
   };
+}
+
+/**
+ * A ping URL's path is its credential (a check UUID, or a project ping key and a slug):
+ * the whole path and every long segment of it are kept out of logs and output.
+ */
+function pingUrlSecrets(value: string): string[] {
+  let path: string;
+  try {
+    path = new URL(value).pathname;
+  } catch {
+    return [];
+  }
+  const trimmed = decodeURIComponentSafe(path.replace(/^\/+|\/+$/g, ''));
+  const segments = trimmed.split('/').filter((segment) => segment.length >= 16);
+  return trimmed === '' ? [] : [trimmed, ...segments];
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function checkHttpUrl(path: string, value: string, fail: (problem: string) => void): void {

@@ -1,7 +1,7 @@
 import { describeType } from './errors.js';
 
 /** The shape a key's raw YAML value must have before it is expanded and validated. */
-export type RawKind = 'string' | 'map' | 'list' | 'integer';
+export type RawKind = 'string' | 'map' | 'list' | 'integer' | 'hosts';
 
 /** Keys a repository (or `defaults`) may hold. The first five are the original tool's. */
 export const REPOSITORY_KEYS: Readonly<Record<string, RawKind>> = {
@@ -21,6 +21,10 @@ export const REPOSITORY_KEYS: Readonly<Record<string, RawKind>> = {
   host: 'string',
   tags: 'list',
   paths: 'list',
+  /** Fans one repository out into one check per host (see config/hosts.ts). */
+  hosts: 'hosts',
+  /** healthchecks.io-style ping URL: up pings it, down pings <ping_url>/fail. */
+  ping_url: 'string',
 };
 
 export const TOP_LEVEL_KEYS: Readonly<Record<string, RawKind>> = {
@@ -31,7 +35,11 @@ export const TOP_LEVEL_KEYS: Readonly<Record<string, RawKind>> = {
 };
 
 /** Keys whose extra_env values are not secret; everything else there is redacted. */
-export const PUBLIC_ENV_KEYS = new Set(['AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_PROFILE']);
+const PUBLIC_ENV_NAMES = new Set(['AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_PROFILE']);
+// rclone's remote type and provider ("local", "drive") and its config file's path name no
+// secret; masking them would garble every message that mentions the word.
+const PUBLIC_RCLONE_ENV = /^RCLONE_CONFIG(?:_[A-Z0-9_]+_(?:TYPE|PROVIDER))?$/;
+export const PUBLIC_ENV_KEYS = { has: (key: string): boolean => PUBLIC_ENV_NAMES.has(key) || PUBLIC_RCLONE_ENV.test(key) };
 
 export function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
@@ -53,5 +61,7 @@ export function checkKind(path: string, value: unknown, kind: RawKind): string |
       return `${path}: expected a list of strings, got ${describeType(value)}`;
     case 'integer':
       return Number.isInteger(value) ? undefined : `${path}: expected a whole number, got ${describeType(value)}`;
+    case 'hosts':
+      return isMapping(value) ? undefined : `${path}: expected a mapping of host names (host: { push_token: ... }), got ${describeType(value)}`;
   }
 }

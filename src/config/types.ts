@@ -10,6 +10,8 @@ export interface RepositoryConfig {
   /** Uptime Kuma push base URL; the push goes to pushUrl + pushToken. */
   pushUrl?: string;
   pushToken?: string;
+  /** healthchecks.io-style ping URL (its path is the credential). */
+  pingUrl?: string;
   extraEnv: Record<string, string>;
   /** Upper bound for one check (restic run or S3 listing), after which it is killed. */
   timeoutMs: number;

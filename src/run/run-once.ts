@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { CheckError, type Checker } from '../checkers/checker.js';
 import { chooseChecker } from '../checkers/select.js';
+import { shareResticRuns } from '../checkers/shared-restic.js';
 import type { Config, RepositoryConfig } from '../config/types.js';
 import { PushError, type Notifier } from '../notifiers/notifier.js';
 import type { Redactor } from '../redact.js';
@@ -29,7 +30,9 @@ export interface RunOptions {
 
 /** Checks every repository of `config` (bounded by its concurrency) and pushes the verdicts. */
 export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Promise<RepositoryResult[]> {
-  return mapLimit(config.repositories, config.concurrency, (repository) => checkRepository(repository, deps, options));
+  // Checks on one repository URL share one restic run in this cycle.
+  const cycle = { ...deps, checkers: shareResticRuns(deps.checkers, config.repositories) };
+  return mapLimit(config.repositories, config.concurrency, (repository) => checkRepository(repository, cycle, options));
 }
 
 /** One repository: check, decide, push. Never rejects: every failure becomes a result. */

@@ -1,0 +1,87 @@
+import type { RepositoryConfig } from '../config/types.js';
+import type { CheckContext, Checker, Observation } from './checker.js';
+import type { ListOptions } from './restic.js';
+import { newest, type SnapshotSummary } from './restic-output.js';
+import { chooseChecker } from './select.js';
+import { describeFilter, matches } from './snapshot-filter.js';
+
+/** A restic checker that can hand back the snapshot list itself (ResticChecker does). */
+export interface SnapshotLister extends Checker {
+  list(repository: RepositoryConfig, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]>;
+}
+
+function isLister(checker: Checker): checker is SnapshotLister {
+  return checker.mode === 'restic' && typeof (checker as Partial<SnapshotLister>).list === 'function';
+}
+
+/**
+ * Checks with the same key would run restic against the same repository with the same
+ * credentials and options; they can share one listing. Filters and max_age are not part of
+ * it: they are applied to the shared listing in memory.
+ */
+export function shareKey(repository: RepositoryConfig): string {
+  const env = Object.entries(repository.extraEnv).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([repository.url, env, repository.caCert ?? null, repository.cacheDir ?? null]);
+}
+
+/**
+ * For one cycle: wraps the restic checker so that every group of two or more checks on the
+ * same repository runs restic once (scrypt is paid once per repository, not once per host)
+ * and each check takes its own newest snapshot from that one listing. Checks alone on their
+ * repository, and fast-mode checks, are left as they were. Make a new one per cycle: the
+ * listings it holds are that cycle's.
+ */
+export function shareResticRuns(checkers: readonly Checker[], repositories: readonly RepositoryConfig[]): readonly Checker[] {
+  const restic = checkers.find(isLister);
+  if (!restic) return checkers;
+  const groups = new Map<string, RepositoryConfig[]>();
+  for (const repository of repositories) {
+    if (chooseChecker(repository, checkers) !== restic) continue;
+    const key = shareKey(repository);
+    groups.set(key, [...(groups.get(key) ?? []), repository]);
+  }
+  for (const [key, group] of groups) if (group.length < 2) groups.delete(key);
+  if (groups.size === 0) return checkers;
+  const shared = new SharedResticChecker(restic, groups);
+  return checkers.map((checker) => (checker === restic ? shared : checker));
+}
+
+class SharedResticChecker implements Checker {
+  readonly mode = 'restic' as const;
+  private readonly listings = new Map<string, Promise<SnapshotSummary[]>>();
+
+  constructor(
+    private readonly inner: SnapshotLister,
+    private readonly groups: ReadonlyMap<string, readonly RepositoryConfig[]>,
+  ) {}
+
+  supports(repository: RepositoryConfig): boolean {
+    return this.inner.supports(repository);
+  }
+
+  async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
+    const key = shareKey(repository);
+    const group = this.groups.get(key);
+    if (!group) return this.inner.check(repository, context);
+    let listing = this.listings.get(key);
+    if (!listing) {
+      listing = this.inner.list(unfiltered(group), context, {
+        // --latest 1 keeps each (host, paths) group's newest, which serves host and path
+        // filters; the newest of a group may lack a tag, so tags need every snapshot.
+        everySnapshot: group.some((member) => member.tags.length > 0),
+      });
+      // Every member awaits it; this only keeps a failure from counting as unhandled early.
+      listing.catch(() => undefined);
+      this.listings.set(key, listing);
+    }
+    const mine = (await listing).filter((snapshot) => matches(snapshot, repository));
+    const scope = describeFilter(repository);
+    return { latest: newest(mine), snapshots: mine.length, ...(scope && { scope }) };
+  }
+}
+
+/** The one listing the group shares: no filter, and the longest timeout any member allows. */
+function unfiltered(group: readonly RepositoryConfig[]): RepositoryConfig {
+  const { host: _host, ...first } = group[0]!;
+  return { ...first, tags: [], paths: [], timeoutMs: Math.max(...group.map((member) => member.timeoutMs)) };
+}

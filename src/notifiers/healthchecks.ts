@@ -1,0 +1,76 @@
+import { request } from 'undici';
+import type { RepositoryConfig } from '../config/types.js';
+import { retrying, type RetryPolicy } from './retry.js';
+import { PushError, type Notifier, type Report } from './notifier.js';
+
+/** healthchecks.io keeps the first 100 kB of a ping body; ours stay far below that. */
+export const MAX_BODY_LENGTH = 10_000;
+
+/** Pure: where a report goes. Up pings the URL itself, down pings `<ping_url>/fail`. */
+export function buildPingUrl(pingUrl: string, report: Pick<Report, 'status'>): URL {
+  const url = new URL(pingUrl);
+  if (report.status === 'down') url.pathname = `${url.pathname.replace(/\/+$/, '')}/fail`;
+  return url;
+}
+
+export type HttpPost = (url: URL, body: string, signal: AbortSignal) => Promise<{ statusCode: number; body: string }>;
+
+const undiciPost: HttpPost = async (url, body, signal) => {
+  const response = await request(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+    signal,
+  });
+  return { statusCode: response.statusCode, body: await response.body.text() };
+};
+
+export interface HealthchecksOptions {
+  post?: HttpPost;
+  retry?: Partial<RetryPolicy>;
+}
+
+/**
+ * healthchecks.io-style ping URLs (healthchecks.io, its self-hosted server, and services
+ * with the same API). The message travels in the POST body, which the service shows as the
+ * ping's log.
+ */
+export class HealthchecksNotifier implements Notifier {
+  readonly kind = 'healthchecks';
+  private readonly post: HttpPost;
+  private readonly retry: Partial<RetryPolicy>;
+
+  constructor(options: HealthchecksOptions = {}) {
+    this.post = options.post ?? undiciPost;
+    this.retry = options.retry ?? {};
+  }
+
+  wants(repository: RepositoryConfig): boolean {
+    return repository.pingUrl !== undefined;
+  }
+
+  async notify(repository: RepositoryConfig, report: Report, signal: AbortSignal): Promise<void> {
+    const url = buildPingUrl(repository.pingUrl!, report);
+    const body = report.message.slice(0, MAX_BODY_LENGTH);
+    await retrying(this.retry, signal, repository.pushTimeoutMs, async (attemptSignal) => {
+      const answer = await this.post(url, body, attemptSignal);
+      return interpretPing(answer.statusCode, answer.body);
+    });
+  }
+}
+
+/**
+ * 200 "OK" records the ping (201 "Created" when a slug check was auto-provisioned). An
+ * unknown UUID answers 404, or 200 "OK (not found)" where the server keeps the old
+ * behaviour; an ambiguous slug 409. Rate limits (429) and server errors are retried.
+ */
+export function interpretPing(statusCode: number, body: string): { retry: boolean; error?: PushError } {
+  const text = body.trim().slice(0, 100);
+  if ((statusCode === 200 || statusCode === 201) && !/not found/i.test(text)) return { retry: false };
+  if (statusCode === 404 || (statusCode === 200 && /not found/i.test(text))) {
+    return { retry: false, error: new PushError(`healthchecks: check not found (HTTP ${statusCode})`) };
+  }
+  if (statusCode === 409) return { retry: false, error: new PushError('healthchecks: slug matches more than one check (HTTP 409)') };
+  const detail = text && !text.startsWith('<') ? `: ${text}` : '';
+  return { retry: statusCode >= 500 || statusCode === 429, error: new PushError(`healthchecks: HTTP ${statusCode}${detail}`) };
+}
