@@ -44,7 +44,7 @@ repositories:
   );
   const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') }, timeoutMs: 60_000 });
   assert.equal(result.code, 1);
-  const line = (name: string, push: string) => `UP   ${name}: latest snapshot 1m ago (max 1d) [${push}]`;
+  const line = (name: string, push: string) => `UP   ${name}: latest snapshot 1h ago (max 1d) [${push}]`;
   assert.deepEqual(result.stdout.trimEnd().split('\n'), [
     line('healthy', 'pushed to uptime-kuma'),
     line('unknown-monitor', 'push to uptime-kuma failed: Uptime Kuma: monitor not found or not active (HTTP 404)'),
