@@ -21,7 +21,7 @@ Commands:
 
 Options:
   -c, --config FILE   config file (default: $RESTIC_MONITOR_CONFIG, else ./config.yaml)
-  --only NAME         only this repository (repeatable)
+  --only NAME         only this repository, or all of its hosts/ checks (repeatable)
   --json              machine-readable output (status, validate)
   -h, --help          show this help
   -V, --version       show the version

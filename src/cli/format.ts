@@ -49,7 +49,7 @@ export function formatValidation(config: Config, redactor: Redactor, json: boole
   const repositories = Object.fromEntries(config.repositories.map((repository) => [repository.name, describe(repository, redactor)]));
   const view = { concurrency: config.concurrency, ...(config.listen && { listen: config.listen }), repositories };
   if (json) return JSON.stringify(view, null, 2);
-  return `${stringify(view).trimEnd()}\n# config OK: ${config.repositories.length} ${config.repositories.length === 1 ? 'repository' : 'repositories'}`;
+  return `${stringify(view).trimEnd()}\n# config OK: ${countText(config)}`;
 }
 
 function describe(repository: RepositoryConfig, redactor: Redactor): Record<string, unknown> {
@@ -68,4 +68,13 @@ function describe(repository: RepositoryConfig, redactor: Redactor): Record<stri
     ...(repository.cacheDir && { cache_dir: repository.cacheDir }),
     extra_env: Object.fromEntries(Object.entries(repository.extraEnv).map(([key, value]) => [key, PUBLIC_ENV_KEYS.has(key) ? value : MASK])),
   };
+}
+
+/** "2 repositories", or "1 repository, 3 checks" when hosts fan a repository out. */
+function countText(config: Config): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const checks = config.repositories.length;
+  const repositories = new Set(config.repositories.map((repository) => repository.name.split('/')[0])).size;
+  const text = repositories === 1 ? '1 repository' : `${repositories} repositories`;
+  return repositories === checks ? text : `${text}, ${plural(checks, 'check')}`;
 }
