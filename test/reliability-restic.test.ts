@@ -25,7 +25,7 @@ async function reason(checker: ResticChecker, extraEnv: Record<string, string> =
 
 describe('bad restic output', () => {
   test('truncated JSON', async () => {
-    assert.equal(await reason(fixture('restic-truncated')), 'unreadable output from restic: restic printed something that is not JSON');
+    assert.equal(await reason(fixture('restic-truncated')), "unreadable output from restic: restic's output was cut short");
   });
 
   test('a flood on stderr keeps only its end and still finds the Fatal line', async () => {

@@ -1,3 +1,5 @@
+import { JsonArrayStream, JsonStreamError } from './json-array-stream.js';
+
 /** What the monitor needs from one entry of `restic snapshots --json`. */
 export interface SnapshotSummary {
   time: Date;
@@ -10,27 +12,62 @@ export interface SnapshotSummary {
 export class OutputError extends Error {}
 
 /**
- * Reads `restic snapshots --json`: a flat array, oldest first, `[]` when empty. Fields vary
- * between restic versions, so only `time` (and `hostname`) are required. Times carry the
+ * Reads `restic snapshots --json` as it streams in: a flat array, oldest first, `[]` when
+ * empty. Fields vary between restic versions, so only `time` is required. Times carry the
  * backup host's own zone and nanoseconds: they are compared as instants, never as strings.
+ * Only the few fields the monitor needs are kept per snapshot.
  */
-export function parseSnapshots(stdout: string): SnapshotSummary[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(stdout);
-  } catch {
-    const trimmed = stdout.trim();
-    throw new OutputError(trimmed === '' ? 'restic printed nothing' : 'restic printed something that is not JSON');
-  }
-  if (!Array.isArray(parsed)) throw new OutputError('restic printed JSON that is not a list of snapshots');
-  return parsed.map((entry: unknown, index) => {
-    const item = (typeof entry === 'object' && entry !== null ? entry : {}) as { time?: unknown; hostname?: unknown; tags?: unknown; paths?: unknown };
-    const time = typeof item.time === 'string' ? new Date(Date.parse(item.time)) : undefined;
-    if (!time || Number.isNaN(time.getTime())) {
-      throw new OutputError(`snapshot ${index + 1} has no readable time`);
+export class SnapshotReader {
+  readonly snapshots: SnapshotSummary[] = [];
+  private readonly stream = new JsonArrayStream((entry) => this.add(entry));
+  private failure: OutputError | undefined;
+
+  push(chunk: Buffer | string): void {
+    if (this.failure) return;
+    try {
+      this.stream.push(chunk);
+    } catch (error) {
+      this.failure = toOutputError(error);
     }
-    return { time, hostname: typeof item.hostname === 'string' ? item.hostname : '', tags: strings(item.tags), paths: strings(item.paths) };
-  });
+  }
+
+  /** The snapshots read, or an OutputError saying what was wrong with the output. */
+  end(): SnapshotSummary[] {
+    if (!this.failure) {
+      try {
+        this.stream.end();
+      } catch (error) {
+        this.failure = toOutputError(error);
+      }
+    }
+    if (this.failure) throw this.failure;
+    return this.snapshots;
+  }
+
+  private add(entry: unknown): void {
+    const item = entry as { time?: unknown; hostname?: unknown; tags?: unknown; paths?: unknown };
+    const time = typeof item.time === 'string' ? new Date(Date.parse(item.time)) : undefined;
+    if (!time || Number.isNaN(time.getTime())) throw new OutputError(`snapshot ${this.snapshots.length + 1} has no readable time`);
+    this.snapshots.push({ time, hostname: typeof item.hostname === 'string' ? item.hostname : '', tags: strings(item.tags), paths: strings(item.paths) });
+  }
+}
+
+const STREAM_ERRORS: Record<string, string> = {
+  'empty output': 'restic printed nothing',
+  'not a JSON list': 'restic printed something that is not JSON',
+  'the JSON list ends early': "restic's output was cut short",
+};
+
+function toOutputError(error: unknown): OutputError {
+  if (error instanceof OutputError) return error;
+  if (error instanceof JsonStreamError) return new OutputError(STREAM_ERRORS[error.message] ?? `restic printed malformed JSON (${error.message})`);
+  throw error;
+}
+
+export function parseSnapshots(stdout: string): SnapshotSummary[] {
+  const reader = new SnapshotReader();
+  reader.push(stdout);
+  return reader.end();
 }
 
 function strings(value: unknown): string[] {

@@ -2,7 +2,7 @@ import type { RepositoryConfig } from '../config/types.js';
 import { runProcess, SpawnError, type RunProcess } from '../process/run-process.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from './checker.js';
 import { describeResticFailure } from './restic-errors.js';
-import { newest, OutputError, parseSnapshots, type SnapshotSummary } from './restic-output.js';
+import { newest, OutputError, SnapshotReader, type SnapshotSummary } from './restic-output.js';
 import { describeFilter } from './snapshot-filter.js';
 
 export interface ResticCheckerOptions {
@@ -63,11 +63,14 @@ export class ResticChecker implements Checker {
   async list(repository: RepositoryConfig, context: CheckContext, options: ListOptions = {}): Promise<SnapshotSummary[]> {
     const binary = this.binary ?? context.env.RESTIC_MONITOR_RESTIC ?? 'restic';
     let result;
+    // Read while restic prints: memory holds one snapshot at a time, not all of the output.
+    const reader = new SnapshotReader();
     try {
       result = await this.run(binary, resticArgs(repository, options), {
         env: resticEnv(repository, context.env),
         timeoutMs: repository.timeoutMs,
         signal: context.signal,
+        onStdout: (chunk) => reader.push(chunk),
       });
     } catch (error) {
       if (error instanceof SpawnError) {
@@ -79,7 +82,7 @@ export class ResticChecker implements Checker {
       throw new CheckError(describeResticFailure(result, repository.timeoutMs));
     }
     try {
-      return parseSnapshots(result.stdout);
+      return reader.end();
     } catch (error) {
       if (error instanceof OutputError) throw new CheckError(`unreadable output from restic: ${error.message}`);
       throw error;

@@ -5,6 +5,8 @@ export interface ProcessOptions {
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Receives stdout as it arrives; stdout is then not kept (`stdout` is empty). */
+  onStdout?: (chunk: Buffer) => void;
   /** stdout beyond this is not kept; the process is killed and `overflow` set. */
   maxStdoutBytes?: number;
   /** Only the end of stderr is kept: that is where restic puts its Fatal line. */
@@ -95,6 +97,7 @@ export const runProcess: RunProcess = (command, args, options) =>
     };
 
     child.stdout.on('data', (chunk: Buffer) => {
+      if (options.onStdout) return options.onStdout(chunk);
       if (overflow) return;
       stdoutBytes += chunk.length;
       if (stdoutBytes > maxStdout) {
