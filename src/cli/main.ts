@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Checker } from '../checkers/checker.js';
 import { ResticChecker } from '../checkers/restic.js';
+import { S3Checker } from '../checkers/s3/checker.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
@@ -69,7 +70,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const results = await runOnce(
     config,
     {
-      checkers: io.checkers ?? [new ResticChecker()],
+      checkers: io.checkers ?? [new ResticChecker(), new S3Checker()],
       notifiers: io.notifiers ?? [new UptimeKumaNotifier()],
       now: io.now,
       env: io.env,
