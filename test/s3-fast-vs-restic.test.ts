@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RepositoryResult } from '../src/run/result.js';
 import { runCli } from './helpers/cli.js';
+import { ROOT } from './helpers/paths.js';
 import { startPushReceiver, type PushReceiver } from './helpers/push-receiver.js';
 import { restic, resticTime, tempDir } from './helpers/restic-repos.js';
 import { makeTestCa, startS3rver, type S3rver, type TestCa } from './helpers/s3rver.js';
@@ -82,10 +83,14 @@ const status = async (config: string, env: Record<string, string | undefined>) =
   return { ...result, results: JSON.parse(result.stdout || '[]') as RepositoryResult[] };
 };
 
-test('fast and restic mode agree on the same repositories within a few seconds', async () => {
+test('fast and restic mode agree on the same repositories within a few seconds; only fast mode loads the S3 SDK', async () => {
   const config = await writeConfig('agree.yaml', '');
-  const fast = await status(config, { RESTIC_MONITOR_FAST: 'true' });
-  const slow = await status(config, { RESTIC_PASSWORD: 'repo-password-for-tests', RESTIC_CACHE_DIR: join(dir, 'cache') });
+  // The import trace shows whether the S3 SDK was loaded: only when fast mode is used.
+  const trace = `--import=${join(ROOT, 'dist', 'test', 'helpers', 'import-trace.js')}`;
+  const fast = await status(config, { RESTIC_MONITOR_FAST: 'true', NODE_OPTIONS: trace });
+  const slow = await status(config, { RESTIC_PASSWORD: 'repo-password-for-tests', RESTIC_CACHE_DIR: join(dir, 'cache'), NODE_OPTIONS: trace });
+  assert.match(fast.stderr, /import-trace: @aws-sdk\/client-s3/);
+  assert.doesNotMatch(slow.stderr, /import-trace/);
   assert.equal(fast.code, 1, fast.stderr);
   assert.equal(slow.code, 1, slow.stderr);
   assert.deepEqual(fast.results.map((r) => [r.name, r.mode, r.status]), [
