@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { S3Checker } from '../src/checkers/s3/checker.js';
 import { credentialSource } from '../src/checkers/s3/credentials.js';
 import { parseS3Url, snapshotsPrefix, type S3UrlResult } from '../src/checkers/s3/url.js';
 import { ConfigError } from '../src/config/errors.js';
@@ -106,4 +107,16 @@ test('credentials: extra_env first, then the environment, then the SDK default c
   assert.deepEqual(credentialSource({ AWS_SHARED_CREDENTIALS_FILE: '/run/creds' }, { AWS_PROFILE: 'p' }), { kind: 'profile', profile: 'p', filepath: '/run/creds' });
   assert.deepEqual(credentialSource({ MINIO_ACCESS_KEY: 'm', MINIO_SECRET_KEY: 's' }, {}), { kind: 'static', accessKeyId: 'm', secretAccessKey: 's', from: 'extra_env' });
   assert.deepEqual(credentialSource({ AWS_ACCESS_KEY_ID: 'half' }, {}), { kind: 'default' });
+});
+
+test('fast mode serves s3 URLs without restic filters; everything else is left to restic', () => {
+  const config = parseConfig(
+    `defaults:\n  mode: fast\nrepositories:\n  s3: { url: "s3:s3.example.com/b/p" }\n  filtered: { url: "s3:s3.example.com/b/p", host: web }\n  tagged: { url: "s3:s3.example.com/b/p", tags: [daily] }\n  local: { url: /srv/restic }\n  rest: { url: "rest:http://127.0.0.1:8000/" }\n`,
+    {},
+  );
+  const checker = new S3Checker();
+  assert.deepEqual(
+    config.repositories.map((repository) => [repository.name, checker.supports(repository)]),
+    [['s3', true], ['filtered', false], ['tagged', false], ['local', false], ['rest', false]],
+  );
 });

@@ -30,7 +30,9 @@ export class S3Checker implements Checker {
   }
 
   supports(repository: RepositoryConfig): boolean {
-    return isS3Url(repository.url) && !('error' in parseS3Url(repository.url));
+    // host/tag/path filters need the decrypted snapshot list: only restic can honour them.
+    const filtered = repository.host !== undefined || repository.tags.length > 0 || repository.paths.length > 0;
+    return !filtered && isS3Url(repository.url) && !('error' in parseS3Url(repository.url));
   }
 
   async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
