@@ -123,6 +123,19 @@ test('two repositories with different keys in one run each sign with their own k
   assert.deepEqual(byPrefix('empty/snapshots/'), [ENV_KEYS.AWS_ACCESS_KEY_ID]);
 });
 
+test('checks with the same endpoint and key share one client and its keep-alive connection; another key gets its own', async () => {
+  const fresh = new S3Checker();
+  try {
+    const before = proxy.connections();
+    for (let i = 0; i < 5; i++) await fresh.check(repository(viaProxy('two'), { name: `same-${i}` }), context());
+    assert.equal(proxy.connections() - before, 1);
+    await fresh.check(repository(viaProxy('two'), { extraEnv: KEYS_B }), context());
+    assert.equal(proxy.connections() - before, 2);
+  } finally {
+    await fresh.close();
+  }
+});
+
 test('nothing but ListObjectsV2 ever reached the server', () => {
   assert.ok(proxy.requests.length >= 8);
   const others = proxy.requests.filter((request) => !(request.method === 'GET' && /^\/restic\/?\?(.*&)?list-type=2(&|$)/.test(request.url)) && request.method !== 'HEAD');

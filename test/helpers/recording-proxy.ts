@@ -14,6 +14,8 @@ export interface RecordingProxy {
   /** 127.0.0.1:PORT, plain http. */
   host: string;
   requests: RecordedRequest[];
+  /** TCP connections accepted so far: shows whether clients keep theirs alive. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -41,11 +43,14 @@ export async function startRecordingProxy(target: string, ca?: string): Promise<
     });
     req.pipe(forward);
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     host: `127.0.0.1:${port}`,
     requests,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
