@@ -3,6 +3,7 @@ import type { Checker } from '../checkers/checker.js';
 import { LocalChecker } from '../checkers/local.js';
 import { RcloneChecker } from '../checkers/rclone.js';
 import { ResticChecker } from '../checkers/restic.js';
+import { S3Checker } from '../checkers/s3/checker.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
@@ -72,7 +73,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const results = await runOnce(
     config,
     {
-      checkers: io.checkers ?? [new ResticChecker(), new LocalChecker(), new RcloneChecker()],
+      checkers: io.checkers ?? [new ResticChecker(), new S3Checker(), new LocalChecker(), new RcloneChecker()],
       notifiers: io.notifiers ?? [new UptimeKumaNotifier(), new HealthchecksNotifier()],
       now: io.now,
       env: io.env,

@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import { parseDuration } from '../duration.js';
 import { expandTemplate, TemplateError } from '../template.js';
 import { passwordInUrl, redactUrl } from '../redact.js';
+import { isS3Url, parseS3Url } from '../checkers/s3/url.js';
 import { expandEnvRefs, EnvRefError } from './env-refs.js';
 import { expandHosts, type RepositoryEntry } from './hosts.js';
 import { ConfigError, unknownKeyMessage } from './errors.js';
@@ -184,6 +185,8 @@ function buildRepository(
   const url = text('url');
   if (url === undefined && pick('url') === undefined) fail(`${entry.where('url')}.url: missing (set it here or in defaults)`);
   else if (url !== undefined && url.trim() === '') fail(`${origin('url')}.url: is empty`);
+  const s3 = url !== undefined && isS3Url(url) ? parseS3Url(url) : undefined;
+  if (s3 && 'error' in s3) fail(`repositories.${name}.url: "${redactUrl(url!)}" ${s3.error}`);
 
   const maxAgeMs = duration('max_age', DEFAULTS.maxAge);
   const timeoutMs = duration('timeout', DEFAULTS.timeout);

@@ -1,0 +1,80 @@
+/**
+ * Fast mode vs restic mode on the same S3 repositories (s3rver over TLS on 127.0.0.1), and
+ * CLI start-up with and without an S3 repository in the config. Not a test: numbers only.
+ *   npx tsc -p tsconfig.json && node dist/bench/fast-vs-restic.js [repositories] [rounds]
+ */
+import { spawnSync } from 'node:child_process';
+import { chmod, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RepositoryResult } from '../src/run/result.js';
+import { CLI } from '../test/helpers/paths.js';
+import { PASSWORD, restic, tempDir } from '../test/helpers/restic-repos.js';
+import { makeTestCa, startS3rver } from '../test/helpers/s3rver.js';
+
+const count = Number(process.argv[2] ?? 8);
+const rounds = Number(process.argv[3] ?? 3);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const ca = await makeTestCa();
+const s3 = await startS3rver({ ca });
+const dir = await tempDir('rm-bench-');
+await writeFile(join(dir, 'file.txt'), 'data\n');
+const env = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+const names = Array.from({ length: count }, (_, i) => `repo-${i}`);
+for (const name of names) {
+  await restic(['-r', s3.url(name), '--cacert', ca.certPath, 'init'], env);
+  await restic(['-r', s3.url(name), '--cacert', ca.certPath, 'backup', '--quiet', dir], env);
+}
+
+const config = join(dir, 's3.yaml');
+const repositories = names.map((name) => `  ${name}:\n`).join('');
+await writeFile(
+  config,
+  `concurrency: 1\ndefaults:\n  url: "s3:https://${s3.host}/${s3.bucket}/{{ .Name }}"\n  ca_cert: ${ca.certPath}\n  extra_env: { AWS_ACCESS_KEY_ID: S3RVER, AWS_SECRET_ACCESS_KEY: S3RVER }\nrepositories:\n${repositories}`,
+);
+// restic-only config whose "restic" answers at once: what is left is the CLI's own start-up.
+const stub = join(dir, 'restic-stub');
+await writeFile(stub, '#!/bin/sh\necho "[]"\n');
+await chmod(stub, 0o755);
+const resticOnly = join(dir, 'restic-only.yaml');
+await writeFile(resticOnly, `repositories:\n  local:\n    url: ${join(dir, 'local')}\n`);
+const oneS3 = join(dir, 'one-s3.yaml');
+await writeFile(
+  oneS3,
+  `repositories:\n  s3:\n    url: ${s3.url('repo-0')}\n    mode: fast\n    ca_cert: ${ca.certPath}\n    extra_env: { AWS_ACCESS_KEY_ID: S3RVER, AWS_SECRET_ACCESS_KEY: S3RVER }\n`,
+);
+
+function cli(args: string[], extra: Record<string, string>): { wallMs: number; results: RepositoryResult[] } {
+  const started = performance.now();
+  const run = spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, ...extra }, encoding: 'utf8' });
+  const wallMs = performance.now() - started;
+  if (run.status === 2 || run.error) throw new Error(`${args.join(' ')}: ${run.stderr}`);
+  return { wallMs, results: args.includes('--json') && args[0] === 'status' ? (JSON.parse(run.stdout) as RepositoryResult[]) : [] };
+}
+
+const modes = { fast: { RESTIC_MONITOR_FAST: 'true' }, restic: { RESTIC_PASSWORD: PASSWORD, RESTIC_CACHE_DIR: join(dir, 'cache') } };
+console.log(`${count} repositories on s3rver (TLS), concurrency 1, ${rounds} rounds, median:`);
+for (const [mode, extra] of Object.entries(modes)) {
+  const perRepository: number[] = [];
+  const walls: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const { wallMs, results } = cli(['status', '--json', '-c', config], extra);
+    if (results.some((result) => result.status !== 'up' || result.mode !== mode)) throw new Error(`${mode}: ${JSON.stringify(results)}`);
+    walls.push(wallMs);
+    perRepository.push(...results.map((result) => result.duration_ms));
+  }
+  console.log(`  ${mode.padEnd(6)} per repository ${median(perRepository)} ms (min ${Math.min(...perRepository)}, max ${Math.max(...perRepository)}); whole run ${median(walls).toFixed(0)} ms`);
+}
+
+const startup: Array<[string, string[], Record<string, string>]> = [
+  ['validate, restic-only config', ['validate', '-c', resticOnly], {}],
+  ['validate, config with an S3 repository', ['validate', '-c', oneS3], {}],
+  ['status, restic-only (stub restic)', ['status', '-c', resticOnly], { RESTIC_MONITOR_RESTIC: stub, RESTIC_PASSWORD: 'x' }],
+  ['status, one S3 repository (fast)', ['status', '-c', oneS3], {}],
+];
+console.log('CLI start-up, median wall time:');
+for (const [label, args, extra] of startup) {
+  const walls = Array.from({ length: Math.max(5, rounds) }, () => cli(args, extra).wallMs);
+  console.log(`  ${label.padEnd(42)} ${median(walls).toFixed(0)} ms`);
+}
+await s3.close();

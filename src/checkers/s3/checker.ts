@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import type { RepositoryConfig } from '../../config/types.js';
+import { formatDuration } from '../../duration.js';
+import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
+import { S3ClientPool, type ClientSettings } from './client-pool.js';
+import { credentialSource, regionFromEnv } from './credentials.js';
+import { describeS3Error } from './errors.js';
+import { ListingError, newestSnapshot } from './listing.js';
+import { isS3Url, parseS3Url, snapshotsPrefix, type S3Location } from './url.js';
+
+export interface S3CheckerOptions {
+  pool?: S3ClientPool;
+  readCa?: (path: string) => Promise<string>;
+}
+
+/**
+ * Fast mode for s3: repositories: lists `<prefix>/snapshots/` with ListObjectsV2 and takes
+ * the newest LastModified. Needs only s3:ListBucket and no repository password. Sends
+ * nothing but ListObjectsV2 (and the HeadBucket the SDK may use to learn an Amazon
+ * bucket's region after a redirect).
+ */
+export class S3Checker implements Checker {
+  readonly mode = 'fast' as const;
+  private readonly pool: S3ClientPool;
+  private readonly readCa: (path: string) => Promise<string>;
+
+  constructor(options: S3CheckerOptions = {}) {
+    this.pool = options.pool ?? new S3ClientPool();
+    this.readCa = options.readCa ?? ((path) => readFile(path, 'utf8'));
+  }
+
+  supports(repository: RepositoryConfig): boolean {
+    // host/tag/path filters need the decrypted snapshot list: only restic can honour them.
+    const filtered = repository.host !== undefined || repository.tags.length > 0 || repository.paths.length > 0;
+    return !filtered && isS3Url(repository.url) && !('error' in parseS3Url(repository.url));
+  }
+
+  async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
+    const location = parseS3Url(repository.url);
+    if ('error' in location) throw new CheckError(`repository URL ${location.error}`);
+    // One signal for the timeout and the caller's abort, handed to every request.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, repository.timeoutMs);
+    const onAbort = () => controller.abort();
+    if (context.signal.aborted) onAbort();
+    context.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await abortable(this.list(repository, location, context, controller.signal), controller.signal);
+    } catch (error) {
+      if (timedOut) throw new CheckError(`timed out after ${formatDuration(repository.timeoutMs)}`);
+      if (context.signal.aborted) throw new CheckError('aborted');
+      if (error instanceof CheckError) throw error;
+      if (error instanceof ListingError) throw new CheckError(error.message);
+      throw new CheckError(describeS3Error(error, location));
+    } finally {
+      clearTimeout(timer);
+      context.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Closes pooled connections; a daemon calls it on shutdown. */
+  close(): Promise<void> {
+    return this.pool.destroy();
+  }
+
+  private async list(repository: RepositoryConfig, location: S3Location, context: CheckContext, signal: AbortSignal): Promise<Observation> {
+    const settings = await this.settings(repository, location, context);
+    const [sdk, client] = await Promise.all([this.pool.sdk(), this.pool.get(settings)]);
+    const prefix = snapshotsPrefix(location);
+    return newestSnapshot(async (token) => {
+      const page = await client.send(
+        new sdk.ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ...(token !== undefined && { ContinuationToken: token }) }),
+        { abortSignal: signal },
+      );
+      const objects = (page.Contents ?? []).map((object) => ({
+        ...(object.Key !== undefined && { key: object.Key }),
+        ...(object.LastModified !== undefined && { lastModified: object.LastModified }),
+      }));
+      return { objects, ...(page.IsTruncated && page.NextContinuationToken && { nextToken: page.NextContinuationToken }) };
+    });
+  }
+
+  private async settings(repository: RepositoryConfig, location: S3Location, context: CheckContext): Promise<ClientSettings> {
+    let caPem: string | undefined;
+    if (repository.caCert) {
+      try {
+        caPem = await this.readCa(repository.caCert);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new CheckError(`cannot read ca_cert ${repository.caCert}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
+      }
+    }
+    const lookup = repository.bucketLookup;
+    return {
+      endpoint: `${location.useTls ? 'https' : 'http'}://${location.endpoint}`,
+      region: repository.region ?? regionFromEnv(repository.extraEnv, context.env) ?? location.region ?? 'us-east-1',
+      pathStyle: lookup === 'auto' ? location.pathStyle : lookup === 'path',
+      credentials: credentialSource(repository.extraEnv, context.env),
+      ...(caPem !== undefined && { caPem }),
+    };
+  }
+}
+
+/** Settles as soon as `signal` aborts, even if the work (a credential lookup, say) cannot be cancelled. */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('aborted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,0 +1,100 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+
+export interface TestCa {
+  dir: string;
+  /** PEM of the self-signed certificate: restic --cacert, our ca_cert. */
+  certPath: string;
+  keyPath: string;
+}
+
+/** A self-signed certificate for 127.0.0.1 (SAN IP:127.0.0.1), made with openssl at test time. */
+export async function makeTestCa(): Promise<TestCa> {
+  const dir = await mkdtemp(join(tmpdir(), 'rm-ca-'));
+  const certPath = join(dir, 'cert.pem');
+  const keyPath = join(dir, 'key.pem');
+  await exec('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+  ]);
+  return { dir, certPath, keyPath };
+}
+
+export interface S3rver {
+  /** 127.0.0.1:PORT */
+  host: string;
+  /** https://127.0.0.1:PORT (or http:// without TLS) */
+  endpoint: string;
+  dir: string;
+  bucket: string;
+  /** restic's URL for a prefix in the bucket. */
+  url(prefix: string): string;
+  /** Sets LastModified of every object under `keyPrefix` (s3rver reads it from the file's mtime). */
+  setMtime(keyPrefix: string, time: Date): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * s3rver 3.7 in a child process on 127.0.0.1:0, with one bucket. Under
+ * --openssl-legacy-provider, or its continuation tokens answer HTTP 500 on Node 20; with TLS
+ * when `ca` is given, because restic's writes over plain http are stored corrupted. It accepts
+ * the access key ids "S3RVER" and `keyIds`, any secret.
+ */
+export async function startS3rver(options: { bucket?: string; ca?: TestCa; keyIds?: string[] } = {}): Promise<S3rver> {
+  const bucket = options.bucket ?? 'restic';
+  const dir = await mkdtemp(join(tmpdir(), 'rm-s3rver-'));
+  const main = fileURLToPath(new URL('./s3rver-main.js', import.meta.url));
+  const settings = { dir, bucket, keyIds: options.keyIds ?? [], ...(options.ca && { keyPath: options.ca.keyPath, certPath: options.ca.certPath }) };
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', main, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const host = await listeningAddress(child);
+  const scheme = options.ca ? 'https' : 'http';
+  return {
+    host,
+    endpoint: `${scheme}://${host}`,
+    dir,
+    bucket,
+    url: (prefix) => `s3:${scheme}://${host}/${bucket}${prefix ? `/${prefix}` : ''}`,
+    setMtime: async (keyPrefix, time) => {
+      const root = join(dir, bucket, keyPrefix);
+      for (const name of await readdir(root, { recursive: true })) {
+        if (name.endsWith('._S3rver_object')) await utimes(join(root, name), time, time);
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
+
+function listeningAddress(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`s3rver did not start within 30 s: ${output}`));
+    }, 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /S3rver listening on ([\d.]+):(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(`${match[1]}:${match[2]}`);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`s3rver exited with ${code}: ${output}`));
+    });
+  });
+}
