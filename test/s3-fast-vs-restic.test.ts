@@ -162,9 +162,10 @@ repositories:
   );
 });
 
-test('a non-s3 repository in fast mode falls back to restic, and status says so', async () => {
+test('a repository no fast checker serves falls back to restic, and status says so', async () => {
   const path = join(dir, 'mixed.yaml');
-  await writeFile(path, `repositories:\n  local:\n    url: ${join(dir, 'no-repo-here')}\n    mode: fast\n`);
+  // rest: is one backend no fast checker serves (local paths and rclone: have their own).
+  await writeFile(path, `repositories:\n  rest:\n    url: rest:http://127.0.0.1:1/repo\n    mode: fast\n`);
   const { results } = await status(path, { RESTIC_PASSWORD: 'x' });
   assert.equal(results[0]!.mode, 'restic');
 });
