@@ -48,6 +48,7 @@ repositories:
   url-password:
     url: rest:http://monitor:${CANARY.urlPassword}@127.0.0.1:1/repo
     push_token: ${CANARY.unknownToken}
+    timeout: 3s  # restic 0.18 retries a refused connection until then
   from-env:
     url: ${join(root, 'missing')}
     push_token: \${TOKEN_FROM_ENV}
