@@ -45,11 +45,11 @@ podman build --quiet --format docker --build-arg BASE_IMAGE="$BASE" -t "$IMAGE" 
   || { cat "$state/build.log" >&2; fail "podman build"; }
 say "built $IMAGE in $(( $(date +%s) - start )) s ($(podman image inspect --format '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"
 
-version=$(podman run --rm --network=none "$IMAGE" --version)
+version=$(podman run --rm --no-healthcheck --network=none "$IMAGE" --version)
 expected="restic-monitor $(node -p 'require("./package.json").version')"
 [ "$version" = "$expected" ] || fail "--version printed \"$version\", expected \"$expected\""
 say "--version: $version"
-user=$(podman run --rm --network=none --entrypoint id "$IMAGE" -u)
+user=$(podman run --rm --no-healthcheck --network=none --entrypoint id "$IMAGE" -u)
 [ "$user" != 0 ] || fail "the image runs as root"
 say "runs as uid $user"
 
@@ -64,7 +64,7 @@ printf 'repositories:\n  mounted:\n    url: /repo\n    max_age: 1h\n' >"$work/co
 printf 'RESTIC_PASSWORD=%s\n' "$password" >"$work/env"
 chmod a+r "$work/config.yaml" "$work/env"
 set +e
-out=$(podman run --rm --network=none \
+out=$(podman run --rm --no-healthcheck --network=none \
   -v "$work/repo:/repo:ro" -v "$work/config.yaml:/config/config.yaml:ro" -v "$work/env:/run/secrets/restic-monitor-env:ro" \
   -e RESTIC_MONITOR_ENV_FILE=/run/secrets/restic-monitor-env \
   "$IMAGE" status --json 2>"$work/stderr")
@@ -79,7 +79,7 @@ say "status in the container: $status"
 # The image's HEALTHCHECK: against the daemon when the bundle has one, else against a
 # stand-in /healthz server, so the check command itself is proven either way.
 podman rm -f restic-monitor-smoke >/dev/null 2>&1 || true
-if podman run --rm --network=none "$IMAGE" --help | grep -q '^  daemon'; then
+if podman run --rm --no-healthcheck --network=none "$IMAGE" --help | grep -q '^  daemon'; then
   what=daemon
   printf 'listen: 0.0.0.0:9469\nrepositories:\n  mounted:\n    url: /repo\n    max_age: 1h\n' >"$work/config.yaml"
   podman run -d --name restic-monitor-smoke --network=none \
