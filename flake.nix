@@ -7,6 +7,7 @@
     let
       systems = [ "x86_64-linux" "aarch64-linux" ];
       forAllSystems = f: nixpkgs.lib.genAttrs systems (system: f nixpkgs.legacyPackages.${system});
+      package = pkgs: pkgs.callPackage ./nix/package.nix { };
     in
     {
       overlays.default = import ./nix/overlay.nix;
@@ -14,8 +15,8 @@
       nixosModules.default = import ./nix/module.nix;
 
       packages = forAllSystems (pkgs: {
-        default = pkgs.callPackage ./nix/package.nix { };
-        restic-monitor = self.packages.${pkgs.system}.default;
+        default = package pkgs;
+        restic-monitor = package pkgs;
       });
     };
 }

@@ -11,6 +11,8 @@ stdenvNoCC.mkDerivation {
   src = ../bundle;
 
   nativeBuildInputs = [ makeWrapper ];
+  # Lets the fixup phase point the bundle's `#!/usr/bin/env node` at this nodejs too.
+  buildInputs = [ nodejs ];
 
   dontConfigure = true;
   dontBuild = true;

@@ -121,3 +121,12 @@ test('a value restic itself echoes (not a ${VAR}) is masked because it came from
   const [fresh] = JSON.parse(result.stdout) as Array<{ error: string }>;
   assert.equal(fresh!.error, 'restic exited with code 1: Resolving password failed: Fatal: *** does not exist');
 });
+
+test('RESTIC_MONITOR_CONFIG may come from the env file', async () => {
+  const envPath = join(dir, 'with-config.env');
+  await writeFile(envPath, `RESTIC_MONITOR_CONFIG=${configPath}\nREPO_DIR=${REPO_PART}\nPUSH_TOKEN=${TOKEN}\nMISSING_DIR=${MISSING_PART}\n`);
+  const result = await runCli(['validate', '--environment-file', envPath], { env: { ...baseEnv, RESTIC_MONITOR_CONFIG: undefined }, cwd: dir });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /fresh/);
+  assertNoCanary(result, 'validate via RESTIC_MONITOR_CONFIG');
+});
