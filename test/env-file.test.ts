@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EnvFileError, parseEnvFile } from '../src/config/env-file.js';
-import { loadEnvFile, resolveEnvFilePath } from '../src/config/env-file-load.js';
+import { loadEnvFile, MAX_ENV_FILE_BYTES, resolveEnvFilePath } from '../src/config/env-file-load.js';
 import { tempDir } from './helpers/restic-repos.js';
 
 const SOURCE = 'env file /x';
@@ -92,4 +92,8 @@ test('loadEnvFile names the file it could not read', async () => {
   await assert.rejects(loadEnvFile(join(dir, 'missing'), {}), { message: `cannot read env file ${join(dir, 'missing')}: no such file` });
   await assert.rejects(loadEnvFile(join(dir, 'sub'), {}), { message: `cannot read env file ${join(dir, 'sub')}: it is a directory` });
   await assert.rejects(loadEnvFile('env', { CREDENTIALS_DIRECTORY: dir }), { message: `cannot read env file ${join(dir, 'env')}: no such file` });
+  await writeFile(join(dir, 'huge'), `A=${'x'.repeat(MAX_ENV_FILE_BYTES)}\n`);
+  await assert.rejects(loadEnvFile(join(dir, 'huge'), {}), {
+    message: `env file ${join(dir, 'huge')} is too large (${MAX_ENV_FILE_BYTES + 3} bytes; at most ${MAX_ENV_FILE_BYTES})`,
+  });
 });
