@@ -42,6 +42,18 @@ done
 step "${#nix_files[@]} .nix files parse"
 nix-instantiate "${nix[@]}" --eval --strict --json nix/checks/eval.nix >"$work/eval.json" || fail "the module does not evaluate"
 node .ci/nix-module-check.mjs "$work/eval.json" "$work/nixos"
+# With a copy of nixpkgs' lib at hand (nixpkgs, or nix-community/nixpkgs.lib), the same
+# configurations under the real module system must give the same result as the stubs.
+if [ -n "${NIXPKGS_LIB:-}" ]; then
+  nix-instantiate "${nix[@]}" --eval --strict --json nix/checks/eval-real-lib.nix --arg nixpkgsLib "$NIXPKGS_LIB" >"$work/real.json" \
+    || fail "the module does not evaluate under the real lib.evalModules"
+  node -e '
+    const [stub, real] = process.argv.slice(1).map((p) => JSON.parse(require("node:fs").readFileSync(p, "utf8")));
+    delete stub.package;
+    require("node:assert/strict").deepEqual(real, stub);
+  ' "$work/eval.json" "$work/real.json" || fail "the stubs and the real module system disagree"
+  step "the real lib.evalModules agrees with the stubs"
+fi
 # The settings the module renders from the seed's example are a config the tool accepts.
 node bundle/restic-monitor.mjs validate -c "$work/nixos/seed/config.yaml" >/dev/null \
   || fail "restic-monitor rejects the config rendered from the seed's settings"
