@@ -7,7 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BASE=localhost/restic-monitor-smoke-base:trixie
+# SMOKE_BARE_BASE=1: a base without nodejs/restic/rclone, so the build installs them with
+# apt-get (needs a Debian mirror from inside the build) as it would on debian:trixie-slim.
+if [ "${SMOKE_BARE_BASE:-0}" = 1 ]; then
+  BASE=localhost/restic-monitor-smoke-base:trixie-bare
+  include=()
+else
+  BASE=localhost/restic-monitor-smoke-base:trixie
+  include=(--include=nodejs,restic,rclone,ca-certificates)
+fi
 IMAGE=localhost/restic-monitor:smoke
 state=${SMOKE_DIR:-/var/tmp/restic-monitor-smoke}
 mkdir -p "$state"
@@ -34,7 +42,7 @@ export CONTAINERS_CONF="$state/containers.conf"
 if ! podman image exists "$BASE"; then
   say "making the base image with debootstrap (once; a few minutes)"
   rm -rf "$state/rootfs"
-  debootstrap --variant=minbase --include=nodejs,restic,rclone,ca-certificates trixie "$state/rootfs" >"$state/debootstrap.log" 2>&1 \
+  debootstrap --variant=minbase "${include[@]}" trixie "$state/rootfs" >"$state/debootstrap.log" 2>&1 \
     || fail "debootstrap failed, see $state/debootstrap.log"
   tar -C "$state/rootfs" -c . | podman import - "$BASE" >/dev/null 2>&1
   rm -rf "$state/rootfs"
