@@ -6,6 +6,7 @@ export type Command = (typeof COMMANDS)[number] | 'help' | 'version';
 export interface CommandLine {
   command: Command;
   config?: string;
+  envFile?: string;
   only: string[];
   json: boolean;
 }
@@ -21,6 +22,9 @@ Commands:
 
 Options:
   -c, --config FILE   config file (default: $RESTIC_MONITOR_CONFIG, else ./config.yaml)
+  --environment-file FILE
+                      KEY=VALUE secrets laid over the environment (default:
+                      $RESTIC_MONITOR_ENV_FILE); a bare name is read from $CREDENTIALS_DIRECTORY
   --only NAME         only this repository, or all of its hosts/ checks (repeatable)
   --json              machine-readable output (status, validate)
   -h, --help          show this help
@@ -37,6 +41,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       strict: true,
       options: {
         config: { type: 'string', short: 'c' },
+        // Not "--env-file": Node 20-26 reads that flag itself even after the script name.
+        'environment-file': { type: 'string' },
         only: { type: 'string', multiple: true },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -58,6 +64,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   return {
     command,
     ...(values.config !== undefined && { config: values.config }),
+    ...(values['environment-file'] !== undefined && { envFile: values['environment-file'] }),
     only: values.only ?? [],
     json: values.json ?? false,
   };
