@@ -145,3 +145,33 @@ test('the endpoint serves /metrics, /status and /healthz, and /healthz turns 503
   assert.equal(timers.pending.size, 0, 'no timer left behind');
   await assert.rejects(fetch(`${url}/healthz`), 'the endpoint is closed');
 });
+
+test('an address already in use: logged, exit 1', async () => {
+  const { createServer } = await import('node:net');
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const port = (blocker.address() as { port: number }).port;
+  let stderr = '';
+  const config = parseConfig(`listen: 127.0.0.1:${port}\nrepositories:\n  a:\n    url: /srv/a\n`, {});
+  const hangup = new EventEmitter();
+  try {
+    const code = await runDaemon({
+      config,
+      load: async () => config,
+      checkers: [],
+      notifiers: [],
+      env: {},
+      now: () => new Date(),
+      stderr: { write: (text: string) => (stderr += text) },
+      signal: new AbortController().signal,
+      hangup,
+    });
+    assert.equal(code, 1);
+  } finally {
+    blocker.close();
+  }
+  const line = JSON.parse(stderr.trim()) as { level: number; msg: string };
+  assert.equal(line.level, 60);
+  assert.equal(line.msg, `cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+  assert.equal(hangup.listenerCount('SIGHUP'), 0);
+});
