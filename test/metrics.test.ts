@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { parseCommandLine } from '../src/cli/args.js';
 import { CONTENT_TYPE, renderMetrics } from '../src/metrics/render.js';
 import { addResult, talliesOf } from '../src/metrics/tally.js';
 import { writeTextfile } from '../src/metrics/textfile.js';
@@ -146,6 +147,12 @@ test('run --textfile into a missing directory says so and exits 1', async () => 
   const run = await runCli(['run', '-c', config, '--textfile', join(dir, 'nope', 'restic.prom')]);
   assert.equal(run.code, 1);
   assert.equal(run.stderr.split('\n').filter((line) => line.startsWith('restic-monitor:')).join('\n'), `restic-monitor: cannot write ${join(dir, 'nope', 'restic.prom')}: ENOENT`);
+});
+
+test('the command line knows daemon and run --textfile', () => {
+  assert.deepEqual(parseCommandLine(['daemon', '-c', 'c.yaml']), { command: 'daemon', config: 'c.yaml', only: [], json: false });
+  assert.deepEqual(parseCommandLine(['run', '--textfile', '/x/restic.prom']), { command: 'run', only: [], json: false, textfile: '/x/restic.prom' });
+  assert.deepEqual(parseCommandLine(['--textfile', 'r.prom']), { command: 'run', only: [], json: false, textfile: 'r.prom' });
 });
 
 test('--textfile belongs to run only', async () => {
