@@ -19,8 +19,9 @@ export interface HttpEndpoint {
 /** Serves /metrics, /healthz and /status; read-only, GET and HEAD only. */
 export async function startHttpEndpoint(address: ListenAddress, endpoints: Endpoints): Promise<HttpEndpoint> {
   const server = createServer((request, response) => handle(request, response, endpoints));
-  // Scrapers keep connections alive; a long idle keep-alive only holds sockets open.
-  server.keepAliveTimeout = 5000;
+  // Scrapers open one connection or two; a client opening hundreds must not make a
+  // process that runs for months grow.
+  server.maxConnections = 64;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(address.port, address.host, () => {
