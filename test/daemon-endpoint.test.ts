@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Checker } from '../src/checkers/checker.js';
+import type { ConfigError } from '../src/config/errors.js';
 import { parseConfig } from '../src/config/parse.js';
 import { runDaemon } from '../src/daemon/daemon.js';
 import { judgeHealth } from '../src/daemon/health.js';
 import { parseListen } from '../src/http/listen.js';
+import { runCli } from './helpers/cli.js';
 import { FakeTimers, settle } from './helpers/fake-timers.js';
 import { parsePrometheus, sampleValue } from './helpers/prometheus.js';
+import { tempDir } from './helpers/restic-repos.js';
 
 const MINUTE = 60_000;
 
@@ -26,9 +31,13 @@ test('listen must be an explicit host and port', () => {
   assert.equal(parseListen('127.0.0.1:70000'), 'listen: port 70000 is out of range (0 to 65535)');
 });
 
-test('an unusable listen value is a config error: exit 2, nothing started', async () => {
+test('an unusable listen value is a config error: validate and daemon refuse it', async () => {
+  assert.throws(() => parseConfig('listen: "9469"\nrepositories:\n  a:\n    url: /srv/a\n', {}), (error: ConfigError) => {
+    assert.deepEqual(error.problems, ['listen: "9469" is not host:port (e.g. 127.0.0.1:9469)']);
+    return true;
+  });
   let stderr = '';
-  const config = parseConfig('listen: "9469"\nrepositories:\n  a:\n    url: /srv/a\n', {});
+  const config = { ...parseConfig('repositories:\n  a:\n    url: /srv/a\n', {}), listen: '9469' };
   const code = await runDaemon({
     config,
     load: async () => config,
@@ -174,4 +183,13 @@ test('an address already in use: logged, exit 1', async () => {
   assert.equal(line.level, 60);
   assert.equal(line.msg, `cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
   assert.equal(hangup.listenerCount('SIGHUP'), 0);
+});
+
+test('restic-monitor daemon with a bad listen exits 2 naming the key, before anything runs', async () => {
+  const dir = await tempDir('rm-listen-');
+  const config = join(dir, 'config.yaml');
+  await writeFile(config, 'listen: "0.0.0.0"\nrepositories:\n  a:\n    url: /srv/a\n');
+  const run = await runCli(['daemon', '-c', config]);
+  assert.equal(run.code, 2);
+  assert.equal(run.stderr, `restic-monitor: config error in ${config}:\n  listen: "0.0.0.0" is not host:port (e.g. 127.0.0.1:9469)\n`);
 });

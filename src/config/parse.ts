@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import { parseDuration } from '../duration.js';
 import { expandTemplate, TemplateError } from '../template.js';
 import { passwordInUrl, redactUrl } from '../redact.js';
+import { parseListen } from '../http/listen.js';
 import { expandEnvRefs, EnvRefError } from './env-refs.js';
 import { ConfigError, unknownKeyMessage } from './errors.js';
 import { checkKind, isMapping, PUBLIC_ENV_KEYS, REPOSITORY_KEYS, TOP_LEVEL_KEYS } from './schema.js';
@@ -76,6 +77,8 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   }
   let listen: string | undefined;
   if (typeof root.listen === 'string') listen = expandOrReport('listen', root.listen, {}, env, report, secrets);
+  const listenProblem = listen === undefined ? undefined : parseListen(listen);
+  if (typeof listenProblem === 'string') report(listenProblem);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     repositories: built,
