@@ -16,6 +16,10 @@ import { UptimeKumaNotifier } from '../notifiers/uptime-kuma.js';
 import { Redactor, secretsFromEnv } from '../redact.js';
 import { exitCodeFor } from '../run/result.js';
 import { runOnce } from '../run/run-once.js';
+import { runDaemon } from '../daemon/daemon.js';
+import { renderMetrics } from '../metrics/render.js';
+import { talliesOf } from '../metrics/tally.js';
+import { writeTextfile } from '../metrics/textfile.js';
 import { parseCommandLine, USAGE, UsageError, type CommandLine } from './args.js';
 import { formatRunLine, formatStatusTable, formatValidation } from './format.js';
 
@@ -81,14 +85,21 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
 
+  const checkers = io.checkers ?? [new ResticChecker(), new S3Checker(), new LocalChecker(), new RcloneChecker()];
+  const notifiers = io.notifiers ?? [new UptimeKumaNotifier(), new HealthchecksNotifier()];
+  if (commandLine.command === 'daemon') {
+    const load = async () => selectRepositories(await loadConfig(path, io.env), commandLine.only);
+    return runDaemon({ config, load, checkers, notifiers, env: io.env, now: io.now, stderr: io.stderr, signal: io.signal });
+  }
+
   const push = commandLine.command === 'run';
   // status prints its own table; its log stays quiet unless asked.
   const logger = createLogger(redactor, io.env.LOG_LEVEL, push ? 'info' : 'error', io.stderr);
   const results = await runOnce(
     config,
     {
-      checkers: io.checkers ?? [new ResticChecker(), new S3Checker(), new LocalChecker(), new RcloneChecker()],
-      notifiers: io.notifiers ?? [new UptimeKumaNotifier(), new HealthchecksNotifier()],
+      checkers,
+      notifiers,
       now: io.now,
       env: io.env,
       logger,
@@ -100,6 +111,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(commandLine.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatStatusTable(results, { color })}\n`);
   } else {
     for (const result of results) io.stdout.write(`${formatRunLine(result, { color })}\n`);
+  }
+  if (commandLine.textfile !== undefined) {
+    try {
+      await writeTextfile(commandLine.textfile, renderMetrics(talliesOf(results), io.now()));
+    } catch (error) {
+      io.stderr.write(`restic-monitor: cannot write ${commandLine.textfile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+      return 1;
+    }
   }
   return exitCodeFor(results);
 }
