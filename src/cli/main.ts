@@ -89,7 +89,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const notifiers = io.notifiers ?? [new UptimeKumaNotifier(), new HealthchecksNotifier()];
   if (commandLine.command === 'daemon') {
     const load = async () => selectRepositories(await loadConfig(path, io.env), commandLine.only);
-    return runDaemon({ config, load, checkers, notifiers, env: io.env, now: io.now, stderr: io.stderr, signal: io.signal });
+    return runDaemon({ config, load, checkers, notifiers, env: io.env, secrets: envFileSecrets, now: io.now, stderr: io.stderr, signal: io.signal });
   }
 
   const push = commandLine.command === 'run';

@@ -28,6 +28,8 @@ export interface DaemonOptions {
   checkers: readonly Checker[];
   notifiers: readonly Notifier[];
   env: Readonly<Record<string, string | undefined>>;
+  /** Secrets that are not in the config or the usual variables (an environment file's values). */
+  secrets?: readonly string[];
   now: () => Date;
   stderr: Sink;
   /** Aborted by SIGTERM/SIGINT: stop the schedule, abort checks, return 0. */
@@ -130,7 +132,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
 }
 
 function buildDeps(config: Config, options: DaemonOptions): RunDeps & { logger: Logger } {
-  const redactor = new Redactor([...config.secrets, ...secretsFromEnv(options.env)]);
+  const redactor = new Redactor([...config.secrets, ...secretsFromEnv(options.env), ...(options.secrets ?? [])]);
   return {
     checkers: options.checkers,
     notifiers: options.notifiers,
