@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { formatDuration } from '../duration.js';
-import { PUBLIC_ENV_KEYS } from '../config/schema.js';
+import { isPlainEnvName } from '../config/plain-env.js';
 import type { Config, RepositoryConfig } from '../config/types.js';
 import { MASK, type Redactor } from '../redact.js';
 import type { RepositoryResult } from '../run/result.js';
@@ -66,7 +66,7 @@ function describe(repository: RepositoryConfig, redactor: Redactor): Record<stri
     ...(repository.paths.length > 0 && { paths: repository.paths }),
     ...(repository.caCert && { ca_cert: repository.caCert }),
     ...(repository.cacheDir && { cache_dir: repository.cacheDir }),
-    extra_env: Object.fromEntries(Object.entries(repository.extraEnv).map(([key, value]) => [key, PUBLIC_ENV_KEYS.has(key) ? value : MASK])),
+    extra_env: Object.fromEntries(Object.entries(repository.extraEnv).map(([key, value]) => [key, isPlainEnvName(key) ? value : MASK])),
   };
 }
 

@@ -1,29 +1,13 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvFileError, parseEnvFile } from './env-file.js';
+import { describeFsError } from './fs-errors.js';
+import { isPlainEnvName } from './plain-env.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Far above any real secrets file; stops a wrong path (a log, a disk image) early. */
 export const MAX_ENV_FILE_BYTES = 1024 * 1024;
-
-/**
- * Values that configure the monitor rather than authenticate anything. Masking them would
- * garble output ("true" inside every JSON document, a region in every URL), so they are the
- * only env-file values not treated as secrets.
- */
-export const PLAIN_ENV_NAMES: ReadonlySet<string> = new Set([
-  'RESTIC_MONITOR_CONFIG',
-  'RESTIC_MONITOR_FAST',
-  'RESTIC_MONITOR_RESTIC',
-  'LOG_LEVEL',
-  'NO_COLOR',
-  'TZ',
-  'AWS_DEFAULT_REGION',
-  'AWS_REGION',
-  'RESTIC_CACHE_DIR',
-  'XDG_CACHE_HOME',
-]);
 
 export interface LoadedEnv {
   /** The process environment with the file's values laid over it. */
@@ -58,26 +42,12 @@ export async function loadEnvFile(
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new EnvFileError(`cannot read env file ${path}: ${describe(error as NodeJS.ErrnoException)}`);
+    throw new EnvFileError(`cannot read env file ${path}: ${describeFsError(error as NodeJS.ErrnoException)}`);
   }
   if (bytes.length > MAX_ENV_FILE_BYTES) {
     throw new EnvFileError(`env file ${path} is too large (${bytes.length} bytes; at most ${MAX_ENV_FILE_BYTES})`);
   }
   const values = parseEnvFile(bytes.toString('utf8'), `env file ${path}`);
-  const secrets = Object.entries(values).flatMap(([key, value]) => (PLAIN_ENV_NAMES.has(key) ? [] : [value]));
+  const secrets = Object.entries(values).flatMap(([key, value]) => (isPlainEnvName(key) ? [] : [value]));
   return { env: { ...env, ...values }, secrets, path };
-}
-
-function describe(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    default:
-      return error.code ?? error.message;
-  }
 }

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { ConfigError } from './errors.js';
+import { describeFsError } from './fs-errors.js';
 import { parseConfig, type Env } from './parse.js';
 import type { Config } from './types.js';
 
@@ -22,18 +23,4 @@ export async function loadConfig(path: string, env: Env): Promise<Config> {
     throw new ConfigError([`cannot read config file ${path}: ${describeFsError(error as NodeJS.ErrnoException)}`]);
   }
   return parseConfig(text, env, { defaultConcurrency: availableParallelism() });
-}
-
-function describeFsError(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    default:
-      return error.code ?? error.message;
-  }
 }

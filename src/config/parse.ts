@@ -7,7 +7,8 @@ import { parseListen } from '../http/listen.js';
 import { expandEnvRefs, EnvRefError } from './env-refs.js';
 import { expandHosts, type RepositoryEntry } from './hosts.js';
 import { ConfigError, unknownKeyMessage } from './errors.js';
-import { checkKind, isMapping, PUBLIC_ENV_KEYS, REPOSITORY_KEYS, TOP_LEVEL_KEYS } from './schema.js';
+import { isPlainEnvName } from './plain-env.js';
+import { checkKind, isMapping, REPOSITORY_KEYS, TOP_LEVEL_KEYS } from './schema.js';
 import { DEFAULTS, type BucketLookup, type Config, type Mode, type RepositoryConfig } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -219,7 +220,7 @@ function buildRepository(
     const value = expandOrReport(`${where}.extra_env.${key}`, raw, vars, env, fail, secrets);
     if (value === undefined) continue;
     extraEnv[key] = value;
-    if (!PUBLIC_ENV_KEYS.has(key)) secrets.add(value);
+    if (!isPlainEnvName(key)) secrets.add(value);
   }
   const pingUrl = text('ping_url');
   if (pingUrl !== undefined) {

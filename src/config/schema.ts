@@ -34,13 +34,6 @@ export const TOP_LEVEL_KEYS: Readonly<Record<string, RawKind>> = {
   listen: 'string',
 };
 
-/** Keys whose extra_env values are not secret; everything else there is redacted. */
-const PUBLIC_ENV_NAMES = new Set(['AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_PROFILE']);
-// rclone's remote type and provider ("local", "drive") and its config file's path name no
-// secret; masking them would garble every message that mentions the word.
-const PUBLIC_RCLONE_ENV = /^RCLONE_CONFIG(?:_[A-Z0-9_]+_(?:TYPE|PROVIDER))?$/;
-export const PUBLIC_ENV_KEYS = { has: (key: string): boolean => PUBLIC_ENV_NAMES.has(key) || PUBLIC_RCLONE_ENV.test(key) };
-
 export function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }

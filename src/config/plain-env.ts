@@ -1,0 +1,26 @@
+/**
+ * Environment variables (in extra_env or an environment file) whose values configure the
+ * monitor or restic rather than authenticate anything. Every other value is a secret and
+ * masked wherever it appears; masking these would garble output ("true" in every JSON
+ * document, "local" in every path, a region in every URL).
+ */
+const PLAIN_NAMES: ReadonlySet<string> = new Set([
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_PROFILE',
+  'RESTIC_MONITOR_CONFIG',
+  'RESTIC_MONITOR_FAST',
+  'RESTIC_MONITOR_RESTIC',
+  'LOG_LEVEL',
+  'NO_COLOR',
+  'TZ',
+  'RESTIC_CACHE_DIR',
+  'XDG_CACHE_HOME',
+]);
+
+// rclone's remote type and provider ("local", "drive") and its config file's path.
+const PLAIN_RCLONE = /^RCLONE_CONFIG(?:_[A-Z0-9_]+_(?:TYPE|PROVIDER))?$/;
+
+export function isPlainEnvName(name: string): boolean {
+  return PLAIN_NAMES.has(name) || PLAIN_RCLONE.test(name);
+}
