@@ -39,18 +39,22 @@ const DISPLAY_UNITS: Array<[string, number]> = [
   ['s', UNIT_MS.s!],
 ];
 
-/** "2d4h", "3h12m", "45s": the two largest units, enough for a person to act on. */
-export function formatDuration(milliseconds: number): string {
+/**
+ * "2d4h", "3h12m", "45s": an age in its two largest units, enough for a person to act on.
+ * `exact` shows every unit down to seconds ("1d30m"): for configured limits, which a
+ * message must not round.
+ */
+export function formatDuration(milliseconds: number, exact = false): string {
   let rest = Math.max(0, Math.floor(Math.abs(milliseconds) / 1000) * 1000);
   if (rest === 0) return '0s';
   const parts: string[] = [];
   for (const [unit, size] of DISPLAY_UNITS) {
-    if (parts.length === 2) break;
+    if (!exact && parts.length === 2) break;
     const count = Math.floor(rest / size);
     if (count > 0) {
       parts.push(`${count}${unit}`);
       rest -= count * size;
-    } else if (parts.length > 0) {
+    } else if (parts.length > 0 && !exact) {
       break; // "1d" not "1d0h": a zero middle unit ends the phrase
     }
   }

@@ -16,7 +16,7 @@ export type Observed = { latest: Date | null; scope?: string } | { failure: stri
 
 /** Pure: what to report, given what the check saw, the allowed age and the time now. */
 export function decide(observed: Observed, maxAgeMs: number, now: Date): Verdict {
-  const max = formatDuration(maxAgeMs);
+  const max = formatDuration(maxAgeMs, true);
   if ('failure' in observed) return { status: 'down', message: `check failed: ${observed.failure}`, ageSeconds: null };
   if (observed.latest === null) {
     return { status: 'down', message: observed.scope ? `no snapshots for ${observed.scope}` : 'no snapshots', ageSeconds: null };

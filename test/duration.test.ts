@@ -42,3 +42,9 @@ test('formatDuration shows the two largest units', () => {
   ];
   for (const [ms, expected] of table) assert.equal(formatDuration(ms), expected, String(ms));
 });
+
+test('formatDuration(ms, true) rounds nothing away, for configured limits', () => {
+  assert.equal(formatDuration(24 * H + 30 * 60_000, true), '1d30m');
+  assert.equal(formatDuration(26 * H + 5000, true), '1d2h5s');
+  assert.equal(formatDuration(6 * H, true), '6h');
+});

@@ -43,3 +43,12 @@ test('an empty list is fine; anything that is not a list of objects is an error'
   ];
   for (const [text, message] of cases) assert.throws(() => read([text]), { message }, JSON.stringify(text));
 });
+
+test('an element over 1 MiB is refused while it streams in', () => {
+  const stream = new JsonArrayStream(() => assert.fail('no element is complete'));
+  stream.push('[{"x":"');
+  const chunk = 'y'.repeat(64 * 1024);
+  assert.throws(() => {
+    for (let i = 0; i < 20; i++) stream.push(chunk);
+  }, { message: 'a list element is larger than 1 MiB' });
+});

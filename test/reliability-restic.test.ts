@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { CheckError } from '../src/checkers/checker.js';
@@ -30,6 +30,10 @@ describe('bad restic output', () => {
 
   test('a flood on stderr keeps only its end and still finds the Fatal line', async () => {
     assert.equal(await reason(fixture('restic-stderr-flood'), { FLOOD_MB: '64' }), 'repository not found');
+  });
+
+  test('one endless snapshot entry is refused at 1 MiB instead of filling memory', async () => {
+    assert.equal(await reason(fixture('restic-endless-entry')), 'unreadable output from restic: restic printed malformed JSON (a list element is larger than 1 MiB)');
   });
 
   test('100,000 snapshots: the newest is found as an instant, whatever its zone', async () => {
@@ -62,11 +66,25 @@ describe('a hung restic through the CLI', () => {
     assert.deepEqual(await survivors(started), []);
   });
 
+  test('checks sharing one restic run each keep their own timeout', async () => {
+    const shared = join(root, 'shared.yaml');
+    await writeFile(shared, 'repositories:\n  quick: {url: /same, host: a, timeout: 1s}\n  patient: {url: /same, host: b, timeout: 3s}\n');
+    const pids = join(root, 'shared.pids');
+    const result = await runCli(['run', '--config', shared], { env: { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'), FAKE_RESTIC_PIDS: pids } });
+    assert.equal(result.stdout, 'DOWN quick: check failed: timed out after 1s [not pushed (no push target)]\nDOWN patient: check failed: timed out after 3s [not pushed (no push target)]\n');
+    const started = await readPids(pids);
+    assert.equal(started.length, 2, 'one restic (and its grandchild) for both checks');
+    assert.deepEqual(await survivors(started), []);
+  });
+
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     test(`${signal} stops a run at once, killing restic and what it started`, async () => {
       const pids = join(root, `${signal}.pids`);
       await writeFile(pids, '');
-      const child = spawn(process.execPath, [CLI, 'run', '--config', patient], {
+      // The last complete run's metrics must survive a run that was stopped half-way.
+      const textfile = join(root, `${signal}.prom`);
+      await writeFile(textfile, 'restic_monitor_up{repository="stuck",mode="restic"} 1\n');
+      const child = spawn(process.execPath, [CLI, 'run', '--config', patient, '--textfile', textfile], {
         env: { ...process.env, RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'), FAKE_RESTIC_PIDS: pids, LOG_LEVEL: 'silent' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -79,6 +97,7 @@ describe('a hung restic through the CLI', () => {
       assert.equal(await exited, 1);
       assert.equal(stdout, 'DOWN stuck: check failed: aborted [not pushed (no push target)]\nDOWN also-stuck: check failed: aborted [not pushed (no push target)]\n');
       assert.deepEqual(await survivors(await readPids(pids)), []);
+      assert.equal(await readFile(textfile, 'utf8'), 'restic_monitor_up{repository="stuck",mode="restic"} 1\n');
     });
   }
 });

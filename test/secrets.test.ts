@@ -20,6 +20,7 @@ const CANARY = {
   pingUuid: 'canary0009-ping-uuid-0000-000000000009',
   fastKeyId: 'CANARYFASTKEYID00010',
   fastSecret: 'canary-fast-secret-0011',
+  hostVar: 'canary-host-from-env-0012',
 };
 
 let root: string;
@@ -52,6 +53,7 @@ repositories:
   from-env:
     url: ${join(root, 'missing')}
     push_token: \${TOKEN_FROM_ENV}
+    host: \${HOST_FROM_ENV}
   fast-s3:
     url: s3:http://127.0.0.1:1/bucket/repo
     mode: fast
@@ -62,7 +64,7 @@ repositories:
 });
 after(() => receiver.close());
 
-const env = { TOKEN_FROM_ENV: CANARY.envVar, LOG_LEVEL: 'debug' };
+const env = { TOKEN_FROM_ENV: CANARY.envVar, HOST_FROM_ENV: CANARY.hostVar, LOG_LEVEL: 'debug' };
 
 test('no secret appears in any output of any command or failure path', async () => {
   outputs.push(await runCli(['validate', '--config', config], { env }));

@@ -43,3 +43,7 @@ test('a snapshot up to an hour in the future is up (clock drift), beyond that do
   assert.equal(skewed.status, 'down');
   assert.equal(skewed.message, 'latest snapshot is 2h in the future: check the clocks');
 });
+
+test('the max in a message is the configured limit, not rounded', () => {
+  assert.equal(decide({ latest: at(25 * HOUR) }, 24.5 * HOUR, now).message, 'stale: latest snapshot 1d1h ago (max 1d30m)');
+});

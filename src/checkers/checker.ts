@@ -17,6 +17,8 @@ export interface Checker {
   /** Whether this checker can serve the repository's URL at all. */
   supports(repository: RepositoryConfig): boolean;
   check(repository: RepositoryConfig, context: CheckContext): Promise<Observation>;
+  /** Releases what it keeps between checks (pooled connections); the daemon calls it on stop. */
+  close?(): Promise<void>;
 }
 
 export type CheckMode = 'restic' | 'fast';

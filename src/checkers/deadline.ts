@@ -11,7 +11,7 @@ export async function withDeadline<T>(work: Promise<T>, timeoutMs: number, signa
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const stop = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new CheckError(`timed out after ${formatDuration(timeoutMs)}`)), timeoutMs);
+    timer = setTimeout(() => reject(new CheckError(`timed out after ${formatDuration(timeoutMs, true)}`)), timeoutMs);
     onAbort = () => reject(new CheckError('aborted'));
     signal.addEventListener('abort', onAbort, { once: true });
   });

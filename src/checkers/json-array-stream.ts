@@ -2,6 +2,8 @@ import { StringDecoder } from 'node:string_decoder';
 
 export class JsonStreamError extends Error {}
 
+const MAX_ELEMENT_LENGTH = 1024 * 1024;
+
 const enum Ch {
   Quote = 0x22,
   Backslash = 0x5c,
@@ -26,6 +28,7 @@ export class JsonArrayStream {
   private inString = false;
   private escaped = false;
   private element: string[] = [];
+  private elementLength = 0;
   private sawElement = false;
   private expectComma = false;
 
@@ -68,7 +71,13 @@ export class JsonArrayStream {
         throw new JsonStreamError('text after the end of the JSON list');
       }
     }
-    if (this.state === 'inside') this.element.push(text.slice(start));
+    if (this.state === 'inside') {
+      const rest = text.slice(start);
+      this.elementLength += rest.length;
+      // A snapshot is a few hundred bytes: an element this big is not one, and would only eat memory.
+      if (this.elementLength > MAX_ELEMENT_LENGTH) throw new JsonStreamError('a list element is larger than 1 MiB');
+      this.element.push(rest);
+    }
   }
 
   /** Call when the input has ended: a list that never closed is an error. */
@@ -81,6 +90,7 @@ export class JsonArrayStream {
   private emit(): void {
     const text = this.element.join('');
     this.element = [];
+    this.elementLength = 0;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -59,7 +59,7 @@ export class RcloneChecker implements Checker {
       }
       throw error;
     }
-    if (result.timedOut) throw new CheckError(`timed out after ${formatDuration(repository.timeoutMs)}`);
+    if (result.timedOut) throw new CheckError(`timed out after ${formatDuration(repository.timeoutMs, true)}`);
     if (result.aborted) throw new CheckError('aborted');
     if (result.overflow) throw new CheckError('rclone printed more output than the monitor accepts');
     if (result.code !== 0) throw new CheckError(describeRcloneFailure(result, remote));
@@ -100,5 +100,6 @@ export function describeRcloneFailure(result: Pick<ProcessResult, 'code' | 'stde
     .filter((line) => line !== '')
     .pop();
   const status = result.code === null ? 'rclone was killed' : `rclone exited with code ${result.code}`;
-  return last ? `${status}: ${last.length > 160 ? `${last.slice(0, 157)}...` : last}` : status;
+  // Not shortened here: a cut could split a secret, which the redactor would then miss.
+  return last ? `${status}: ${last}` : status;
 }

@@ -26,7 +26,7 @@ const BY_TEXT: Array<[RegExp, string]> = [
 ];
 
 export function describeResticFailure(result: ProcessResult, timeoutMs: number): string {
-  if (result.timedOut) return `timed out after ${formatDuration(timeoutMs)}`;
+  if (result.timedOut) return `timed out after ${formatDuration(timeoutMs, true)}`;
   if (result.aborted) return 'aborted';
   if (result.overflow) return 'restic printed more output than the monitor accepts';
   const stderr = result.stderrTail;

@@ -61,13 +61,9 @@ const STREAM_ERRORS: Record<string, string> = {
 function toOutputError(error: unknown): OutputError {
   if (error instanceof OutputError) return error;
   if (error instanceof JsonStreamError) return new OutputError(STREAM_ERRORS[error.message] ?? `restic printed malformed JSON (${error.message})`);
-  throw error;
-}
-
-export function parseSnapshots(stdout: string): SnapshotSummary[] {
-  const reader = new SnapshotReader();
-  reader.push(stdout);
-  return reader.end();
+  // Anything else thrown while reading (a string too long for V8, say) must not escape the
+  // stream's data handler, where it would end the process: it is a reading failure too.
+  return new OutputError(`restic's output could not be read (${(error as Error)?.message ?? String(error)})`);
 }
 
 function strings(value: unknown): string[] {

@@ -2,6 +2,7 @@ import type { RepositoryConfig } from '../config/types.js';
 import type { CheckContext, Checker, Observation } from './checker.js';
 import type { ListOptions } from './restic.js';
 import { newest, type SnapshotSummary } from './restic-output.js';
+import { withDeadline } from './deadline.js';
 import { chooseChecker } from './select.js';
 import { describeFilter, matches } from './snapshot-filter.js';
 
@@ -105,7 +106,9 @@ class SharedResticChecker implements Checker {
       this.listings.set(key, fresh);
       listing = fresh;
     }
-    const mine = (await listing.snapshots).filter((snapshot) => matches(snapshot, repository));
+    // The run serves the whole group with the longest timeout; each check still keeps its own.
+    const snapshots = await withDeadline(listing.snapshots, repository.timeoutMs, context.signal);
+    const mine = snapshots.filter((snapshot) => matches(snapshot, repository));
     const scope = describeFilter(repository);
     return { latest: newest(mine), snapshots: mine.length, ...(scope && { scope }) };
   }

@@ -28,7 +28,7 @@ export function formatStatusTable(results: readonly RepositoryResult[], style: S
     result.mode,
     result.latest ? `${result.latest.slice(0, 19).replace('T', ' ')}Z` : '-',
     result.age_seconds === null ? '-' : formatDuration(result.age_seconds * 1000),
-    formatDuration(result.max_age_seconds * 1000),
+    formatDuration(result.max_age_seconds * 1000, true),
     result.status.toUpperCase(),
     result.message,
   ]);
@@ -57,8 +57,8 @@ function describe(repository: RepositoryConfig, redactor: Redactor): Record<stri
     url: redactor.redact(repository.url),
     // validate says it here: fast mode cannot see hosts, tags or paths.
     mode: repository.mode !== 'restic' && isFiltered(repository) ? 'restic (host/tags/paths filters need restic mode)' : repository.mode,
-    max_age: formatDuration(repository.maxAgeMs),
-    timeout: formatDuration(repository.timeoutMs),
+    max_age: formatDuration(repository.maxAgeMs, true),
+    timeout: formatDuration(repository.timeoutMs, true),
     push: repository.pushUrl && repository.pushToken ? `${redactor.redact(repository.pushUrl.replace(/\/*$/, '/'))}${MASK}` : null,
     ...(repository.pingUrl && { ping: redactor.redact(repository.pingUrl) }),
     ...(repository.host && { host: repository.host }),

@@ -81,7 +81,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
 
   if (commandLine.command === 'validate') {
-    io.stdout.write(`${formatValidation(config, redactor, commandLine.json)}\n`);
+    // The whole text passes the redactor: any field may hold a ${VAR} value.
+    io.stdout.write(`${redactor.redact(formatValidation(config, redactor, commandLine.json))}\n`);
     return 0;
   }
 
@@ -112,7 +113,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } else {
     for (const result of results) io.stdout.write(`${formatRunLine(result, { color })}\n`);
   }
-  if (commandLine.textfile !== undefined) {
+  // A run cut short by a signal would write every repository as down: keep the last file.
+  if (commandLine.textfile !== undefined && !io.signal.aborted) {
     try {
       await writeTextfile(commandLine.textfile, renderMetrics(talliesOf(results), io.now()));
     } catch (error) {

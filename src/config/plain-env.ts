@@ -16,6 +16,12 @@ const PLAIN_NAMES: ReadonlySet<string> = new Set([
   'TZ',
   'RESTIC_CACHE_DIR',
   'XDG_CACHE_HOME',
+  // Paths to secrets are not secrets; masking them hides which file is missing.
+  'RESTIC_PASSWORD_FILE',
+  'RESTIC_CACERT',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_CONFIG_FILE',
+  'GOOGLE_APPLICATION_CREDENTIALS',
 ]);
 
 // rclone's remote type and provider ("local", "drive") and its config file's path.

@@ -112,7 +112,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     deps.logger.info({ repositories: config.repositories.length, concurrency: config.concurrency }, 'config reloaded');
   };
   const onHangup = () => {
-    reloading = reloading.then(reload).catch((error: unknown) => deps.logger.error(`config reload failed: ${(error as Error).message}`));
+    reloading = reloading.then(reload).catch((error: unknown) => {
+      reloadOk = false;
+      deps.logger.error(`config reload failed: ${(error as Error).message}`);
+    });
   };
   const hangup = options.hangup ?? process;
   hangup.on('SIGHUP', onHangup);
@@ -132,6 +135,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   await scheduler.stop();
   await reloading;
   await endpoint?.close();
+  // Pooled keep-alive connections (the S3 clients) close with the daemon.
+  await Promise.all(options.checkers.map((checker) => checker.close?.()));
   deps.logger.info('daemon stopped');
   return EXIT_OK;
 }

@@ -48,7 +48,7 @@ export async function retrying(
 }
 
 function networkReason(error: unknown, timedOut: boolean, timeoutMs: number): string {
-  if (timedOut) return `no answer within ${timeoutMs < 1000 ? `${timeoutMs}ms` : formatDuration(timeoutMs)}`;
+  if (timedOut) return `no answer within ${timeoutMs < 1000 ? `${timeoutMs}ms` : formatDuration(timeoutMs, true)}`;
   const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';

@@ -7,7 +7,7 @@ export interface ProcessOptions {
   signal?: AbortSignal;
   /** Receives stdout as it arrives; stdout is then not kept (`stdout` is empty). */
   onStdout?: (chunk: Buffer) => void;
-  /** stdout beyond this is not kept; the process is killed and `overflow` set. */
+  /** More stdout than this (kept or streamed) kills the process and sets `overflow`. */
   maxStdoutBytes?: number;
   /** Only the end of stderr is kept: that is where restic puts its Fatal line. */
   stderrTailBytes?: number;
@@ -97,7 +97,6 @@ export const runProcess: RunProcess = (command, args, options) =>
     };
 
     child.stdout.on('data', (chunk: Buffer) => {
-      if (options.onStdout) return options.onStdout(chunk);
       if (overflow) return;
       stdoutBytes += chunk.length;
       if (stdoutBytes > maxStdout) {
@@ -106,7 +105,8 @@ export const runProcess: RunProcess = (command, args, options) =>
         stop();
         return;
       }
-      stdout.push(chunk);
+      if (options.onStdout) options.onStdout(chunk);
+      else stdout.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = Buffer.concat([stderr, chunk]);

@@ -43,6 +43,8 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
   const startedAt = performance.now();
   let observed: Observed;
   try {
+    // Queued when the run was stopped: do not start restic only to kill it.
+    if (options.signal.aborted) throw new CheckError('aborted');
     observed = await checker.check(repository, { signal: options.signal, env: deps.env });
   } catch (error) {
     const reason = error instanceof CheckError ? error.reason : `internal error: ${(error as Error).message}`;
@@ -69,7 +71,7 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
         pushes.push({ target: notifier.kind, delivered: true });
         log.debug({ target: notifier.kind }, 'push delivered');
       } catch (error) {
-        const reason = deps.redactor.redact(error instanceof PushError ? error.reason : `internal error: ${(error as Error).message}`);
+        const reason = shorten(deps.redactor.redact(error instanceof PushError ? error.reason : `internal error: ${(error as Error).message}`), MAX_REASON_LENGTH);
         pushes.push({ target: notifier.kind, delivered: false, error: reason });
         log[stopping || options.signal.aborted ? 'info' : 'error']({ target: notifier.kind }, `push failed: ${reason}`);
       }

@@ -76,10 +76,6 @@ export function describeS3Error(error: unknown, where: { endpoint: string; bucke
   if (status === 404) return `bucket "${where.bucket}" not found`;
   if (status === 403) return `access denied to bucket "${where.bucket}" (the key needs s3:ListBucket)`;
   if (status !== undefined) return `S3 error from ${host}: ${name || 'unknown'} (HTTP ${status})`;
-  return `S3 request to ${host} failed: ${shorten(failure.message ?? (name || 'unknown error'))}`;
-}
-
-function shorten(text: string): string {
-  const line = text.split('\n')[0]!.trim();
-  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+  // First line only, and not shortened: the caller shortens after redacting (a cut could split a secret).
+  return `S3 request to ${host} failed: ${(failure.message ?? (name || 'unknown error')).split('\n')[0]!.trim()}`;
 }
