@@ -128,6 +128,7 @@ describe('usage and config errors exit 2 with one clear message', () => {
   const cases: Array<[string, string[], string]> = [
     ['unknown command', ['frobnicate'], 'restic-monitor: unknown command "frobnicate" (commands: run, status, validate, daemon)\nRun "restic-monitor --help" for usage.\n'],
     ['unknown option', ['run', '--colour'], 'restic-monitor: unknown option \'--colour\'\nRun "restic-monitor --help" for usage.\n'],
+    ['--json where no JSON is printed', ['run', '--json'], 'restic-monitor: --json works with status and validate, not run\nRun "restic-monitor --help" for usage.\n'],
     ['option without its value', ['run', '--config'], 'restic-monitor: Option \'-c, --config <value>\' argument missing\nRun "restic-monitor --help" for usage.\n'],
   ];
   for (const [name, args, stderr] of cases) {
@@ -172,7 +173,7 @@ describe('usage and config errors exit 2 with one clear message', () => {
   test('--only with a name that is not configured', async () => {
     const result = await runCli(['run', '--config', configPath, '--only', 'mail']);
     assert.equal(result.code, 2);
-    assert.equal(result.stderr, `restic-monitor: config error in ${configPath}:\n  --only mail: no such repository (known: web-server, db-server)\n`);
+    assert.equal(result.stderr, 'restic-monitor: --only mail: no such repository (known: web-server, db-server)\n');
   });
 });
 

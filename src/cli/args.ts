@@ -67,6 +67,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   else if ((COMMANDS as readonly string[]).includes(name)) command = name as Command;
   else throw new UsageError(`unknown command "${name}" (commands: ${COMMANDS.join(', ')})`);
   if (values.textfile !== undefined && command !== 'run') throw new UsageError(`--textfile works with run only, not ${command}`);
+  if (values.json && command !== 'status' && command !== 'validate') throw new UsageError(`--json works with status and validate, not ${command}`);
   return {
     command,
     ...(values.config !== undefined && { config: values.config }),

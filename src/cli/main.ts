@@ -71,6 +71,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     config = selectRepositories(await loadConfig(path, io.env), commandLine.only);
   } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`restic-monitor: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
     if (!(error instanceof ConfigError)) throw error;
     const redactor = new Redactor([...secretsFromEnv(io.env), ...envFileSecrets]);
     const lines = error.problems.map((problem) => `  ${redactor.redact(problem)}`).join('\n');
@@ -132,7 +136,7 @@ function selectRepositories(config: Config, only: readonly string[]): Config {
   const picks = (name: string, repository: { name: string }) => repository.name === name || repository.name.startsWith(`${name}/`);
   const missing = only.filter((name) => !config.repositories.some((repository) => picks(name, repository)));
   if (missing.length > 0) {
-    throw new ConfigError(missing.map((name) => `--only ${name}: no such repository (known: ${[...known].join(', ')})`));
+    throw new UsageError(missing.map((name) => `--only ${name}: no such repository (known: ${[...known].join(', ')})`).join('\n'));
   }
   return { ...config, repositories: config.repositories.filter((repository) => only.some((name) => picks(name, repository))) };
 }
