@@ -14,7 +14,7 @@ import type { Notifier } from '../notifiers/notifier.js';
 import { HealthchecksNotifier } from '../notifiers/healthchecks.js';
 import { UptimeKumaNotifier } from '../notifiers/uptime-kuma.js';
 import { Redactor, secretsFromEnv } from '../redact.js';
-import { exitCodeFor } from '../run/result.js';
+import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from '../run/result.js';
 import { runOnce } from '../run/run-once.js';
 import { runDaemon } from '../daemon/daemon.js';
 import { renderMetrics } from '../metrics/render.js';
@@ -33,7 +33,6 @@ export interface Io {
   notifiers?: readonly Notifier[];
 }
 
-export const EXIT_USAGE = 2;
 
 /** The whole CLI as a function: argv and the outside world in, an exit code out. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -123,7 +122,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       await writeTextfile(commandLine.textfile, renderMetrics(talliesOf(results), io.now()));
     } catch (error) {
       io.stderr.write(`restic-monitor: cannot write ${commandLine.textfile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
-      return 1;
+      return EXIT_FAILED;
     }
   }
   return exitCodeFor(results);

@@ -9,6 +9,7 @@ import { CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
 import { addResult, type Tally } from '../metrics/tally.js';
 import type { Notifier } from '../notifiers/notifier.js';
 import { Redactor, secretsFromEnv } from '../redact.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../run/result.js';
 import { checkRepository, type RunDeps } from '../run/run-once.js';
 import { resticGroups, shareKey, shareResticRuns } from '../checkers/shared-restic.js';
 import { judgeHealth } from './health.js';
@@ -40,9 +41,6 @@ export interface DaemonOptions {
   random?: () => number;
 }
 
-export const EXIT_OK = 0;
-export const EXIT_USAGE = 2;
-export const EXIT_FAILED = 1;
 
 /** The long-running mode: schedule, HTTP endpoint, reload on SIGHUP, clean stop. Resolves with the exit code. */
 export async function runDaemon(options: DaemonOptions): Promise<number> {

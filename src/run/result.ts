@@ -24,8 +24,15 @@ export interface RepositoryResult {
   pushes: PushOutcome[];
 }
 
-/** 0 when every repository is up and every push was delivered, else 1 (2 is for usage). */
-export function exitCodeFor(results: readonly RepositoryResult[]): 0 | 1 {
+/** The documented exit codes (README), in one place. */
+export const EXIT_OK = 0;
+/** Something is down, a push failed, or (daemon) the endpoint could not be opened. */
+export const EXIT_FAILED = 1;
+/** The config or the command line is wrong; nothing was checked. */
+export const EXIT_USAGE = 2;
+
+/** 0 when every repository is up and every push was delivered, else 1. */
+export function exitCodeFor(results: readonly RepositoryResult[]): typeof EXIT_OK | typeof EXIT_FAILED {
   const bad = results.some((result) => result.status !== 'up' || result.pushes.some((push) => !push.delivered));
-  return bad ? 1 : 0;
+  return bad ? EXIT_FAILED : EXIT_OK;
 }
