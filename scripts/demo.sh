@@ -32,5 +32,5 @@ node dist/src/cli.js status --config "$work/config.yaml"
 code=$?
 set -e
 echo
-echo "exit code $code: 1 because demo-stale's newest snapshot is older than its max_age (1d)."
+echo "exit code $code (1 means something is down): demo-stale's newest snapshot is older than its max_age (1d)."
 echo "Try: node dist/src/cli.js status --json --config $work/config.yaml"
