@@ -165,7 +165,8 @@ repositories:
 test('a repository no fast checker serves falls back to restic, and status says so', async () => {
   const path = join(dir, 'mixed.yaml');
   // rest: is one backend no fast checker serves (local paths and rclone: have their own).
-  await writeFile(path, `repositories:\n  rest:\n    url: rest:http://127.0.0.1:1/repo\n    mode: fast\n`);
+  // restic 0.18 retries a refused connection until its timeout: keep that short.
+  await writeFile(path, `repositories:\n  rest:\n    url: rest:http://127.0.0.1:1/repo\n    mode: fast\n    timeout: 3s\n`);
   const { results } = await status(path, { RESTIC_PASSWORD: 'x' });
   assert.equal(results[0]!.mode, 'restic');
 });

@@ -17,6 +17,9 @@ const CANARY = {
   resticPassword: 'canary-restic-password-0006',
   urlPassword: 'canary-url-password-0007',
   envVar: 'canaryEnvVarToken0008',
+  pingUuid: 'canary0009-ping-uuid-0000-000000000009',
+  fastKeyId: 'CANARYFASTKEYID00010',
+  fastSecret: 'canary-fast-secret-0011',
 };
 
 let root: string;
@@ -45,9 +48,15 @@ repositories:
   url-password:
     url: rest:http://monitor:${CANARY.urlPassword}@127.0.0.1:1/repo
     push_token: ${CANARY.unknownToken}
+    timeout: 3s  # restic 0.18 retries a refused connection until then
   from-env:
     url: ${join(root, 'missing')}
     push_token: \${TOKEN_FROM_ENV}
+  fast-s3:
+    url: s3:http://127.0.0.1:1/bucket/repo
+    mode: fast
+    ping_url: http://127.0.0.1:1/ping/${CANARY.pingUuid}
+    extra_env: {AWS_ACCESS_KEY_ID: ${CANARY.fastKeyId}, AWS_SECRET_ACCESS_KEY: ${CANARY.fastSecret}}
 `,
   );
 });
@@ -70,6 +79,7 @@ test('no secret appears in any output of any command or failure path', async () 
 
   assert.equal(outputs[4]!.code, 1);
   assert.match(outputs[4]!.stdout, /wrong-password: check failed: wrong password or no key found/);
+  assert.match(outputs[4]!.stdout, /fast-s3: check failed: endpoint unreachable: 127\.0\.0\.1:1 refused the connection \[push to healthchecks failed: connection refused\]/);
   assert.match(outputs[5]!.stdout, /check failed: restic exited with code 1: cannot open \S+ with password \*\*\*, key \*\*\*:\*\*\*, extra \*\*\*/);
   assert.ok(receiver.beats.length >= 2, 'pushes arrived');
 

@@ -14,7 +14,7 @@ const BY_EXIT_CODE: Record<number, string> = {
 
 const BY_TEXT: Array<[RegExp, string]> = [
   [/wrong password or no key found/i, 'wrong password or no key found'],
-  [/an empty password is not a password|reading repository password from stdin|no password given/i, 'no repository password given (set RESTIC_PASSWORD or RESTIC_PASSWORD_FILE in extra_env)'],
+  [/an empty password is not (a password|allowed)|reading repository password from stdin|no password given/i, 'no repository password given (set RESTIC_PASSWORD or RESTIC_PASSWORD_FILE in extra_env)'],
   [/specified bucket does not exist|NoSuchBucket/i, 'bucket not found'],
   [/unable to open config file|Is there a repository at the following location|repository does not exist/i, 'repository not found'],
   [/unable to create lock|repository is already locked/i, 'repository is locked'],

@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
 
-export const COMMANDS = ['run', 'status', 'validate'] as const;
+export const COMMANDS = ['run', 'status', 'validate', 'daemon'] as const;
 export type Command = (typeof COMMANDS)[number] | 'help' | 'version';
 
 export interface CommandLine {
   command: Command;
   config?: string;
+  envFile?: string;
   only: string[];
   json: boolean;
+  /** run: also write Prometheus metrics to this file (node_exporter textfile collector). */
+  textfile?: string;
 }
 
 export class UsageError extends Error {}
@@ -18,11 +21,16 @@ Commands:
   run        check every repository, push to its monitor, print one line each (default)
   status     check every repository, push nothing, print a table (--json: JSON)
   validate   check the config only (no network) and print it with secrets masked
+  daemon     keep running: check each repository every interval, serve metrics on listen
 
 Options:
   -c, --config FILE   config file (default: $RESTIC_MONITOR_CONFIG, else ./config.yaml)
+  --environment-file FILE
+                      KEY=VALUE secrets laid over the environment (default:
+                      $RESTIC_MONITOR_ENV_FILE); a bare name is read from $CREDENTIALS_DIRECTORY
   --only NAME         only this repository, or all of its hosts/ checks (repeatable)
   --json              machine-readable output (status, validate)
+  --textfile FILE     run: also write Prometheus metrics to FILE, atomically
   -h, --help          show this help
   -V, --version       show the version
 
@@ -37,8 +45,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       strict: true,
       options: {
         config: { type: 'string', short: 'c' },
+        // Not "--env-file": Node 20-26 reads that flag itself even after the script name.
+        'environment-file': { type: 'string' },
         only: { type: 'string', multiple: true },
         json: { type: 'boolean' },
+        textfile: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -55,10 +66,13 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   else if (values.version) command = 'version';
   else if ((COMMANDS as readonly string[]).includes(name)) command = name as Command;
   else throw new UsageError(`unknown command "${name}" (commands: ${COMMANDS.join(', ')})`);
+  if (values.textfile !== undefined && command !== 'run') throw new UsageError(`--textfile works with run only, not ${command}`);
   return {
     command,
     ...(values.config !== undefined && { config: values.config }),
+    ...(values['environment-file'] !== undefined && { envFile: values['environment-file'] }),
     only: values.only ?? [],
     json: values.json ?? false,
+    ...(values.textfile !== undefined && { textfile: values.textfile }),
   };
 }

@@ -4,6 +4,8 @@ import { LocalChecker } from '../checkers/local.js';
 import { RcloneChecker } from '../checkers/rclone.js';
 import { ResticChecker } from '../checkers/restic.js';
 import { S3Checker } from '../checkers/s3/checker.js';
+import { EnvFileError } from '../config/env-file.js';
+import { loadEnvFile } from '../config/env-file-load.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
@@ -14,6 +16,10 @@ import { UptimeKumaNotifier } from '../notifiers/uptime-kuma.js';
 import { Redactor, secretsFromEnv } from '../redact.js';
 import { exitCodeFor } from '../run/result.js';
 import { runOnce } from '../run/run-once.js';
+import { runDaemon } from '../daemon/daemon.js';
+import { renderMetrics } from '../metrics/render.js';
+import { talliesOf } from '../metrics/tally.js';
+import { writeTextfile } from '../metrics/textfile.js';
 import { parseCommandLine, USAGE, UsageError, type CommandLine } from './args.js';
 import { formatRunLine, formatStatusTable, formatValidation } from './format.js';
 
@@ -48,23 +54,42 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
 
+  // The env file comes first: it may hold what ${VAR} in the config, restic and fast mode read.
+  let envFileSecrets: string[];
+  try {
+    const loaded = await loadEnvFile(commandLine.envFile, io.env);
+    io = { ...io, env: loaded.env };
+    envFileSecrets = loaded.secrets;
+  } catch (error) {
+    if (!(error instanceof EnvFileError)) throw error;
+    io.stderr.write(`restic-monitor: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+
   const path = commandLine.config ?? io.env.RESTIC_MONITOR_CONFIG ?? 'config.yaml';
   let config: Config;
   try {
     config = selectRepositories(await loadConfig(path, io.env), commandLine.only);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const redactor = new Redactor(secretsFromEnv(io.env));
+    const redactor = new Redactor([...secretsFromEnv(io.env), ...envFileSecrets]);
     const lines = error.problems.map((problem) => `  ${redactor.redact(problem)}`).join('\n');
     io.stderr.write(`restic-monitor: config error in ${path}:\n${lines}\n`);
     return EXIT_USAGE;
   }
-  const redactor = new Redactor([...config.secrets, ...secretsFromEnv(io.env)]);
+  const redactor = new Redactor([...config.secrets, ...secretsFromEnv(io.env), ...envFileSecrets]);
   const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
 
   if (commandLine.command === 'validate') {
     io.stdout.write(`${formatValidation(config, redactor, commandLine.json)}\n`);
     return 0;
+  }
+
+  const checkers = io.checkers ?? [new ResticChecker(), new S3Checker(), new LocalChecker(), new RcloneChecker()];
+  const notifiers = io.notifiers ?? [new UptimeKumaNotifier(), new HealthchecksNotifier()];
+  if (commandLine.command === 'daemon') {
+    const load = async () => selectRepositories(await loadConfig(path, io.env), commandLine.only);
+    return runDaemon({ config, load, checkers, notifiers, env: io.env, secrets: envFileSecrets, now: io.now, stderr: io.stderr, signal: io.signal });
   }
 
   const push = commandLine.command === 'run';
@@ -73,8 +98,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const results = await runOnce(
     config,
     {
-      checkers: io.checkers ?? [new ResticChecker(), new S3Checker(), new LocalChecker(), new RcloneChecker()],
-      notifiers: io.notifiers ?? [new UptimeKumaNotifier(), new HealthchecksNotifier()],
+      checkers,
+      notifiers,
       now: io.now,
       env: io.env,
       logger,
@@ -86,6 +111,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(commandLine.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatStatusTable(results, { color })}\n`);
   } else {
     for (const result of results) io.stdout.write(`${formatRunLine(result, { color })}\n`);
+  }
+  if (commandLine.textfile !== undefined) {
+    try {
+      await writeTextfile(commandLine.textfile, renderMetrics(talliesOf(results), io.now()));
+    } catch (error) {
+      io.stderr.write(`restic-monitor: cannot write ${commandLine.textfile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+      return 1;
+    }
   }
   return exitCodeFor(results);
 }
@@ -102,7 +135,11 @@ function selectRepositories(config: Config, only: readonly string[]): Config {
   return { ...config, repositories: config.repositories.filter((repository) => only.some((name) => picks(name, repository))) };
 }
 
+// The bundle (scripts/bundle.mjs) has no package.json beside it: esbuild writes the version in.
+declare const RESTIC_MONITOR_VERSION: string | undefined;
+
 function version(): string {
+  if (typeof RESTIC_MONITOR_VERSION === 'string') return RESTIC_MONITOR_VERSION;
   const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return manifest.version;
 }

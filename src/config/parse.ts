@@ -3,6 +3,7 @@ import { parseDuration } from '../duration.js';
 import { expandTemplate, TemplateError } from '../template.js';
 import { passwordInUrl, redactUrl } from '../redact.js';
 import { isS3Url, parseS3Url } from '../checkers/s3/url.js';
+import { parseListen } from '../http/listen.js';
 import { expandEnvRefs, EnvRefError } from './env-refs.js';
 import { expandHosts, type RepositoryEntry } from './hosts.js';
 import { ConfigError, unknownKeyMessage } from './errors.js';
@@ -82,6 +83,8 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   }
   let listen: string | undefined;
   if (typeof root.listen === 'string') listen = expandOrReport('listen', root.listen, {}, env, report, secrets);
+  const listenProblem = listen === undefined ? undefined : parseListen(listen);
+  if (typeof listenProblem === 'string') report(listenProblem);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     repositories: built,

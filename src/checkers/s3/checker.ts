@@ -77,6 +77,11 @@ export class S3Checker implements Checker {
         new sdk.ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ...(token !== undefined && { ContinuationToken: token }) }),
         { abortSignal: signal },
       );
+      // Every real ListObjectsV2 answer names its bucket and counts its keys. A 200 without
+      // them (a proxy's login page, a web server at the wrong port) is not an empty repository.
+      if (page.Name === undefined && page.KeyCount === undefined) {
+        throw new ListingError(`${location.endpoint} did not answer with an S3 listing (is it an S3 endpoint?)`);
+      }
       const objects = (page.Contents ?? []).map((object) => ({
         ...(object.Key !== undefined && { key: object.Key }),
         ...(object.LastModified !== undefined && { lastModified: object.LastModified }),

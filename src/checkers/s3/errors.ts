@@ -39,6 +39,12 @@ export function describeS3Error(error: unknown, where: { endpoint: string; bucke
       return 'invalid secret key (request signature does not match)';
     case 'CredentialsProviderError':
       return 'no S3 credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in extra_env)';
+    case 'PermanentRedirect':
+    case 'AuthorizationHeaderMalformed':
+    case 'IllegalLocationConstraintException':
+      return `bucket "${where.bucket}" lives in another region or endpoint (set region, or use the endpoint the provider names)`;
+    case 'SlowDown':
+      return `${where.endpoint} asked to slow down (HTTP 503 SlowDown), still after retries`;
     case 'ExpiredToken':
     case 'TokenRefreshRequired':
       return 'S3 session token expired';

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Deployment checks, all offline: the committed bundle, the Nix files (parsed, and the NixOS
+# module evaluated on the seed's example against stubs), the plain and the NixOS-rendered
+# systemd units (systemd-analyze verify/security/calendar), and the Containerfile (lint).
+# A real container build and run is .ci/container-smoke.sh (minutes; not run here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The one security score every service must keep (systemd-analyze's 0-100 scale, lower is
+# better; the units score 12 today). Raise it only with a reason in the commit message.
+SECURITY_THRESHOLD=15
+
+fail() { echo "deploy-checks: $*" >&2; exit 1; }
+step() { echo "deploy-checks: $*"; }
+
+need=()
+command -v nix-instantiate >/dev/null 2>&1 || need+=(nix-bin)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+if [ ${#need[@]} -gt 0 ]; then
+  step "installing ${need[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+[ -d node_modules/esbuild ] && [ -d node_modules/dockerfile-utils ] || npm ci --no-audit --no-fund
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# --- bundle -----------------------------------------------------------------------------
+bash .ci/bundle-check.sh
+
+# --- Nix --------------------------------------------------------------------------------
+# Non-root nix needs a store it can "write"; the dummy store does for parse and eval.
+nix=(--store dummy://)
+mapfile -t nix_files < <(git ls-files -co --exclude-standard '*.nix')
+[ ${#nix_files[@]} -ge 5 ] || fail "expected the flake, package, overlay, module and checks; found ${nix_files[*]}"
+for file in "${nix_files[@]}"; do
+  nix-instantiate "${nix[@]}" --parse "$file" >/dev/null || fail "$file does not parse"
+done
+step "${#nix_files[@]} .nix files parse"
+nix-instantiate "${nix[@]}" --eval --strict --json nix/checks/eval.nix >"$work/eval.json" || fail "the module does not evaluate"
+node .ci/nix-module-check.mjs "$work/eval.json" "$work/nixos"
+# With a copy of nixpkgs' lib at hand (nixpkgs, or nix-community/nixpkgs.lib), the same
+# configurations under the real module system must give the same result as the stubs.
+if [ -n "${NIXPKGS_LIB:-}" ]; then
+  nix-instantiate "${nix[@]}" --eval --strict --json nix/checks/eval-real-lib.nix --arg nixpkgsLib "$NIXPKGS_LIB" >"$work/real.json" \
+    || fail "the module does not evaluate under the real lib.evalModules"
+  node -e '
+    const [stub, real] = process.argv.slice(1).map((p) => JSON.parse(require("node:fs").readFileSync(p, "utf8")));
+    delete stub.package;
+    require("node:assert/strict").deepEqual(real, stub);
+  ' "$work/eval.json" "$work/real.json" || fail "the stubs and the real module system disagree"
+  step "the real lib.evalModules agrees with the stubs"
+fi
+# The settings the module renders from the seed's example are a config the tool accepts.
+node bundle/restic-monitor.mjs validate -c "$work/nixos/seed/config.yaml" >/dev/null \
+  || fail "restic-monitor rejects the config rendered from the seed's settings"
+
+# --- systemd ----------------------------------------------------------------------------
+# verify needs every ExecStart binary to exist, so it runs in a root with stub programs
+# and the host's unit library (targets such as network-online.target).
+root="$work/root"
+mkdir -p "$root/etc/systemd/system" "$root/usr/local/bin" "$root/lib/systemd"
+cp -r /lib/systemd/system "$root/lib/systemd/"
+store_bin=$(grep -o '^ExecStart=[^ ]*' "$work/nixos/seed/restic-monitor.service" | cut -d= -f2)
+for bin in /usr/local/bin/restic-monitor "$store_bin"; do
+  mkdir -p "$root$(dirname "$bin")"
+  printf '#!/bin/sh\nexit 0\n' >"$root$bin"
+  chmod +x "$root$bin"
+done
+
+check_units() { # label dir units...
+  local label=$1 dir=$2 unit out
+  shift 2
+  rm -f "$root"/etc/systemd/system/restic-monitor*
+  for unit in "$@"; do cp "$dir/$unit" "$root/etc/systemd/system/"; done
+  for unit in "$@"; do
+    # It exits 0 on unknown keys and bad values and only prints them: any output fails.
+    out=$(cd "$root/etc/systemd/system" && systemd-analyze verify --man=no --root="$root" "$unit" 2>&1) || fail "$label $unit: verify failed: $out"
+    [ -z "$out" ] || fail "$label $unit: systemd-analyze verify says:"$'\n'"$out"
+    case $unit in
+      *.service)
+        out=$(systemd-analyze security --offline=yes --root="$root" --threshold="$SECURITY_THRESHOLD" "$unit" 2>&1) \
+          || fail "$label $unit: exposure above $SECURITY_THRESHOLD:"$'\n'"$out"
+        step "$label $unit: $(grep -o 'Overall exposure level.*' <<<"$out")";;
+      *.timer)
+        calendar=$(sed -n 's/^OnCalendar=//p' "$dir/$unit")
+        systemd-analyze calendar "$calendar" >/dev/null || fail "$label $unit: OnCalendar=$calendar is not a calendar expression"
+        step "$label $unit: OnCalendar=$calendar is valid";;
+    esac
+  done
+}
+check_units plain systemd restic-monitor.service restic-monitor.timer restic-monitor-daemon.service
+check_units nixos-seed "$work/nixos/seed" restic-monitor.service restic-monitor.timer
+check_units nixos-daemon "$work/nixos/daemon" restic-monitor.service
+# The module's default interval, as documented (the seed sets its own).
+default_interval=$(sed -n 's/^ *default = "\(\*-\*-\*[^"]*\)";$/\1/p' nix/module.nix)
+[ "$default_interval" = "*-*-* 00,12:00:00" ] || fail "nix/module.nix: default interval is \"$default_interval\", docs say \"*-*-* 00,12:00:00\""
+systemd-analyze calendar "$default_interval" >/dev/null || fail "default interval $default_interval is not valid"
+for unit in systemd/*.service; do
+  grep -q '^EnvironmentFile=' "$unit" && fail "$unit: secrets go through LoadCredential, not EnvironmentFile="
+done
+
+# --- Containerfile ----------------------------------------------------------------------
+out=$(npx --no-install dockerfile-utils lint Containerfile 2>&1 | grep -v 'Unknown user config' || true)
+[ -z "$out" ] || fail "Containerfile lint:"$'\n'"$out"
+grep -q '^ARG BASE_IMAGE=' Containerfile || fail "Containerfile: the base image must be a build argument"
+[ "$(grep -c '^FROM ' Containerfile)" -ge 2 ] || fail "Containerfile: expected a multi-stage build"
+user=$(sed -n 's/^USER \([^:]*\).*/\1/p' Containerfile | tail -n 1)
+[ -n "$user" ] && [ "$user" != root ] && [ "$user" != 0 ] || fail "Containerfile: the final image must run as a non-root USER"
+grep -q '^HEALTHCHECK .*healthz\|RESTIC_MONITOR_HEALTHZ' Containerfile || fail "Containerfile: no HEALTHCHECK on /healthz"
+grep -q '^CMD \["daemon"\]' Containerfile || fail "Containerfile: the default command must be the daemon"
+grep -q 'RESTIC_MONITOR_CONFIG=/config/config.yaml' Containerfile || fail "Containerfile: the config must be /config/config.yaml"
+step "Containerfile lints clean"
+step "all deployment checks passed"

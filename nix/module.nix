@@ -1,0 +1,148 @@
+# NixOS module: services.restic-monitor. Accepts the original tool's example unchanged
+# (enable, interval, environmentFile, settings) and adds package, fast and mode.
+{ config, lib, pkgs, ... }:
+
+let
+  inherit (lib) mkOption types;
+  cfg = config.services.restic-monitor;
+  settingsFormat = pkgs.formats.yaml { };
+  configFile = settingsFormat.generate "restic-monitor.yaml" cfg.settings;
+  daemon = cfg.mode == "daemon";
+  command = if daemon then "daemon" else "run";
+in
+{
+  options.services.restic-monitor = {
+    enable = lib.mkEnableOption "restic-monitor, which checks that restic repositories received a recent snapshot and pushes the result to Uptime Kuma";
+
+    package = mkOption {
+      type = types.package;
+      default = pkgs.restic-monitor;
+      defaultText = lib.literalExpression "pkgs.restic-monitor";
+      description = "The restic-monitor package (add this flake's overlays.default to get pkgs.restic-monitor).";
+    };
+
+    mode = mkOption {
+      type = types.enum [ "timer" "daemon" ];
+      default = "timer";
+      description = ''
+        "timer": a oneshot service started by a timer at `interval`.
+        "daemon": a long-running service that schedules itself (the config's `interval`) and
+        serves /healthz and metrics on the config's `listen` address; `interval` is unused.
+      '';
+    };
+
+    interval = mkOption {
+      type = types.str;
+      default = "*-*-* 00,12:00:00";
+      example = "*-*-* 06,18:00:00";
+      description = "When the timer runs the checks: a systemd OnCalendar expression (default: twice a day).";
+    };
+
+    environmentFile = mkOption {
+      type = types.nullOr (types.strMatching "/.+");
+      default = null;
+      example = "/run/secrets/restic-monitor-env";
+      description = ''
+        A root-only KEY=VALUE file (RESTIC_PASSWORD, AWS_SECRET_ACCESS_KEY, values for
+        ''${VAR} in settings, ...). Handed to the service with LoadCredential, so it is read
+        from a private tmpfs and never shows in `systemctl show` or the Nix store. Give it as
+        a string, not a Nix path: a path would be copied into the world-readable store.
+      '';
+    };
+
+    fast = mkOption {
+      type = types.bool;
+      default = false;
+      description = "Sets RESTIC_MONITOR_FAST=true: S3 repositories are checked by listing snapshots/ (no password needed).";
+    };
+
+    settings = mkOption {
+      type = settingsFormat.type;
+      default = { };
+      description = ''
+        The config file (defaults, repositories, ...) as Nix values. It lands in the Nix
+        store, which every local user can read: keep secrets in environmentFile and refer to
+        them as "''${NAME}" here.
+      '';
+    };
+  };
+
+  config = lib.mkIf cfg.enable {
+    users.users.restic-monitor = {
+      isSystemUser = true;
+      group = "restic-monitor";
+      description = "restic-monitor";
+    };
+    users.groups.restic-monitor = { };
+
+    systemd.services.restic-monitor = {
+      description = "restic-monitor: check restic snapshot freshness and push to Uptime Kuma";
+      wants = [ "network-online.target" ];
+      after = [ "network-online.target" ];
+      wantedBy = lib.optional daemon "multi-user.target";
+      restartTriggers = [ configFile ];
+
+      environment = {
+        RESTIC_CACHE_DIR = "/var/cache/restic-monitor";
+        HOME = "/var/lib/restic-monitor";
+      } // lib.optionalAttrs cfg.fast { RESTIC_MONITOR_FAST = "true"; };
+
+      serviceConfig = {
+        Type = if daemon then "exec" else "oneshot";
+        ExecStart = "${cfg.package}/bin/restic-monitor ${command} --config ${configFile}"
+          + lib.optionalString (cfg.environmentFile != null) " --environment-file env";
+        LoadCredential = lib.optional (cfg.environmentFile != null) "env:${cfg.environmentFile}";
+        User = "restic-monitor";
+        Group = "restic-monitor";
+        CacheDirectory = "restic-monitor";
+        StateDirectory = "restic-monitor";
+        Nice = 10;
+        IOSchedulingClass = "idle";
+
+        ProtectSystem = "strict";
+        ProtectHome = true;
+        PrivateTmp = true;
+        PrivateDevices = true;
+        PrivateUsers = true;
+        PrivateMounts = true;
+        NoNewPrivileges = true;
+        CapabilityBoundingSet = "";
+        AmbientCapabilities = "";
+        ProtectKernelTunables = true;
+        ProtectKernelModules = true;
+        ProtectKernelLogs = true;
+        ProtectControlGroups = true;
+        ProtectClock = true;
+        ProtectHostname = true;
+        ProtectProc = "invisible";
+        RestrictAddressFamilies = [ "AF_INET" "AF_INET6" "AF_UNIX" ];
+        RestrictNamespaces = true;
+        RestrictRealtime = true;
+        RestrictSUIDSGID = true;
+        LockPersonality = true;
+        SystemCallArchitectures = "native";
+        SystemCallFilter = [ "@system-service" "~@privileged" ];
+        SystemCallErrorNumber = "EPERM";
+        DevicePolicy = "closed";
+        UMask = "0077";
+        # MemoryDenyWriteExecute stays off: Node's JIT needs writable code pages.
+      } // (if daemon then {
+        Restart = "on-failure";
+        RestartSec = "30s";
+        RestartPreventExitStatus = 2; # a config error: restarting cannot fix it
+      } else {
+        TimeoutStartSec = "30min";
+      });
+    };
+
+    systemd.timers.restic-monitor = lib.mkIf (!daemon) {
+      description = "restic-monitor on a schedule";
+      wantedBy = [ "timers.target" ];
+      timerConfig = {
+        OnCalendar = cfg.interval;
+        RandomizedDelaySec = "10min";
+        Persistent = true;
+      };
+    };
+  };
+}

@@ -1,0 +1,3 @@
+final: prev: {
+  restic-monitor = final.callPackage ./package.nix { };
+}

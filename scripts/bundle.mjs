@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Builds bundle/: the whole CLI as one ESM file with its dependencies inside, plus a chunk per
+// dynamically imported module (the S3 SDK), so that the Nix package and the container need
+// nothing but Node. Output is deterministic: the same sources give the same bytes, which CI
+// checks (.ci/bundle-check.sh). Usage: node scripts/bundle.mjs [OUTDIR]
+import { build } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = resolve(process.argv[2] ?? join(root, 'bundle'));
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'restic-monitor': 'src/cli.ts' },
+  outdir,
+  bundle: true,
+  splitting: true, // `await import(...)` becomes a chunk loaded only when that code runs
+  format: 'esm',
+  platform: 'node',
+  // ESM builds first: a dynamic import() of a CommonJS build loses its named exports.
+  mainFields: ['module', 'main'],
+  target: 'node20',
+  outExtension: { '.js': '.mjs' }, // no package.json beside the bundle says "module"
+  chunkNames: 'chunks/[name]-[hash]',
+  minify: true,
+  legalComments: 'eof', // the bundled packages' licence notices stay with their code
+  charset: 'utf8',
+  define: { RESTIC_MONITOR_VERSION: JSON.stringify(version) },
+  // CommonJS packages inside an ESM bundle still call require() for Node's built-ins.
+  banner: { js: "import { createRequire as __rmCreateRequire } from 'node:module'; const require = __rmCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});

@@ -1,0 +1,144 @@
+import type { Logger } from 'pino';
+import type { Checker } from '../checkers/checker.js';
+import { ConfigError } from '../config/errors.js';
+import type { Config } from '../config/types.js';
+import { parseListen } from '../http/listen.js';
+import { startHttpEndpoint, type HttpEndpoint } from '../http/server.js';
+import { createLogger, type Sink } from '../log.js';
+import { CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
+import { addResult, type Tally } from '../metrics/tally.js';
+import type { Notifier } from '../notifiers/notifier.js';
+import { Redactor, secretsFromEnv } from '../redact.js';
+import { checkRepository, type RunDeps } from '../run/run-once.js';
+import { judgeHealth } from './health.js';
+import { Scheduler } from './scheduler.js';
+import type { Timers } from './timers.js';
+
+/** Where SIGHUP comes from; `process` in production, an EventEmitter in tests. */
+export interface HangupSource {
+  on(event: 'SIGHUP', listener: () => void): unknown;
+  off(event: 'SIGHUP', listener: () => void): unknown;
+}
+
+export interface DaemonOptions {
+  /** The config already loaded (and validated) at start. */
+  config: Config;
+  /** Loads the config again on SIGHUP; rejects with a ConfigError when it is invalid. */
+  load: () => Promise<Config>;
+  checkers: readonly Checker[];
+  notifiers: readonly Notifier[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** Secrets that are not in the config or the usual variables (an environment file's values). */
+  secrets?: readonly string[];
+  now: () => Date;
+  stderr: Sink;
+  /** Aborted by SIGTERM/SIGINT: stop the schedule, abort checks, return 0. */
+  signal: AbortSignal;
+  hangup?: HangupSource;
+  timers?: Timers;
+  random?: () => number;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_USAGE = 2;
+export const EXIT_FAILED = 1;
+
+/** The long-running mode: schedule, HTTP endpoint, reload on SIGHUP, clean stop. Resolves with the exit code. */
+export async function runDaemon(options: DaemonOptions): Promise<number> {
+  let config = options.config;
+  let deps = buildDeps(config, options);
+  const listen = config.listen === undefined ? undefined : parseListen(config.listen);
+  if (typeof listen === 'string') {
+    options.stderr.write(`restic-monitor: config error:\n  ${listen}\n`);
+    return EXIT_USAGE;
+  }
+  // Only the latest result per repository, and its totals: nothing grows with time.
+  const tallies = new Map<string, Tally>();
+  let reloadOk = true;
+  let loadedAt = options.now().getTime() / 1000;
+  const scheduler = new Scheduler(config, {
+    check: (repository, signal) => checkRepository(repository, deps, { push: true, signal }),
+    onResult: (result) => tallies.set(result.name, addResult(tallies.get(result.name), result)),
+    onError: (error, repository) => deps.logger.error({ repository: repository.name }, `internal error: ${(error as Error).message}`),
+    ...(options.timers && { timers: options.timers }),
+    ...(options.random && { random: options.random }),
+  });
+  const now = () => options.timers?.now() ?? options.now().getTime();
+  const inOrder = () => config.repositories.flatMap((repository) => tallies.get(repository.name) ?? []);
+
+  let endpoint: HttpEndpoint | undefined;
+  if (listen) {
+    try {
+      endpoint = await startHttpEndpoint(listen, {
+        metrics: () => ({
+          body: renderMetrics(inOrder(), options.now(), { configReloadOk: reloadOk, configLoadedAt: loadedAt }),
+          contentType: CONTENT_TYPE,
+        }),
+        health: () => judgeHealth(scheduler.running, scheduler.view(), now()),
+        status: () => inOrder().map((tally) => tally.latest),
+      });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      deps.logger.fatal(`cannot listen on ${config.listen}: ${code}`);
+      return EXIT_FAILED;
+    }
+  }
+
+  // SIGHUPs are handled one at a time; one arriving during a reload runs after it.
+  let reloading: Promise<void> = Promise.resolve();
+  const reload = async () => {
+    let next: Config;
+    try {
+      next = await options.load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      reloadOk = false;
+      deps.logger.error({ problems: error.problems }, `config reload failed, keeping the previous config: ${error.problems.join('; ')}`);
+      return;
+    }
+    if (next.listen !== config.listen) deps.logger.warn(`listen changed to ${next.listen ?? '(none)'}: it takes effect on restart`);
+    config = { ...next, listen: config.listen };
+    deps = buildDeps(config, options);
+    reloadOk = true;
+    loadedAt = options.now().getTime() / 1000;
+    const names = new Set(config.repositories.map((repository) => repository.name));
+    for (const name of [...tallies.keys()]) if (!names.has(name)) tallies.delete(name);
+    scheduler.update(config);
+    deps.logger.info({ repositories: config.repositories.length, concurrency: config.concurrency }, 'config reloaded');
+  };
+  const onHangup = () => {
+    reloading = reloading.then(reload).catch((error: unknown) => deps.logger.error(`config reload failed: ${(error as Error).message}`));
+  };
+  const hangup = options.hangup ?? process;
+  hangup.on('SIGHUP', onHangup);
+
+  deps.logger.info(
+    { repositories: config.repositories.length, concurrency: config.concurrency, ...(endpoint && { listen: endpoint.url }) },
+    endpoint ? `daemon started, serving ${endpoint.url}/metrics` : 'daemon started',
+  );
+  scheduler.start();
+  await new Promise<void>((resolve) => {
+    if (options.signal.aborted) resolve();
+    else options.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+
+  deps.logger.info('stopping: aborting checks in flight');
+  hangup.off('SIGHUP', onHangup);
+  await scheduler.stop();
+  await reloading;
+  await endpoint?.close();
+  deps.logger.info('daemon stopped');
+  return EXIT_OK;
+}
+
+function buildDeps(config: Config, options: DaemonOptions): RunDeps & { logger: Logger } {
+  const redactor = new Redactor([...config.secrets, ...secretsFromEnv(options.env), ...(options.secrets ?? [])]);
+  return {
+    checkers: options.checkers,
+    notifiers: options.notifiers,
+    now: options.now,
+    env: options.env,
+    logger: createLogger(redactor, options.env.LOG_LEVEL, 'info', options.stderr),
+    redactor,
+  };
+}

@@ -1,0 +1,175 @@
+import type { RepositoryConfig } from '../config/types.js';
+import type { RepositoryResult } from '../run/result.js';
+import { jitterMs, realTimers, type Timers } from './timers.js';
+
+export interface Schedule {
+  repositories: readonly RepositoryConfig[];
+  /** Checks in flight at once, across every repository. */
+  concurrency: number;
+}
+
+export interface SchedulerOptions {
+  /** Checks one repository; must settle promptly once `signal` aborts. */
+  check: (repository: RepositoryConfig, signal: AbortSignal) => Promise<RepositoryResult>;
+  onResult: (result: RepositoryResult, repository: RepositoryConfig) => void;
+  /** A check that rejected (checkRepository never does; this is for bugs). */
+  onError?: (error: unknown, repository: RepositoryConfig) => void;
+  timers?: Timers;
+  random?: () => number;
+}
+
+/** What health needs to know of one repository. */
+export interface EntryView {
+  name: string;
+  intervalMs: number;
+  timeoutMs: number;
+  /** When its last check ended, or when it joined the schedule if none has. */
+  lastProgressAt: number;
+  running: boolean;
+}
+
+interface Entry {
+  repository: RepositoryConfig;
+  nextDueAt: number;
+  lastProgressAt: number;
+  queued: boolean;
+  /** The config changed while a check was running: check again as soon as it ends. */
+  changed: boolean;
+}
+
+/**
+ * Runs each repository's check every `intervalMs` (plus jitter), first at start. A
+ * repository is never checked twice at once, and at most `concurrency` checks run in the
+ * whole process. It keeps one entry per repository and one timer, whatever it has done.
+ */
+export class Scheduler {
+  private readonly entries = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private queue: string[] = [];
+  private limit: number;
+  private timer: unknown;
+  private stopped = false;
+  private readonly stopping = new AbortController();
+  private readonly timers: Timers;
+  private readonly random: () => number;
+
+  constructor(
+    schedule: Schedule,
+    private readonly options: SchedulerOptions,
+  ) {
+    this.timers = options.timers ?? realTimers;
+    this.random = options.random ?? Math.random;
+    this.limit = schedule.concurrency;
+    const now = this.timers.now();
+    for (const repository of schedule.repositories) this.entries.set(repository.name, this.newEntry(repository, now));
+  }
+
+  start(): void {
+    this.pump();
+  }
+
+  /** Applies a reloaded config: new and changed repositories are checked now, removed ones dropped. */
+  update(schedule: Schedule): void {
+    if (this.stopped) return;
+    const now = this.timers.now();
+    this.limit = schedule.concurrency;
+    const names = new Set(schedule.repositories.map((repository) => repository.name));
+    for (const name of [...this.entries.keys()]) if (!names.has(name)) this.entries.delete(name);
+    this.queue = this.queue.filter((name) => names.has(name));
+    for (const repository of schedule.repositories) {
+      const entry = this.entries.get(repository.name);
+      if (!entry) {
+        this.entries.set(repository.name, this.newEntry(repository, now));
+      } else if (JSON.stringify(entry.repository) !== JSON.stringify(repository)) {
+        entry.repository = repository;
+        entry.nextDueAt = now;
+        entry.lastProgressAt = now;
+        entry.changed = this.inFlight.has(repository.name);
+      }
+    }
+    this.pump();
+  }
+
+  /** Stops scheduling, aborts the checks in flight and resolves once every one has ended. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.queue = [];
+    this.stopping.abort();
+    await Promise.all(this.inFlight.values());
+  }
+
+  get running(): boolean {
+    return !this.stopped;
+  }
+
+  view(): EntryView[] {
+    return [...this.entries.values()].map((entry) => ({
+      name: entry.repository.name,
+      intervalMs: entry.repository.intervalMs,
+      timeoutMs: entry.repository.timeoutMs,
+      lastProgressAt: entry.lastProgressAt,
+      running: this.inFlight.has(entry.repository.name),
+    }));
+  }
+
+  private newEntry(repository: RepositoryConfig, now: number): Entry {
+    return { repository, nextDueAt: now, lastProgressAt: now, queued: false, changed: false };
+  }
+
+  /** Queues what is due, starts what the limit allows, and sets the one timer for the rest. */
+  private pump(): void {
+    if (this.stopped) return;
+    const now = this.timers.now();
+    for (const [name, entry] of this.entries) {
+      if (!entry.queued && !this.inFlight.has(name) && entry.nextDueAt <= now) {
+        entry.queued = true;
+        this.queue.push(name);
+      }
+    }
+    while (this.inFlight.size < this.limit && this.queue.length > 0) {
+      const name = this.queue.shift()!;
+      const entry = this.entries.get(name);
+      if (!entry || this.inFlight.has(name)) continue;
+      entry.queued = false;
+      this.launch(entry);
+    }
+    let next: number | undefined;
+    for (const [name, entry] of this.entries) {
+      if (entry.queued || this.inFlight.has(name)) continue;
+      if (next === undefined || entry.nextDueAt < next) next = entry.nextDueAt;
+    }
+    this.timers.clearTimeout(this.timer);
+    this.timer = next === undefined ? undefined : this.timers.setTimeout(() => this.pump(), Math.max(0, next - now));
+  }
+
+  private launch(entry: Entry): void {
+    const { repository } = entry;
+    const startedAt = this.timers.now();
+    // One controller per check, linked to the scheduler's: signals derived from it (per
+    // push attempt, per process) then die with the check instead of piling up on a
+    // signal that lives as long as the daemon.
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    this.stopping.signal.addEventListener('abort', abort, { once: true });
+    const done = (async () => {
+      try {
+        const result = await this.options.check(repository, controller.signal);
+        if (!this.stopped && this.entries.get(repository.name) === entry) this.options.onResult(result, repository);
+      } catch (error) {
+        this.options.onError?.(error, repository);
+      } finally {
+        this.stopping.signal.removeEventListener('abort', abort);
+        this.inFlight.delete(repository.name);
+        const now = this.timers.now();
+        entry.lastProgressAt = now;
+        const interval = entry.repository.intervalMs;
+        entry.nextDueAt = entry.changed ? now : Math.max(now, startedAt + interval + jitterMs(interval, this.random));
+        entry.changed = false;
+        this.pump();
+      }
+    })();
+    this.inFlight.set(repository.name, done);
+  }
+}

@@ -1,0 +1,89 @@
+import type { Tally } from './tally.js';
+
+/**
+ * Renders tallies in the Prometheus text exposition format (version 0.0.4). A handful of
+ * gauges and counters with two labels do not need a client library's registry: this is a
+ * pure function of the tallies and the time, which keeps it trivial to test and to reuse
+ * for the textfile collector.
+ */
+export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+export interface ProcessInfo {
+  /** Whether the last config (re)load succeeded; daemon only. */
+  configReloadOk?: boolean;
+  /** Seconds since the epoch of the last successful config load; daemon only. */
+  configLoadedAt?: number;
+}
+
+interface Family {
+  name: string;
+  type: 'gauge' | 'counter';
+  help: string;
+  /** undefined: this repository has no sample for the family (e.g. no snapshot yet). */
+  value: (tally: Tally, nowSeconds: number) => number | undefined;
+}
+
+const seconds = (iso: string | null) => (iso === null ? undefined : Date.parse(iso) / 1000);
+
+const FAMILIES: readonly Family[] = [
+  { name: 'up', type: 'gauge', help: 'Whether the last check found a fresh snapshot (1) or not (0).', value: (t) => (t.latest.status === 'up' ? 1 : 0) },
+  {
+    name: 'latest_snapshot_timestamp_seconds',
+    type: 'gauge',
+    help: 'Time of the newest snapshot seen by the last successful check, seconds since the epoch.',
+    value: (t) => seconds(t.latest.latest),
+  },
+  {
+    name: 'snapshot_age_seconds',
+    type: 'gauge',
+    help: 'Age of the newest snapshot at the time of this scrape or write.',
+    value: (t, now) => {
+      const latest = seconds(t.latest.latest);
+      return latest === undefined ? undefined : Math.max(0, Math.round((now - latest) * 1000) / 1000);
+    },
+  },
+  { name: 'max_age_seconds', type: 'gauge', help: 'The configured max_age: older snapshots make the repository down.', value: (t) => t.latest.max_age_seconds },
+  { name: 'check_duration_seconds', type: 'gauge', help: 'How long the last check took.', value: (t) => t.latest.duration_ms / 1000 },
+  { name: 'last_check_timestamp_seconds', type: 'gauge', help: 'When the last check started, seconds since the epoch.', value: (t) => seconds(t.latest.checked_at) },
+  { name: 'checks_total', type: 'counter', help: 'Checks made since the process started.', value: (t) => t.checks },
+  { name: 'check_errors_total', type: 'counter', help: 'Checks that could not be made (restic or the backend failed, timeout).', value: (t) => t.checkErrors },
+  { name: 'push_failures_total', type: 'counter', help: 'Heartbeats that were not delivered to their target.', value: (t) => t.pushFailures },
+];
+
+export const PREFIX = 'restic_monitor_';
+
+/** Label values escape backslash, double quote and newline, as the format requires. */
+export function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/** Integers as integers, everything else with full precision; the format has no locale. */
+function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
+  return String(value);
+}
+
+export function renderMetrics(tallies: readonly Tally[], now: Date, info: ProcessInfo = {}): string {
+  const nowSeconds = now.getTime() / 1000;
+  const lines: string[] = [];
+  for (const family of FAMILIES) {
+    const name = PREFIX + family.name;
+    lines.push(`# HELP ${name} ${family.help}`, `# TYPE ${name} ${family.type}`);
+    for (const tally of tallies) {
+      const value = family.value(tally, nowSeconds);
+      if (value === undefined) continue;
+      const labels = `repository="${escapeLabel(tally.latest.name)}",mode="${escapeLabel(tally.latest.mode)}"`;
+      lines.push(`${name}{${labels}} ${formatValue(value)}`);
+    }
+  }
+  if (info.configReloadOk !== undefined) {
+    const name = `${PREFIX}config_last_reload_successful`;
+    lines.push(`# HELP ${name} Whether the last config load or SIGHUP reload succeeded.`, `# TYPE ${name} gauge`, `${name} ${info.configReloadOk ? 1 : 0}`);
+  }
+  if (info.configLoadedAt !== undefined) {
+    const name = `${PREFIX}config_last_reload_success_timestamp_seconds`;
+    lines.push(`# HELP ${name} When the config in use was loaded, seconds since the epoch.`, `# TYPE ${name} gauge`, `${name} ${formatValue(info.configLoadedAt)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,28 @@
+import type { RepositoryResult } from '../run/result.js';
+
+/**
+ * What the metrics need to know about one repository: its latest result and the running
+ * totals since the process started. One of these per repository and nothing more, so a
+ * daemon that runs for months holds as much as it did after its first cycle.
+ */
+export interface Tally {
+  latest: RepositoryResult;
+  checks: number;
+  checkErrors: number;
+  pushFailures: number;
+}
+
+/** Folds one more result into a repository's tally (a new object: tallies are values). */
+export function addResult(previous: Tally | undefined, result: RepositoryResult): Tally {
+  return {
+    latest: result,
+    checks: (previous?.checks ?? 0) + 1,
+    checkErrors: (previous?.checkErrors ?? 0) + (result.error === null ? 0 : 1),
+    pushFailures: (previous?.pushFailures ?? 0) + result.pushes.filter((push) => !push.delivered).length,
+  };
+}
+
+/** The tallies of a one-shot run: every result counted once. */
+export function talliesOf(results: readonly RepositoryResult[]): Tally[] {
+  return results.map((result) => addResult(undefined, result));
+}

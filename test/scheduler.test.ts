@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RepositoryConfig } from '../src/config/types.js';
+import { Scheduler } from '../src/daemon/scheduler.js';
+import { jitterMs } from '../src/daemon/timers.js';
+import type { RepositoryResult } from '../src/run/result.js';
+import { FakeTimers, settle } from './helpers/fake-timers.js';
+
+const MINUTE = 60_000;
+
+function repo(name: string, intervalMs = 10 * MINUTE, extra: Partial<RepositoryConfig> = {}): RepositoryConfig {
+  return {
+    name,
+    url: `/srv/${name}`,
+    maxAgeMs: 86_400_000,
+    extraEnv: {},
+    timeoutMs: MINUTE,
+    pushTimeoutMs: 10_000,
+    mode: 'restic',
+    intervalMs,
+    bucketLookup: 'auto',
+    tags: [],
+    paths: [],
+    ...extra,
+  };
+}
+
+function result(name: string): RepositoryResult {
+  return { name, status: 'up', mode: 'restic', latest: null, age_seconds: null, max_age_seconds: 86400, message: 'ok', error: null, duration_ms: 1, checked_at: '2026-01-01T00:00:00.000Z', pushes: [] };
+}
+
+/** A checker whose checks end only when the test says so, recording starts and aborts. */
+function controlledChecks(timers: FakeTimers) {
+  const started: Array<{ name: string; at: number; url: string }> = [];
+  const open = new Map<string, Array<() => void>>();
+  const aborted: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const check = (repository: RepositoryConfig, signal: AbortSignal) =>
+    new Promise<RepositoryResult>((resolve) => {
+      started.push({ name: repository.name, at: timers.now(), url: repository.url });
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      const finish = () => {
+        inFlight--;
+        resolve(result(repository.name));
+      };
+      const list = open.get(repository.name) ?? [];
+      list.push(finish);
+      open.set(repository.name, list);
+      signal.addEventListener('abort', () => {
+        aborted.push(repository.name);
+        finish();
+      });
+    });
+  const finish = (name: string) => {
+    const list = open.get(name);
+    const next = list?.shift();
+    assert.ok(next, `no open check of ${name}`);
+    next();
+  };
+  return { check, started, finish, aborted, get maxInFlight() { return maxInFlight; }, get inFlight() { return inFlight; } };
+}
+
+test('every repository is checked at start, then again one interval (plus jitter) after its check began', async () => {
+  const timers = new FakeTimers();
+  const checks = controlledChecks(timers);
+  const results: string[] = [];
+  const scheduler = new Scheduler(
+    { repositories: [repo('a', 10 * MINUTE), repo('b', 20 * MINUTE)], concurrency: 4 },
+    { check: checks.check, onResult: (r) => results.push(r.name), timers, random: () => 0.5 },
+  );
+  scheduler.start();
+  await settle();
+  assert.deepEqual(checks.started.map((s) => [s.name, s.at]), [['a', 0], ['b', 0]]);
+  await timers.advance(5000);
+  checks.finish('a');
+  checks.finish('b');
+  await timers.advance(10 * MINUTE - 5000 - 1);
+  assert.equal(checks.started.length, 2, 'nothing before the interval and its jitter');
+  // jitter with random 0.5: half of 10% of the interval
+  await timers.advance(1 + 30_000);
+  assert.deepEqual(checks.started.map((s) => [s.name, s.at]), [['a', 0], ['b', 0], ['a', 10 * MINUTE + 30_000]]);
+  assert.deepEqual(results, ['a', 'b']);
+  await scheduler.stop();
+});
+
+test('a repository whose check is still running is not started again, however long it takes', async () => {
+  const timers = new FakeTimers();
+  const checks = controlledChecks(timers);
+  const scheduler = new Scheduler({ repositories: [repo('slow', MINUTE)], concurrency: 4 }, { check: checks.check, onResult: () => {}, timers, random: () => 0 });
+  scheduler.start();
+  await timers.advance(10 * MINUTE);
+  assert.equal(checks.started.length, 1);
+  checks.finish('slow');
+  await settle();
+  // Overdue by then: the next check starts as soon as the previous one ended.
+  assert.deepEqual(checks.started.map((s) => s.at), [0, 10 * MINUTE]);
+  await scheduler.stop();
+});
+
+test('at most `concurrency` checks run at once across all repositories; the rest wait their turn', async () => {
+  const timers = new FakeTimers();
+  const checks = controlledChecks(timers);
+  const names = ['a', 'b', 'c', 'd', 'e'];
+  const scheduler = new Scheduler({ repositories: names.map((n) => repo(n)), concurrency: 2 }, { check: checks.check, onResult: () => {}, timers, random: () => 0 });
+  scheduler.start();
+  await settle();
+  assert.deepEqual(checks.started.map((s) => s.name), ['a', 'b']);
+  checks.finish('b');
+  await settle();
+  assert.deepEqual(checks.started.map((s) => s.name), ['a', 'b', 'c']);
+  for (const name of ['a', 'c', 'd', 'e']) {
+    await settle();
+    checks.finish(name);
+  }
+  await settle();
+  assert.deepEqual(checks.started.map((s) => s.name), names);
+  assert.equal(checks.maxInFlight, 2);
+  await scheduler.stop();
+});
+
+test('update: new repositories are checked now, removed ones never again, changed ones at once after their running check', async () => {
+  const timers = new FakeTimers();
+  const checks = controlledChecks(timers);
+  const seen: string[] = [];
+  const scheduler = new Scheduler({ repositories: [repo('keep'), repo('drop'), repo('change')], concurrency: 4 }, { check: checks.check, onResult: (r) => seen.push(r.name), timers, random: () => 0 });
+  scheduler.start();
+  await timers.advance(1000);
+  checks.finish('keep');
+  await timers.advance(1000);
+  scheduler.update({ repositories: [repo('keep'), repo('change', 10 * MINUTE, { url: '/srv/changed' }), repo('new')], concurrency: 4 });
+  await settle();
+  assert.deepEqual(checks.started.map((s) => s.name), ['keep', 'drop', 'change', 'new']);
+  checks.finish('drop'); // its result belongs to a repository that is gone: not reported
+  checks.finish('change');
+  await settle();
+  assert.deepEqual(checks.started.at(-1), { name: 'change', at: 2000, url: '/srv/changed' });
+  assert.deepEqual(seen, ['keep', 'change']);
+  await timers.advance(20 * MINUTE);
+  assert.ok(!checks.started.slice(4).some((s) => s.name === 'drop'), 'a removed repository is never checked again');
+  await scheduler.stop();
+});
+
+test('stop aborts the checks in flight, waits for them, and leaves no timer behind', async () => {
+  const timers = new FakeTimers();
+  const checks = controlledChecks(timers);
+  const scheduler = new Scheduler({ repositories: [repo('a'), repo('b'), repo('c')], concurrency: 2 }, { check: checks.check, onResult: () => {}, timers, random: () => 0 });
+  scheduler.start();
+  await settle();
+  await scheduler.stop();
+  assert.deepEqual(checks.aborted.sort(), ['a', 'b']);
+  assert.equal(checks.inFlight, 0);
+  assert.equal(timers.pending.size, 0);
+  assert.equal(scheduler.running, false);
+  await timers.advance(60 * MINUTE);
+  assert.equal(checks.started.length, 2, 'nothing starts after stop');
+});
+
+test('many cycles keep one timer and no growing state', async () => {
+  const timers = new FakeTimers();
+  let count = 0;
+  const scheduler = new Scheduler(
+    { repositories: Array.from({ length: 20 }, (_, i) => repo(`r${i}`, 1000)), concurrency: 3 },
+    { check: async (r) => (count++, result(r.name)), onResult: () => {}, timers, random: Math.random },
+  );
+  scheduler.start();
+  for (let i = 0; i < 200; i++) {
+    await timers.advance(100);
+    assert.ok(timers.pending.size <= 1, `${timers.pending.size} timers pending`);
+  }
+  assert.ok(count >= 20 * 18, `only ${count} checks in 20 s of 1 s intervals`);
+  assert.equal(scheduler.view().length, 20);
+  await scheduler.stop();
+});
+
+test('jitter stays within 10% of the interval and at most five minutes', () => {
+  assert.equal(jitterMs(60_000, () => 0), 0);
+  assert.equal(jitterMs(60_000, () => 0.999), 5994);
+  assert.equal(jitterMs(24 * 3_600_000, () => 0.999), 299_700);
+});
