@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { Row } from './cases.js';
+import type { DaemonMemory } from './daemon.js';
 import type { Summary } from './measure.js';
 
 export interface Machine {
@@ -42,4 +43,16 @@ export function machineLine(m: Machine, rounds: number, quick: boolean): string 
     `Measured ${m.date} on ${m.cores} cores (${m.model}), Node ${m.node}, restic ${m.restic}; ` +
     `${rounds} interleaved rounds per case after one warm-up run each${quick ? ' (QUICK=1: small sizes, smoke run only)' : ''}.`
   );
+}
+
+/** Case 5: one daemon, RSS at each mark. */
+export function daemonTable(d: DaemonMemory): string {
+  const marks = d.marks.map(([cycles, rss]) => `${rss.toFixed(1)} MiB after ${cycles}`).join(', ');
+  return [
+    `5. daemon memory (${d.repositories} repositories, fast mode, interval 1ms, a push per check, /metrics scraped every second):`,
+    '',
+    '| RSS by completed cycles | Peak RSS (VmHWM) | Checks pushed | Wall | Goal | Met |',
+    '|---|---:|---:|---:|---|---|',
+    `| ${marks} | ${d.peakMiB.toFixed(1)} MiB | ${d.beats} | ${d.seconds.toFixed(0)} s | ${d.goal} | ${d.met ? 'yes' : '**no**'} |`,
+  ].join('\n');
 }

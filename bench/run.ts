@@ -10,12 +10,14 @@ import { join } from 'node:path';
 import { ROOT } from '../test/helpers/paths.js';
 import { bigCase, fleetCase, resticCase, type CaseContext, type Row } from './cases.js';
 import { writeConfigs } from './configs.js';
+import { daemonCase, type DaemonMemory } from './daemon.js';
 import { makeFixtures } from './fixtures.js';
-import { machine, machineLine, table } from './report.js';
+import { daemonTable, machine, machineLine, table } from './report.js';
 import { startupCase } from './startup.js';
 
 const quick = process.env.QUICK === '1';
 const sizes = quick ? { fleet: 100, bigSnapshots: 2000, local: 4 } : { fleet: 1000, bigSnapshots: 10_000, local: 8 };
+const daemonSizes = quick ? { repositories: 100, middle: 10, cycles: 50 } : { repositories: 1000, middle: 100, cycles: 500 };
 const rounds = Number(process.env.ROUNDS ?? (quick ? 2 : 5));
 const fleetConcurrency = Number(process.env.FLEET_CONCURRENCY ?? 16);
 const only = process.env.CASES?.split(',');
@@ -25,6 +27,7 @@ const log = (line: string) => process.stderr.write(`[${((Date.now() - started) /
 const fx = await makeFixtures(sizes, log);
 const rows: Row[] = [];
 let sdkLines: string[] = [];
+let daemon: DaemonMemory | undefined;
 try {
   const configs = await writeConfigs(fx, fleetConcurrency);
   const ctx: CaseContext = { fx, configs, rounds, fleetConcurrency, log };
@@ -37,6 +40,7 @@ try {
     rows.push(...startup.rows);
     sdkLines = Object.entries(startup.sdkModules).map(([label, count]) => `- ${label}: ${count} @aws-sdk modules resolved`);
   }
+  if (wanted('5')) daemon = await daemonCase(ctx, daemonSizes.repositories, daemonSizes.middle, daemonSizes.cycles);
 } finally {
   await fx.close();
 }
@@ -47,6 +51,7 @@ const generated = [
   table(rows),
   '',
   ...(sdkLines.length > 0 ? ['S3 SDK loading (import trace):', '', ...sdkLines, ''] : []),
+  ...(daemon ? [daemonTable(daemon), ''] : []),
   `Whole bench: ${((Date.now() - started) / 1000).toFixed(0)} s.`,
 ].join('\n');
 process.stdout.write(`${generated}\n`);
