@@ -179,3 +179,31 @@ test('jitter stays within 10% of the interval and at most five minutes', () => {
   assert.equal(jitterMs(60_000, () => 0.999), 5994);
   assert.equal(jitterMs(24 * 3_600_000, () => 0.999), 299_700);
 });
+
+test('checks of one group stay due together, however the queue delayed them', async () => {
+  const timers = new FakeTimers();
+  const checks = controlledChecks(timers);
+  const group = (repository: RepositoryConfig) => (repository.url === '/srv/shared' ? 'shared' : undefined);
+  const members = ['web1', 'web2', 'web3'].map((name) => repo(name, 10 * MINUTE, { url: '/srv/shared' }));
+  let draws = 0;
+  const scheduler = new Scheduler(
+    { repositories: [...members, repo('alone')], concurrency: 1 },
+    // Jitters of 0, 54 and 27 s in turn: without grouping the members would drift apart.
+    { check: checks.check, onResult: () => {}, timers, random: () => [0, 0.9, 0.45][draws++ % 3]!, groupOf: group },
+  );
+  scheduler.start();
+  // 45 simulated minutes in 5 s steps; each check takes one step, one at a time.
+  for (let step = 0; step < 540; step++) {
+    await timers.advance(5000);
+    if (checks.inFlight > 0) checks.finish(checks.started.at(-1)!.name);
+  }
+  await scheduler.stop();
+  const startsOf = (name: string) => checks.started.filter((start) => start.name === name).map((start) => start.at);
+  const starts = ['web1', 'web2', 'web3'].map(startsOf);
+  assert.ok(starts[0]!.length >= 4, `web1 started ${starts[0]!.length} times`);
+  for (let cycle = 1; cycle < 4; cycle++) {
+    const times = starts.map((list) => list[cycle]!);
+    // Due at one moment, they start one after another: 5 s apart in the queue, no more.
+    assert.ok(Math.max(...times) - Math.min(...times) <= 15_000, `cycle ${cycle}: ${times.join(', ')}`);
+  }
+});

@@ -24,35 +24,60 @@ export function shareKey(repository: RepositoryConfig): string {
   return JSON.stringify([repository.url, env, repository.caCert ?? null, repository.cacheDir ?? null]);
 }
 
-/**
- * For one cycle: wraps the restic checker so that every group of two or more checks on the
- * same repository runs restic once (scrypt is paid once per repository, not once per host)
- * and each check takes its own newest snapshot from that one listing. Checks alone on their
- * repository, and fast-mode checks, are left as they were. Make a new one per cycle: the
- * listings it holds are that cycle's.
- */
-export function shareResticRuns(checkers: readonly Checker[], repositories: readonly RepositoryConfig[]): readonly Checker[] {
+/** Groups of two or more restic-mode checks that can share one listing, by shareKey. */
+export function resticGroups(checkers: readonly Checker[], repositories: readonly RepositoryConfig[]): Map<string, RepositoryConfig[]> {
   const restic = checkers.find(isLister);
-  if (!restic) return checkers;
   const groups = new Map<string, RepositoryConfig[]>();
+  if (!restic) return groups;
   for (const repository of repositories) {
     if (chooseChecker(repository, checkers) !== restic) continue;
     const key = shareKey(repository);
     groups.set(key, [...(groups.get(key) ?? []), repository]);
   }
   for (const [key, group] of groups) if (group.length < 2) groups.delete(key);
-  if (groups.size === 0) return checkers;
-  const shared = new SharedResticChecker(restic, groups);
+  return groups;
+}
+
+export interface ShareOptions {
+  /**
+   * How long a finished listing may serve the group's later checks. A run (one cycle) shares
+   * one listing throughout (the default); the daemon, whose group members start a moment
+   * apart, bounds it so that each interval gets a listing of its own.
+   */
+  reuseMs?: (repository: RepositoryConfig) => number;
+  now?: () => number;
+}
+
+/**
+ * Wraps the restic checker so that every group of two or more checks on the same repository
+ * runs restic once (scrypt is paid once per repository, not once per host) and each check
+ * takes its own newest snapshot from that one listing. Checks alone on their repository,
+ * and fast-mode checks, are left as they were.
+ */
+export function shareResticRuns(checkers: readonly Checker[], repositories: readonly RepositoryConfig[], options: ShareOptions = {}): readonly Checker[] {
+  const restic = checkers.find(isLister);
+  const groups = resticGroups(checkers, repositories);
+  if (!restic || groups.size === 0) return checkers;
+  const shared = new SharedResticChecker(restic, groups, options.reuseMs ?? (() => Infinity), options.now ?? Date.now);
   return checkers.map((checker) => (checker === restic ? shared : checker));
+}
+
+interface Listing {
+  snapshots: Promise<SnapshotSummary[]>;
+  /** When it settled; undefined while restic still runs. */
+  settledAt?: number;
 }
 
 class SharedResticChecker implements Checker {
   readonly mode = 'restic' as const;
-  private readonly listings = new Map<string, Promise<SnapshotSummary[]>>();
+  // One entry per group, replaced when it is too old: bounded by the number of groups.
+  private readonly listings = new Map<string, Listing>();
 
   constructor(
     private readonly inner: SnapshotLister,
     private readonly groups: ReadonlyMap<string, readonly RepositoryConfig[]>,
+    private readonly reuseMs: (repository: RepositoryConfig) => number,
+    private readonly now: () => number,
   ) {}
 
   supports(repository: RepositoryConfig): boolean {
@@ -64,17 +89,23 @@ class SharedResticChecker implements Checker {
     const group = this.groups.get(key);
     if (!group) return this.inner.check(repository, context);
     let listing = this.listings.get(key);
-    if (!listing) {
-      listing = this.inner.list(unfiltered(group), context, {
-        // --latest 1 keeps each (host, paths) group's newest, which serves host and path
-        // filters; the newest of a group may lack a tag, so tags need every snapshot.
-        everySnapshot: group.some((member) => member.tags.length > 0),
-      });
+    if (!listing || (listing.settledAt !== undefined && this.now() - listing.settledAt > this.reuseMs(repository))) {
+      const fresh: Listing = {
+        snapshots: this.inner.list(unfiltered(group), context, {
+          // --latest 1 keeps each (host, paths) group's newest, which serves host and path
+          // filters; the newest of a group may lack a tag, so tags need every snapshot.
+          everySnapshot: group.some((member) => member.tags.length > 0),
+        }),
+      };
+      const settle = () => {
+        fresh.settledAt = this.now();
+      };
       // Every member awaits it; this only keeps a failure from counting as unhandled early.
-      listing.catch(() => undefined);
-      this.listings.set(key, listing);
+      fresh.snapshots.then(settle, settle);
+      this.listings.set(key, fresh);
+      listing = fresh;
     }
-    const mine = (await listing).filter((snapshot) => matches(snapshot, repository));
+    const mine = (await listing.snapshots).filter((snapshot) => matches(snapshot, repository));
     const scope = describeFilter(repository);
     return { latest: newest(mine), snapshots: mine.length, ...(scope && { scope }) };
   }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Checker } from '../checkers/checker.js';
 import { ConfigError } from '../config/errors.js';
-import type { Config } from '../config/types.js';
+import type { Config, RepositoryConfig } from '../config/types.js';
 import { parseListen } from '../http/listen.js';
 import { startHttpEndpoint, type HttpEndpoint } from '../http/server.js';
 import { createLogger, type Sink } from '../log.js';
@@ -10,6 +10,7 @@ import { addResult, type Tally } from '../metrics/tally.js';
 import type { Notifier } from '../notifiers/notifier.js';
 import { Redactor, secretsFromEnv } from '../redact.js';
 import { checkRepository, type RunDeps } from '../run/run-once.js';
+import { resticGroups, shareKey, shareResticRuns } from '../checkers/shared-restic.js';
 import { judgeHealth } from './health.js';
 import { Scheduler } from './scheduler.js';
 import type { Timers } from './timers.js';
@@ -62,6 +63,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     onError: (error, repository) => deps.logger.error({ repository: repository.name }, `internal error: ${(error as Error).message}`),
     ...(options.timers && { timers: options.timers }),
     ...(options.random && { random: options.random }),
+    groupOf: (repository) => {
+      const key = shareKey(repository);
+      return deps.groups.has(key) ? key : undefined;
+    },
   });
   const now = () => options.timers?.now() ?? options.now().getTime();
   const inOrder = () => config.repositories.flatMap((repository) => tallies.get(repository.name) ?? []);
@@ -131,10 +136,19 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   return EXIT_OK;
 }
 
-function buildDeps(config: Config, options: DaemonOptions): RunDeps & { logger: Logger } {
+/**
+ * A shared listing serves the members of a group that start within this long of it: long
+ * enough for a queue of host checks to drain, far shorter than any interval.
+ */
+export const sharedListingReuseMs = (repository: RepositoryConfig) => Math.min(60_000, repository.intervalMs / 2);
+
+function buildDeps(config: Config, options: DaemonOptions): RunDeps & { logger: Logger; groups: ReadonlySet<string> } {
   const redactor = new Redactor([...config.secrets, ...secretsFromEnv(options.env), ...(options.secrets ?? [])]);
+  const now = () => options.timers?.now() ?? options.now().getTime();
   return {
-    checkers: options.checkers,
+    // Hosts of one repository share one restic run per interval, as in a one-shot run.
+    checkers: shareResticRuns(options.checkers, config.repositories, { reuseMs: sharedListingReuseMs, now }),
+    groups: new Set(resticGroups(options.checkers, config.repositories).keys()),
     notifiers: options.notifiers,
     now: options.now,
     env: options.env,

@@ -16,6 +16,11 @@ export interface SchedulerOptions {
   onError?: (error: unknown, repository: RepositoryConfig) => void;
   timers?: Timers;
   random?: () => number;
+  /**
+   * Checks that share one restic listing (hosts of one repository) get the same key: they are
+   * kept due at the same moment, so that one restic run serves them all in every interval.
+   */
+  groupOf?: (repository: RepositoryConfig) => string | undefined;
 }
 
 /** What health needs to know of one repository. */
@@ -44,6 +49,8 @@ interface Entry {
  */
 export class Scheduler {
   private readonly entries = new Map<string, Entry>();
+  /** The next due time last given to a member of each group; one entry per group. */
+  private readonly groupDue = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<void>>();
   private queue: string[] = [];
   private limit: number;
@@ -75,6 +82,7 @@ export class Scheduler {
     this.limit = schedule.concurrency;
     const names = new Set(schedule.repositories.map((repository) => repository.name));
     for (const name of [...this.entries.keys()]) if (!names.has(name)) this.entries.delete(name);
+    this.groupDue.clear();
     this.queue = this.queue.filter((name) => names.has(name));
     for (const repository of schedule.repositories) {
       const entry = this.entries.get(repository.name);
@@ -165,11 +173,25 @@ export class Scheduler {
         const now = this.timers.now();
         entry.lastProgressAt = now;
         const interval = entry.repository.intervalMs;
-        entry.nextDueAt = entry.changed ? now : Math.max(now, startedAt + interval + jitterMs(interval, this.random));
+        entry.nextDueAt = entry.changed ? now : this.nextDue(entry.repository, Math.max(now, startedAt + interval + jitterMs(interval, this.random)));
         entry.changed = false;
         this.pump();
       }
     })();
     this.inFlight.set(repository.name, done);
+  }
+
+  /**
+   * A group member takes the due time its group already has for the coming interval, so
+   * that queueing delays and jitter never pull the members apart; the first one to finish
+   * sets it.
+   */
+  private nextDue(repository: RepositoryConfig, candidate: number): number {
+    const group = this.options.groupOf?.(repository);
+    if (group === undefined) return candidate;
+    const known = this.groupDue.get(group);
+    if (known !== undefined && Math.abs(known - candidate) <= repository.intervalMs / 2) return known;
+    this.groupDue.set(group, candidate);
+    return candidate;
   }
 }

@@ -53,7 +53,9 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
   const verdict = decide(observed, repository.maxAgeMs, deps.now());
   const message = deps.redactor.redact(verdict.message);
   const latest = 'latest' in observed && observed.latest ? observed.latest.toISOString() : null;
-  log[verdict.status === 'up' ? 'info' : 'warn'](
+  // A check cut short because we are stopping says nothing about the repository: no alarm in the log.
+  const stopping = options.signal.aborted;
+  log[verdict.status === 'up' || stopping ? 'info' : 'warn'](
     { mode: checker.mode, status: verdict.status, latest, age_seconds: verdict.ageSeconds, duration_ms: Math.round(durationMs) },
     message,
   );
@@ -69,7 +71,7 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
       } catch (error) {
         const reason = deps.redactor.redact(error instanceof PushError ? error.reason : `internal error: ${(error as Error).message}`);
         pushes.push({ target: notifier.kind, delivered: false, error: reason });
-        log.error({ target: notifier.kind }, `push failed: ${reason}`);
+        log[stopping || options.signal.aborted ? 'info' : 'error']({ target: notifier.kind }, `push failed: ${reason}`);
       }
     }
   }
