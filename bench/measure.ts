@@ -14,6 +14,7 @@ export interface Command {
   env?: Record<string, string>;
   /** Exit codes that count as a completed run (a status with a down repository exits 1). */
   okCodes?: number[];
+  cwd?: string;
 }
 
 /**
@@ -24,6 +25,7 @@ export function measure(command: Command): Promise<Sample> {
   const started = performance.now();
   const child = spawn('/usr/bin/time', ['-f', 'bench-maxrss-kb %M', ...command.argv], {
     env: { ...process.env, ...command.env },
+    ...(command.cwd !== undefined && { cwd: command.cwd }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

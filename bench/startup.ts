@@ -4,6 +4,8 @@ import { row, type CaseContext, type Row } from './cases.js';
 import { interleave, measure, pairedRatio, type Command } from './measure.js';
 
 const TRACE = `--import=${join(ROOT, 'dist', 'test', 'helpers', 'import-trace.js')}`;
+/** The shipped single-file build (npm run bundle): what the Nix package and the container run. */
+const BUNDLE = join(ROOT, 'bundle', 'restic-monitor.mjs');
 
 /** Case 4: CLI start-up against a bare Node start, and whether the S3 SDK gets loaded. */
 export async function startupCase(ctx: CaseContext): Promise<{ rows: Row[]; sdkModules: Record<string, number> }> {
@@ -22,16 +24,19 @@ export async function startupCase(ctx: CaseContext): Promise<{ rows: Row[]; sdkM
     env: stub,
     okCodes: [0, 1],
   };
+  const bundled: Command = { label: 'bundle: status, one fast-mode repository', argv: [process.execPath, BUNDLE, 'status', '-c', ctx.configs.one] };
+  const bundledResticOnly: Command = { ...resticOnly, label: 'bundle: status, restic-only config (stub restic)', argv: [process.execPath, BUNDLE, 'status', '-c', ctx.configs.resticOnly] };
   const sdkImport: Command = {
     label: 'node: import @aws-sdk/client-s3 only',
     argv: [process.execPath, '--input-type=module', '-e', "await import('@aws-sdk/client-s3')"],
+    cwd: ROOT,
   };
-  const series = await interleave([bare, status, validate, resticOnly, sdkImport], ctx.rounds * 2);
+  const series = await interleave([bare, status, bundled, validate, resticOnly, bundledResticOnly, sdkImport], ctx.rounds * 2);
   const [bareSeries, ...others] = series;
   const rows = [row('4. cold start', bareSeries!)];
   for (const other of others) {
     const ratio = pairedRatio(other, bareSeries!);
-    const isStatus = other.label === status.label;
+    const isStatus = other === series[1] || other === series[2];
     rows.push(
       row('4. cold start', other, {
         ratio: { against: 'node -e 0', value: ratio },
