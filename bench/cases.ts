@@ -30,6 +30,8 @@ const BASELINE = join(ROOT, 'dist', 'bench', 'baseline-list.js');
 const SHELL = join(ROOT, 'bench', 'restic-baselines.sh');
 const node = (...args: string[]) => [process.execPath, ...args];
 const cli = (...args: string[]) => node(CLI, ...args);
+/** The shipped single-file build (npm run bundle): what the Nix package and the container run. */
+const bundle = (...args: string[]) => node(join(ROOT, 'bundle', 'restic-monitor.mjs'), ...args);
 
 export function row(bench: string, series: Series, extra: Partial<Row> = {}): Row {
   return {
@@ -71,12 +73,15 @@ export async function fleetCase(ctx: CaseContext): Promise<Row[]> {
     if (last.length < n || last.some((beat) => beat.status !== 'up')) throw new Error(`${command.label}: pushes missing or down`);
     beats.length = 0;
   };
-  const [toolSeries, baseSeries] = await interleave([tool, baseline], ctx.rounds, check);
+  const bundled: Command = { label: `bundle: run (concurrency ${ctx.fleetConcurrency})`, argv: bundle('run', '-c', ctx.configs.fleet) };
+  const [toolSeries, bundleSeries, baseSeries] = await interleave([tool, bundled, baseline], ctx.rounds, check);
   const [serialSeries, againSeries] = await interleave([serial, tool], Math.max(1, Math.ceil(ctx.rounds / 2)), check);
   const ratio = pairedRatio(toolSeries!, baseSeries!);
+  const bundleRatio = pairedRatio(bundleSeries!, baseSeries!);
   const speedUp = pairedRatio(serialSeries!, againSeries!);
   return [
     row('1. fleet, fast mode', toolSeries!, { ratio: { against: 'baseline', value: ratio }, goal: '≤ 1.3x baseline', met: ratio.median <= 1.3 }),
+    row('1. fleet, fast mode', bundleSeries!, { ratio: { against: 'baseline', value: bundleRatio }, goal: '≤ 1.3x baseline', met: bundleRatio.median <= 1.3 }),
     row('1. fleet, fast mode', baseSeries!),
     row('1. fleet, fast mode', serialSeries!, {
       ratio: { against: `concurrency ${ctx.fleetConcurrency} (speed-up)`, value: speedUp },
@@ -123,20 +128,28 @@ export async function resticCase(ctx: CaseContext): Promise<Row[]> {
     beats.length = 0;
   };
   beats.length = 0;
-  const [toolSeries, loopSeries, xargsSeries] = await interleave([tool, loop, xargs], ctx.rounds, check);
+  const bundled: Command = { ...tool, label: 'bundle: run (concurrency 2)', argv: bundle('run', '-c', ctx.configs.local) };
+  const [toolSeries, bundleSeries, loopSeries, xargsSeries] = await interleave([tool, bundled, loop, xargs], ctx.rounds, check);
   const overLoop = pairedRatio(loopSeries!, toolSeries!);
   const overXargs = pairedRatio(toolSeries!, xargsSeries!);
+  const bundleOverXargs = pairedRatio(bundleSeries!, xargsSeries!);
+  const xargsOverLoop = pairedRatio(loopSeries!, xargsSeries!);
   return [
     row('3. restic mode', toolSeries!, {
       ratio: { against: 'xargs -P 2', value: overXargs },
       goal: '≤ 1.1x xargs -P',
       met: overXargs.median <= 1.1,
     }),
+    row('3. restic mode', bundleSeries!, {
+      ratio: { against: 'xargs -P 2', value: bundleOverXargs },
+      goal: '≤ 1.1x xargs -P',
+      met: bundleOverXargs.median <= 1.1,
+    }),
     row('3. restic mode', loopSeries!, {
       ratio: { against: 'restic-monitor (speed-up of the tool)', value: overLoop },
       goal: 'tool ≥ 1.8x faster',
       met: overLoop.median >= 1.8,
     }),
-    row('3. restic mode', xargsSeries!),
+    row('3. restic mode', xargsSeries!, { ratio: { against: 'for loop (speed-up of the bound itself)', value: xargsOverLoop } }),
   ];
 }

@@ -18,7 +18,7 @@ export interface DaemonMemory {
 
 /**
  * Case 5: the daemon on `repositories` local fast-mode repositories (copies of one real
- * restic repository), `interval: 1ms` so that cycles run back to back, a push per check to
+ * restic repository without its data packs), `interval: 1ms` so that cycles run back to back, a push per check to
  * the receiver, and /metrics scraped every second (a Prometheus at 1 s). RSS is read from
  * /proc when every repository has completed 1, `middle` and `cycles` checks.
  */
@@ -26,7 +26,11 @@ export async function daemonCase(ctx: CaseContext, repositories: number, middle:
   ctx.log(`case 5: daemon, ${repositories} repositories, ${cycles} cycles`);
   const { fx } = ctx;
   const dirs = Array.from({ length: repositories }, (_, i) => join(fx.dir, 'daemon', `repo-${i}`));
-  for (const dir of dirs) await cp(fx.local[0]!, dir, { recursive: true });
+  // Fast mode reads only snapshots/; data/ (256 directories of packs) is left out, which
+  // makes the copies ten times quicker.
+  for (const dir of dirs) {
+    for (const part of ['config', 'keys', 'index', 'snapshots']) await cp(join(fx.local[0]!, part), join(dir, part), { recursive: true });
+  }
   const port = await freePort();
   const config = join(fx.dir, 'daemon.yaml');
   const entries = dirs.map((dir, i) => `  d${i}: { url: ${dir}, push_token: tok${i} }\n`).join('');
@@ -66,14 +70,15 @@ export async function daemonCase(ctx: CaseContext, repositories: number, middle:
   const [, warm] = marks[1]!;
   const [, last] = marks[2]!;
   const MB = 1_000_000 / 1_048_576; // the goal is in MB, /proc counts KiB
-  const met = peakMiB < 120 * MB && Math.abs(last - warm) / warm <= 0.1;
+  // "Flat": no more than 10% growth from the middle mark to the end (a fall is fine).
+  const met = peakMiB < 120 * MB && last <= warm * 1.1;
   return {
     repositories,
     marks,
     peakMiB,
     seconds: (performance.now() - started) / 1000,
     beats,
-    goal: 'peak under 120 MB (114.4 MiB); within 10% from the middle mark to the end',
+    goal: 'peak under 120 MB (114.4 MiB); at most 10% growth from the middle mark to the end',
     met,
   };
 }
