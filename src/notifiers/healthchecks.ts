@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import type { RepositoryConfig } from '../config/types.js';
 import { retrying, type RetryPolicy } from './retry.js';
 import { PushError, type Notifier, type Report } from './notifier.js';
@@ -15,8 +16,6 @@ export function buildPingUrl(pingUrl: string, report: Pick<Report, 'status'>): U
 export type HttpPost = (url: URL, body: string, signal: AbortSignal) => Promise<{ statusCode: number; body: string }>;
 
 const undiciPost: HttpPost = async (url, body, signal) => {
-  // undici costs ~100 ms to import: loaded on the first push, never by status or validate.
-  const { request } = await import('undici');
   const response = await request(url, {
     method: 'POST',
     body,

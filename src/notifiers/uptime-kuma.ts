@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import type { RepositoryConfig } from '../config/types.js';
 import { shorten } from '../text.js';
 import { retrying, type RetryPolicy } from './retry.js';
@@ -21,8 +22,6 @@ export function buildPushUrl(pushUrl: string, token: string, report: Report): UR
 export type HttpGet = (url: URL, signal: AbortSignal) => Promise<{ statusCode: number; body: string }>;
 
 const undiciGet: HttpGet = async (url, signal) => {
-  // undici costs ~100 ms to import: loaded on the first push, never by status or validate.
-  const { request } = await import('undici');
   const response = await request(url, { method: 'GET', signal });
   return { statusCode: response.statusCode, body: await response.body.text() };
 };
