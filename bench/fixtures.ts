@@ -1,4 +1,4 @@
-import { chmod, cp, mkdir, readdir, writeFile, copyFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, rm, writeFile, copyFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startPushReceiver, type PushReceiver } from '../test/helpers/push-receiver.js';
@@ -89,6 +89,8 @@ export async function makeFixtures(sizes: Sizes, log: (line: string) => void): P
     close: async () => {
       await receiver.close();
       await s3.close();
+      // Tens of thousands of files per run: not left behind in /tmp.
+      for (const path of [dir, s3.dir, ca.dir]) await rm(path, { recursive: true, force: true });
     },
   };
 }
