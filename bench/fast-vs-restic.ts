@@ -1,10 +1,10 @@
 /**
- * Fast mode vs restic mode on the same S3 repositories (s3rver over TLS on 127.0.0.1), and
- * CLI start-up with and without an S3 repository in the config. Not a test: numbers only.
+ * Fast mode vs restic mode on the same S3 repositories (s3rver over TLS on 127.0.0.1). Not a
+ * test: numbers only. CLI start-up is case 4 of bench/run.ts.
  *   npx tsc -p tsconfig.json && node dist/bench/fast-vs-restic.js [repositories] [rounds]
  */
 import { spawnSync } from 'node:child_process';
-import { chmod, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RepositoryResult } from '../src/run/result.js';
 import { CLI } from '../test/helpers/paths.js';
@@ -32,17 +32,6 @@ await writeFile(
   config,
   `concurrency: 1\ndefaults:\n  url: "s3:https://${s3.host}/${s3.bucket}/{{ .Name }}"\n  ca_cert: ${ca.certPath}\n  extra_env: { AWS_ACCESS_KEY_ID: S3RVER, AWS_SECRET_ACCESS_KEY: S3RVER }\nrepositories:\n${repositories}`,
 );
-// restic-only config whose "restic" answers at once: what is left is the CLI's own start-up.
-const stub = join(dir, 'restic-stub');
-await writeFile(stub, '#!/bin/sh\necho "[]"\n');
-await chmod(stub, 0o755);
-const resticOnly = join(dir, 'restic-only.yaml');
-await writeFile(resticOnly, `repositories:\n  local:\n    url: ${join(dir, 'local')}\n`);
-const oneS3 = join(dir, 'one-s3.yaml');
-await writeFile(
-  oneS3,
-  `repositories:\n  s3:\n    url: ${s3.url('repo-0')}\n    mode: fast\n    ca_cert: ${ca.certPath}\n    extra_env: { AWS_ACCESS_KEY_ID: S3RVER, AWS_SECRET_ACCESS_KEY: S3RVER }\n`,
-);
 
 function cli(args: string[], extra: Record<string, string>): { wallMs: number; results: RepositoryResult[] } {
   const started = performance.now();
@@ -66,15 +55,4 @@ for (const [mode, extra] of Object.entries(modes)) {
   console.log(`  ${mode.padEnd(6)} per repository ${median(perRepository)} ms (min ${Math.min(...perRepository)}, max ${Math.max(...perRepository)}); whole run ${median(walls).toFixed(0)} ms`);
 }
 
-const startup: Array<[string, string[], Record<string, string>]> = [
-  ['validate, restic-only config', ['validate', '-c', resticOnly], {}],
-  ['validate, config with an S3 repository', ['validate', '-c', oneS3], {}],
-  ['status, restic-only (stub restic)', ['status', '-c', resticOnly], { RESTIC_MONITOR_RESTIC: stub, RESTIC_PASSWORD: 'x' }],
-  ['status, one S3 repository (fast)', ['status', '-c', oneS3], {}],
-];
-console.log('CLI start-up, median wall time:');
-for (const [label, args, extra] of startup) {
-  const walls = Array.from({ length: Math.max(5, rounds) }, () => cli(args, extra).wallMs);
-  console.log(`  ${label.padEnd(42)} ${median(walls).toFixed(0)} ms`);
-}
 await s3.close();

@@ -23,6 +23,7 @@ export class S3Checker implements Checker {
   readonly mode = 'fast' as const;
   private readonly pool: S3ClientPool;
   private readonly readCa: (path: string) => Promise<string>;
+  private readonly caFiles = new Map<string, { readAt: number; pem: Promise<string> }>();
 
   constructor(options: S3CheckerOptions = {}) {
     this.pool = options.pool ?? new S3ClientPool();
@@ -89,11 +90,24 @@ export class S3Checker implements Checker {
     });
   }
 
+  /** Read afresh after CA_REREAD_MS, so a long-running process sees a renewed certificate. */
+  private caFile(path: string): Promise<string> {
+    const now = performance.now();
+    const cached = this.caFiles.get(path);
+    if (cached && now - cached.readAt < CA_REREAD_MS) return cached.pem;
+    const pem = this.readCa(path);
+    const entry = { readAt: now, pem };
+    this.caFiles.set(path, entry);
+    // A failed read is not kept: the next check tries again.
+    pem.catch(() => this.caFiles.get(path) === entry && this.caFiles.delete(path));
+    return pem;
+  }
+
   private async settings(repository: RepositoryConfig, location: S3Location, context: CheckContext): Promise<ClientSettings> {
     let caPem: string | undefined;
     if (repository.caCert) {
       try {
-        caPem = await this.readCa(repository.caCert);
+        caPem = await this.caFile(repository.caCert);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         throw new CheckError(`cannot read ca_cert ${repository.caCert}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
@@ -109,6 +123,9 @@ export class S3Checker implements Checker {
     };
   }
 }
+
+/** A CA file shared by many repositories is read once per few seconds, not once per check. */
+const CA_REREAD_MS = 10_000;
 
 /** Settles as soon as `signal` aborts, even if the work (a credential lookup, say) cannot be cancelled. */
 function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

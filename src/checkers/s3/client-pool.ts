@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { CredentialSource } from './credentials.js';
 
@@ -83,7 +83,10 @@ export class S3ClientPool {
       const { profile, filepath, configFilepath } = source;
       credentials = fromIni({ ...(profile && { profile }), ...(filepath && { filepath }), ...(configFilepath && { configFilepath }) });
     }
-    const ca = settings.caPem === undefined ? undefined : [...rootCertificates, settings.caPem];
+    // One secure context per client, built once: an agent given `ca` instead re-parses the
+    // ~140 system roots for every connection and puts all their text in every request's
+    // pool key (measured in bench/RESULTS.md: a third of a fleet run's CPU).
+    const secureContext = settings.caPem === undefined ? undefined : createSecureContext({ ca: [...rootCertificates, settings.caPem] });
     return new sdk.S3Client({
       endpoint: settings.endpoint,
       region: settings.region,
@@ -94,7 +97,7 @@ export class S3ClientPool {
       maxAttempts: 3,
       requestHandler: {
         httpAgent: new HttpAgent({ keepAlive: true }),
-        httpsAgent: new HttpsAgent({ keepAlive: true, ...(ca && { ca }) }),
+        httpsAgent: new HttpsAgent({ keepAlive: true, ...(secureContext && { secureContext }) }),
         connectionTimeout: 10_000,
       },
     });

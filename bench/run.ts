@@ -1,0 +1,68 @@
+/**
+ * The benchmark: sets up s3rver, real restic repositories and a push receiver, runs every
+ * case side by side with its lower bound (A B A B ...), and writes bench/RESULTS.md (the
+ * table between the markers; the notes around it are kept). QUICK=1: small sizes, 2 rounds,
+ * printed only.
+ *   npm run bench      (or: npx tsc -p tsconfig.json && node dist/bench/run.js)
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ROOT } from '../test/helpers/paths.js';
+import { bigCase, fleetCase, resticCase, type CaseContext, type Row } from './cases.js';
+import { writeConfigs } from './configs.js';
+import { daemonCase, type DaemonMemory } from './daemon.js';
+import { makeFixtures } from './fixtures.js';
+import { daemonTable, machine, machineLine, table } from './report.js';
+import { startupCase } from './startup.js';
+
+const quick = process.env.QUICK === '1';
+const sizes = quick ? { fleet: 100, bigSnapshots: 2000, local: 4 } : { fleet: 1000, bigSnapshots: 10_000, local: 8 };
+const daemonSizes = quick ? { repositories: 100, middle: 10, cycles: 50 } : { repositories: 1000, middle: 100, cycles: 500 };
+const rounds = Number(process.env.ROUNDS ?? (quick ? 2 : 5));
+const fleetConcurrency = Number(process.env.FLEET_CONCURRENCY ?? 16);
+const only = process.env.CASES?.split(',');
+const started = Date.now();
+const log = (line: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+
+const fx = await makeFixtures(sizes, log);
+const rows: Row[] = [];
+let sdkLines: string[] = [];
+let daemon: DaemonMemory | undefined;
+try {
+  const configs = await writeConfigs(fx, fleetConcurrency);
+  const ctx: CaseContext = { fx, configs, rounds, fleetConcurrency, log };
+  const wanted = (n: string) => !only || only.includes(n);
+  if (wanted('1')) rows.push(...(await fleetCase(ctx)));
+  if (wanted('2')) rows.push(...(await bigCase(ctx, sizes.bigSnapshots)));
+  if (wanted('3')) rows.push(...(await resticCase(ctx)));
+  if (wanted('4')) {
+    const startup = await startupCase(ctx);
+    rows.push(...startup.rows);
+    sdkLines = Object.entries(startup.sdkModules).map(([label, count]) => `- ${label}: ${count} @aws-sdk modules resolved`);
+  }
+  if (wanted('5')) daemon = await daemonCase(ctx, daemonSizes.repositories, daemonSizes.middle, daemonSizes.cycles);
+} finally {
+  await fx.close();
+}
+
+const generated = [
+  machineLine(machine(), rounds, quick),
+  '',
+  table(rows),
+  '',
+  ...(sdkLines.length > 0 ? ['S3 SDK loading (import trace):', '', ...sdkLines, ''] : []),
+  ...(daemon ? [daemonTable(daemon), ''] : []),
+  `Whole bench: ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+].join('\n');
+process.stdout.write(`${generated}\n`);
+
+const BEGIN = '<!-- bench:begin (written by bench/run.ts) -->';
+const END = '<!-- bench:end -->';
+// A smoke run's numbers say nothing: they go to stdout only.
+if (quick) process.exit(0);
+const target = join(ROOT, 'bench', 'RESULTS.md');
+const previous = await readFile(target, 'utf8').catch(() => `# Benchmark results\n\n${BEGIN}\n${END}\n`);
+const [head, rest] = previous.includes(BEGIN) ? previous.split(BEGIN) : [`${previous}\n`, `${END}\n`];
+const tail = rest!.includes(END) ? rest!.slice(rest!.indexOf(END) + END.length) : '\n';
+await writeFile(target, `${head}${BEGIN}\n${generated}\n${END}${tail}`);
+log(`wrote ${target}`);
