@@ -1,3 +1,5 @@
+import { isPlainEnvName } from './config/plain-env.js';
+
 /**
  * Secrets are removed from text at the last moment before it leaves the process (log
  * lines, pushed messages, terminal output), so a secret that slips into an error message
@@ -51,18 +53,12 @@ export class Redactor {
   }
 }
 
-/** Process environment variables whose values are secrets wherever they came from. */
-export const SECRET_ENV_NAMES = [
-  'RESTIC_PASSWORD',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_ACCESS_KEY_ID',
-  'B2_ACCOUNT_KEY',
-  'AZURE_ACCOUNT_KEY',
-  'GOOGLE_ACCESS_TOKEN',
-  'RESTIC_REST_PASSWORD',
-];
+// Names of process environment variables that hold credentials, for every backend restic
+// and rclone know: RESTIC_PASSWORD, AWS_SECRET_ACCESS_KEY, MINIO_SECRET_KEY, B2_ACCOUNT_KEY,
+// AZURE_ACCOUNT_SAS, OS_PASSWORD, ST_KEY, RCLONE_CONFIG_<REMOTE>_PASS / _TOKEN, ...
+const SECRET_NAME = /PASS|SECRET|TOKEN|KEY|SAS|CREDENTIAL|^MINIO_ACCESS/i;
 
+/** Values of the process environment that are secrets wherever they turn up. */
 export function secretsFromEnv(env: Readonly<Record<string, string | undefined>>): string[] {
-  return SECRET_ENV_NAMES.flatMap((name) => (env[name] ? [env[name]!] : []));
+  return Object.entries(env).flatMap(([name, value]) => (value && SECRET_NAME.test(name) && !isPlainEnvName(name) ? [value] : []));
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { passwordInUrl, Redactor, redactUrl } from '../src/redact.js';
+import { passwordInUrl, Redactor, redactUrl, secretsFromEnv } from '../src/redact.js';
 
 test('passwords inside URLs are masked, users and hosts kept', () => {
   assert.equal(redactUrl('rest:https://backup:hunter22@rest.example.com:8000/repo'), 'rest:https://backup:***@rest.example.com:8000/repo');
@@ -18,4 +18,20 @@ test('secrets are masked as written, JSON-escaped and URL-encoded; longest first
   assert.equal(redactor.redact('abcdefgh abcd'), '*** ***');
   // Values shorter than 4 characters are not masked: "x" would garble every message.
   assert.equal(redactor.redact('x marks'), 'x marks');
+});
+
+test('credentials in the process environment are found by name, paths to them are not', () => {
+  const found = secretsFromEnv({
+    RESTIC_PASSWORD: 'pw-value',
+    MINIO_SECRET_KEY: 'minio-secret',
+    MINIO_ACCESS_KEY: 'minio-access',
+    RCLONE_CONFIG_B2_KEY: 'rclone-b2-key',
+    AZURE_ACCOUNT_SAS: 'sas-value',
+    OS_PASSWORD: 'openstack-pw',
+    RESTIC_PASSWORD_FILE: '/run/secrets/pw',
+    AWS_PROFILE: 'monitoring',
+    HOME: '/root',
+    PATH: '/usr/bin',
+  });
+  assert.deepEqual(found.sort(), ['minio-access', 'minio-secret', 'openstack-pw', 'pw-value', 'rclone-b2-key', 'sas-value']);
 });

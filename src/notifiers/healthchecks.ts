@@ -65,7 +65,8 @@ export class HealthchecksNotifier implements Notifier {
  * behaviour; an ambiguous slug 409. Rate limits (429) and server errors are retried.
  */
 export function interpretPing(statusCode: number, body: string): { retry: boolean; error?: PushError } {
-  const text = body.trim().slice(0, 100);
+  // Whole: the caller shortens after redacting (a cut could split a secret).
+  const text = body.trim().split('\n')[0]!;
   if ((statusCode === 200 || statusCode === 201) && !/not found/i.test(text)) return { retry: false };
   if (statusCode === 404 || (statusCode === 200 && /not found/i.test(text))) {
     return { retry: false, error: new PushError(`healthchecks: check not found (HTTP ${statusCode})`) };

@@ -67,6 +67,6 @@ export function interpret(statusCode: number, body: string): { retry: boolean; e
     return { retry: false, error: new PushError('Uptime Kuma: monitor not found or not active (HTTP 404)') };
   }
   if (statusCode === 200) return { retry: false, error: new PushError('Uptime Kuma: unexpected answer (HTTP 200 without "ok": true)') };
-  const detail = parsed && typeof parsed.msg === 'string' ? `: ${parsed.msg.slice(0, 100)}` : '';
+  const detail = parsed && typeof parsed.msg === 'string' ? `: ${parsed.msg}` : '';
   return { retry: statusCode >= 500 || statusCode === 429, error: new PushError(`Uptime Kuma: HTTP ${statusCode}${detail}`) };
 }
