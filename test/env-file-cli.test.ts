@@ -113,13 +113,23 @@ test('a missing env file exits 2 before the config is read', async () => {
 });
 
 test('a value restic itself echoes (not a ${VAR}) is masked because it came from the env file', async () => {
-  const missing = join(dir, 'canary-password-file-77c0');
-  await writeFile(join(dir, 'pwfile.env'), `RESTIC_PASSWORD_FILE=${missing}\nREPO_DIR=${REPO_PART}\nPUSH_TOKEN=${TOKEN}\nMISSING_DIR=${MISSING_PART}\n`);
-  const result = await runCli(['status', '--json', '-c', configPath, '--only', 'fresh', '--environment-file', join(dir, 'pwfile.env')], { env: baseEnv });
-  assert.ok(!`${result.stdout}${result.stderr}`.includes('canary-password-file'), `${result.stdout}${result.stderr}`);
+  // restic prints a failing password command as it was given; a path to a password file,
+  // by contrast, is not secret and is shown, so that a missing file can be found.
+  const command = 'canary-password-command-77c0';
+  await writeFile(join(dir, 'pwcommand.env'), `RESTIC_PASSWORD_COMMAND=${command}\nREPO_DIR=${REPO_PART}\nPUSH_TOKEN=${TOKEN}\nMISSING_DIR=${MISSING_PART}\n`);
+  const result = await runCli(['status', '--json', '-c', configPath, '--only', 'fresh', '--environment-file', join(dir, 'pwcommand.env')], { env: baseEnv });
+  assert.ok(!`${result.stdout}${result.stderr}`.includes('canary-password-command'), `${result.stdout}${result.stderr}`);
   assert.equal(result.code, 1, result.stderr);
   const [fresh] = JSON.parse(result.stdout) as Array<{ error: string }>;
-  assert.equal(fresh!.error, 'restic exited with code 1: Resolving password failed: Fatal: *** does not exist');
+  assert.equal(fresh!.error, 'restic exited with code 1: Resolving password failed: exec: "***": executable file not found in $PATH');
+});
+
+test('a missing password file is named, not masked: its path is no secret', async () => {
+  const missing = join(dir, 'no-such-password-file');
+  await writeFile(join(dir, 'pwfile.env'), `RESTIC_PASSWORD_FILE=${missing}\nREPO_DIR=${REPO_PART}\nPUSH_TOKEN=${TOKEN}\nMISSING_DIR=${MISSING_PART}\n`);
+  const result = await runCli(['status', '--json', '-c', configPath, '--only', 'fresh', '--environment-file', join(dir, 'pwfile.env')], { env: { ...baseEnv, RESTIC_PASSWORD: undefined } });
+  const [fresh] = JSON.parse(result.stdout) as Array<{ error: string }>;
+  assert.equal(fresh!.error, `restic exited with code 1: Resolving password failed: Fatal: ${missing} does not exist`);
 });
 
 test('RESTIC_MONITOR_CONFIG may come from the env file', async () => {
