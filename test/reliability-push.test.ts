@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli } from './helpers/cli.js';
@@ -61,4 +61,32 @@ repositories:
   // 5xx and timeouts are retried (3 attempts); 404, 431 and a wrong 200 are not.
   const count = (token: string) => receiver.requests.filter((request) => request.includes(`/api/push/${token}?`)).length;
   assert.deepEqual([count('says-500'), count('never-answers'), count('no-such-monitor'), count('says-431'), count('says-html')], [3, 3, 1, 1, 1]);
+});
+
+test('a push that hangs does not hold up the next repository\'s check', async () => {
+  const root = await tempDir();
+  const config = join(root, 'slow-kuma.yaml');
+  const log = join(root, 'restic-starts.log');
+  await writeFile(
+    config,
+    `concurrency: 1
+defaults:
+  push_url: ${receiver.pushUrl}
+  push_timeout: 1s
+repositories:
+  first: {url: /first, push_token: never-answers}
+  second: {url: /second, push_token: healthy}
+  third: {url: /third, push_token: healthy}
+`,
+  );
+  const runStart = Date.now();
+  const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh'), FAKE_RESTIC_LOG: log } });
+  assert.equal(result.code, 1);
+  const starts = (await readFile(log, 'utf8')).trim().split('\n').map((line) => line.split(' '));
+  assert.deepEqual(starts.map(([, repo]) => repo), ['/first', '/second', '/third']);
+  // The first push's retries (1 s timeout, then backoff) were still going when every check had run.
+  const hangAttempts = receiver.requestTimes.filter((at, i) => at >= runStart && receiver.requests[i]!.includes('/never-answers?'));
+  assert.equal(hangAttempts.length, 3);
+  const secondAttempt = hangAttempts[1]!;
+  assert.ok(Number(starts[2]![0]) < secondAttempt, `third check at ${starts[2]![0]}, second push attempt at ${secondAttempt}`);
 });

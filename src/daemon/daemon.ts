@@ -10,7 +10,8 @@ import { addResult, type Tally } from '../metrics/tally.js';
 import type { Notifier } from '../notifiers/notifier.js';
 import { Redactor, secretsFromEnv } from '../redact.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../run/result.js';
-import { checkRepository, type RunDeps } from '../run/run-once.js';
+import { Limiter, PUSH_CONCURRENCY } from '../run/limiter.js';
+import { checkRepository, type Limits, type RunDeps } from '../run/run-once.js';
 import { resticGroups, shareKey, shareResticRuns } from '../checkers/shared-restic.js';
 import { judgeHealth } from './health.js';
 import { Scheduler } from './scheduler.js';
@@ -45,7 +46,11 @@ export interface DaemonOptions {
 /** The long-running mode: schedule, HTTP endpoint, reload on SIGHUP, clean stop. Resolves with the exit code. */
 export async function runDaemon(options: DaemonOptions): Promise<number> {
   let config = options.config;
-  let deps = buildDeps(config, options);
+  // Checks and pushes have separate bounds, kept across reloads; the scheduler admits enough
+  // repositories to fill both, so a slow heartbeat target never delays the next check.
+  const limits: Limits = { checks: new Limiter(config.concurrency), pushes: new Limiter(PUSH_CONCURRENCY) };
+  const schedule = (current: Config) => ({ repositories: current.repositories, concurrency: current.concurrency + PUSH_CONCURRENCY });
+  let deps = buildDeps(config, options, limits);
   const listen = config.listen === undefined ? undefined : parseListen(config.listen);
   if (typeof listen === 'string') {
     options.stderr.write(`restic-monitor: config error:\n  ${listen}\n`);
@@ -55,7 +60,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const tallies = new Map<string, Tally>();
   let reloadOk = true;
   let loadedAt = options.now().getTime() / 1000;
-  const scheduler = new Scheduler(config, {
+  const scheduler = new Scheduler(schedule(config), {
     check: (repository, signal) => checkRepository(repository, deps, { push: true, signal }),
     onResult: (result) => tallies.set(result.name, addResult(tallies.get(result.name), result)),
     onError: (error, repository) => deps.logger.error({ repository: repository.name }, `internal error: ${(error as Error).message}`),
@@ -101,12 +106,13 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     }
     if (next.listen !== config.listen) deps.logger.warn(`listen changed to ${next.listen ?? '(none)'}: it takes effect on restart`);
     config = { ...next, listen: config.listen };
-    deps = buildDeps(config, options);
+    limits.checks.setLimit(config.concurrency);
+    deps = buildDeps(config, options, limits);
     reloadOk = true;
     loadedAt = options.now().getTime() / 1000;
     const names = new Set(config.repositories.map((repository) => repository.name));
     for (const name of [...tallies.keys()]) if (!names.has(name)) tallies.delete(name);
-    scheduler.update(config);
+    scheduler.update(schedule(config));
     deps.logger.info({ repositories: config.repositories.length, concurrency: config.concurrency }, 'config reloaded');
   };
   const onHangup = () => {
@@ -145,7 +151,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
  */
 export const sharedListingReuseMs = (repository: RepositoryConfig) => Math.min(60_000, repository.intervalMs / 2);
 
-function buildDeps(config: Config, options: DaemonOptions): RunDeps & { logger: Logger; groups: ReadonlySet<string> } {
+function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunDeps & { logger: Logger; groups: ReadonlySet<string> } {
   const redactor = new Redactor([...config.secrets, ...secretsFromEnv(options.env), ...(options.secrets ?? [])]);
   const now = () => options.timers?.now() ?? options.now().getTime();
   return {
@@ -157,5 +163,6 @@ function buildDeps(config: Config, options: DaemonOptions): RunDeps & { logger: 
     env: options.env,
     logger: createLogger(redactor, options.env.LOG_LEVEL, 'info', options.stderr),
     redactor,
+    limits,
   };
 }

@@ -7,11 +7,18 @@ import { PushError, type Notifier } from '../notifiers/notifier.js';
 import type { Redactor } from '../redact.js';
 import { shorten } from '../text.js';
 import { decide, type Observed } from '../verdict.js';
+import { Limiter, PUSH_CONCURRENCY } from './limiter.js';
 import { mapLimit } from './pool.js';
 import type { PushOutcome, RepositoryResult } from './result.js';
 
 /** A reason long enough to act on, short enough for a status line and a pushed message. */
 const MAX_REASON_LENGTH = 200;
+
+/** Separate bounds for checks and pushes (see Limiter); without them nothing is bounded here. */
+export interface Limits {
+  checks: Limiter;
+  pushes: Limiter;
+}
 
 export interface RunDeps {
   checkers: readonly Checker[];
@@ -20,6 +27,7 @@ export interface RunDeps {
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
   redactor: Redactor;
+  limits?: Limits;
 }
 
 export interface RunOptions {
@@ -31,21 +39,33 @@ export interface RunOptions {
 /** Checks every repository of `config` (bounded by its concurrency) and pushes the verdicts. */
 export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Promise<RepositoryResult[]> {
   // Checks on one repository URL share one restic run in this cycle.
-  const cycle = { ...deps, checkers: shareResticRuns(deps.checkers, config.repositories) };
-  return mapLimit(config.repositories, config.concurrency, (repository) => checkRepository(repository, cycle, options));
+  const cycle = {
+    ...deps,
+    checkers: shareResticRuns(deps.checkers, config.repositories),
+    limits: { checks: new Limiter(config.concurrency), pushes: new Limiter(PUSH_CONCURRENCY) },
+  };
+  // Enough workers for every check slot and every push slot: a repository waiting on a slow
+  // push does not keep the next repository from being checked.
+  return mapLimit(config.repositories, config.concurrency + PUSH_CONCURRENCY, (repository) => checkRepository(repository, cycle, options));
 }
 
 /** One repository: check, decide, push. Never rejects: every failure becomes a result. */
 export async function checkRepository(repository: RepositoryConfig, deps: RunDeps, options: RunOptions): Promise<RepositoryResult> {
   const log = deps.logger.child({ repository: repository.name });
   const checker = chooseChecker(repository, deps.checkers);
-  const started = deps.now();
-  const startedAt = performance.now();
+  let started = deps.now();
+  let startedAt = performance.now();
+  const check = () => {
+    // Stopped while this check waited for its slot: do not start restic only to kill it.
+    if (options.signal.aborted) return Promise.reject(new CheckError('aborted'));
+    // The time waited for a slot is not the check's: ping and duration start here.
+    started = deps.now();
+    startedAt = performance.now();
+    return checker.check(repository, { signal: options.signal, env: deps.env });
+  };
   let observed: Observed;
   try {
-    // Queued when the run was stopped: do not start restic only to kill it.
-    if (options.signal.aborted) throw new CheckError('aborted');
-    observed = await checker.check(repository, { signal: options.signal, env: deps.env });
+    observed = await (deps.limits?.checks.run(check) ?? check());
   } catch (error) {
     const reason = error instanceof CheckError ? error.reason : `internal error: ${(error as Error).message}`;
     // Redact first, shorten after: a cut through a secret would hide it from the redactor.
@@ -67,7 +87,8 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
     for (const notifier of deps.notifiers) {
       if (!notifier.wants(repository)) continue;
       try {
-        await notifier.notify(repository, { status: verdict.status, message, durationMs }, options.signal);
+        const send = () => notifier.notify(repository, { status: verdict.status, message, durationMs }, options.signal);
+        await (deps.limits?.pushes.run(send) ?? send());
         pushes.push({ target: notifier.kind, delivered: true });
         log.debug({ target: notifier.kind }, 'push delivered');
       } catch (error) {

@@ -17,6 +17,8 @@ export interface PushReceiver {
   beats: Beat[];
   /** Every request line that arrived, including rejected ones. */
   requests: string[];
+  /** When each of `requests` arrived (Date.now()). */
+  requestTimes: number[];
   /** Tokens of active monitors; a push to any other answers 404 as Kuma does. */
   tokens: Set<string>;
   /** Overrides the answer for a token: [status code, body], or 'hang' to never answer. */
@@ -30,9 +32,10 @@ export interface PushReceiver {
  * parseFloat (0 or junk: null; negative or > 1e11: 404), unknown token: 404 ok:false.
  */
 export async function startPushReceiver(tokens: Iterable<string> = []): Promise<PushReceiver> {
-  const receiver: Omit<PushReceiver, 'pushUrl' | 'close'> = { beats: [], requests: [], tokens: new Set(tokens), answers: new Map() };
+  const receiver: Omit<PushReceiver, 'pushUrl' | 'close'> = { beats: [], requests: [], requestTimes: [], tokens: new Set(tokens), answers: new Map() };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     receiver.requests.push(`${req.method} ${req.url}`);
+    receiver.requestTimes.push(Date.now());
     const url = new URL(req.url ?? '/', 'http://x');
     const match = /^\/api\/push\/([^/]+)$/.exec(url.pathname);
     const send = (code: number, body: unknown) => {
