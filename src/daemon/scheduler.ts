@@ -177,7 +177,9 @@ export class Scheduler {
         entry.changed = false;
         this.pump();
       }
-    })();
+      // A throwing onError must not become an unhandled rejection that ends the daemon: the
+      // bookkeeping above has run either way.
+    })().catch(() => undefined);
     this.inFlight.set(repository.name, done);
   }
 
