@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError } from '../src/config/errors.js';
 import { parseConfig } from '../src/config/parse.js';
 import { ORIGINAL_CONFIG } from './helpers/original-config.js';
+import { configProblems } from './helpers/config-problems.js';
 
 
 const H = 3_600_000;
 
-function problems(text: string, env: Record<string, string> = {}): string[] {
-  try {
-    parseConfig(text, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  assert.fail('expected a ConfigError');
-}
+const problems = configProblems;
 
 test('the original config is accepted unchanged and expands per repository', () => {
   const config = parseConfig(ORIGINAL_CONFIG, {}, { defaultConcurrency: 3 });

@@ -5,6 +5,7 @@ import { before, test } from 'node:test';
 import { runCli } from './helpers/cli.js';
 import { FIXTURES } from './helpers/paths.js';
 import { makeRepository, PASSWORD, tempDir } from './helpers/restic-repos.js';
+import type { RepositoryResult } from '../src/run/result.js';
 
 let dir: string;
 let repo: string;
@@ -12,13 +13,8 @@ let empty: string;
 let old: string;
 let rcloneConfig: string;
 
-interface Row {
-  name: string;
-  status: string;
-  mode: string;
-  latest: string | null;
-  message: string;
-}
+/** One object of `status --json`. */
+type Row = RepositoryResult;
 
 before(async () => {
   dir = await tempDir('rm-fast-');

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError } from '../src/config/errors.js';
 import { parseConfig } from '../src/config/parse.js';
 import { formatValidation } from '../src/cli/format.js';
 import { Redactor } from '../src/redact.js';
+import { configProblems } from './helpers/config-problems.js';
 
-const problems = (text: string, env: Record<string, string> = {}): string[] => {
-  try {
-    parseConfig(text, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  assert.fail('expected a ConfigError');
-};
+const problems = configProblems;
 
 const SHARED = `
 defaults:

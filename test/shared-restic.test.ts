@@ -5,19 +5,15 @@ import { before, test } from 'node:test';
 import { runCli } from './helpers/cli.js';
 import { FIXTURES } from './helpers/paths.js';
 import { makeRepository, PASSWORD, resticTime, tempDir } from './helpers/restic-repos.js';
+import type { RepositoryResult } from '../src/run/result.js';
 
 const HOUR = 3_600_000;
 let dir: string;
 let fleet: string;
 let single: string;
 
-interface Row {
-  name: string;
-  status: string;
-  mode: string;
-  latest: string | null;
-  message: string;
-}
+/** One object of `status --json`. */
+type Row = RepositoryResult;
 
 before(async () => {
   dir = await tempDir('rm-shared-');
