@@ -1,0 +1,199 @@
+// One repository's keys: defaults merged, templates and ${VAR} expanded, values validated.
+import { parseDuration } from '../duration.js';
+import { expandTemplate, TemplateError } from '../template.js';
+import { passwordInUrl, redactUrl } from '../redact.js';
+import { isS3Url, parseS3Url } from '../checkers/s3/url.js';
+import { expandEnvRefs, EnvRefError } from './env-refs.js';
+import type { RepositoryEntry } from './hosts.js';
+import type { Env } from './parse.js';
+import { isPlainEnvName } from './plain-env.js';
+import { isMapping } from './schema.js';
+import { DEFAULTS, type BucketLookup, type Mode, type RepositoryConfig } from './types.js';
+
+const MODES: readonly Mode[] = ['restic', 'fast', 'auto'];
+const BUCKET_LOOKUPS: readonly BucketLookup[] = ['auto', 'path', 'dns'];
+// Unreserved URL characters only: anything else would change the push URL's meaning.
+const TOKEN = /^[A-Za-z0-9._~-]+$/;
+
+export function expandOrReport(
+  path: string,
+  raw: string,
+  vars: Record<string, string>,
+  env: Env,
+  report: (problem: string) => void,
+  secrets: Set<string>,
+): string | undefined {
+  try {
+    // Templates first, then ${VAR}: a secret from the environment never passes through
+    // Handlebars, so braces inside it cannot be mistaken for a template.
+    const expanded = expandEnvRefs(expandTemplate(raw, vars), env);
+    for (const value of expanded.values) secrets.add(value);
+    return expanded.text;
+  } catch (error) {
+    if (error instanceof TemplateError || error instanceof EnvRefError) {
+      report(`${path}: ${error.message}`);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+export interface BuildContext {
+  env: Env;
+  report: (problem: string) => void;
+  secrets: Set<string>;
+  defaultMode: Mode;
+}
+
+export function buildRepository(
+  entry: RepositoryEntry,
+  defaults: Record<string, unknown>,
+  { env, report, secrets, defaultMode }: BuildContext,
+): RepositoryConfig | undefined {
+  const { name, own, vars } = entry;
+  let failed = false;
+  const fail = (problem: string) => {
+    failed = true;
+    report(problem);
+  };
+  // A value inherited from defaults is reported at defaults.KEY, once, not per repository.
+  const origin = (key: string) => (key in own && own[key] !== null ? entry.where(key) : 'defaults');
+  const pick = (key: string): unknown => (key in own && own[key] !== null ? own[key] : defaults[key]);
+  const text = (key: string): string | undefined => {
+    const raw = pick(key);
+    if (typeof raw !== 'string') return undefined;
+    return expandOrReport(`${origin(key)}.${key}`, raw, vars, env, fail, secrets);
+  };
+  const duration = (key: string, fallback: string): number | undefined => {
+    const raw = text(key) ?? (pick(key) === undefined || pick(key) === null ? fallback : undefined);
+    if (raw === undefined) return undefined;
+    const parsed = parseDuration(raw);
+    if (parsed === undefined) fail(`${origin(key)}.${key}: "${raw}" is not a duration (e.g. 1d, 6h, 30m, 1h30m)`);
+    return parsed;
+  };
+  const choice = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const raw = text(key);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    fail(`${origin(key)}.${key}: "${raw}" is not one of ${allowed.join(', ')}`);
+    return fallback;
+  };
+
+  const url = text('url');
+  if (url === undefined && pick('url') === undefined) fail(`${entry.where('url')}.url: missing (set it here or in defaults)`);
+  else if (url !== undefined && url.trim() === '') fail(`${origin('url')}.url: is empty`);
+  const s3 = url !== undefined && isS3Url(url) ? parseS3Url(url) : undefined;
+  if (s3 && 'error' in s3) fail(`repositories.${name}.url: "${redactUrl(url!)}" ${s3.error}`);
+
+  const maxAgeMs = duration('max_age', DEFAULTS.maxAge);
+  const timeoutMs = duration('timeout', DEFAULTS.timeout);
+  const pushTimeoutMs = duration('push_timeout', DEFAULTS.pushTimeout);
+  const intervalMs = duration('interval', DEFAULTS.interval);
+  const mode = choice('mode', MODES, defaultMode);
+  const bucketLookup = choice('bucket_lookup', BUCKET_LOOKUPS, DEFAULTS.bucketLookup);
+
+  const pushUrl = text('push_url');
+  if (pushUrl !== undefined) checkHttpUrl(`${origin('push_url')}.push_url`, pushUrl, fail);
+  const pushToken = text('push_token');
+  if (pushToken !== undefined) {
+    secrets.add(pushToken);
+    if (!TOKEN.test(pushToken)) {
+      fail(`${origin('push_token')}.push_token: has characters that do not belong in a URL (allowed: letters, digits, . _ ~ -)`);
+    } else if (pushUrl === undefined) {
+      fail(`${origin('push_token')}.push_token: set, but push_url is not`);
+    }
+  }
+
+  const extraEnv: Record<string, string> = {};
+  const envDefaults = isMapping(defaults.extra_env) ? defaults.extra_env : {};
+  const envOwn = isMapping(own.extra_env) ? own.extra_env : {};
+  for (const [key, raw] of Object.entries({ ...envDefaults, ...envOwn })) {
+    if (typeof raw !== 'string') continue;
+    const where = key in envOwn ? entry.where('extra_env', key) : 'defaults';
+    const value = expandOrReport(`${where}.extra_env.${key}`, raw, vars, env, fail, secrets);
+    if (value === undefined) continue;
+    extraEnv[key] = value;
+    if (!isPlainEnvName(key)) secrets.add(value);
+  }
+  const pingUrl = text('ping_url');
+  if (pingUrl !== undefined) {
+    checkHttpUrl(`${origin('ping_url')}.ping_url`, pingUrl, fail);
+    for (const secret of pingUrlSecrets(pingUrl)) secrets.add(secret);
+  }
+  for (const candidate of [url, pushUrl, pingUrl]) {
+    const password = candidate && passwordInUrl(candidate);
+    if (password) secrets.add(password);
+  }
+
+  const list = (key: string): string[] => {
+    const raw = pick(key);
+    if (!Array.isArray(raw)) return [];
+    return raw.flatMap((item) => (typeof item === 'string' ? [expandOrReport(`${origin(key)}.${key}`, item, vars, env, fail, secrets) ?? ''] : []));
+  };
+  const tags = list('tags');
+  const paths = list('paths');
+  const caCert = text('ca_cert');
+  const cacheDir = text('cache_dir');
+  const region = text('region');
+  const host = entry.host ?? text('host');
+
+  if (failed || url === undefined || maxAgeMs === undefined || timeoutMs === undefined || pushTimeoutMs === undefined || intervalMs === undefined) {
+    return undefined;
+  }
+  return {
+    name,
+    url,
+    maxAgeMs,
+    ...(pushUrl !== undefined && { pushUrl }),
+    ...(pushToken !== undefined && { pushToken }),
+    ...(pingUrl !== undefined && { pingUrl }),
+    extraEnv,
+    timeoutMs,
+    pushTimeoutMs,
+    mode,
+    ...(caCert !== undefined && { caCert }),
+    ...(cacheDir !== undefined && { cacheDir }),
+    intervalMs,
+    ...(region !== undefined && { region }),
+    bucketLookup,
+    ...(host !== undefined && { host }),
+    tags,
+    paths,
+  };
+}
+
+/**
+ * A ping URL's path is its credential (a check UUID, or a project ping key and a slug):
+ * the whole path and every long segment of it are kept out of logs and output.
+ */
+function pingUrlSecrets(value: string): string[] {
+  let path: string;
+  try {
+    path = new URL(value).pathname;
+  } catch {
+    return [];
+  }
+  const trimmed = decodeURIComponentSafe(path.replace(/^\/+|\/+$/g, ''));
+  const segments = trimmed.split('/').filter((segment) => segment.length >= 16);
+  return trimmed === '' ? [] : [trimmed, ...segments];
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function checkHttpUrl(path: string, value: string, fail: (problem: string) => void): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    // falls through to the message below
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    fail(`${path}: "${redactUrl(value)}" is not an http(s) URL`);
+  }
+}
