@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { runCli } from './helpers/cli.js';
 import { fingerprint } from './helpers/fingerprint.js';
-import { CLI } from './helpers/paths.js';
+import { cliForNobody } from './helpers/unprivileged.js';
 import { makeRepository, PASSWORD, tempDir } from './helpers/restic-repos.js';
 
 let root: string;
@@ -39,7 +39,7 @@ test('a repository nobody may write to checks fine (run as an unprivileged user)
   await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    cache_dir: ${cache}\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
   await chmod(config, 0o644);
   const before = await fingerprint(repo);
-  const result = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, CLI, 'status', '--config', config], {
+  const result = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, await cliForNobody(), 'status', '--config', config], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: '/nonexistent' },
   });

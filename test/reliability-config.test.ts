@@ -3,6 +3,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { runCli } from './helpers/cli.js';
+import { cliForNobody } from './helpers/unprivileged.js';
 import { tempDir } from './helpers/restic-repos.js';
 
 let root: string;
@@ -59,9 +60,9 @@ test('a config file that cannot be read (as an unprivileged user)', async () => 
   await chmod(path, 0o600);
   await chmod(root, 0o755);
   const { spawnSync } = await import('node:child_process');
-  const { CLI } = await import('./helpers/paths.js');
   // root reads everything; the test runs the CLI as nobody to see what a service user sees.
-  const result = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, CLI, 'validate', '--config', path], { encoding: 'utf8' });
+  const cli = await cliForNobody();
+  const result = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, cli, 'validate', '--config', path], { encoding: 'utf8' });
   assert.equal(result.stderr, `restic-monitor: config error in ${path}:\n  cannot read config file ${path}: permission denied\n`);
   assert.equal(result.status, 2);
 });
