@@ -12,8 +12,9 @@ const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'sil
  * secret that reached a log call anyway (inside an error text, say) is still masked.
  */
 export function createLogger(redactor: Redactor, level: string | undefined, fallback: LevelWithSilent, sink: Sink = process.stderr): Logger {
-  const chosen = level && LEVELS.has(level.toLowerCase()) ? level.toLowerCase() : fallback;
-  return pino(
+  const known = level !== undefined && LEVELS.has(level.toLowerCase());
+  const chosen = known ? level.toLowerCase() : fallback;
+  const logger = pino(
     {
       level: chosen,
       base: { name: 'restic-monitor' },
@@ -22,4 +23,9 @@ export function createLogger(redactor: Redactor, level: string | undefined, fall
     },
     { write: (line: string) => sink.write(redactor.redact(line)) },
   );
+  // A mistyped level would silently show less (or more) than asked: say so, whatever the level.
+  if (level !== undefined && level !== '' && !known) {
+    logger.error(`LOG_LEVEL "${level}" is not one of ${[...LEVELS].join(', ')}: using ${fallback}`);
+  }
+  return logger;
 }

@@ -195,3 +195,10 @@ test('validate counts repositories and, when hosts fan one out, its checks', asy
   assert.match(result.stdout, /\n# config OK: 2 repositories, 3 checks\n$/);
   assert.match(result.stdout, /fleet\/web2:\n    url: \/srv\/fleet\n    mode: restic\n    max_age: 6h/);
 });
+
+test('a mistyped LOG_LEVEL is reported, and the default level used', async () => {
+  const result = await runCli(['status', '--json', '--config', configPath, '--only', 'web-server'], { env: { ...env(), LOG_LEVEL: 'verbose' } });
+  assert.equal(result.code, 0, result.stderr);
+  const lines = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
+  assert.deepEqual(lines.map((line) => line.msg), ['LOG_LEVEL "verbose" is not one of fatal, error, warn, info, debug, trace, silent: using error']);
+});
