@@ -58,6 +58,11 @@ export class Redactor {
 // AZURE_ACCOUNT_SAS, OS_PASSWORD, ST_KEY, RCLONE_CONFIG_<REMOTE>_PASS / _TOKEN, ...
 const SECRET_NAME = /PASS|SECRET|TOKEN|KEY|SAS|CREDENTIAL|^MINIO_ACCESS/i;
 
+/** The one redactor for a run: the config's secrets, the environment's, and any others (an env file's). */
+export function redactorFor(env: Readonly<Record<string, string | undefined>>, ...secrets: ReadonlyArray<readonly string[]>): Redactor {
+  return new Redactor([...secretsFromEnv(env), ...secrets.flat()]);
+}
+
 /** Values of the process environment that are secrets wherever they turn up. */
 export function secretsFromEnv(env: Readonly<Record<string, string | undefined>>): string[] {
   return Object.entries(env).flatMap(([name, value]) => (value && SECRET_NAME.test(name) && !isPlainEnvName(name) ? [value] : []));

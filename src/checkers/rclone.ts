@@ -55,7 +55,7 @@ export class RcloneChecker implements Checker {
       });
     } catch (error) {
       if (error instanceof SpawnError) {
-        throw new CheckError(error.code === 'ENOENT' ? `rclone not installed (no "${binary}" on PATH)` : `cannot start rclone (${error.code})`);
+        throw new CheckError(error.describe('rclone'));
       }
       throw error;
     }

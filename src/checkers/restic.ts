@@ -74,7 +74,7 @@ export class ResticChecker implements Checker {
       });
     } catch (error) {
       if (error instanceof SpawnError) {
-        throw new CheckError(error.code === 'ENOENT' ? `restic not installed (no "${binary}" on PATH)` : `cannot start restic (${error.code})`);
+        throw new CheckError(error.describe('restic'));
       }
       throw error;
     }

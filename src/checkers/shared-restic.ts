@@ -47,6 +47,8 @@ export interface ShareOptions {
    */
   reuseMs?: (repository: RepositoryConfig) => number;
   now?: () => number;
+  /** resticGroups(checkers, repositories), when the caller has it already. */
+  groups?: Map<string, RepositoryConfig[]>;
 }
 
 /**
@@ -57,7 +59,7 @@ export interface ShareOptions {
  */
 export function shareResticRuns(checkers: readonly Checker[], repositories: readonly RepositoryConfig[], options: ShareOptions = {}): readonly Checker[] {
   const restic = checkers.find(isLister);
-  const groups = resticGroups(checkers, repositories);
+  const groups = options.groups ?? resticGroups(checkers, repositories);
   if (!restic || groups.size === 0) return checkers;
   const shared = new SharedResticChecker(restic, groups, options.reuseMs ?? (() => Infinity), options.now ?? Date.now);
   return checkers.map((checker) => (checker === restic ? shared : checker));

@@ -13,7 +13,7 @@ import { createLogger, type Sink } from '../log.js';
 import type { Notifier } from '../notifiers/notifier.js';
 import { HealthchecksNotifier } from '../notifiers/healthchecks.js';
 import { UptimeKumaNotifier } from '../notifiers/uptime-kuma.js';
-import { Redactor, secretsFromEnv } from '../redact.js';
+import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from '../run/result.js';
 import { runOnce } from '../run/run-once.js';
 import { runDaemon } from '../daemon/daemon.js';
@@ -75,12 +75,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return EXIT_USAGE;
     }
     if (!(error instanceof ConfigError)) throw error;
-    const redactor = new Redactor([...secretsFromEnv(io.env), ...envFileSecrets]);
+    const redactor = redactorFor(io.env, envFileSecrets);
     const lines = error.problems.map((problem) => `  ${redactor.redact(problem)}`).join('\n');
     io.stderr.write(`restic-monitor: config error in ${path}:\n${lines}\n`);
     return EXIT_USAGE;
   }
-  const redactor = new Redactor([...config.secrets, ...secretsFromEnv(io.env), ...envFileSecrets]);
+  const redactor = redactorFor(io.env, config.secrets, envFileSecrets);
   const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
 
   if (commandLine.command === 'validate') {

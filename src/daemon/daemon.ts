@@ -8,7 +8,7 @@ import { createLogger, type Sink } from '../log.js';
 import { CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
 import { addResult, type Tally } from '../metrics/tally.js';
 import type { Notifier } from '../notifiers/notifier.js';
-import { Redactor, secretsFromEnv } from '../redact.js';
+import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../run/result.js';
 import { Limiter, PUSH_CONCURRENCY } from '../run/limiter.js';
 import { checkRepository, type Limits, type RunDeps } from '../run/run-once.js';
@@ -71,7 +71,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       return deps.groups.has(key) ? key : undefined;
     },
   });
-  const now = () => options.timers?.now() ?? options.now().getTime();
+  const now = clockOf(options);
   const inOrder = () => config.repositories.flatMap((repository) => tallies.get(repository.name) ?? []);
 
   let endpoint: HttpEndpoint | undefined;
@@ -151,13 +151,18 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
  */
 export const sharedListingReuseMs = (repository: RepositoryConfig) => Math.min(60_000, repository.intervalMs / 2);
 
+/** Milliseconds on the scheduler's clock (fake timers in tests). */
+function clockOf(options: DaemonOptions): () => number {
+  return () => options.timers?.now() ?? options.now().getTime();
+}
+
 function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunDeps & { logger: Logger; groups: ReadonlySet<string> } {
-  const redactor = new Redactor([...config.secrets, ...secretsFromEnv(options.env), ...(options.secrets ?? [])]);
-  const now = () => options.timers?.now() ?? options.now().getTime();
+  const redactor = redactorFor(options.env, config.secrets, options.secrets ?? []);
+  const groups = resticGroups(options.checkers, config.repositories);
   return {
     // Hosts of one repository share one restic run per interval, as in a one-shot run.
-    checkers: shareResticRuns(options.checkers, config.repositories, { reuseMs: sharedListingReuseMs, now }),
-    groups: new Set(resticGroups(options.checkers, config.repositories).keys()),
+    checkers: shareResticRuns(options.checkers, config.repositories, { reuseMs: sharedListingReuseMs, now: clockOf(options), groups }),
+    groups: new Set(groups.keys()),
     notifiers: options.notifiers,
     now: options.now,
     env: options.env,

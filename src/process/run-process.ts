@@ -31,6 +31,11 @@ export class SpawnError extends Error {
   ) {
     super(`${command}: ${code}`);
   }
+
+  /** What a person reads: `restic not installed (no "restic" on PATH)`. */
+  describe(tool: string): string {
+    return this.code === 'ENOENT' ? `${tool} not installed (no "${this.command}" on PATH)` : `cannot start ${tool} (${this.code})`;
+  }
 }
 
 export type RunProcess = (command: string, args: readonly string[], options: ProcessOptions) => Promise<ProcessResult>;

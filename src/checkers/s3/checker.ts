@@ -7,6 +7,8 @@ import { credentialSource, regionFromEnv } from './credentials.js';
 import { describeS3Error } from './errors.js';
 import { ListingError, newestSnapshot } from './listing.js';
 import { isS3Url, parseS3Url, snapshotsPrefix, type S3Location } from './url.js';
+import { describeFsError } from '../../config/fs-errors.js';
+import { isFiltered } from '../snapshot-filter.js';
 
 export interface S3CheckerOptions {
   pool?: S3ClientPool;
@@ -32,8 +34,7 @@ export class S3Checker implements Checker {
 
   supports(repository: RepositoryConfig): boolean {
     // host/tag/path filters need the decrypted snapshot list: only restic can honour them.
-    const filtered = repository.host !== undefined || repository.tags.length > 0 || repository.paths.length > 0;
-    return !filtered && isS3Url(repository.url) && !('error' in parseS3Url(repository.url));
+    return !isFiltered(repository) && isS3Url(repository.url) && !('error' in parseS3Url(repository.url));
   }
 
   async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
@@ -109,8 +110,7 @@ export class S3Checker implements Checker {
       try {
         caPem = await this.caFile(repository.caCert);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new CheckError(`cannot read ca_cert ${repository.caCert}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
+        throw new CheckError(`cannot read ca_cert ${repository.caCert}: ${describeFsError(error as NodeJS.ErrnoException)}`);
       }
     }
     const lookup = repository.bucketLookup;
