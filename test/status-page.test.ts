@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Checker } from '../src/checkers/checker.js';
 import { parseConfig } from '../src/config/parse.js';
 import { runDaemon } from '../src/daemon/daemon.js';
 import { escapeHtml, renderStatusPage, STATUS_PAGE_HEADERS } from '../src/http/status-page.js';
 import type { RepositoryResult } from '../src/run/result.js';
+import { startDaemon, waitFor } from './helpers/daemon-process.js';
 import { FakeTimers, settle } from './helpers/fake-timers.js';
+import { FIXTURES } from './helpers/paths.js';
+import { startPushReceiver } from './helpers/push-receiver.js';
+import { tempDir } from './helpers/restic-repos.js';
 
 const now = new Date('2026-11-22T12:00:00.000Z');
 const result = (overrides: Partial<RepositoryResult> & { name: string }): RepositoryResult => ({
@@ -176,5 +182,42 @@ test('GET / on the daemon serves the page with its headers, HEAD too; repositori
   } finally {
     shutdown.abort();
     assert.equal(await exit, 0);
+  }
+});
+
+test('no secret reaches the page, even when restic echoes every secret it was given into its error', async () => {
+  const secrets = { password: 'canary-page-password-01', urlPassword: 'canary-page-url-pw-02', awsSecret: 'canary-page-aws-secret-03', token: 'canaryPageToken04', unknownToken: 'canaryPageToken05' };
+  const receiver = await startPushReceiver([secrets.token]);
+  const dir = await tempDir('rm-status-page-secrets-');
+  const config = join(dir, 'config.yaml');
+  await writeFile(
+    config,
+    `listen: 127.0.0.1:0
+defaults:
+  interval: 1h
+  push_url: ${receiver.pushUrl}
+  extra_env:
+    RESTIC_PASSWORD: ${secrets.password}
+    AWS_SECRET_ACCESS_KEY: ${secrets.awsSecret}
+repositories:
+  leaky:
+    url: rest:http://monitor:${secrets.urlPassword}@127.0.0.1:1/repo
+    push_token: ${secrets.token}
+  unknown-token:
+    url: /srv/nowhere
+    push_token: ${secrets.unknownToken}
+`,
+  );
+  const daemon = await startDaemon(['-c', config], { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-leaky') });
+  try {
+    await waitFor('both repositories checked', async () => ((await (await fetch(`${daemon.url}/status`)).json()) as unknown[]).length === 2);
+    const html = await (await fetch(`${daemon.url}/`)).text();
+    for (const [kind, secret] of Object.entries(secrets)) assert.ok(!html.includes(secret), `${kind} is on the page`);
+    const leaky = rowsOf(html).find((row) => row[1] === 'leaky')!;
+    assert.match(leaky[7]!, /^check failed: .*password \*\*\*/);
+    assert.equal(rowsOf(html).find((row) => row[1] === 'unknown-token')![0], 'down');
+  } finally {
+    await daemon.stop();
+    await receiver.close();
   }
 });
