@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Installs the programs the tests and the demo run for real (restic, rclone) when missing.
+# Installs the programs the tests and the demo run for real (restic, rclone, promtool,
+# chromium) when missing. Each argument is a program, or PROGRAM=PACKAGE when Debian ships
+# it under another name (promtool=prometheus).
 set -euo pipefail
 missing=()
-for program in "$@"; do
-  command -v "$program" >/dev/null 2>&1 || missing+=("$program")
+for wanted in "$@"; do
+  program=${wanted%%=*}
+  package=${wanted#*=}
+  command -v "$program" >/dev/null 2>&1 || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]} from Debian's packages" >&2
@@ -12,4 +16,6 @@ sudo_cmd=()
 export DEBIAN_FRONTEND=noninteractive
 # An update first: a fresh machine has no package lists.
 "${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+# Only the programs: recommends would add node_exporter to prometheus and a printer stack to
+# chromium, which no test uses.
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

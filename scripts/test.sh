@@ -3,7 +3,7 @@
 # s3rver, built from a clean tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-deps.sh restic rclone openssl
+bash scripts/ensure-deps.sh restic rclone openssl promtool=prometheus chromium
 [ -d node_modules ] || npm ci --no-audit --no-fund
 rm -rf dist
 npx tsc -p tsconfig.json

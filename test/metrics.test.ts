@@ -37,6 +37,8 @@ test('every metric of a repository is rendered, typed, and parses back to the va
   const dbLabels = { repository: 'db', mode: 'restic' };
   assert.equal(sampleValue(families, 'restic_monitor_up', web), 1);
   assert.equal(sampleValue(families, 'restic_monitor_up', dbLabels), 0);
+  assert.equal(sampleValue(families, 'restic_monitor_check_success', web), 1);
+  assert.equal(sampleValue(families, 'restic_monitor_check_success', dbLabels), 0);
   assert.equal(sampleValue(families, 'restic_monitor_latest_snapshot_timestamp_seconds', web), Date.parse(base.latest!) / 1000);
   assert.equal(sampleValue(families, 'restic_monitor_snapshot_age_seconds', web), 7200.5);
   assert.equal(sampleValue(families, 'restic_monitor_max_age_seconds', web), 86400);

@@ -4,6 +4,7 @@ import { ConfigError } from '../config/errors.js';
 import type { Config, RepositoryConfig } from '../config/types.js';
 import { parseListen } from '../http/listen.js';
 import { startHttpEndpoint, type HttpEndpoint } from '../http/server.js';
+import { renderStatusPage, STATUS_PAGE_REFRESH_SECONDS } from '../http/status-page.js';
 import { createLogger, type Sink } from '../log.js';
 import { CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
 import { addResult, type Tally } from '../metrics/tally.js';
@@ -84,6 +85,13 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         }),
         health: () => judgeHealth(scheduler.running, scheduler.view(), now()),
         status: () => inOrder().map((tally) => tally.latest),
+        statusPage: () =>
+          renderStatusPage({
+            results: inOrder().map((tally) => tally.latest),
+            pending: config.repositories.filter((repository) => !tallies.has(repository.name)).map((repository) => repository.name),
+            now: options.now(),
+            refreshSeconds: STATUS_PAGE_REFRESH_SECONDS,
+          }),
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ListenAddress } from './listen.js';
+import { STATUS_PAGE_HEADERS } from './status-page.js';
 
 export interface Endpoints {
   /** Prometheus text exposition and its content type. */
@@ -8,6 +9,8 @@ export interface Endpoints {
   health(): { ok: boolean; reason: string };
   /** The JSON value of `status --json`. */
   status(): unknown;
+  /** The HTML page for people (GET /). */
+  statusPage(): string;
 }
 
 export interface HttpEndpoint {
@@ -16,7 +19,7 @@ export interface HttpEndpoint {
   close(): Promise<void>;
 }
 
-/** Serves /metrics, /healthz and /status; read-only, GET and HEAD only. */
+/** Serves /, /metrics, /healthz and /status; read-only, GET and HEAD only. */
 export async function startHttpEndpoint(address: ListenAddress, endpoints: Endpoints): Promise<HttpEndpoint> {
   const server = createServer((request, response) => handle(request, response, endpoints));
   // Scrapers open one connection or two; a client opening hundreds must not make a
@@ -43,12 +46,12 @@ export async function startHttpEndpoint(address: ListenAddress, endpoints: Endpo
 
 function handle(request: IncomingMessage, response: ServerResponse, endpoints: Endpoints): void {
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-  const send = (code: number, contentType: string, body: string) => {
-    response.writeHead(code, { 'content-type': contentType, 'cache-control': 'no-store' });
+  const send = (code: number, contentType: string, body: string, headers: Readonly<Record<string, string>> = {}) => {
+    response.writeHead(code, { 'content-type': contentType, 'cache-control': 'no-store', ...headers });
     response.end(request.method === 'HEAD' ? undefined : body);
   };
-  if (!['/metrics', '/healthz', '/status'].includes(path)) {
-    send(404, 'text/plain; charset=utf-8', 'not found: try /metrics, /healthz or /status\n');
+  if (!['/', '/metrics', '/healthz', '/status'].includes(path)) {
+    send(404, 'text/plain; charset=utf-8', 'not found: try /, /metrics, /healthz or /status\n');
     return;
   }
   if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -57,7 +60,9 @@ function handle(request: IncomingMessage, response: ServerResponse, endpoints: E
     return;
   }
   try {
-    if (path === '/metrics') {
+    if (path === '/') {
+      send(200, 'text/html; charset=utf-8', endpoints.statusPage(), STATUS_PAGE_HEADERS);
+    } else if (path === '/metrics') {
       const { body, contentType } = endpoints.metrics();
       send(200, contentType, body);
     } else if (path === '/healthz') {

@@ -27,6 +27,7 @@ const seconds = (iso: string | null) => (iso === null ? undefined : Date.parse(i
 
 const FAMILIES: readonly Family[] = [
   { name: 'up', type: 'gauge', help: 'Whether the last check found a fresh snapshot (1) or not (0).', value: (t) => (t.latest.status === 'up' ? 1 : 0) },
+  { name: 'check_success', type: 'gauge', help: 'Whether the last check could be made (1) or failed (0).', value: (t) => (t.latest.error === null ? 1 : 0) },
   {
     name: 'latest_snapshot_timestamp_seconds',
     type: 'gauge',
