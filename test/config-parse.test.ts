@@ -85,8 +85,14 @@ test('every bad value is reported with its key path', () => {
     ['repositories: [a, b]\n', ['repositories: expected a mapping, got a list']],
     ['repositories:\n  db: just-a-string\n', ['repositories.db: expected a mapping, got a string']],
     ['repositories:\n  db: {url: /x, max_age: 6x}\n', ['repositories.db.max_age: "6x" is not a duration (e.g. 1d, 6h, 30m, 1h30m)']],
-    ['repositories:\n  db: {url: /x, max_age: 0s}\n', ['repositories.db.max_age: "0s" is not a duration (e.g. 1d, 6h, 30m, 1h30m)']],
-    ['repositories:\n  db: {url: /x, max_age: -1h}\n', ['repositories.db.max_age: "-1h" is not a duration (e.g. 1d, 6h, 30m, 1h30m)']],
+    ['repositories:\n  db: {url: /x, max_age: 0s}\n', ['repositories.db.max_age: "0s" must be more than zero']],
+    ['repositories:\n  db: {url: /x, max_age: -1h}\n', ['repositories.db.max_age: "-1h" must be more than zero']],
+    ['repositories:\n  db: {url: /x, max_age: 1M}\n', ['repositories.db.max_age: "1M" is not a duration: units are ns, us, ms, s, m, h, d, w, in lower case']],
+    ['repositories:\n  db: {url: /x, max_age: 2 days}\n', ['repositories.db.max_age: "2 days" is not a duration (e.g. 1d, 6h, 30m, 1h30m)']],
+    ['repositories:\n  db: {url: /x, max_age: "60"}\n', ['repositories.db.max_age: "60" is not a duration: it has no unit (e.g. 60s or 60m)']],
+    ['repositories:\n  db: {url: /x, push_timeout: 0.0001ms}\n', ['repositories.db.push_timeout: "0.0001ms" must be at least 1ms']],
+    ['repositories:\n  db: {url: /x, timeout: 25d}\n', ['repositories.db.timeout: "25d" is too long: at most 24d20h31m23s (the longest a timer can wait)']],
+    ['repositories:\n  db: {url: /x, push_timeout: 4w}\n', ['repositories.db.push_timeout: "4w" is too long: at most 24d20h31m23s (the longest a timer can wait)']],
     ['repositories:\n  db: {url: /x, max_age: 3600}\n', ['repositories.db.max_age: expected a string, got a number (put it in quotes)']],
     ['repositories:\n  db: {url: /x, maxage: 1d}\n', ['repositories.db: unknown key "maxage" (did you mean "max_age"?)']],
     ['repositories:\n  db: {url: /x, push_tokn: abc}\n', ['repositories.db: unknown key "push_tokn" (did you mean "push_token"?)']],
@@ -111,6 +117,22 @@ test('every bad value is reported with its key path', () => {
     ['concurrency: two\nrepositories:\n  db: {url: /x}\n', ['concurrency: expected a whole number, got a string']],
   ];
   for (const [text, expected, env] of table) assert.deepEqual(problems(text, env), expected, text);
+});
+
+test('durations: the documented forms, compounds, and long values where no timer holds them', () => {
+  const config = parseConfig(
+    'defaults: {url: /x}\nrepositories:\n  a: {max_age: 1h30m, timeout: 36h, push_timeout: 30m}\n  b: {max_age: 1d12h, interval: 1w}\n  c: {max_age: 8w, interval: 4w, timeout: 24d20h31m23s}\n',
+    {},
+  );
+  assert.deepEqual(
+    config.repositories.map((r) => [r.name, r.maxAgeMs / H, r.timeoutMs / H, r.pushTimeoutMs / 60_000, r.intervalMs / H]),
+    [
+      ['a', 1.5, 36, 30, 1],
+      ['b', 36, 1 / 6, 1 / 6, 168],
+      // max_age is compared, never waited for; interval is waited out in steps by the scheduler.
+      ['c', 8 * 168, (2 ** 31 - 1 - 647) / H, 1 / 6, 4 * 168],
+    ],
+  );
 });
 
 test('a bad value inherited from defaults is reported once, at defaults', () => {

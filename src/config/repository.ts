@@ -1,5 +1,5 @@
 // One repository's keys: defaults merged, templates and ${VAR} expanded, values validated.
-import { parseDuration } from '../duration.js';
+import { formatDuration, MAX_TIMER_MS, readDuration } from '../duration.js';
 import { expandTemplate, TemplateError } from '../template.js';
 import { passwordInUrl, redactUrl } from '../redact.js';
 import { isS3Url, parseS3Url } from '../checkers/s3/url.js';
@@ -64,12 +64,16 @@ export function buildRepository(
     if (typeof raw !== 'string') return undefined;
     return expandOrReport(`${origin(key)}.${key}`, raw, vars, env, fail, secrets);
   };
-  const duration = (key: string, fallback: string): number | undefined => {
+  // `timer`: the value becomes one setTimeout, which cannot wait longer than MAX_TIMER_MS.
+  const duration = (key: string, fallback: string, timer = false): number | undefined => {
     const raw = text(key) ?? (pick(key) === undefined || pick(key) === null ? fallback : undefined);
     if (raw === undefined) return undefined;
-    const parsed = parseDuration(raw);
-    if (parsed === undefined) fail(`${origin(key)}.${key}: "${raw}" is not a duration (e.g. 1d, 6h, 30m, 1h30m)`);
-    return parsed;
+    const parsed = readDuration(raw);
+    if ('error' in parsed) return void fail(`${origin(key)}.${key}: ${parsed.error}`);
+    if (timer && parsed.ms > MAX_TIMER_MS) {
+      return void fail(`${origin(key)}.${key}: "${raw}" is too long: at most ${formatDuration(MAX_TIMER_MS, true)} (the longest a timer can wait)`);
+    }
+    return parsed.ms;
   };
   const choice = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
     const raw = text(key);
@@ -86,8 +90,9 @@ export function buildRepository(
   if (s3 && 'error' in s3) fail(`repositories.${name}.url: "${redactUrl(url!)}" ${s3.error}`);
 
   const maxAgeMs = duration('max_age', DEFAULTS.maxAge);
-  const timeoutMs = duration('timeout', DEFAULTS.timeout);
-  const pushTimeoutMs = duration('push_timeout', DEFAULTS.pushTimeout);
+  const timeoutMs = duration('timeout', DEFAULTS.timeout, true);
+  const pushTimeoutMs = duration('push_timeout', DEFAULTS.pushTimeout, true);
+  // Not bounded: the scheduler splits a longer wait into timer-sized steps.
   const intervalMs = duration('interval', DEFAULTS.interval);
   const mode = choice('mode', MODES, defaultMode);
   const bucketLookup = choice('bucket_lookup', BUCKET_LOOKUPS, DEFAULTS.bucketLookup);
