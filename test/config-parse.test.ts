@@ -105,6 +105,15 @@ test('every bad value is reported with its key path', () => {
     ['repositories:\n  db: {url: /x, extra_env: {PORT: 5}}\n', ['repositories.db.extra_env.PORT: expected a string, got a number (put it in quotes)']],
     ['repositories:\n  db: {url: "/x/{{ .Host }}"}\n', ['repositories.db.url: unknown template variable "Host" (known: .Name)']],
     ['repositories:\n  db: {url: "/x/{{ .Name"}\n', ['repositories.db.url: invalid template syntax at column 7: unexpected "."']],
+    ['repositories:\n  db: {url: "/x/{{ constructor }}"}\n', ['repositories.db.url: unknown template variable "constructor" (known: .Name)']],
+    [
+      'repositories:\n  db: {url: "/x/{{ if .Name }}{{ .Name }}{{ end }}"}\n',
+      ['repositories.db.url: unsupported template "{{ if .Name }}": only variables are ({{ .Name }} or {{ Name }}) supported, not conditions, loops, pipelines or functions'],
+    ],
+    [
+      'repositories:\n  db: {url: "/x/{{ .Name | printf \\"%s\\" }}"}\n',
+      ['repositories.db.url: unsupported template "{{ .Name | printf "%s" }}": only variables are ({{ .Name }} or {{ Name }}) supported, not conditions, loops, pipelines or functions'],
+    ],
     ['repositories:\n  db: {url: "/x/${NOPE_VAR}"}\n', ['repositories.db.url: environment variable NOPE_VAR is not set']],
     ['repositories:\n  db: {url: "/x/${1BAD}"}\n', ['repositories.db.url: "${1BAD}" is not a valid environment variable reference']],
     ['repositories:\n  db: {url: /x, push_url: "ftp://kuma/", push_token: abc}\n', ['repositories.db.push_url: "ftp://kuma/" is not an http(s) URL']],

@@ -66,6 +66,12 @@ repositories:
   assert.equal(config.repositories[0]!.pingUrl, 'https://hc.example.com/ping/projectPingKey-0123456789/shared-web1');
 });
 
+test('a Go action in a host check names the variables a host check knows', () => {
+  assert.deepEqual(problems('repositories:\n  fleet:\n    url: /srv/fleet\n    push_token: "{{ range .Host }}x{{ end }}"\n    push_url: https://kuma.example.com/api/push/\n    hosts:\n      web1:\n'), [
+    'repositories.fleet.push_token: unsupported template "{{ range .Host }}": only variables are ({{ .Name }}, {{ .Host }} or {{ Name }}, {{ Host }}) supported, not conditions, loops, pipelines or functions',
+  ]);
+});
+
 test('bad host entries are reported with their key path', () => {
   assert.deepEqual(
     problems(`

@@ -66,3 +66,10 @@ test('a config file that cannot be read (as an unprivileged user)', async () => 
   assert.equal(result.stderr, `restic-monitor: config error in ${path}:\n  cannot read config file ${path}: permission denied\n`);
   assert.equal(result.status, 2);
 });
+
+test('a template that would print ({{ log Name }}) is refused, and nothing reaches stdout', () =>
+  expectError(
+    'log.yaml',
+    'repositories:\n  db: {url: "/srv/{{ log Name }}"}\n',
+    'repositories.db.url: unsupported template "{{ log Name }}": only variables are ({{ .Name }} or {{ Name }}) supported, not conditions, loops, pipelines or functions',
+  ));
