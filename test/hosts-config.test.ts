@@ -66,6 +66,24 @@ repositories:
   assert.equal(config.repositories[0]!.pingUrl, 'https://hc.example.com/ping/projectPingKey-0123456789/shared-web1');
 });
 
+test('check names are unique: a repository key that equals a host check is an error naming both', () => {
+  const tail = '(check names must be unique: rename one)';
+  assert.deepEqual(problems('defaults: {url: /srv/x}\nrepositories:\n  fleet/web1: {}\n  fleet:\n    hosts:\n      web1:\n      web2:\n'), [
+    `repositories.fleet.hosts.web1: check name "fleet/web1" is taken by repositories.fleet/web1 ${tail}`,
+  ]);
+  assert.deepEqual(problems('defaults: {url: /srv/x}\nrepositories:\n  fleet:\n    hosts:\n      web1:\n  fleet/web1: {}\n'), [
+    `repositories.fleet/web1: check name "fleet/web1" is taken by repositories.fleet.hosts.web1 ${tail}`,
+  ]);
+  assert.deepEqual(problems('defaults: {url: /srv/x}\nrepositories:\n  a/b:\n    hosts: {c: }\n  a:\n    hosts: {b/c: }\n'), [
+    `repositories.a.hosts.b/c: check name "a/b/c" is taken by repositories.a/b.hosts.c ${tail}`,
+  ]);
+  // A "/" alone is no collision: the original tool accepted any key.
+  assert.deepEqual(parseConfig('defaults: {url: /srv/x}\nrepositories:\n  site/db: {}\n  site:\n    hosts: {web1: }\n', {}).repositories.map((r) => r.name), [
+    'site/db',
+    'site/web1',
+  ]);
+});
+
 test('a Go action in a host check names the variables a host check knows', () => {
   assert.deepEqual(problems('repositories:\n  fleet:\n    url: /srv/fleet\n    push_token: "{{ range .Host }}x{{ end }}"\n    push_url: https://kuma.example.com/api/push/\n    hosts:\n      web1:\n'), [
     'repositories.fleet.push_token: unsupported template "{{ range .Host }}": only variables are ({{ .Name }}, {{ .Host }} or {{ Name }}, {{ Host }}) supported, not conditions, loops, pipelines or functions',

@@ -58,6 +58,9 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   const defaultMode = modeFromEnv(env.RESTIC_MONITOR_FAST, report);
   const secrets = new Set<string>();
   const built: RepositoryConfig[] = [];
+  // A check's name keys the schedule, the status and the metrics: `fleet/web1:` beside
+  // `fleet: {hosts: {web1: ...}}` would make two checks of one name, one never run.
+  const sources = new Map<string, string>();
   for (const [name, own] of Object.entries(isMapping(repositories) ? repositories : {})) {
     const path = `repositories.${name}`;
     // `web-server:` with nothing under it inherits everything from defaults.
@@ -68,6 +71,12 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
     }
     checkKeys(path, ownMap, report);
     for (const entry of expandHosts(name, ownMap, report, (where, map) => checkKeys(where, map, report))) {
+      const taken = sources.get(entry.name);
+      if (taken !== undefined) {
+        report(`${entry.source}: check name "${entry.name}" is taken by ${taken} (check names must be unique: rename one)`);
+        continue;
+      }
+      sources.set(entry.name, entry.source);
       const repository = buildRepository(entry, defaults, { env, report, secrets, defaultMode });
       if (repository) built.push(repository);
     }
