@@ -162,3 +162,73 @@ test('a password inside a push_url error is masked', () => {
     'repositories.db.push_url: "ftp://user:***@kuma/" is not an http(s) URL',
   ]);
 });
+
+test("push_url may be Kuma's whole push URL: the token is taken from it, the query dropped", () => {
+  const config = parseConfig(
+    `defaults: {url: /x}
+repositories:
+  pasted: {push_url: "https://kuma.example.com/api/push/pastedTok3n?status=up&msg=OK&ping="}
+  proxied: {push_url: "https://example.com/kuma/api/push/proxiedTok3n/"}
+  base: {push_url: "https://kuma.example.com/api/push/", push_token: baseTok3n}
+  bare: {push_url: "https://kuma.example.com/api/push"}
+  templated: {push_url: "https://kuma.example.com/api/push/tok-{{ .Name }}"}
+`,
+    {},
+  );
+  assert.deepEqual(
+    config.repositories.map((r) => [r.name, r.pushUrl, r.pushToken]),
+    [
+      ['pasted', 'https://kuma.example.com/api/push/', 'pastedTok3n'],
+      ['proxied', 'https://example.com/kuma/api/push/', 'proxiedTok3n'],
+      ['base', 'https://kuma.example.com/api/push/', 'baseTok3n'],
+      ['bare', 'https://kuma.example.com/api/push', undefined],
+      ['templated', 'https://kuma.example.com/api/push/', 'tok-templated'],
+    ],
+  );
+  for (const token of ['pastedTok3n', 'proxiedTok3n', 'tok-templated']) assert.ok(config.secrets.includes(token), token);
+});
+
+test('a push_url that holds a token and a push_token too is an error naming both; a token in a bad URL is masked', () => {
+  assert.deepEqual(problems('repositories:\n  db: {url: /x, push_url: "https://kuma/api/push/urlTok3n?status=up", push_token: ownTok3n}\n'), [
+    'repositories.db.push_url: holds a push token (after /api/push/) and repositories.db.push_token is set too: keep only one',
+  ]);
+  assert.deepEqual(problems('defaults: {url: /x, push_url: "https://kuma/api/push/urlTok3n"}\nrepositories:\n  db: {push_token: ownTok3n}\n'), [
+    'defaults.push_url: holds a push token (after /api/push/) and repositories.db.push_token is set too: keep only one',
+  ]);
+  assert.deepEqual(problems('repositories:\n  db: {url: /x, push_url: "https://kuma/api/push/a%20b"}\n'), [
+    'repositories.db.push_url: its push token has characters that do not belong in a URL (allowed: letters, digits, . _ ~ -)',
+  ]);
+  assert.deepEqual(problems('repositories:\n  db: {url: /x, push_url: "ftp://kuma/api/push/secretTok3n?status=up"}\n'), [
+    'repositories.db.push_url: "ftp://kuma/api/push/***?status=up" is not an http(s) URL',
+  ]);
+});
+
+test('YAML merge keys work, and top-level x- keys may hold the anchors', () => {
+  const config = parseConfig(
+    `x-common: &common
+  url: "/srv/{{ .Name }}"
+  max_age: 6h
+  extra_env: {RESTIC_PASSWORD_FILE: /run/pw}
+x-daily: &daily {max_age: 1d}
+repositories:
+  web:
+    <<: *common
+    max_age: 2h
+  db:
+    <<: [*daily, *common]
+  mail: {<<: *common}
+`,
+    {},
+  );
+  assert.deepEqual(
+    config.repositories.map((r) => [r.name, r.url, r.maxAgeMs / H, r.extraEnv.RESTIC_PASSWORD_FILE]),
+    [
+      ['web', '/srv/web', 2, '/run/pw'],
+      // The first source in a merge list wins, as YAML 1.1 defines.
+      ['db', '/srv/db', 24, '/run/pw'],
+      ['mail', '/srv/mail', 6, '/run/pw'],
+    ],
+  );
+  assert.deepEqual(problems('common: &c {url: /x}\nrepositories:\n  a: {<<: *c}\n'), ['unknown top-level key "common" (a key that only holds anchors must start with "x-")']);
+  assert.deepEqual(problems('x-c: &c [a]\nrepositories:\n  a: {<<: *c}\n'), ['not valid YAML: Merge sources must be maps or map aliases']);
+});

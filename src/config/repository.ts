@@ -3,6 +3,7 @@ import { formatDuration, MAX_TIMER_MS, readDuration } from '../duration.js';
 import { expandTemplate, TemplateError } from '../template.js';
 import { passwordInUrl, redactUrl } from '../redact.js';
 import { isS3Url, parseS3Url } from '../checkers/s3/url.js';
+import { maskPushToken, splitPushUrl } from '../notifiers/kuma-push-url.js';
 import { expandEnvRefs, EnvRefError } from './env-refs.js';
 import type { RepositoryEntry } from './hosts.js';
 import type { Env } from './parse.js';
@@ -97,16 +98,30 @@ export function buildRepository(
   const mode = choice('mode', MODES, defaultMode);
   const bucketLookup = choice('bucket_lookup', BUCKET_LOOKUPS, DEFAULTS.bucketLookup);
 
-  const pushUrl = text('push_url');
-  if (pushUrl !== undefined) checkHttpUrl(`${origin('push_url')}.push_url`, pushUrl, fail);
-  const pushToken = text('push_token');
-  if (pushToken !== undefined) {
-    secrets.add(pushToken);
-    if (!TOKEN.test(pushToken)) {
-      fail(`${origin('push_token')}.push_token: has characters that do not belong in a URL (allowed: letters, digits, . _ ~ -)`);
-    } else if (pushUrl === undefined) {
-      fail(`${origin('push_token')}.push_token: set, but push_url is not`);
+  // push_url may be Kuma's whole push URL, token included (see splitPushUrl).
+  const pushUrlPath = `${origin('push_url')}.push_url`;
+  const pushTokenPath = `${origin('push_token')}.push_token`;
+  const pushUrlText = text('push_url');
+  let pushUrl = pushUrlText;
+  let tokenInUrl: string | undefined;
+  if (pushUrlText !== undefined && checkHttpUrl(pushUrlPath, pushUrlText, fail)) {
+    const split = splitPushUrl(pushUrlText);
+    if (split.token !== undefined) {
+      secrets.add(split.token);
+      [pushUrl, tokenInUrl] = [split.base, split.token];
     }
+  }
+  const ownToken = text('push_token');
+  if (ownToken !== undefined) secrets.add(ownToken);
+  if (tokenInUrl !== undefined && ownToken !== undefined) {
+    fail(`${pushUrlPath}: holds a push token (after /api/push/) and ${pushTokenPath} is set too: keep only one`);
+  }
+  const pushToken = ownToken ?? tokenInUrl;
+  if (pushToken !== undefined && !TOKEN.test(pushToken)) {
+    const where = ownToken !== undefined ? `${pushTokenPath}: has` : `${pushUrlPath}: its push token has`;
+    fail(`${where} characters that do not belong in a URL (allowed: letters, digits, . _ ~ -)`);
+  } else if (ownToken !== undefined && pushUrl === undefined) {
+    fail(`${pushTokenPath}: set, but push_url is not`);
   }
 
   const extraEnv: Record<string, string> = {};
@@ -191,7 +206,7 @@ function decodeURIComponentSafe(text: string): string {
   }
 }
 
-function checkHttpUrl(path: string, value: string, fail: (problem: string) => void): void {
+function checkHttpUrl(path: string, value: string, fail: (problem: string) => void): boolean {
   let parsed: URL | undefined;
   try {
     parsed = new URL(value);
@@ -199,6 +214,9 @@ function checkHttpUrl(path: string, value: string, fail: (problem: string) => vo
     // falls through to the message below
   }
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    fail(`${path}: "${redactUrl(value)}" is not an http(s) URL`);
+    // The URL may hold a push token the redactor does not know yet: this URL was never split.
+    fail(`${path}: "${maskPushToken(redactUrl(value))}" is not an http(s) URL`);
+    return false;
   }
+  return true;
 }
