@@ -144,7 +144,7 @@ test('validate says that a filtered check uses restic even where fast mode was a
   const config = parseConfig('repositories:\n  a:\n    url: /a\n    mode: fast\n    hosts:\n      web1:\n  b:\n    url: /b\n    mode: fast\n', {});
   const view = JSON.parse(formatValidation(config, new Redactor(config.secrets), true)) as { repositories: Record<string, { mode: string }> };
   assert.equal(view.repositories['a/web1']!.mode, 'restic (host/tags/paths filters need restic mode)');
-  assert.equal(view.repositories.b!.mode, 'fast');
+  assert.equal(view.repositories.b!.mode, 'fast (local directory)');
 });
 
 test('rclone remote types and the rclone config path are not masked as secrets', () => {
