@@ -48,8 +48,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
     if (!kind) {
       const message = unknownKeyMessage(key, key, Object.keys(TOP_LEVEL_KEYS)).replace(`${key}: unknown key`, 'unknown top-level key');
       report(message.endsWith('?)') ? message : `${message} (a key that only holds anchors must start with "${EXTENSION_PREFIX}")`);
-    }
-    else if (value !== null || key === 'repositories') {
+    } else if (value !== null || key === 'repositories') {
       const problem = checkKind(key, value, kind);
       if (problem) report(problem);
     }

@@ -70,9 +70,13 @@ export function buildRepository(
     const raw = text(key) ?? (pick(key) === undefined || pick(key) === null ? fallback : undefined);
     if (raw === undefined) return undefined;
     const parsed = readDuration(raw);
-    if ('error' in parsed) return void fail(`${origin(key)}.${key}: ${parsed.error}`);
+    if ('error' in parsed) {
+      fail(`${origin(key)}.${key}: ${parsed.error}`);
+      return undefined;
+    }
     if (timer && parsed.ms > MAX_TIMER_MS) {
-      return void fail(`${origin(key)}.${key}: "${raw}" is too long: at most ${formatDuration(MAX_TIMER_MS, true)} (the longest a timer can wait)`);
+      fail(`${origin(key)}.${key}: "${raw}" is too long: at most ${formatDuration(MAX_TIMER_MS, true)} (the longest a timer can wait)`);
+      return undefined;
     }
     return parsed.ms;
   };
