@@ -1,7 +1,16 @@
-import ms from 'ms';
-
-// Go's time.ParseDuration units, plus d and w which Go lacks but restic users write.
-const UNIT_MS: Record<string, number> = {
+/**
+ * One duration grammar for every key: Go's time.ParseDuration (a sequence of decimal numbers,
+ * each with a unit: ns, us/µs, ms, s, m, h; fractions allowed on any of them, `+` allowed in
+ * front) plus `d` (24h) and `w` (7d), which Go lacks but restic users write (`1d12h`).
+ * Units are case-sensitive, as in Go: `1M` is not a month, and not a minute either.
+ * Written out rather than taken from `ms`: ms reads `1M` as a minute and `2 days` as a
+ * duration, and a config must not mean something the person did not write.
+ */
+const UNIT_MS: Readonly<Record<string, number>> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3, // U+00B5 micro sign, as Go accepts
+  μs: 1e-3, // U+03BC Greek mu, as Go accepts
   ms: 1,
   s: 1000,
   m: 60_000,
@@ -9,27 +18,55 @@ const UNIT_MS: Record<string, number> = {
   d: 86_400_000,
   w: 604_800_000,
 };
-const COMPOUND = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g;
+// Go's number: digits with an optional fraction, or a fraction alone ("1", "1.5", "1.", ".5").
+const NUMBER = String.raw`(?:\d+(?:\.\d*)?|\.\d+)`;
+// Longer units first, so that "ms" is never read as "m" followed by a stray "s".
+const UNIT = 'ns|us|µs|μs|ms|s|m|h|d|w';
+const DURATION = new RegExp(`^([+-]?)((?:${NUMBER}(?:${UNIT}))+)$`);
+const PART = new RegExp(`(${NUMBER})(${UNIT})`, 'g');
+const UNIT_LIST = 'ns, us, ms, s, m, h, d, w';
+const EXAMPLES = '(e.g. 1d, 6h, 30m, 1h30m)';
 
 /**
- * Parses "1d", "6h", "30m", "1w" (ms-style, also "1 day") and Go compound forms
- * ("1h30m", "2h45m30s"). Returns undefined for anything else, including zero and
- * negative values: a max age of zero would make every repository stale.
+ * The longest delay a Node timer honours (2^31-1 ms, about 24.8 days): a longer setTimeout
+ * fires after 1 ms instead. A value that becomes one timer (timeout, push_timeout) must not
+ * exceed it; a longer wait (interval) is split by its user.
  */
-export function parseDuration(text: string): number | undefined {
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export type DurationResult = { ms: number } | { error: string };
+
+/**
+ * Reads a duration as milliseconds (rounded to the nearest one), or says what is wrong with
+ * it; the error starts with the value in quotes, so that a caller prefixes only its key path.
+ * Zero, negative and sub-millisecond values are errors: a max age of zero would make every
+ * repository stale, and a timer cannot wait less than 1 ms.
+ */
+export function readDuration(text: string): DurationResult {
   const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  let value: number | undefined;
-  if (COMPOUND.test(trimmed)) {
-    value = 0;
-    for (const [, amount, unit] of trimmed.matchAll(PART)) value += Number(amount) * UNIT_MS[unit!]!;
-  } else if (/^[a-z0-9. ]+$/i.test(trimmed) && /[a-z]/i.test(trimmed)) {
-    // ms() also reads "2 days", "1.5h"; a bare number ("60") is refused: its unit is a guess.
-    value = ms(trimmed as ms.StringValue);
+  const quoted = `"${text}"`;
+  const match = DURATION.exec(trimmed);
+  if (!match) {
+    if (/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(trimmed)) {
+      if (Number(trimmed) <= 0) return { error: `${quoted} must be more than zero` };
+      const number = trimmed.replace(/^\+/, '');
+      return { error: `${quoted} is not a duration: it has no unit (e.g. ${number}s or ${number}m)` };
+    }
+    if (DURATION.test(trimmed.toLowerCase())) return { error: `${quoted} is not a duration: units are ${UNIT_LIST}, in lower case` };
+    return { error: `${quoted} is not a duration ${EXAMPLES}` };
   }
-  if (value === undefined || !Number.isFinite(value) || value <= 0) return undefined;
-  return Math.round(value);
+  let value = 0;
+  for (const [, amount, unit] of match[2]!.matchAll(PART)) value += Number(amount) * UNIT_MS[unit!]!;
+  if (value === 0 || match[1] === '-') return { error: `${quoted} must be more than zero` };
+  if (value < 1) return { error: `${quoted} must be at least 1ms` };
+  if (!Number.isSafeInteger(Math.round(value))) return { error: `${quoted} is too long` };
+  return { ms: Math.round(value) };
+}
+
+/** readDuration without the reason: milliseconds, or undefined for anything it refuses. */
+export function parseDuration(text: string): number | undefined {
+  const result = readDuration(text);
+  return 'ms' in result ? result.ms : undefined;
 }
 
 const DISPLAY_UNITS: Array<[string, number]> = [

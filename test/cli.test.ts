@@ -202,3 +202,42 @@ test('a mistyped LOG_LEVEL is reported, and the default level used', async () =>
   const lines = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
   assert.deepEqual(lines.map((line) => line.msg), ['LOG_LEVEL "verbose" is not one of fatal, error, warn, info, debug, trace, silent: using error']);
 });
+
+describe("push_url pasted from Kuma, token and query included", () => {
+  const pasted = () => `${receiver.pushUrl}${WEB_TOKEN}?status=up&msg=OK&ping=`;
+  const write = async () => {
+    const path = join(root, 'pasted.yaml');
+    await writeFile(path, `repositories:\n  web-server:\n    url: ${root}/restic-web-server\n    push_url: "${pasted()}"\n`);
+    return path;
+  };
+
+  test('run pushes to that monitor; the token appears in no output', async () => {
+    const path = await write();
+    receiver.beats.length = 0;
+    const result = await runCli(['run', '-c', path], { env: env() });
+    assert.equal(result.code, 0, result.stderr);
+    // The snapshot was made when the file started: on a loaded machine it may be 3h1m old by now.
+    assert.match(result.stdout, /^UP   web-server: latest snapshot 3h(\d+m)? ago \(max 1d\) \[pushed to uptime-kuma\]\n$/);
+    assert.deepEqual(receiver.beats.map((beat) => [beat.token, beat.status]), [[WEB_TOKEN, 'up']]);
+    assert.ok(!result.stderr.includes(WEB_TOKEN), 'token in the log');
+  });
+
+  test('validate shows the split URL with the token masked', async () => {
+    const result = await runCli(['validate', '-c', await write()], { env: env() });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`\\n    push: ${receiver.pushUrl.replace(/[.]/g, '\\.')}\\*\\*\\*\\n`));
+    assert.ok(!result.stdout.includes(WEB_TOKEN), 'token in validate output');
+  });
+
+  test('with a push_token beside it, the config error names both keys and shows no token', async () => {
+    const path = join(root, 'pasted-twice.yaml');
+    await writeFile(path, `repositories:\n  web-server:\n    url: ${root}/restic-web-server\n    push_url: "${pasted()}"\n    push_token: ${DB_TOKEN}\n`);
+    const result = await runCli(['run', '-c', path], { env: env() });
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr,
+      `restic-monitor: config error in ${path}:\n  repositories.web-server.push_url: holds a push token (after /api/push/) and repositories.web-server.push_token is set too: keep only one\n`,
+    );
+    assert.equal(result.stdout, '');
+  });
+});

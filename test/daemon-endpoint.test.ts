@@ -62,6 +62,7 @@ test('the endpoint serves /metrics, /status and /healthz, and /healthz turns 503
   // The first check answers; the second never does until aborted: the cycle stalls.
   const checker: Checker = {
     mode: 'restic',
+    kind: 'restic',
     supports: () => true,
     check: (_repository, context) => {
       checks++;

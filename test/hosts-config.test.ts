@@ -66,6 +66,30 @@ repositories:
   assert.equal(config.repositories[0]!.pingUrl, 'https://hc.example.com/ping/projectPingKey-0123456789/shared-web1');
 });
 
+test('check names are unique: a repository key that equals a host check is an error naming both', () => {
+  const tail = '(check names must be unique: rename one)';
+  assert.deepEqual(problems('defaults: {url: /srv/x}\nrepositories:\n  fleet/web1: {}\n  fleet:\n    hosts:\n      web1:\n      web2:\n'), [
+    `repositories.fleet.hosts.web1: check name "fleet/web1" is taken by repositories.fleet/web1 ${tail}`,
+  ]);
+  assert.deepEqual(problems('defaults: {url: /srv/x}\nrepositories:\n  fleet:\n    hosts:\n      web1:\n  fleet/web1: {}\n'), [
+    `repositories.fleet/web1: check name "fleet/web1" is taken by repositories.fleet.hosts.web1 ${tail}`,
+  ]);
+  assert.deepEqual(problems('defaults: {url: /srv/x}\nrepositories:\n  a/b:\n    hosts: {c: }\n  a:\n    hosts: {b/c: }\n'), [
+    `repositories.a.hosts.b/c: check name "a/b/c" is taken by repositories.a/b.hosts.c ${tail}`,
+  ]);
+  // A "/" alone is no collision: the original tool accepted any key.
+  assert.deepEqual(parseConfig('defaults: {url: /srv/x}\nrepositories:\n  site/db: {}\n  site:\n    hosts: {web1: }\n', {}).repositories.map((r) => r.name), [
+    'site/db',
+    'site/web1',
+  ]);
+});
+
+test('a Go action in a host check names the variables a host check knows', () => {
+  assert.deepEqual(problems('repositories:\n  fleet:\n    url: /srv/fleet\n    push_token: "{{ range .Host }}x{{ end }}"\n    push_url: https://kuma.example.com/api/push/\n    hosts:\n      web1:\n'), [
+    'repositories.fleet.push_token: unsupported template "{{ range .Host }}": only variables are ({{ .Name }}, {{ .Host }} or {{ Name }}, {{ Host }}) supported, not conditions, loops, pipelines or functions',
+  ]);
+});
+
 test('bad host entries are reported with their key path', () => {
   assert.deepEqual(
     problems(`
@@ -120,7 +144,7 @@ test('validate says that a filtered check uses restic even where fast mode was a
   const config = parseConfig('repositories:\n  a:\n    url: /a\n    mode: fast\n    hosts:\n      web1:\n  b:\n    url: /b\n    mode: fast\n', {});
   const view = JSON.parse(formatValidation(config, new Redactor(config.secrets), true)) as { repositories: Record<string, { mode: string }> };
   assert.equal(view.repositories['a/web1']!.mode, 'restic (host/tags/paths filters need restic mode)');
-  assert.equal(view.repositories.b!.mode, 'fast');
+  assert.equal(view.repositories.b!.mode, 'fast (local directory)');
 });
 
 test('rclone remote types and the rclone config path are not masked as secrets', () => {

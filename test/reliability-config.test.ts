@@ -66,3 +66,17 @@ test('a config file that cannot be read (as an unprivileged user)', async () => 
   assert.equal(result.stderr, `restic-monitor: config error in ${path}:\n  cannot read config file ${path}: permission denied\n`);
   assert.equal(result.status, 2);
 });
+
+test('a template that would print ({{ log Name }}) is refused, and nothing reaches stdout', () =>
+  expectError(
+    'log.yaml',
+    'repositories:\n  db: {url: "/srv/{{ log Name }}"}\n',
+    'repositories.db.url: unsupported template "{{ log Name }}": only variables are ({{ .Name }} or {{ Name }}) supported, not conditions, loops, pipelines or functions',
+  ));
+
+test('two checks of one name (a key "fleet/web1" beside fleet\'s host web1) are refused, naming both', () =>
+  expectError(
+    'collision.yaml',
+    'defaults: {url: /srv/x}\nrepositories:\n  fleet/web1: {}\n  fleet:\n    hosts:\n      web1:\n',
+    'repositories.fleet.hosts.web1: check name "fleet/web1" is taken by repositories.fleet/web1 (check names must be unique: rename one)',
+  ));

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RepositoryConfig } from '../src/config/types.js';
 import { Scheduler } from '../src/daemon/scheduler.js';
-import { jitterMs } from '../src/daemon/timers.js';
+import { jitterMs, realTimers } from '../src/daemon/timers.js';
+import { MAX_TIMER_MS } from '../src/duration.js';
 import type { RepositoryResult } from '../src/run/result.js';
 import { FakeTimers, settle } from './helpers/fake-timers.js';
 
@@ -206,4 +207,65 @@ test('checks of one group stay due together, however the queue delayed them', as
     // Due at one moment, they start one after another: 5 s apart in the queue, no more.
     assert.ok(Math.max(...times) - Math.min(...times) <= 15_000, `cycle ${cycle}: ${times.join(', ')}`);
   }
+});
+
+/** FakeTimers that behave as Node's do with a delay above 2^31-1 ms: the callback runs after 1 ms. */
+class NodeLikeTimers extends FakeTimers {
+  readonly delays: number[] = [];
+
+  override setTimeout(callback: () => void, delayMs: number): unknown {
+    this.delays.push(delayMs);
+    return super.setTimeout(callback, delayMs > MAX_TIMER_MS ? 1 : delayMs);
+  }
+}
+
+const WEEK = 7 * 24 * 60 * MINUTE;
+
+test('an interval longer than a timer can hold (4w) is waited out in steps, without spinning', async () => {
+  const timers = new NodeLikeTimers();
+  const started: number[] = [];
+  const scheduler = new Scheduler(
+    { repositories: [repo('monthly', 4 * WEEK)], concurrency: 1 },
+    {
+      check: async (repository) => {
+        started.push(timers.now());
+        return result(repository.name);
+      },
+      onResult: () => {},
+      timers,
+      random: () => 0,
+    },
+  );
+  scheduler.start();
+  await timers.advance(1000);
+  assert.deepEqual(started, [0]);
+  // A spinning scheduler would have set a timer every millisecond by now.
+  assert.ok(timers.delays.length <= 3, `timers set: ${timers.delays.length}`);
+  await timers.advance(4 * WEEK - 1000 - 1);
+  assert.deepEqual(started, [0], 'not checked before the interval is over');
+  await timers.advance(1);
+  assert.deepEqual(started, [0, 4 * WEEK]);
+  assert.ok(timers.delays.every((delay) => delay <= MAX_TIMER_MS), `every delay fits a timer: ${timers.delays.join(', ')}`);
+  assert.ok(timers.delays.length <= 6, `4 weeks take two steps of at most 24.8 days per check: ${timers.delays.length} timers`);
+  await scheduler.stop();
+});
+
+test('with real Node timers, interval: 4w sets one timer and waits (no TimeoutOverflowWarning, no spin)', async () => {
+  let set = 0;
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.name);
+  process.on('warning', onWarning);
+  const counting = { ...realTimers, setTimeout: (callback: () => void, delayMs: number) => (set++, realTimers.setTimeout(callback, delayMs)) };
+  let checks = 0;
+  const scheduler = new Scheduler(
+    { repositories: [repo('monthly', 4 * WEEK)], concurrency: 1 },
+    { check: async (repository) => (checks++, result(repository.name)), onResult: () => {}, timers: counting, random: () => 0 },
+  );
+  scheduler.start();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await scheduler.stop();
+  process.off('warning', onWarning);
+  assert.equal(checks, 1);
+  assert.ok(set <= 3, `timers set in 300 ms: ${set}`);
+  assert.deepEqual(warnings, []);
 });

@@ -21,6 +21,7 @@ const CANARY = {
   fastKeyId: 'CANARYFASTKEYID00010',
   fastSecret: 'canary-fast-secret-0011',
   hostVar: 'canary-host-from-env-0012',
+  pastedToken: 'canaryPastedToken0013',
 };
 
 let root: string;
@@ -30,7 +31,7 @@ const outputs: CliResult[] = [];
 
 before(async () => {
   root = await tempDir();
-  receiver = await startPushReceiver([CANARY.token, CANARY.envVar]);
+  receiver = await startPushReceiver([CANARY.token, CANARY.envVar, CANARY.pastedToken]);
   await makeRepository(join(root, 'real'), [{ time: '2020-01-01 00:00:00' }]);
   config = join(root, 'config.yaml');
   await writeFile(
@@ -54,6 +55,9 @@ repositories:
     url: ${join(root, 'missing')}
     push_token: \${TOKEN_FROM_ENV}
     host: \${HOST_FROM_ENV}
+  pasted-push-url:
+    url: ${join(root, 'missing')}
+    push_url: "${receiver.pushUrl}${CANARY.pastedToken}?status=up&msg=OK&ping="
   fast-s3:
     url: s3:http://127.0.0.1:1/bucket/repo
     mode: fast
@@ -78,12 +82,17 @@ test('no secret appears in any output of any command or failure path', async () 
   const bad = join(root, 'bad.yaml');
   await writeFile(bad, `repositories:\n  x:\n    url: /x\n    push_url: "ftp://u:${CANARY.urlPassword}@h/"\n`);
   outputs.push(await runCli(['run', '--config', bad], { env }));
+  // A bad push_url holding Kuma's token, and one beside a push_token.
+  await writeFile(bad, `repositories:\n  x:\n    url: /x\n    push_url: "ftp://kuma/api/push/${CANARY.pastedToken}?status=up"\n  y:\n    url: /y\n    push_url: "http://kuma/api/push/${CANARY.pastedToken}"\n    push_token: ${CANARY.token}\n`);
+  outputs.push(await runCli(['run', '--config', bad], { env }));
 
   assert.equal(outputs[4]!.code, 1);
   assert.match(outputs[4]!.stdout, /wrong-password: check failed: wrong password or no key found/);
   assert.match(outputs[4]!.stdout, /fast-s3: check failed: endpoint unreachable: 127\.0\.0\.1:1 refused the connection \[push to healthchecks failed: connection refused\]/);
   assert.match(outputs[5]!.stdout, /check failed: restic exited with code 1: cannot open \S+ with password \*\*\*, key \*\*\*:\*\*\*, extra \*\*\*/);
   assert.ok(receiver.beats.length >= 2, 'pushes arrived');
+  assert.ok(receiver.beats.some((beat) => beat.token === CANARY.pastedToken), 'the token pasted in push_url was used');
+  assert.equal(outputs[7]!.code, 2);
 
   const everything = [
     ...outputs.flatMap((output) => [output.stdout, output.stderr]),

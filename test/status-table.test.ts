@@ -11,6 +11,7 @@ const now = new Date('2026-11-22T12:00:00Z');
 /** Stands in for restic so that the table's text can be compared exactly; restic itself is tested elsewhere. */
 const checker: Checker = {
   mode: 'restic',
+  kind: 'restic',
   supports: () => true,
   async check(repository) {
     if (repository.name === 'broken') throw new CheckError('wrong password or no key found');

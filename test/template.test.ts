@@ -12,7 +12,8 @@ test('Handlebars {{ Name }} works too, and nothing is HTML-escaped', () => {
 });
 
 test('Go whitespace trimming becomes Handlebars trimming', () => {
-  assert.equal(goToHandlebars('{{- .Name -}}'), '{{~ Name ~}}');
+  // The dot becomes a space: positions in Handlebars' errors stay positions in the user's text.
+  assert.equal(goToHandlebars('{{- .Name -}}'), '{{~  Name ~}}');
   assert.equal(expandTemplate('x {{- .Name -}} y', { Name: 'n' }), 'xny');
 });
 
@@ -36,4 +37,71 @@ test('an unclosed template says the braces are missing', () => {
   assert.throws(() => expandTemplate('restic-{{ Name ', { Name: 'x' }), {
     message: 'invalid template syntax at column 16: unexpected end of text (is a "}}" missing?)',
   });
+});
+
+test('the column of a syntax error is right far into a long value', () => {
+  assert.throws(() => expandTemplate('s3:https://s3.example.com/bucket/{{ Name ', { Name: 'x' }), {
+    message: 'invalid template syntax at column 42: unexpected end of text (is a "}}" missing?)',
+  });
+});
+
+test('a host check knows .Host; the message lists what is known', () => {
+  assert.equal(expandTemplate('{{ .Name }}-{{ Host }}', { Name: 'fleet', Host: 'web1' }), 'fleet-web1');
+  assert.throws(() => expandTemplate('{{ .Hots }}', { Name: 'fleet', Host: 'web1' }), { message: 'unknown template variable "Hots" (known: .Name, .Host)' });
+});
+
+test('{{ constructor }} and other prototype names are unknown variables, not empty strings', () => {
+  for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+    assert.throws(() => expandTemplate(`x-{{ ${name} }}`, { Name: 'n' }), { message: `unknown template variable "${name}" (known: .Name)` }, name);
+    assert.throws(() => expandTemplate(`x-{{ .${name} }}`, { Name: 'n' }), { message: `unknown template variable "${name}" (known: .Name)` }, name);
+  }
+});
+
+const ONLY_NAME = 'only variables are ({{ .Name }} or {{ Name }}) supported, not conditions, loops, pipelines or functions';
+
+test('helpers never run: {{ log Name }} is refused and prints nothing', () => {
+  const writes: string[] = [];
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, write: process.stdout.write };
+  const capture = (...args: unknown[]) => void writes.push(args.join(' '));
+  Object.assign(console, { log: capture, info: capture, warn: capture, error: capture });
+  process.stdout.write = ((chunk: string) => (writes.push(String(chunk)), true)) as typeof process.stdout.write;
+  try {
+    for (const source of ['{{ log Name }}', '{{ log "hello" }}', '{{ lookup . "Name" }}', '{{#each Name}}x{{/each}}', '{{#with Name}}{{this}}{{/with}}', '{{> partial }}']) {
+      assert.throws(() => expandTemplate(source, { Name: 'n' }), { message: `unsupported template "${source}": ${ONLY_NAME}` }, source);
+    }
+  } finally {
+    Object.assign(console, { log: saved.log, info: saved.info, warn: saved.warn, error: saved.error });
+    process.stdout.write = saved.write;
+  }
+  assert.deepEqual(writes, []);
+});
+
+test('Go-only constructs are refused with the forms that work', () => {
+  const table = [
+    '{{ if .Name }}',
+    '{{ range .Hosts }}',
+    '{{ .Name | printf "%s" }}',
+    '{{ printf "%s-x" .Name }}',
+    '{{ else }}',
+    '{{/* a comment */}}',
+    '{{ $x := .Name }}',
+    '{{ len .Name }}',
+    '{{ .Name.Suffix }}',
+    '{{ . }}',
+    '{{ this }}',
+    '{{ @root }}',
+    '{{ Name.length }}',
+    '{{ ../Name }}',
+  ];
+  for (const action of table) {
+    assert.throws(() => expandTemplate(`restic-${action}-x`, { Name: 'n' }), { message: `unsupported template "${action}": ${ONLY_NAME}` }, action);
+  }
+  // The first unsupported action is quoted, with what a host check may use.
+  assert.throws(() => expandTemplate('/srv/{{ .Name }}/{{ if .Host }}{{ .Host }}{{ end }}', { Name: 'fleet', Host: 'web1' }), {
+    message: 'unsupported template "{{ if .Host }}": only variables are ({{ .Name }}, {{ .Host }} or {{ Name }}, {{ Host }}) supported, not conditions, loops, pipelines or functions',
+  });
+});
+
+test('Handlebars comments and the unescaped form of a variable are harmless and allowed', () => {
+  assert.equal(expandTemplate('{{! note }}{{{ Name }}}', { Name: 'a&b' }), 'a&b');
 });

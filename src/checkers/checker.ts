@@ -1,4 +1,5 @@
 import type { RepositoryConfig } from '../config/types.js';
+import type { CheckerKind } from './plan.js';
 
 /**
  * The contract every way of finding a repository's newest snapshot fulfils.
@@ -14,6 +15,8 @@ import type { RepositoryConfig } from '../config/types.js';
 export interface Checker {
   /** Reported as the repository's `mode` in status output and metrics. */
   readonly mode: CheckMode;
+  /** The kind planCheck (plan.ts) names for the repositories this checker serves. */
+  readonly kind: CheckerKind;
   /** Whether this checker can serve the repository's URL at all. */
   supports(repository: RepositoryConfig): boolean;
   check(repository: RepositoryConfig, context: CheckContext): Promise<Observation>;

@@ -28,6 +28,7 @@ const STAT_CONCURRENCY = 16;
  */
 export class LocalChecker implements Checker {
   readonly mode = 'fast' as const;
+  readonly kind = 'local' as const;
 
   supports(repository: RepositoryConfig): boolean {
     return localRepositoryPath(repository.url) !== undefined;

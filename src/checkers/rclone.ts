@@ -29,6 +29,7 @@ export interface RcloneCheckerOptions {
  */
 export class RcloneChecker implements Checker {
   readonly mode = 'fast' as const;
+  readonly kind = 'rclone' as const;
   private readonly run: RunProcess;
   private readonly binary: string | undefined;
 

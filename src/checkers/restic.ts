@@ -41,6 +41,7 @@ export function resticEnv(repository: RepositoryConfig, base: CheckContext['env'
 
 export class ResticChecker implements Checker {
   readonly mode = 'restic' as const;
+  readonly kind = 'restic' as const;
   private readonly run: RunProcess;
   private readonly binary: string | undefined;
 

@@ -73,6 +73,7 @@ interface Listing {
 
 class SharedResticChecker implements Checker {
   readonly mode = 'restic' as const;
+  readonly kind = 'restic' as const;
   // One entry per group, replaced when it is too old: bounded by the number of groups.
   private readonly listings = new Map<string, Listing>();
 

@@ -4,7 +4,7 @@ import { isPlainEnvName } from '../config/plain-env.js';
 import type { Config, RepositoryConfig } from '../config/types.js';
 import { MASK, type Redactor } from '../redact.js';
 import type { RepositoryResult } from '../run/result.js';
-import { isFiltered } from '../checkers/snapshot-filter.js';
+import { describePlan, planCheck } from '../checkers/plan.js';
 
 export interface Style {
   color: boolean;
@@ -55,8 +55,8 @@ export function formatValidation(config: Config, redactor: Redactor, json: boole
 function describe(repository: RepositoryConfig, redactor: Redactor): Record<string, unknown> {
   return {
     url: redactor.redact(repository.url),
-    // validate says it here: fast mode cannot see hosts, tags or paths.
-    mode: repository.mode !== 'restic' && isFiltered(repository) ? 'restic (host/tags/paths filters need restic mode)' : repository.mode,
+    // The run's own decision (plan.ts), with the reason when fast mode was asked for and restic serves.
+    mode: describePlan(planCheck(repository)),
     max_age: formatDuration(repository.maxAgeMs, true),
     timeout: formatDuration(repository.timeoutMs, true),
     push: repository.pushUrl && repository.pushToken ? `${redactor.redact(repository.pushUrl.replace(/\/*$/, '/'))}${MASK}` : null,

@@ -7,6 +7,8 @@ import { checkKind, isMapping } from './schema.js';
 export interface RepositoryEntry {
   /** The check's name: the repository key, or `<key>/<host>` for one of its hosts. */
   name: string;
+  /** Where the check is written: `repositories.<key>` or `repositories.<key>.hosts.<host>`. */
+  source: string;
   /** The repository's own keys with the host's laid over them (extra_env merged key by key). */
   own: Record<string, unknown>;
   /** Template variables: `.Name` is always the repository key, `.Host` the host when fanned out. */
@@ -36,7 +38,7 @@ export function expandHosts(
   checkKeys: (path: string, map: Record<string, unknown>) => void,
 ): RepositoryEntry[] {
   const path = `repositories.${name}`;
-  const single: RepositoryEntry = { name, own, vars: { Name: name }, where: () => path };
+  const single: RepositoryEntry = { name, source: path, own, vars: { Name: name }, where: () => path };
   const hosts = own.hosts;
   if (hosts === undefined || hosts === null || !isMapping(hosts)) return [single];
   if (Object.keys(hosts).length === 0) {
@@ -73,6 +75,7 @@ export function expandHosts(
     if (isMapping(layer.extra_env)) merged.extra_env = { ...envBase, ...envLayer };
     entries.push({
       name: `${name}/${host}`,
+      source: hostPath,
       own: merged,
       vars: { Name: name, Host: host },
       host,

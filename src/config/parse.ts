@@ -8,6 +8,9 @@ import { DEFAULTS, type Config, type Mode, type RepositoryConfig } from './types
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** Top-level keys that start with this are the user's own (anchors to merge from). */
+const EXTENSION_PREFIX = 'x-';
+
 export interface ParseOptions {
   /** Used when the config sets no `concurrency`; loadConfig passes the CPU count. */
   defaultConcurrency?: number;
@@ -18,7 +21,9 @@ export interface ParseOptions {
  * every problem with the key path it belongs to.
  */
 export function parseConfig(text: string, env: Env, options: ParseOptions = {}): Config {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  // merge: YAML 1.1 merge keys (`<<: *common`), which Go's YAML libraries and so the
+  // original tool's configs accept, though YAML 1.2 dropped them.
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, merge: true });
   if (doc.errors.length > 0) {
     // The first error is the one to fix; the ones after it are mostly its echoes.
     throw new ConfigError([`not valid YAML: ${doc.errors[0]!.message.split('\n')[0]!.replace(/:$/, '')}`]);
@@ -37,9 +42,13 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
     if (!problems.includes(problem)) problems.push(problem);
   };
   for (const [key, value] of Object.entries(root)) {
+    // `x-common: &common {...}` holds anchors for merge keys, as in Compose files; never read.
+    if (key.startsWith(EXTENSION_PREFIX)) continue;
     const kind = TOP_LEVEL_KEYS[key];
-    if (!kind) report(unknownKeyMessage(key, key, Object.keys(TOP_LEVEL_KEYS)).replace(`${key}: unknown key`, 'unknown top-level key'));
-    else if (value !== null || key === 'repositories') {
+    if (!kind) {
+      const message = unknownKeyMessage(key, key, Object.keys(TOP_LEVEL_KEYS)).replace(`${key}: unknown key`, 'unknown top-level key');
+      report(message.endsWith('?)') ? message : `${message} (a key that only holds anchors must start with "${EXTENSION_PREFIX}")`);
+    } else if (value !== null || key === 'repositories') {
       const problem = checkKind(key, value, kind);
       if (problem) report(problem);
     }
@@ -58,6 +67,9 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   const defaultMode = modeFromEnv(env.RESTIC_MONITOR_FAST, report);
   const secrets = new Set<string>();
   const built: RepositoryConfig[] = [];
+  // A check's name keys the schedule, the status and the metrics: `fleet/web1:` beside
+  // `fleet: {hosts: {web1: ...}}` would make two checks of one name, one never run.
+  const sources = new Map<string, string>();
   for (const [name, own] of Object.entries(isMapping(repositories) ? repositories : {})) {
     const path = `repositories.${name}`;
     // `web-server:` with nothing under it inherits everything from defaults.
@@ -68,6 +80,12 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
     }
     checkKeys(path, ownMap, report);
     for (const entry of expandHosts(name, ownMap, report, (where, map) => checkKeys(where, map, report))) {
+      const taken = sources.get(entry.name);
+      if (taken !== undefined) {
+        report(`${entry.source}: check name "${entry.name}" is taken by ${taken} (check names must be unique: rename one)`);
+        continue;
+      }
+      sources.set(entry.name, entry.source);
       const repository = buildRepository(entry, defaults, { env, report, secrets, defaultMode });
       if (repository) built.push(repository);
     }

@@ -1,8 +1,9 @@
 // One repository's keys: defaults merged, templates and ${VAR} expanded, values validated.
-import { parseDuration } from '../duration.js';
+import { formatDuration, MAX_TIMER_MS, readDuration } from '../duration.js';
 import { expandTemplate, TemplateError } from '../template.js';
 import { passwordInUrl, redactUrl } from '../redact.js';
 import { isS3Url, parseS3Url } from '../checkers/s3/url.js';
+import { maskPushToken, splitPushUrl } from '../notifiers/kuma-push-url.js';
 import { expandEnvRefs, EnvRefError } from './env-refs.js';
 import type { RepositoryEntry } from './hosts.js';
 import type { Env } from './parse.js';
@@ -64,12 +65,20 @@ export function buildRepository(
     if (typeof raw !== 'string') return undefined;
     return expandOrReport(`${origin(key)}.${key}`, raw, vars, env, fail, secrets);
   };
-  const duration = (key: string, fallback: string): number | undefined => {
+  // `timer`: the value becomes one setTimeout, which cannot wait longer than MAX_TIMER_MS.
+  const duration = (key: string, fallback: string, timer = false): number | undefined => {
     const raw = text(key) ?? (pick(key) === undefined || pick(key) === null ? fallback : undefined);
     if (raw === undefined) return undefined;
-    const parsed = parseDuration(raw);
-    if (parsed === undefined) fail(`${origin(key)}.${key}: "${raw}" is not a duration (e.g. 1d, 6h, 30m, 1h30m)`);
-    return parsed;
+    const parsed = readDuration(raw);
+    if ('error' in parsed) {
+      fail(`${origin(key)}.${key}: ${parsed.error}`);
+      return undefined;
+    }
+    if (timer && parsed.ms > MAX_TIMER_MS) {
+      fail(`${origin(key)}.${key}: "${raw}" is too long: at most ${formatDuration(MAX_TIMER_MS, true)} (the longest a timer can wait)`);
+      return undefined;
+    }
+    return parsed.ms;
   };
   const choice = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
     const raw = text(key);
@@ -86,22 +95,37 @@ export function buildRepository(
   if (s3 && 'error' in s3) fail(`repositories.${name}.url: "${redactUrl(url!)}" ${s3.error}`);
 
   const maxAgeMs = duration('max_age', DEFAULTS.maxAge);
-  const timeoutMs = duration('timeout', DEFAULTS.timeout);
-  const pushTimeoutMs = duration('push_timeout', DEFAULTS.pushTimeout);
+  const timeoutMs = duration('timeout', DEFAULTS.timeout, true);
+  const pushTimeoutMs = duration('push_timeout', DEFAULTS.pushTimeout, true);
+  // Not bounded: the scheduler splits a longer wait into timer-sized steps.
   const intervalMs = duration('interval', DEFAULTS.interval);
   const mode = choice('mode', MODES, defaultMode);
   const bucketLookup = choice('bucket_lookup', BUCKET_LOOKUPS, DEFAULTS.bucketLookup);
 
-  const pushUrl = text('push_url');
-  if (pushUrl !== undefined) checkHttpUrl(`${origin('push_url')}.push_url`, pushUrl, fail);
-  const pushToken = text('push_token');
-  if (pushToken !== undefined) {
-    secrets.add(pushToken);
-    if (!TOKEN.test(pushToken)) {
-      fail(`${origin('push_token')}.push_token: has characters that do not belong in a URL (allowed: letters, digits, . _ ~ -)`);
-    } else if (pushUrl === undefined) {
-      fail(`${origin('push_token')}.push_token: set, but push_url is not`);
+  // push_url may be Kuma's whole push URL, token included (see splitPushUrl).
+  const pushUrlPath = `${origin('push_url')}.push_url`;
+  const pushTokenPath = `${origin('push_token')}.push_token`;
+  const pushUrlText = text('push_url');
+  let pushUrl = pushUrlText;
+  let tokenInUrl: string | undefined;
+  if (pushUrlText !== undefined && checkHttpUrl(pushUrlPath, pushUrlText, fail)) {
+    const split = splitPushUrl(pushUrlText);
+    if (split.token !== undefined) {
+      secrets.add(split.token);
+      [pushUrl, tokenInUrl] = [split.base, split.token];
     }
+  }
+  const ownToken = text('push_token');
+  if (ownToken !== undefined) secrets.add(ownToken);
+  if (tokenInUrl !== undefined && ownToken !== undefined) {
+    fail(`${pushUrlPath}: holds a push token (after /api/push/) and ${pushTokenPath} is set too: keep only one`);
+  }
+  const pushToken = ownToken ?? tokenInUrl;
+  if (pushToken !== undefined && !TOKEN.test(pushToken)) {
+    const where = ownToken !== undefined ? `${pushTokenPath}: has` : `${pushUrlPath}: its push token has`;
+    fail(`${where} characters that do not belong in a URL (allowed: letters, digits, . _ ~ -)`);
+  } else if (ownToken !== undefined && pushUrl === undefined) {
+    fail(`${pushTokenPath}: set, but push_url is not`);
   }
 
   const extraEnv: Record<string, string> = {};
@@ -186,7 +210,7 @@ function decodeURIComponentSafe(text: string): string {
   }
 }
 
-function checkHttpUrl(path: string, value: string, fail: (problem: string) => void): void {
+function checkHttpUrl(path: string, value: string, fail: (problem: string) => void): boolean {
   let parsed: URL | undefined;
   try {
     parsed = new URL(value);
@@ -194,6 +218,9 @@ function checkHttpUrl(path: string, value: string, fail: (problem: string) => vo
     // falls through to the message below
   }
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    fail(`${path}: "${redactUrl(value)}" is not an http(s) URL`);
+    // The URL may hold a push token the redactor does not know yet: this URL was never split.
+    fail(`${path}: "${maskPushToken(redactUrl(value))}" is not an http(s) URL`);
+    return false;
   }
+  return true;
 }

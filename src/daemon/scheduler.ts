@@ -1,4 +1,5 @@
 import type { RepositoryConfig } from '../config/types.js';
+import { MAX_TIMER_MS } from '../duration.js';
 import type { RepositoryResult } from '../run/result.js';
 import { jitterMs, realTimers, type Timers } from './timers.js';
 
@@ -149,7 +150,9 @@ export class Scheduler {
       if (next === undefined || entry.nextDueAt < next) next = entry.nextDueAt;
     }
     this.timers.clearTimeout(this.timer);
-    this.timer = next === undefined ? undefined : this.timers.setTimeout(() => this.pump(), Math.max(0, next - now));
+    // A wait longer than a timer can hold (interval: 4w) wakes up early, finds nothing due and
+    // sets the next step: a longer setTimeout would fire after 1 ms and spin.
+    this.timer = next === undefined ? undefined : this.timers.setTimeout(() => this.pump(), Math.min(MAX_TIMER_MS, Math.max(0, next - now)));
   }
 
   private launch(entry: Entry): void {

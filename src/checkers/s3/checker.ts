@@ -23,6 +23,7 @@ export interface S3CheckerOptions {
  */
 export class S3Checker implements Checker {
   readonly mode = 'fast' as const;
+  readonly kind = 's3' as const;
   private readonly pool: S3ClientPool;
   private readonly readCa: (path: string) => Promise<string>;
   private readonly caFiles = new Map<string, { readAt: number; pem: Promise<string> }>();
