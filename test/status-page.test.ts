@@ -130,6 +130,7 @@ test('GET / on the daemon serves the page with its headers, HEAD too; repositori
   const clock = () => new Date(start + timers.now());
   // "web" answers; "slow" never does until the daemon stops: it stays pending.
   const checker: Checker = {
+    kind: 'restic',
     mode: 'restic',
     supports: () => true,
     check: (repository, context) =>
