@@ -47,7 +47,7 @@ repositories:
   const line = (name: string, push: string) => `UP   ${name}: latest snapshot 1h ago (max 1d) [${push}]`;
   assert.deepEqual(result.stdout.trimEnd().split('\n'), [
     line('healthy', 'pushed to uptime-kuma'),
-    line('unknown-monitor', 'push to uptime-kuma failed: Uptime Kuma: monitor not found or not active (HTTP 404)'),
+    line('unknown-monitor', 'push to uptime-kuma failed: Uptime Kuma: HTTP 404: Monitor not found or not active.'),
     line('request-too-large', 'push to uptime-kuma failed: Uptime Kuma: HTTP 431'),
     line('server-error', 'push to uptime-kuma failed: Uptime Kuma: HTTP 500'),
     line('login-page', 'push to uptime-kuma failed: Uptime Kuma: unexpected answer (HTTP 200 without "ok": true)'),
@@ -58,9 +58,9 @@ repositories:
     receiver.beats.map((beat) => [beat.token, beat.status]),
     [['healthy', 'up']],
   );
-  // 5xx and timeouts are retried (3 attempts); 404, 431 and a wrong 200 are not.
+  // Only Kuma's "Monitor not found or not active." is final; every other failure is retried (3 attempts).
   const count = (token: string) => receiver.requests.filter((request) => request.includes(`/api/push/${token}?`)).length;
-  assert.deepEqual([count('says-500'), count('never-answers'), count('no-such-monitor'), count('says-431'), count('says-html')], [3, 3, 1, 1, 1]);
+  assert.deepEqual([count('says-500'), count('never-answers'), count('no-such-monitor'), count('says-431'), count('says-html')], [3, 3, 1, 3, 3]);
 });
 
 test('a push that hangs does not hold up the next repository\'s check', async () => {
