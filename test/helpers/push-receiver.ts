@@ -9,6 +9,8 @@ export interface Beat {
   ping: number | null;
   method: string;
   rawUrl: string;
+  /** When it arrived (Date.now()). */
+  at: number;
 }
 
 export interface PushReceiver {
@@ -25,6 +27,8 @@ export interface PushReceiver {
   answers: Map<string, Answer>;
   /** Answers given in turn, one per request, before `answers` and the normal route apply. */
   sequences: Map<string, Answer[]>;
+  /** Decides each request's answer before anything else when set (the soak's random faults). */
+  fault?: (token: string) => Answer | undefined;
   /** Body bytes written by 'endless' answers so far: how much a client let itself be sent. */
   endlessBytes: number;
   close(): Promise<void>;
@@ -77,7 +81,7 @@ export async function startPushReceiver(tokens: Iterable<string> = []): Promise<
     };
     if (!match) return send(404, { ok: false, msg: 'Not Found' });
     const token = decodeURIComponent(match[1]!);
-    const override = receiver.sequences.get(token)?.shift() ?? receiver.answers.get(token);
+    const override = receiver.fault?.(token) ?? receiver.sequences.get(token)?.shift() ?? receiver.answers.get(token);
     if (override === 'hang') return; // never answers: the client's timeout must fire
     if (override === 'endless') return endless(res);
     if (override) {
@@ -97,6 +101,7 @@ export async function startPushReceiver(tokens: Iterable<string> = []): Promise<
       ping: Number.isFinite(pingValue) && pingValue !== 0 ? pingValue : null,
       method: req.method ?? 'GET',
       rawUrl: req.url ?? '',
+      at: Date.now(),
     });
     send(200, { ok: true });
   });
