@@ -21,6 +21,8 @@ export interface SeenBeat {
   repository: string;
   status: 'up' | 'down';
   msg: string;
+  /** The request as sent: a retry of the same push repeats it exactly. */
+  url: string;
 }
 
 /** What each kind of run must turn into: a status and the message a user reads. */
@@ -47,6 +49,11 @@ export function parseRuns(log: string): Run[] {
 export interface Judgement {
   /** Beats held against their run. */
   matched: number;
+  /**
+   * Beats Kuma recorded twice: the same push sent again because its first answer came after
+   * push_timeout (a push is delivered at least once). Both carry the same truth.
+   */
+  redelivered: number;
   /** The longest wait between two checks of one repository (or from start / to stop). */
   maxGapMs: number;
   problems: string[];
@@ -54,8 +61,8 @@ export interface Judgement {
 
 /**
  * Every beat belongs to the repository's last run that started before it (a repository's
- * next check starts only after its push ended) and must carry that run's truth; no run may
- * have two beats; no repository may wait longer than `gapBoundMs` for its next check.
+ * next check starts only after its push ended) and must carry that run's truth; a run may
+ * have a second beat only as a redelivery of the same push; no repository may wait longer than `gapBoundMs` for its next check.
  */
 export function judge(runs: readonly Run[], beats: readonly SeenBeat[], window: { startAt: number; stopAt: number }, gapBoundMs: number): Judgement {
   const problems: string[] = [];
@@ -63,8 +70,9 @@ export function judge(runs: readonly Run[], beats: readonly SeenBeat[], window: 
   for (const run of runs) byRepository.set(run.repository, [...(byRepository.get(run.repository) ?? []), run]);
   for (const list of byRepository.values()) list.sort((a, b) => a.at - b.at);
 
-  const beaten = new Set<Run>();
+  const beaten = new Map<Run, SeenBeat>();
   let matched = 0;
+  let redelivered = 0;
   for (const beat of beats) {
     const list = byRepository.get(beat.repository) ?? [];
     const run = list.filter((candidate) => candidate.at <= beat.at).at(-1);
@@ -72,8 +80,10 @@ export function judge(runs: readonly Run[], beats: readonly SeenBeat[], window: 
       problems.push(`${beat.repository}: a beat (${beat.status} "${beat.msg}") before any check`);
       continue;
     }
-    if (beaten.has(run)) problems.push(`${beat.repository}: two beats for run ${run.n}`);
-    beaten.add(run);
+    const earlier = beaten.get(run);
+    if (earlier?.url === beat.url) redelivered++;
+    else if (earlier) problems.push(`${beat.repository}: two different beats for run ${run.n}`);
+    beaten.set(run, beat);
     const truth = TRUTH[run.kind];
     if (beat.status !== truth.status || !truth.msg.test(beat.msg)) {
       problems.push(`${beat.repository} run ${run.n} (${run.kind}): beat ${beat.status} "${beat.msg}", expected ${truth.status} ${truth.msg}`);
@@ -92,7 +102,7 @@ export function judge(runs: readonly Run[], beats: readonly SeenBeat[], window: 
     for (let i = 1; i < list.length; i++) gap(repository, list[i - 1]!.at, list[i]!.at, `between runs ${list[i - 1]!.n} and ${list[i]!.n}`);
     gap(repository, list.at(-1)!.at, window.stopAt, 'from its last check to the stop');
   }
-  return { matched, maxGapMs, problems };
+  return { matched, redelivered, maxGapMs, problems };
 }
 
 /** A small seeded PRNG (mulberry32): the same seed draws the same faults. */

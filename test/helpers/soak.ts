@@ -6,7 +6,7 @@ import { worstCaseCycleMs } from '../../src/run/bounds.js';
 import { maxJitterMs } from '../../src/daemon/timers.js';
 import { logLines, startDaemon } from './daemon-process.js';
 import { FIXTURES } from './paths.js';
-import { readPids, survivors } from './processes.js';
+import { processesWithEnv, survivors } from './processes.js';
 import { KUMA, startPushReceiver, type Answer } from './push-receiver.js';
 import { tempDir } from './restic-repos.js';
 import { judge, parseRuns, pick, seeded, type PushFault, type ResticFault, type SeenBeat } from './soak-judge.js';
@@ -29,6 +29,7 @@ export interface SoakReport {
   cycles: number;
   beats: number;
   matched: number;
+  redelivered: number;
   pushRequests: number;
   resticFaults: Record<string, number>;
   pushFaults: Record<string, number>;
@@ -103,7 +104,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       if (health.status !== 200) problems.push(`/healthz answered ${health.status} after ${Math.round((Date.now() - startAt) / 1000)} s: ${body.trim()}`);
       // The receiver's list is drained as it goes: only the soak's copy grows, one small entry a beat.
       for (const beat of receiver.beats.splice(0)) {
-        beats.push({ at: beat.at, repository: `r${beat.token.slice('tok-soak-'.length)}`, status: beat.status, msg: beat.msg });
+        beats.push({ at: beat.at, repository: `r${beat.token.slice('tok-soak-'.length)}`, status: beat.status, msg: beat.msg, url: beat.rawUrl });
       }
       if (Date.now() >= nextReport) {
         nextReport += 60_000;
@@ -113,9 +114,11 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
   } finally {
     stopAt = Date.now();
     const stopped = await daemon.stop('SIGTERM');
-    const left = await survivors(await readPids(join(dir, 'pids')));
+    // PIDs are reused within minutes (pid_max 32768): look for the soak's own processes by
+    // the variable only they carry, not by the PIDs the fixture wrote.
+    const left = await survivors(await processesWithEnv(`FAKE_FAULTS_DIR=${dir}`));
     stop = { code: stopped.code, ms: stopped.ms, leftoverProcesses: left.length };
-    for (const beat of receiver.beats.splice(0)) beats.push({ at: beat.at, repository: `r${beat.token.slice('tok-soak-'.length)}`, status: beat.status, msg: beat.msg });
+    for (const beat of receiver.beats.splice(0)) beats.push({ at: beat.at, repository: `r${beat.token.slice('tok-soak-'.length)}`, status: beat.status, msg: beat.msg, url: beat.rawUrl });
     await receiver.close();
   }
 
@@ -142,6 +145,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     cycles: runs.length,
     beats: beats.length,
     matched: verdict.matched,
+    redelivered: verdict.redelivered,
     pushRequests: Object.values(pushFaults).reduce((sum, count) => sum + count, 0),
     resticFaults,
     pushFaults,
