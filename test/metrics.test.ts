@@ -8,6 +8,7 @@ import { addResult, talliesOf, type Tally } from '../src/metrics/tally.js';
 import { writeTextfile } from '../src/metrics/textfile.js';
 import type { RepositoryResult } from '../src/run/result.js';
 import { runCli } from './helpers/cli.js';
+import { ROOT } from './helpers/paths.js';
 import { parsePrometheus, sampleValue } from './helpers/prometheus.js';
 import { startPushReceiver, type PushReceiver } from './helpers/push-receiver.js';
 import { makeRepository, PASSWORD, resticTime, tempDir } from './helpers/restic-repos.js';
@@ -91,6 +92,13 @@ test('a failed check between two good ones: timestamp and age series never drop 
   // A check that succeeds and finds no snapshot at all is the truth now: the series go.
   const emptied = parsePrometheus(renderMetrics([addResult(tally, { ...base, latest: null, age_seconds: null, status: 'down' })], now));
   assert.throws(() => sampleValue(emptied, 'restic_monitor_latest_snapshot_timestamp_seconds', web), /0 samples/);
+});
+
+test('docs/daemon.md documents every series the metrics have', async () => {
+  const docs = await readFile(join(ROOT, 'docs', 'daemon.md'), 'utf8');
+  const families = parsePrometheus(renderMetrics([addResult(undefined, base)], now, { configReloadOk: true, configLoadedAt: 1 }));
+  assert.equal(families.size, 12);
+  for (const name of families.keys()) assert.match(docs, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `${name} in the metrics table`);
 });
 
 test('repository names with quotes, backslashes and newlines are escaped in labels and come back intact', () => {

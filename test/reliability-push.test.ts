@@ -90,3 +90,25 @@ repositories:
   const secondAttempt = hangAttempts[1]!;
   assert.ok(Number(starts[2]![0]) < secondAttempt, `third check at ${starts[2]![0]}, second push attempt at ${secondAttempt}`);
 });
+
+test('Kuma\'s own msg is shown with secrets masked, long ones cut in the middle so the cause at the end stays', async () => {
+  const token = 'tok-quoted-in-sql-5f3a9c';
+  receiver.tokens.add(token);
+  // Kuma's SQL errors quote their bindings, the push token among them.
+  const msg =
+    `select \`monitor\`.\`id\`, \`monitor\`.\`name\`, \`monitor\`.\`active\`, \`monitor\`.\`type\`, \`monitor\`.\`interval\`, \`monitor\`.\`push_token\` from \`monitor\` ` +
+    `where \`push_token\` = '${token}' and \`active\` = 1 limit 1 - SQLITE_BUSY: database is locked`;
+  receiver.answers.set(token, [404, JSON.stringify({ ok: false, msg })]);
+  const root = await tempDir();
+  const config = join(root, 'sql.yaml');
+  await writeFile(config, `defaults:\n  url: /unused\n  push_url: ${receiver.pushUrl}\nrepositories:\n  busy-kuma: {push_token: ${token}}\n`);
+  const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') } });
+  assert.equal(result.code, 1);
+  assert.equal(
+    result.stdout,
+    'UP   busy-kuma: latest snapshot 1h ago (max 1d) [push to uptime-kuma failed: Uptime Kuma: HTTP 404: select `monitor`.`id`, `monitor`.`name`, ` ... rval`, `monitor`.`push_token` from `monitor` where `push_token` = \'***\' and `active` = 1 limit 1 - SQLITE_BUSY: database is locked]\n',
+  );
+  assert.doesNotMatch(result.stdout + result.stderr, new RegExp(token));
+  assert.match(result.stderr, /"msg":"push failed: Uptime Kuma: HTTP 404: select .* - SQLITE_BUSY: database is locked"/);
+  assert.equal(receiver.requests.filter((request) => request.includes(`/api/push/${token}?`)).length, 3, 'retried: not "not found"');
+});
