@@ -68,7 +68,7 @@ describe('run', () => {
     await writeFile(path, `repositories:\n  web-server:\n    url: ${root}/restic-web-server\n    push_url: ${receiver.pushUrl}\n    push_token: not-a-monitor\n`);
     const result = await runCli(['run', '-c', path], { env: env() });
     assert.equal(result.code, 1);
-    assert.equal(result.stdout, 'UP   web-server: latest snapshot 3h ago (max 1d) [push to uptime-kuma failed: Uptime Kuma: monitor not found or not active (HTTP 404)]\n');
+    assert.equal(result.stdout, 'UP   web-server: latest snapshot 3h ago (max 1d) [push to uptime-kuma failed: Uptime Kuma: HTTP 404: Monitor not found or not active.]\n');
   });
 
   test('a repository without push_token is checked and shown, nothing pushed', async () => {

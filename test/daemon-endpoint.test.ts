@@ -8,6 +8,11 @@ import type { ConfigError } from '../src/config/errors.js';
 import { parseConfig } from '../src/config/parse.js';
 import { runDaemon } from '../src/daemon/daemon.js';
 import { judgeHealth } from '../src/daemon/health.js';
+import { formatDuration } from '../src/duration.js';
+import { HealthchecksNotifier } from '../src/notifiers/healthchecks.js';
+import { UptimeKumaNotifier } from '../src/notifiers/uptime-kuma.js';
+import { overdueAfterMs, worstCaseCycleMs } from '../src/run/bounds.js';
+import { repositoryConfig } from './helpers/config.js';
 import { parseListen } from '../src/http/listen.js';
 import { runCli } from './helpers/cli.js';
 import { FakeTimers, settle } from './helpers/fake-timers.js';
@@ -16,11 +21,28 @@ import { tempDir } from './helpers/restic-repos.js';
 
 const MINUTE = 60_000;
 
-test('health: ok while every repository had a check end within two intervals plus its timeout', () => {
-  const entry = { name: 'db', intervalMs: 10 * MINUTE, timeoutMs: MINUTE, lastProgressAt: 0, running: false };
+test('health: ok while every repository had a cycle end within its limit, 503 past it', () => {
+  const entry = { name: 'db', lastProgressAt: 0, overdueAfterMs: 21 * MINUTE };
   assert.deepEqual(judgeHealth(true, [entry], 21 * MINUTE), { ok: true, reason: 'ok: 1 repository on schedule' });
   assert.deepEqual(judgeHealth(true, [entry], 21 * MINUTE + 1000), { ok: false, reason: 'db: no check ended for 21m1s (limit 21m)' });
   assert.deepEqual(judgeHealth(false, [entry], 0), { ok: false, reason: 'scheduler stopped' });
+});
+
+test('the limit counts all a cycle may take: intervals, jitter, timeout, kill grace, every push attempt and backoff', () => {
+  const kuma = new UptimeKumaNotifier();
+  const healthchecks = new HealthchecksNotifier();
+  // interval 2s (the soak's), timeout 5s, push_timeout 1s, Kuma only:
+  // 2 x 2 s + 0.2 s jitter + 5 s + 4 s kill grace + (3 x 1 s + 1 s + 2 s backoff) = 19.2 s.
+  const repository = repositoryConfig({ url: '/srv/a', intervalMs: 2000, timeoutMs: 5000, pushTimeoutMs: 1000, pushUrl: 'http://127.0.0.1:9/api/push/', pushToken: 'tok-1234' });
+  assert.equal(worstCaseCycleMs(repository, [kuma, healthchecks]), 5000 + 4000 + 6000);
+  assert.equal(overdueAfterMs(repository.intervalMs, worstCaseCycleMs(repository, [kuma, healthchecks])), 19_200);
+  // Both targets: each has its own attempts. No target: the check alone.
+  assert.equal(worstCaseCycleMs({ ...repository, pingUrl: 'http://127.0.0.1:9/ping/x' }, [kuma, healthchecks]), 5000 + 4000 + 2 * 6000);
+  assert.equal(worstCaseCycleMs(repository, []), 9000);
+  // Defaults (interval 1h, timeout 10m, push_timeout 10s): jitter is at most 5 min.
+  const defaults = repositoryConfig({ url: '/srv/a', intervalMs: 3_600_000, timeoutMs: 600_000, pushTimeoutMs: 10_000, pushUrl: 'http://127.0.0.1:9/api/push/', pushToken: 'tok-1234' });
+  assert.equal(formatDuration(overdueAfterMs(defaults.intervalMs, worstCaseCycleMs(defaults, [kuma]))), '2h15m');
+  assert.equal(formatDuration(overdueAfterMs(defaults.intervalMs, worstCaseCycleMs(defaults, [kuma])), true), '2h15m37s');
 });
 
 test('listen must be an explicit host and port', () => {
@@ -133,12 +155,17 @@ test('the endpoint serves /metrics, /status and /healthz, and /healthz turns 503
     assert.equal(checks, 2);
     await timers.advance(11 * MINUTE);
     health = await fetch(`${url}/healthz`);
-    assert.equal(health.status, 200, 'still within two intervals plus the timeout');
+    assert.equal(health.status, 200, 'still within two intervals, jitter, the timeout and its kill grace');
     await health.text();
-    await timers.advance(MINUTE);
+    // 2 x 10m + 1m jitter + 1m timeout + 4s kill grace, no push target.
+    await timers.advance(MINUTE + 4000);
+    health = await fetch(`${url}/healthz`);
+    assert.equal(health.status, 200, 'still within 22m4s');
+    await health.text();
+    await timers.advance(1000);
     health = await fetch(`${url}/healthz`);
     assert.equal(health.status, 503);
-    assert.equal(await health.text(), 'web: no check ended for 22m (limit 21m)\n');
+    assert.equal(await health.text(), 'web: no check ended for 22m5s (limit 22m4s)\n');
 
     assert.equal((await fetch(`${url}/nothing`)).status, 404);
     const post = await fetch(`${url}/metrics`, { method: 'POST' });

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseCommandLine } from '../src/cli/args.js';
 import { CONTENT_TYPE, renderMetrics } from '../src/metrics/render.js';
-import { addResult, talliesOf } from '../src/metrics/tally.js';
+import { addResult, talliesOf, type Tally } from '../src/metrics/tally.js';
 import { writeTextfile } from '../src/metrics/textfile.js';
 import type { RepositoryResult } from '../src/run/result.js';
 import { runCli } from './helpers/cli.js';
+import { ROOT } from './helpers/paths.js';
 import { parsePrometheus, sampleValue } from './helpers/prometheus.js';
 import { startPushReceiver, type PushReceiver } from './helpers/push-receiver.js';
 import { makeRepository, PASSWORD, resticTime, tempDir } from './helpers/restic-repos.js';
@@ -37,8 +38,6 @@ test('every metric of a repository is rendered, typed, and parses back to the va
   const dbLabels = { repository: 'db', mode: 'restic' };
   assert.equal(sampleValue(families, 'restic_monitor_up', web), 1);
   assert.equal(sampleValue(families, 'restic_monitor_up', dbLabels), 0);
-  assert.equal(sampleValue(families, 'restic_monitor_check_success', web), 1);
-  assert.equal(sampleValue(families, 'restic_monitor_check_success', dbLabels), 0);
   assert.equal(sampleValue(families, 'restic_monitor_latest_snapshot_timestamp_seconds', web), Date.parse(base.latest!) / 1000);
   assert.equal(sampleValue(families, 'restic_monitor_snapshot_age_seconds', web), 7200.5);
   assert.equal(sampleValue(families, 'restic_monitor_max_age_seconds', web), 86400);
@@ -49,14 +48,57 @@ test('every metric of a repository is rendered, typed, and parses back to the va
   assert.equal(sampleValue(families, 'restic_monitor_check_errors_total', web), 0);
   assert.equal(sampleValue(families, 'restic_monitor_check_errors_total', dbLabels), 2);
   assert.equal(sampleValue(families, 'restic_monitor_push_failures_total', dbLabels), 2);
-  // No snapshot seen: no timestamp or age sample rather than a made-up 0.
-  assert.throws(() => sampleValue(families, 'restic_monitor_latest_snapshot_timestamp_seconds', dbLabels), /0 samples/);
-  assert.throws(() => sampleValue(families, 'restic_monitor_snapshot_age_seconds', dbLabels), /0 samples/);
+  // Failed checks keep the snapshot the last successful one found, and say they failed.
+  assert.equal(sampleValue(families, 'restic_monitor_check_success', web), 1);
+  assert.equal(sampleValue(families, 'restic_monitor_check_success', dbLabels), 0);
+  assert.equal(sampleValue(families, 'restic_monitor_latest_snapshot_timestamp_seconds', dbLabels), Date.parse(base.latest!) / 1000);
+  assert.equal(sampleValue(families, 'restic_monitor_snapshot_age_seconds', dbLabels), 7200.5);
+  // Never a snapshot seen (only failures, or an empty repository): no sample rather than a made-up 0.
+  const neverSeen = parsePrometheus(renderMetrics([addResult(undefined, failed), addResult(undefined, { ...base, name: 'empty', latest: null, age_seconds: null, status: 'down' })], now));
+  for (const name of ['db', 'empty']) {
+    assert.throws(() => sampleValue(neverSeen, 'restic_monitor_latest_snapshot_timestamp_seconds', { repository: name, mode: 'restic' }), /0 samples/);
+    assert.throws(() => sampleValue(neverSeen, 'restic_monitor_snapshot_age_seconds', { repository: name, mode: 'restic' }), /0 samples/);
+  }
+  assert.equal(sampleValue(neverSeen, 'restic_monitor_check_success', { repository: 'empty', mode: 'restic' }), 1);
   for (const [name, family] of families) {
     assert.equal(family.type, name.endsWith('_total') ? 'counter' : 'gauge', name);
     assert.ok(family.help.length > 10, `${name} has help`);
   }
   assert.equal(CONTENT_TYPE, 'text/plain; version=0.0.4; charset=utf-8');
+});
+
+test('a failed check between two good ones: timestamp and age series never drop out, success gauge 1 -> 0 -> 1', () => {
+  const failed: RepositoryResult = { ...base, status: 'down', latest: null, age_seconds: null, error: 'timed out after 10m', message: 'check failed: timed out after 10m' };
+  const newer: RepositoryResult = { ...base, latest: '2026-11-22T11:00:00.000Z', age_seconds: 3600 };
+  const web = { repository: 'web', mode: 'restic' };
+  const seen: Array<[number, number, number]> = [];
+  let tally: Tally | undefined;
+  for (const result of [base, failed, failed, newer]) {
+    tally = addResult(tally, result);
+    const families = parsePrometheus(renderMetrics([tally], now));
+    seen.push([
+      sampleValue(families, 'restic_monitor_check_success', web),
+      sampleValue(families, 'restic_monitor_latest_snapshot_timestamp_seconds', web),
+      sampleValue(families, 'restic_monitor_up', web),
+    ]);
+  }
+  const first = Date.parse(base.latest!) / 1000;
+  assert.deepEqual(seen, [
+    [1, first, 1],
+    [0, first, 0],
+    [0, first, 0],
+    [1, first + 3600, 1],
+  ]);
+  // A check that succeeds and finds no snapshot at all is the truth now: the series go.
+  const emptied = parsePrometheus(renderMetrics([addResult(tally, { ...base, latest: null, age_seconds: null, status: 'down' })], now));
+  assert.throws(() => sampleValue(emptied, 'restic_monitor_latest_snapshot_timestamp_seconds', web), /0 samples/);
+});
+
+test('docs/daemon.md documents every series the metrics have', async () => {
+  const docs = await readFile(join(ROOT, 'docs', 'daemon.md'), 'utf8');
+  const families = parsePrometheus(renderMetrics([addResult(undefined, base)], now, { configReloadOk: true, configLoadedAt: 1 }));
+  assert.equal(families.size, 12);
+  for (const name of families.keys()) assert.match(docs, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `${name} in the metrics table`);
 });
 
 test('repository names with quotes, backslashes and newlines are escaped in labels and come back intact', () => {

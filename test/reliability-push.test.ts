@@ -47,7 +47,7 @@ repositories:
   const line = (name: string, push: string) => `UP   ${name}: latest snapshot 1h ago (max 1d) [${push}]`;
   assert.deepEqual(result.stdout.trimEnd().split('\n'), [
     line('healthy', 'pushed to uptime-kuma'),
-    line('unknown-monitor', 'push to uptime-kuma failed: Uptime Kuma: monitor not found or not active (HTTP 404)'),
+    line('unknown-monitor', 'push to uptime-kuma failed: Uptime Kuma: HTTP 404: Monitor not found or not active.'),
     line('request-too-large', 'push to uptime-kuma failed: Uptime Kuma: HTTP 431'),
     line('server-error', 'push to uptime-kuma failed: Uptime Kuma: HTTP 500'),
     line('login-page', 'push to uptime-kuma failed: Uptime Kuma: unexpected answer (HTTP 200 without "ok": true)'),
@@ -58,9 +58,9 @@ repositories:
     receiver.beats.map((beat) => [beat.token, beat.status]),
     [['healthy', 'up']],
   );
-  // 5xx and timeouts are retried (3 attempts); 404, 431 and a wrong 200 are not.
+  // Only Kuma's "Monitor not found or not active." is final; every other failure is retried (3 attempts).
   const count = (token: string) => receiver.requests.filter((request) => request.includes(`/api/push/${token}?`)).length;
-  assert.deepEqual([count('says-500'), count('never-answers'), count('no-such-monitor'), count('says-431'), count('says-html')], [3, 3, 1, 1, 1]);
+  assert.deepEqual([count('says-500'), count('never-answers'), count('no-such-monitor'), count('says-431'), count('says-html')], [3, 3, 1, 3, 3]);
 });
 
 test('a push that hangs does not hold up the next repository\'s check', async () => {
@@ -89,4 +89,26 @@ repositories:
   assert.equal(hangAttempts.length, 3);
   const secondAttempt = hangAttempts[1]!;
   assert.ok(Number(starts[2]![0]) < secondAttempt, `third check at ${starts[2]![0]}, second push attempt at ${secondAttempt}`);
+});
+
+test('Kuma\'s own msg is shown with secrets masked, long ones cut in the middle so the cause at the end stays', async () => {
+  const token = 'tok-quoted-in-sql-5f3a9c';
+  receiver.tokens.add(token);
+  // Kuma's SQL errors quote their bindings, the push token among them.
+  const msg =
+    `select \`monitor\`.\`id\`, \`monitor\`.\`name\`, \`monitor\`.\`active\`, \`monitor\`.\`type\`, \`monitor\`.\`interval\`, \`monitor\`.\`push_token\` from \`monitor\` ` +
+    `where \`push_token\` = '${token}' and \`active\` = 1 limit 1 - SQLITE_BUSY: database is locked`;
+  receiver.answers.set(token, [404, JSON.stringify({ ok: false, msg })]);
+  const root = await tempDir();
+  const config = join(root, 'sql.yaml');
+  await writeFile(config, `defaults:\n  url: /unused\n  push_url: ${receiver.pushUrl}\nrepositories:\n  busy-kuma: {push_token: ${token}}\n`);
+  const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') } });
+  assert.equal(result.code, 1);
+  assert.equal(
+    result.stdout,
+    'UP   busy-kuma: latest snapshot 1h ago (max 1d) [push to uptime-kuma failed: Uptime Kuma: HTTP 404: select `monitor`.`id`, `monitor`.`name`, ` ... rval`, `monitor`.`push_token` from `monitor` where `push_token` = \'***\' and `active` = 1 limit 1 - SQLITE_BUSY: database is locked]\n',
+  );
+  assert.doesNotMatch(result.stdout + result.stderr, new RegExp(token));
+  assert.match(result.stderr, /"msg":"push failed: Uptime Kuma: HTTP 404: select .* - SQLITE_BUSY: database is locked"/);
+  assert.equal(receiver.requests.filter((request) => request.includes(`/api/push/${token}?`)).length, 3, 'retried: not "not found"');
 });

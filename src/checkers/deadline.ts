@@ -1,3 +1,4 @@
+import { startDeadline, untilAborted } from '../abort/deadline.js';
 import { formatDuration } from '../duration.js';
 import { CheckError } from './checker.js';
 
@@ -7,20 +8,17 @@ import { CheckError } from './checker.js';
  * kernel), so the monitor stops waiting for them instead of hanging with them.
  */
 export async function withDeadline<T>(work: Promise<T>, timeoutMs: number, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) throw new CheckError('aborted');
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new CheckError(`timed out after ${formatDuration(timeoutMs, true)}`)), timeoutMs);
-    onAbort = () => reject(new CheckError('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  // A late failure of abandoned work must not surface as an unhandled rejection.
-  work.catch(() => undefined);
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    throw new CheckError('aborted');
+  }
+  const deadline = startDeadline(timeoutMs, signal);
   try {
-    return await Promise.race([work, stop]);
+    return await untilAborted(work, deadline.signal);
+  } catch (error) {
+    if (!deadline.signal.aborted) throw error;
+    throw new CheckError(deadline.timedOut ? `timed out after ${formatDuration(timeoutMs, true)}` : 'aborted');
   } finally {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort!);
+    deadline.clear();
   }
 }

@@ -14,6 +14,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../run/result.js';
 import { Limiter, PUSH_CONCURRENCY } from '../run/limiter.js';
 import { checkRepository, type Limits, type RunDeps } from '../run/run-once.js';
 import { resticGroups, shareKey, shareResticRuns } from '../checkers/shared-restic.js';
+import { overdueAfterMs, worstCaseCycleMs } from '../run/bounds.js';
 import { judgeHealth } from './health.js';
 import { Scheduler } from './scheduler.js';
 import type { Timers } from './timers.js';
@@ -83,7 +84,16 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
           body: renderMetrics(inOrder(), options.now(), { configReloadOk: reloadOk, configLoadedAt: loadedAt }),
           contentType: CONTENT_TYPE,
         }),
-        health: () => judgeHealth(scheduler.running, scheduler.view(), now()),
+        health: () =>
+          judgeHealth(
+            scheduler.running,
+            scheduler.view().map(({ repository, lastProgressAt }) => ({
+              name: repository.name,
+              lastProgressAt,
+              overdueAfterMs: overdueAfterMs(repository.intervalMs, worstCaseCycleMs(repository, options.notifiers)),
+            })),
+            now(),
+          ),
         status: () => inOrder().map((tally) => tally.latest),
         statusPage: () =>
           renderStatusPage({

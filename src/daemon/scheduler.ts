@@ -1,6 +1,7 @@
 import type { RepositoryConfig } from '../config/types.js';
 import { MAX_TIMER_MS } from '../duration.js';
 import type { RepositoryResult } from '../run/result.js';
+import { AbortFanout } from '../abort/fanout.js';
 import { jitterMs, realTimers, type Timers } from './timers.js';
 
 export interface Schedule {
@@ -24,11 +25,9 @@ export interface SchedulerOptions {
   groupOf?: (repository: RepositoryConfig) => string | undefined;
 }
 
-/** What health needs to know of one repository. */
+/** Where one repository stands, for /healthz. */
 export interface EntryView {
-  name: string;
-  intervalMs: number;
-  timeoutMs: number;
+  repository: RepositoryConfig;
   /** When its last check ended, or when it joined the schedule if none has. */
   lastProgressAt: number;
   running: boolean;
@@ -57,7 +56,8 @@ export class Scheduler {
   private limit: number;
   private timer: unknown;
   private stopped = false;
-  private readonly stopping = new AbortController();
+  /** One signal per check in flight; stop() aborts them all, with no listener on a shared one. */
+  private readonly checks = new AbortFanout();
   private readonly timers: Timers;
   private readonly random: () => number;
 
@@ -105,7 +105,7 @@ export class Scheduler {
     this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     this.queue = [];
-    this.stopping.abort();
+    this.checks.abortAll();
     await Promise.all(this.inFlight.values());
   }
 
@@ -115,9 +115,7 @@ export class Scheduler {
 
   view(): EntryView[] {
     return [...this.entries.values()].map((entry) => ({
-      name: entry.repository.name,
-      intervalMs: entry.repository.intervalMs,
-      timeoutMs: entry.repository.timeoutMs,
+      repository: entry.repository,
       lastProgressAt: entry.lastProgressAt,
       running: this.inFlight.has(entry.repository.name),
     }));
@@ -158,20 +156,18 @@ export class Scheduler {
   private launch(entry: Entry): void {
     const { repository } = entry;
     const startedAt = this.timers.now();
-    // One controller per check, linked to the scheduler's: signals derived from it (per
-    // push attempt, per process) then die with the check instead of piling up on a
-    // signal that lives as long as the daemon.
-    const controller = new AbortController();
-    const abort = () => controller.abort();
-    this.stopping.signal.addEventListener('abort', abort, { once: true });
+    // A signal of its own per check: what hangs on it (restic's process, push deadlines)
+    // dies with the check instead of piling up on one signal that lives as long as the
+    // daemon (where a dozen checks in flight set off a MaxListenersExceededWarning).
+    const check = this.checks.child();
     const done = (async () => {
       try {
-        const result = await this.options.check(repository, controller.signal);
+        const result = await this.options.check(repository, check.signal);
         if (!this.stopped && this.entries.get(repository.name) === entry) this.options.onResult(result, repository);
       } catch (error) {
         this.options.onError?.(error, repository);
       } finally {
-        this.stopping.signal.removeEventListener('abort', abort);
+        check.release();
         this.inFlight.delete(repository.name);
         const now = this.timers.now();
         entry.lastProgressAt = now;

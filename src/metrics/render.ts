@@ -27,19 +27,24 @@ const seconds = (iso: string | null) => (iso === null ? undefined : Date.parse(i
 
 const FAMILIES: readonly Family[] = [
   { name: 'up', type: 'gauge', help: 'Whether the last check found a fresh snapshot (1) or not (0).', value: (t) => (t.latest.status === 'up' ? 1 : 0) },
-  { name: 'check_success', type: 'gauge', help: 'Whether the last check could be made (1) or failed (0).', value: (t) => (t.latest.error === null ? 1 : 0) },
+  {
+    name: 'check_success',
+    type: 'gauge',
+    help: 'Whether the last check could be made (1) or failed: restic, the backend or a timeout (0).',
+    value: (t) => (t.latest.error === null ? 1 : 0),
+  },
   {
     name: 'latest_snapshot_timestamp_seconds',
     type: 'gauge',
-    help: 'Time of the newest snapshot seen by the last successful check, seconds since the epoch.',
-    value: (t) => seconds(t.latest.latest),
+    help: 'Time of the newest snapshot the last successful check found, seconds since the epoch; kept through failed checks.',
+    value: (t) => seconds(t.lastKnownSnapshot),
   },
   {
     name: 'snapshot_age_seconds',
     type: 'gauge',
-    help: 'Age of the newest snapshot at the time of this scrape or write.',
+    help: 'Age of that snapshot at the time of this scrape or write; kept through failed checks.',
     value: (t, now) => {
-      const latest = seconds(t.latest.latest);
+      const latest = seconds(t.lastKnownSnapshot);
       return latest === undefined ? undefined : Math.max(0, Math.round((now - latest) * 1000) / 1000);
     },
   },

@@ -7,6 +7,12 @@ import type { RepositoryResult } from '../run/result.js';
  */
 export interface Tally {
   latest: RepositoryResult;
+  /**
+   * The newest snapshot time the last check that could be made found (ISO, null: none). A
+   * failed check leaves it as it was, so `time() - timestamp` alerts do not flap with a
+   * check that failed once; `check_success` tells the failure.
+   */
+  lastKnownSnapshot: string | null;
   checks: number;
   checkErrors: number;
   pushFailures: number;
@@ -16,6 +22,7 @@ export interface Tally {
 export function addResult(previous: Tally | undefined, result: RepositoryResult): Tally {
   return {
     latest: result,
+    lastKnownSnapshot: result.error === null ? result.latest : (previous?.lastKnownSnapshot ?? null),
     checks: (previous?.checks ?? 0) + 1,
     checkErrors: (previous?.checkErrors ?? 0) + (result.error === null ? 0 : 1),
     pushFailures: (previous?.pushFailures ?? 0) + result.pushes.filter((push) => !push.delivered).length,

@@ -1,6 +1,6 @@
-import { request } from 'undici';
 import type { RepositoryConfig } from '../config/types.js';
-import { retrying, type RetryPolicy } from './retry.js';
+import { send, type Answer } from './http.js';
+import { retrying, type AttemptOutcome, type RetryPolicy } from './retry.js';
 import { PushError, type Notifier, type Report } from './notifier.js';
 
 /** healthchecks.io keeps the first 100 kB of a ping body; ours stay far below that. */
@@ -13,17 +13,9 @@ export function buildPingUrl(pingUrl: string, report: Pick<Report, 'status'>): U
   return url;
 }
 
-export type HttpPost = (url: URL, body: string, signal: AbortSignal) => Promise<{ statusCode: number; body: string }>;
+export type HttpPost = (url: URL, body: string, signal: AbortSignal) => Promise<Answer>;
 
-const undiciPost: HttpPost = async (url, body, signal) => {
-  const response = await request(url, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'text/plain; charset=utf-8' },
-    signal,
-  });
-  return { statusCode: response.statusCode, body: await response.body.text() };
-};
+const undiciPost: HttpPost = (url, body, signal) => send(url, { method: 'POST', body, headers: { 'content-type': 'text/plain; charset=utf-8' } }, signal);
 
 export interface HealthchecksOptions {
   post?: HttpPost;
@@ -64,7 +56,7 @@ export class HealthchecksNotifier implements Notifier {
  * unknown UUID answers 404, or 200 "OK (not found)" where the server keeps the old
  * behaviour; an ambiguous slug 409. Rate limits (429) and server errors are retried.
  */
-export function interpretPing(statusCode: number, body: string): { retry: boolean; error?: PushError } {
+export function interpretPing(statusCode: number, body: string): AttemptOutcome {
   // Whole: the caller shortens after redacting (a cut could split a secret).
   const text = body.trim().split('\n')[0]!;
   if ((statusCode === 200 || statusCode === 201) && !/not found/i.test(text)) return { retry: false };

@@ -16,7 +16,9 @@ export interface Report {
  * - `wants` says whether the repository is configured for this target at all.
  * - `notify` resolves once the target confirmed the beat, and rejects with a PushError
  *   (short reason, no secret) when it did not. It retries what is worth retrying (network
- *   errors, 5xx) within its own time bounds and gives up promptly when `signal` aborts.
+ *   errors, a busy or failing target) and gives up promptly when `signal` aborts. Each
+ *   attempt ends at the repository's `push_timeout`, reading at most a few KiB of the
+ *   answer, so the whole call ends within worstCasePushMs (retry.ts).
  */
 export interface Notifier {
   readonly kind: string;

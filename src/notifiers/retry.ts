@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startDeadline, untilAborted } from '../abort/deadline.js';
 import { formatDuration } from '../duration.js';
 import { PushError } from './notifier.js';
 
@@ -8,20 +9,40 @@ export interface RetryPolicy {
   firstDelayMs: number;
 }
 
-const DEFAULT_POLICY: RetryPolicy = { attempts: 3, firstDelayMs: 1000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 3, firstDelayMs: 1000 };
+
+/** What one attempt made of the target's answer. */
+export interface AttemptOutcome {
+  /** Worth another attempt (a busy or failing target), or final (no such monitor). */
+  retry: boolean;
+  error?: PushError;
+}
 
 /**
- * Runs `attempt` with its own timeout until it succeeds, fails for good, or the attempts
+ * The longest a push to one target can take, whatever the target does: every attempt ends
+ * at its timeout, and the waits between them are fixed. The README states it; /healthz and
+ * the soak count on it.
+ */
+export function worstCasePushMs(timeoutMs: number, policy: Partial<RetryPolicy> = {}): number {
+  const { attempts, firstDelayMs } = { ...DEFAULT_RETRY_POLICY, ...policy };
+  let backoff = 0;
+  for (let index = 1; index < attempts; index++) backoff += firstDelayMs * 2 ** (index - 1);
+  return attempts * timeoutMs + backoff;
+}
+
+/**
+ * Runs `attempt` with its own deadline until it succeeds, fails for good, or the attempts
  * run out. Network errors and timeouts are retried; an answer the target gave is retried
- * only when `attempt` says so (5xx), never a 404 for an unknown monitor.
+ * when `attempt` says so. An attempt ends at `timeoutMs` even if the request under it does
+ * not heed its signal: the caller is never held longer than worstCasePushMs.
  */
 export async function retrying(
   policy: Partial<RetryPolicy>,
   signal: AbortSignal,
   timeoutMs: number,
-  attempt: (signal: AbortSignal) => Promise<{ retry: boolean; error?: PushError }>,
+  attempt: (signal: AbortSignal) => Promise<AttemptOutcome>,
 ): Promise<void> {
-  const { attempts, firstDelayMs } = { ...DEFAULT_POLICY, ...policy };
+  const { attempts, firstDelayMs } = { ...DEFAULT_RETRY_POLICY, ...policy };
   let last: PushError = new PushError('not sent');
   for (let index = 0; index < attempts; index++) {
     if (index > 0) {
@@ -32,16 +53,18 @@ export async function retrying(
       }
     }
     if (signal.aborted) throw new PushError('aborted');
-    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+    const deadline = startDeadline(timeoutMs, signal);
     try {
-      const outcome = await attempt(attemptSignal);
+      const outcome = await untilAborted(attempt(deadline.signal), deadline.signal);
       if (!outcome.error) return;
       last = outcome.error;
       if (!outcome.retry) throw last;
     } catch (error) {
       if (error instanceof PushError) throw error;
       if (signal.aborted) throw new PushError('aborted');
-      last = new PushError(networkReason(error, attemptSignal.aborted, timeoutMs));
+      last = new PushError(networkReason(error, deadline.timedOut, timeoutMs));
+    } finally {
+      deadline.clear();
     }
   }
   throw last;

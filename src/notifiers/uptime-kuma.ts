@@ -1,11 +1,17 @@
-import { request } from 'undici';
 import type { RepositoryConfig } from '../config/types.js';
 import { shorten } from '../text.js';
-import { retrying, type RetryPolicy } from './retry.js';
+import { send, type Answer } from './http.js';
+import { retrying, type AttemptOutcome, type RetryPolicy } from './retry.js';
 import { PushError, type Notifier, type Report } from './notifier.js';
 
 /** Uptime Kuma stores msg as given; long ones bloat its database and the request line. */
 export const MAX_MESSAGE_LENGTH = 250;
+
+/** Kuma 2.5.3 refuses a ping above this (404 "Invalid ping value"), and below 0. */
+export const MAX_PING_MS = 1e11;
+
+/** The one answer that means "no such monitor" (unknown token or paused monitor). */
+export const MONITOR_NOT_FOUND = 'Monitor not found or not active.';
 
 /** Pure: the push URL for one report. push_url is joined with the token as a path segment. */
 export function buildPushUrl(pushUrl: string, token: string, report: Report): URL {
@@ -14,17 +20,19 @@ export function buildPushUrl(pushUrl: string, token: string, report: Report): UR
   url.search = '';
   url.searchParams.set('status', report.status);
   url.searchParams.set('msg', shorten(report.message, MAX_MESSAGE_LENGTH));
-  // Kuma stores ping 0 as "no value": a check always took at least a millisecond.
-  url.searchParams.set('ping', String(Math.max(1, Math.round(report.durationMs))));
+  url.searchParams.set('ping', String(pingOf(report.durationMs)));
   return url;
 }
 
-export type HttpGet = (url: URL, signal: AbortSignal) => Promise<{ statusCode: number; body: string }>;
+/** Whole milliseconds within what Kuma accepts; at least 1, since Kuma stores 0 as "no value". */
+export function pingOf(durationMs: number): number {
+  if (!Number.isFinite(durationMs)) return 1;
+  return Math.min(MAX_PING_MS, Math.max(1, Math.round(durationMs)));
+}
 
-const undiciGet: HttpGet = async (url, signal) => {
-  const response = await request(url, { method: 'GET', signal });
-  return { statusCode: response.statusCode, body: await response.body.text() };
-};
+export type HttpGet = (url: URL, signal: AbortSignal) => Promise<Answer>;
+
+const undiciGet: HttpGet = (url, signal) => send(url, { method: 'GET' }, signal);
 
 export interface UptimeKumaOptions {
   get?: HttpGet;
@@ -54,8 +62,15 @@ export class UptimeKumaNotifier implements Notifier {
   }
 }
 
-/** Kuma answers 200 {"ok":true} for a recorded beat; anything else is a failed push. */
-export function interpret(statusCode: number, body: string): { retry: boolean; error?: PushError } {
+/**
+ * Pure: what Kuma meant. 200 `{"ok":true}` records the beat. Kuma 2.5.3 answers every
+ * server-side failure with 404 `{"ok":false,"msg":...}`, a busy database
+ * (`SQLITE_BUSY: database is locked`) as much as an unknown token, and other versions may
+ * pick other codes: so `msg` decides, not the code. Only `Monitor not found or not active.`
+ * is final; every other failure is retried. The message is kept whole: the caller redacts
+ * it (Kuma's SQL errors quote the token) before shortening it.
+ */
+export function interpret(statusCode: number, body: string): AttemptOutcome {
   let parsed: { ok?: unknown; msg?: unknown } | undefined;
   try {
     parsed = JSON.parse(body) as typeof parsed;
@@ -63,10 +78,11 @@ export function interpret(statusCode: number, body: string): { retry: boolean; e
     parsed = undefined;
   }
   if (statusCode === 200 && parsed?.ok === true) return { retry: false };
-  if (statusCode === 404 && parsed?.ok === false) {
-    return { retry: false, error: new PushError('Uptime Kuma: monitor not found or not active (HTTP 404)') };
+  const msg = typeof parsed?.msg === 'string' ? parsed.msg.trim() : '';
+  if (parsed?.ok === false && parsed.msg === MONITOR_NOT_FOUND) {
+    return { retry: false, error: new PushError(`Uptime Kuma: HTTP ${statusCode}: ${MONITOR_NOT_FOUND}`) };
   }
-  if (statusCode === 200) return { retry: false, error: new PushError('Uptime Kuma: unexpected answer (HTTP 200 without "ok": true)') };
-  const detail = parsed && typeof parsed.msg === 'string' ? `: ${parsed.msg}` : '';
-  return { retry: statusCode >= 500 || statusCode === 429, error: new PushError(`Uptime Kuma: HTTP ${statusCode}${detail}`) };
+  if (msg) return { retry: true, error: new PushError(`Uptime Kuma: HTTP ${statusCode}: ${msg}`) };
+  if (statusCode === 200) return { retry: true, error: new PushError('Uptime Kuma: unexpected answer (HTTP 200 without "ok": true)') };
+  return { retry: true, error: new PushError(`Uptime Kuma: HTTP ${statusCode}`) };
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { startDeadline } from '../abort/deadline.js';
 import { signalTree } from './process-tree.js';
 
 export interface ProcessOptions {
@@ -40,7 +41,11 @@ export class SpawnError extends Error {
 
 export type RunProcess = (command: string, args: readonly string[], options: ProcessOptions) => Promise<ProcessResult>;
 
-const KILL_GRACE_MS = 2000;
+/** From SIGTERM to SIGKILL, and from SIGKILL to giving up on the pipes. */
+export const KILL_GRACE_MS = 2000;
+
+/** The longest a process runs past its timeout before the run settles (SIGTERM, SIGKILL, pipes). */
+export const STOP_GRACE_MS = 2 * KILL_GRACE_MS;
 
 export const runProcess: RunProcess = (command, args, options) =>
   new Promise((resolve, reject) => {
@@ -68,24 +73,22 @@ export const runProcess: RunProcess = (command, args, options) =>
         giveUpTimer = setTimeout(() => finish(null, 'SIGKILL'), KILL_GRACE_MS);
       }, KILL_GRACE_MS);
     };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, options.timeoutMs);
-    const onAbort = () => {
-      aborted = true;
+    // The run's timeout and the caller's abort, as one signal (src/abort/deadline.ts).
+    const deadline = startDeadline(options.timeoutMs, options.signal);
+    const onEnd = () => {
+      if (deadline.timedOut) timedOut = true;
+      else aborted = true;
       stop();
     };
-    if (options.signal?.aborted) onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (deadline.signal.aborted) onEnd();
+    else deadline.signal.addEventListener('abort', onEnd, { once: true });
 
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      deadline.clear();
       clearTimeout(killTimer);
       clearTimeout(giveUpTimer);
-      options.signal?.removeEventListener('abort', onAbort);
       // Children restic started may outlive it (rclone in its own group): end them too.
       if (child.pid !== undefined && known.size > 0) signalTree(child.pid, 'SIGKILL', known);
       child.stdout?.destroy();
@@ -120,8 +123,7 @@ export const runProcess: RunProcess = (command, args, options) =>
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      deadline.clear();
       reject(new SpawnError(command, error.code ?? 'spawn failed'));
     });
     child.on('close', (code, signal) => finish(code, signal));

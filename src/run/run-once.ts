@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
+import { AbortFanout } from '../abort/fanout.js';
 import { CheckError, type Checker } from '../checkers/checker.js';
 import { chooseChecker } from '../checkers/select.js';
 import { shareResticRuns } from '../checkers/shared-restic.js';
 import type { Config, RepositoryConfig } from '../config/types.js';
 import { PushError, type Notifier } from '../notifiers/notifier.js';
 import type { Redactor } from '../redact.js';
-import { shorten } from '../text.js';
+import { shorten, shortenMiddle } from '../text.js';
 import { decide, type Observed } from '../verdict.js';
 import { Limiter, PUSH_CONCURRENCY } from './limiter.js';
 import { mapLimit } from './pool.js';
@@ -44,9 +45,19 @@ export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Pro
     checkers: shareResticRuns(deps.checkers, config.repositories),
     limits: { checks: new Limiter(config.concurrency), pushes: new Limiter(PUSH_CONCURRENCY) },
   };
+  // One signal per repository under the run's, so that the run's carries one listener
+  // however many repositories are in flight (see AbortFanout).
+  const signals = new AbortFanout(options.signal);
   // Enough workers for every check slot and every push slot: a repository waiting on a slow
   // push does not keep the next repository from being checked.
-  return mapLimit(config.repositories, config.concurrency + PUSH_CONCURRENCY, (repository) => checkRepository(repository, cycle, options));
+  return mapLimit(config.repositories, config.concurrency + PUSH_CONCURRENCY, async (repository) => {
+    const own = signals.child();
+    try {
+      return await checkRepository(repository, cycle, { ...options, signal: own.signal });
+    } finally {
+      own.release();
+    }
+  }).finally(() => signals.dispose());
 }
 
 /** One repository: check, decide, push. Never rejects: every failure becomes a result. */
@@ -92,7 +103,9 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
         pushes.push({ target: notifier.kind, delivered: true });
         log.debug({ target: notifier.kind }, 'push delivered');
       } catch (error) {
-        const reason = shorten(deps.redactor.redact(error instanceof PushError ? error.reason : `internal error: ${(error as Error).message}`), MAX_REASON_LENGTH);
+        // The middle goes, not the end: a target's error says what went wrong last
+        // (Kuma's "update ... - SQLITE_BUSY: database is locked").
+        const reason = shortenMiddle(deps.redactor.redact(error instanceof PushError ? error.reason : `internal error: ${(error as Error).message}`), MAX_REASON_LENGTH);
         pushes.push({ target: notifier.kind, delivered: false, error: reason });
         log[stopping || options.signal.aborted ? 'info' : 'error']({ target: notifier.kind }, `push failed: ${reason}`);
       }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 /** Whether a process with this PID still exists (zombies count as gone). */
 export async function isAlive(pid: number): Promise<boolean> {
@@ -27,4 +27,15 @@ export async function survivors(pids: number[], waitMs = 5000): Promise<number[]
     if (alive.length === 0 || Date.now() > deadline) return alive;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** PIDs of this user's live processes whose environment holds `entry` ("NAME=value"). */
+export async function processesWithEnv(entry: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const environ = await readFile(`/proc/${name}/environ`, 'latin1').catch(() => '');
+    if (environ.split('\0').includes(entry) && (await isAlive(Number(name)))) pids.push(Number(name));
+  }
+  return pids;
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { startDeadline, untilAborted } from '../../abort/deadline.js';
 import type { RepositoryConfig } from '../../config/types.js';
 import { formatDuration } from '../../duration.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
@@ -42,26 +43,17 @@ export class S3Checker implements Checker {
     const location = parseS3Url(repository.url);
     if ('error' in location) throw new CheckError(`repository URL ${location.error}`);
     // One signal for the timeout and the caller's abort, handed to every request.
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, repository.timeoutMs);
-    const onAbort = () => controller.abort();
-    if (context.signal.aborted) onAbort();
-    context.signal.addEventListener('abort', onAbort, { once: true });
+    const deadline = startDeadline(repository.timeoutMs, context.signal);
     try {
-      return await abortable(this.list(repository, location, context, controller.signal), controller.signal);
+      return await untilAborted(this.list(repository, location, context, deadline.signal), deadline.signal);
     } catch (error) {
-      if (timedOut) throw new CheckError(`timed out after ${formatDuration(repository.timeoutMs)}`);
+      if (deadline.timedOut) throw new CheckError(`timed out after ${formatDuration(repository.timeoutMs)}`);
       if (context.signal.aborted) throw new CheckError('aborted');
       if (error instanceof CheckError) throw error;
       if (error instanceof ListingError) throw new CheckError(error.message);
       throw new CheckError(describeS3Error(error, location));
     } finally {
-      clearTimeout(timer);
-      context.signal.removeEventListener('abort', onAbort);
+      deadline.clear();
     }
   }
 
@@ -127,13 +119,3 @@ export class S3Checker implements Checker {
 
 /** A CA file shared by many repositories is read once per few seconds, not once per check. */
 const CA_REREAD_MS = 10_000;
-
-/** Settles as soon as `signal` aborts, even if the work (a credential lookup, say) cannot be cancelled. */
-function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Error('aborted'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Error('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}

@@ -1,0 +1,26 @@
+import type { RepositoryConfig } from '../config/types.js';
+import { maxJitterMs } from '../daemon/timers.js';
+import type { Notifier } from '../notifiers/notifier.js';
+import { worstCasePushMs } from '../notifiers/retry.js';
+import { STOP_GRACE_MS } from '../process/run-process.js';
+
+/**
+ * Pure: the longest one repository's cycle can take once it has its slots, whatever restic
+ * and the heartbeat targets do: the check's `timeout`, the grace for stopping restic and
+ * what it started (SIGTERM, then SIGKILL), then, for each target, every push attempt at its
+ * `push_timeout` and the waits between them. Stated in the README; /healthz and the soak
+ * hold the daemon to it.
+ */
+export function worstCaseCycleMs(repository: RepositoryConfig, notifiers: ReadonlyArray<Pick<Notifier, 'wants'>>): number {
+  const targets = notifiers.filter((notifier) => notifier.wants(repository)).length;
+  return repository.timeoutMs + STOP_GRACE_MS + targets * worstCasePushMs(repository.pushTimeoutMs);
+}
+
+/**
+ * Pure: the longest a daemon's repository may go without a cycle ending, before it counts as
+ * overdue: an interval and its jitter until the next check is due, one more interval for a
+ * queue behind the concurrency limits, and its worst-case cycle.
+ */
+export function overdueAfterMs(intervalMs: number, cycleMs: number): number {
+  return 2 * intervalMs + maxJitterMs(intervalMs) + cycleMs;
+}
