@@ -32,10 +32,10 @@ test('local paths are what restic reads as local; other backends are not', () =>
 
 test('rclone URLs name a remote; the snapshots directory is joined as rclone joins it', () => {
   const table: Array<[string, string | undefined, string | undefined]> = [
-    ['rclone:nas:backup/restic', 'nas:backup/restic', 'nas:backup/restic/snapshots'],
-    ['rclone:nas:backup/restic/', 'nas:backup/restic/', 'nas:backup/restic/snapshots'],
-    ['rclone:nas:', 'nas:', 'nas:snapshots'],
-    ['rclone:nas:/', 'nas:/', 'nas:/snapshots'],
+    ['rclone:nas:backup/restic', 'nas:backup/restic', 'nas:backup/restic/snapshots/'],
+    ['rclone:nas:backup/restic/', 'nas:backup/restic/', 'nas:backup/restic/snapshots/'],
+    ['rclone:nas:', 'nas:', 'nas:snapshots/'],
+    ['rclone:nas:/', 'nas:/', 'nas:/snapshots/'],
     ['rclone:no-colon', undefined, undefined],
     ['/srv/restic', undefined, undefined],
   ];
@@ -84,7 +84,7 @@ test('filters test a snapshot as restic 0.14 does', () => {
 });
 
 test('restic is asked for every snapshot only when tags need it', () => {
-  assert.deepEqual(resticArgs(repo('')), ['snapshots', '--json', '--no-lock', '--latest', '1']);
+  assert.deepEqual(resticArgs(repo('')), ['snapshots', '--json', '--no-lock', '--group-by', 'host,paths', '--latest', '1']);
   assert.deepEqual(resticArgs(repo(''), { everySnapshot: true }), ['snapshots', '--json', '--no-lock']);
 });
 

@@ -138,6 +138,7 @@ test('the endpoint serves /metrics, /status and /healthz, and /healthz turns 503
       status: 'up',
       mode: 'restic',
       latest: '2026-11-22T11:00:00.000Z',
+      latest_basis: 'time',
       age_seconds: 3600,
       max_age_seconds: 86400,
       message: 'latest snapshot 1h ago (max 1d)',

@@ -47,6 +47,11 @@ test('a 200 that is not an S3 listing is a failure, not an empty repository', as
   assert.equal(await reason('html'), `${s3.endpoint.replace('http://', '')} did not answer with an S3 listing (is it an S3 endpoint?)`);
 });
 
+test('a page marked truncated without a continuation token is an incomplete listing, not a partial answer', async () => {
+  assert.equal(await reason('truncated'), 'incomplete listing: the S3 server said more objects follow but gave no continuation token');
+  assert.equal(s3.hits.get('truncated'), 1);
+});
+
 test('a response that trickles forever is cut off at the timeout', async () => {
   assert.equal(await reason('trickle', 2000), 'timed out after 2s');
 });

@@ -72,6 +72,8 @@ before(async () => {
   await put([`a/b/c/snapshots/${HEX('nested')}`, `snapshots/${HEX('root')}`, 'empty/config']);
   await s3.setMtime('many', OLD);
   await s3.setMtime('two', OLD);
+  // Below snapshots/x/ is not a snapshot, however new and however named.
+  await put([`two/snapshots/x/${HEX('deep')}`]);
 });
 
 after(async () => {
@@ -93,8 +95,14 @@ test('pagination: the newest of 2,600 snapshot objects is found on the third pag
   assert.equal(lists.filter((request) => request.url.includes('continuation-token=')).length, 2);
 });
 
-test('only snapshot objects count: folder markers, stray files and data packs are ignored', async () => {
+test('only snapshot objects count: folder markers, stray files, data packs and anything below snapshots/x/ are ignored', async () => {
+  const seen = proxy.requests.length;
   assert.deepEqual(await checker.check(repository(viaProxy('two')), context()), { latest: OLD, snapshots: 2 });
+  // One request, listing the direct children only.
+  assert.deepEqual(
+    proxy.requests.slice(seen).map((request) => [request.method, new URL(request.url, 'http://x').searchParams.get('delimiter')]),
+    [['GET', '/']],
+  );
 });
 
 test('nested prefixes, trailing slashes and the bucket root list the right place', async () => {

@@ -36,12 +36,21 @@ test('SDK and network failures become short reasons naming the bucket or the end
 test('listing follows continuation tokens and keeps only the newest time and a count', async () => {
   const id = (n: number) => n.toString(16).padStart(64, '0');
   const pages: Record<string, Page> = {
-    start: { objects: [{ key: `p/snapshots/${id(1)}`, lastModified: new Date(1000) }], nextToken: 't1' },
-    t1: { objects: [{ key: `p/snapshots/${id(2)}`, lastModified: new Date(5000) }, { key: 'p/snapshots/x', lastModified: new Date(9000) }], nextToken: 't2' },
-    t2: { objects: [{ key: `p/snapshots/${id(3)}`, lastModified: new Date(3000) }, { key: `p/snapshots/${id(4)}` }] },
+    start: { objects: [{ key: `p/snapshots/${id(1)}`, lastModified: new Date(1000) }], truncated: true, nextToken: 't1' },
+    t1: { objects: [{ key: `p/snapshots/${id(2)}`, lastModified: new Date(5000) }, { key: 'p/snapshots/x', lastModified: new Date(9000) }], truncated: true, nextToken: 't2' },
+    // Below snapshots/x/ is not a snapshot, whatever its name; nor is a key outside the prefix.
+    t2: {
+      objects: [
+        { key: `p/snapshots/${id(3)}`, lastModified: new Date(3000) },
+        { key: `p/snapshots/${id(4)}` },
+        { key: `p/snapshots/x/${id(5)}`, lastModified: new Date(9000) },
+        { key: `q/snapshots/${id(6)}`, lastModified: new Date(9000) },
+      ],
+      truncated: false,
+    },
   };
   const asked: Array<string | undefined> = [];
-  const observation = await newestSnapshot(async (token) => {
+  const observation = await newestSnapshot('p/snapshots/', async (token) => {
     asked.push(token);
     return pages[token ?? 'start']!;
   });
@@ -49,6 +58,17 @@ test('listing follows continuation tokens and keeps only the newest time and a c
   assert.deepEqual(asked, [undefined, 't1', 't2']);
 });
 
-test('a server that repeats a continuation token is caught instead of listed forever', async () => {
-  await assert.rejects(newestSnapshot(async () => ({ objects: [], nextToken: 'same' })), new ListingError('the S3 server repeated a continuation token'));
+test('a listing that cannot be followed to its end is an error, never a partial answer', async () => {
+  await assert.rejects(
+    newestSnapshot('p/snapshots/', async () => ({ objects: [], truncated: true, nextToken: 'same' })),
+    new ListingError('incomplete listing: the S3 server repeated a continuation token'),
+  );
+  for (const nextToken of [undefined, '']) {
+    await assert.rejects(
+      newestSnapshot('p/snapshots/', async () => ({ objects: [], truncated: true, ...(nextToken !== undefined && { nextToken }) })),
+      new ListingError('incomplete listing: the S3 server said more objects follow but gave no continuation token'),
+    );
+  }
+  // A token on the last page (some servers send one) is not followed.
+  assert.deepEqual(await newestSnapshot('p/snapshots/', async () => ({ objects: [], truncated: false, nextToken: 'stale' })), { latest: null, snapshots: 0 });
 });

@@ -20,6 +20,7 @@ const result = (overrides: Partial<RepositoryResult> & { name: string }): Reposi
   status: 'up',
   mode: 'restic',
   latest: '2026-11-22T10:00:00.000Z',
+  latest_basis: 'time',
   age_seconds: 7200,
   max_age_seconds: 86400,
   message: 'latest snapshot 2h ago (max 1d)',

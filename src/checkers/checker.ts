@@ -34,6 +34,17 @@ export interface CheckContext {
 
 export interface Observation {
   latest: Date | null;
+  /**
+   * What `latest` is: the end of the backup (restic 0.17+ snapshots) or its start (older
+   * ones). Fast checkers leave it out: theirs is the snapshot file's time.
+   */
+  basis?: 'backup_end' | 'time';
+  /**
+   * Set when the answer came from a restic run that several checks shared: how long that run
+   * took, which each of them reports as its ping (a check that found the listing done would
+   * otherwise report a millisecond).
+   */
+  sharedRunMs?: number;
   /** How many snapshots were seen, when the checker knows. */
   snapshots?: number;
   /** What a filtered check looked for ("host web1"): completes "no snapshots for ...". */

@@ -4,7 +4,7 @@ import type { RepositoryConfig } from '../config/types.js';
 import { mapLimit } from '../run/pool.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from './checker.js';
 import { withDeadline } from './deadline.js';
-import { SNAPSHOT_FILE } from './snapshot-files.js';
+import { isSnapshotName } from './snapshot-files.js';
 
 /** restic 0.14's backend prefixes; a location with none of them is a local path. */
 const RESTIC_BACKENDS = ['b2', 'local', 'sftp', 's3', 'swift', 'rest', 'rclone', 'azure', 'gs'];
@@ -45,7 +45,7 @@ async function newestSnapshotFile(path: string): Promise<Observation> {
   const dir = join(path, 'snapshots');
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((entry) => !entry.isDirectory() && SNAPSHOT_FILE.test(entry.name)).map((entry) => entry.name);
+    names = (await readdir(dir, { withFileTypes: true })).filter((entry) => !entry.isDirectory() && isSnapshotName(entry.name)).map((entry) => entry.name);
   } catch (error) {
     throw new CheckError(await describeFailure(error as NodeJS.ErrnoException, path, dir));
   }

@@ -2,7 +2,9 @@ import type { RepositoryConfig } from '../config/types.js';
 import { formatDuration } from '../duration.js';
 import { runProcess, SpawnError, type ProcessResult, type RunProcess } from '../process/run-process.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from './checker.js';
-import { SNAPSHOT_FILE } from './snapshot-files.js';
+import { childEnv } from './child-env.js';
+import { notConfiguredReason } from './rclone-errors.js';
+import { isSnapshotName } from './snapshot-files.js';
 
 /** `rclone:remote:path` -> `remote:path` (what restic hands to rclone), else undefined. */
 export function rcloneRemote(url: string): string | undefined {
@@ -11,10 +13,22 @@ export function rcloneRemote(url: string): string | undefined {
   return spec.includes(':') ? spec : undefined;
 }
 
-/** The snapshots directory under a remote spec, joined as rclone joins paths. */
+/**
+ * The snapshots directory under a remote spec, joined as rclone joins paths. The trailing
+ * slash says "a directory": without it, rclone's S3 backend first sends a HEAD to learn
+ * whether the path is a file.
+ */
 export function snapshotsDir(remote: string): string {
-  return remote.endsWith(':') || remote.endsWith('/') ? `${remote}snapshots` : `${remote}/snapshots`;
+  return remote.endsWith(':') || remote.endsWith('/') ? `${remote}snapshots/` : `${remote}/snapshots/`;
 }
+
+/**
+ * One listing request and no more: `--use-server-modtime` takes the time the object store
+ * recorded (S3's LastModified, as fast mode on s3: reads) instead of the uploader's mtime
+ * metadata, which costs one HEAD per snapshot on S3 and Swift and can be years old on a
+ * bucket filled by `rclone sync`. Backends without server times ignore it (docs/fast-mode.md).
+ */
+export const LSJSON_ARGS = ['lsjson', '--files-only', '--no-mimetype', '--use-server-modtime'];
 
 export interface RcloneCheckerOptions {
   /** The rclone binary; RESTIC_MONITOR_RCLONE or "rclone" from PATH by default. */
@@ -49,8 +63,8 @@ export class RcloneChecker implements Checker {
     const target = snapshotsDir(remote);
     let result: ProcessResult;
     try {
-      result = await this.run(binary, ['lsjson', '--files-only', '--no-mimetype', target], {
-        env: { ...context.env, ...repository.extraEnv },
+      result = await this.run(binary, [...LSJSON_ARGS, target], {
+        env: childEnv(context.env, repository.extraEnv),
         timeoutMs: repository.timeoutMs,
         signal: context.signal,
       });
@@ -80,7 +94,7 @@ export function newestModTime(stdout: string): Observation {
   let latest: number | undefined;
   let count = 0;
   for (const entry of entries as Array<{ Name?: unknown; ModTime?: unknown; IsDir?: unknown }>) {
-    if (entry?.IsDir === true || typeof entry?.Name !== 'string' || !SNAPSHOT_FILE.test(entry.Name)) continue;
+    if (entry?.IsDir === true || typeof entry?.Name !== 'string' || !isSnapshotName(entry.Name)) continue;
     const time = typeof entry.ModTime === 'string' ? Date.parse(entry.ModTime) : NaN;
     if (Number.isNaN(time)) throw new CheckError(`unreadable output from rclone: ${entry.Name.slice(0, 8)} has no readable ModTime`);
     count++;
@@ -93,7 +107,7 @@ export function newestModTime(stdout: string): Observation {
 export function describeRcloneFailure(result: Pick<ProcessResult, 'code' | 'stderrTail'>, remote: string): string {
   const stderr = result.stderrTail;
   const name = remote.slice(0, remote.indexOf(':'));
-  if (/didn't find section in config file/i.test(stderr)) return `rclone remote "${name}" is not configured`;
+  if (/didn't find section in config file/i.test(stderr)) return notConfiguredReason(name);
   if (result.code === 3 || /directory not found/i.test(stderr)) return `not a restic repository (no snapshots/ directory at ${remote})`;
   const last = stderr
     .split('\n')

@@ -2,7 +2,14 @@ import { JsonArrayStream, JsonStreamError } from './json-array-stream.js';
 
 /** What the monitor needs from one entry of `restic snapshots --json`. */
 export interface SnapshotSummary {
+  /** When the backup started (restic's `time`). */
   time: Date;
+  /**
+   * When it ended, on the snapshot's own clock: `time` plus the backup's duration
+   * (`summary.backup_end - backup_start`, written by restic 0.17+), which is `backup_end`
+   * itself unless `backup --time` back-dated the snapshot. Absent in older snapshots.
+   */
+  end?: Date;
   hostname: string;
   /** Empty when restic omitted the field (no tags). */
   tags: string[];
@@ -13,14 +20,17 @@ export class OutputError extends Error {}
 
 /**
  * Reads `restic snapshots --json` as it streams in: a flat array, oldest first, `[]` when
- * empty. Fields vary between restic versions, so only `time` is required. Times carry the
- * backup host's own zone and nanoseconds: they are compared as instants, never as strings.
- * Only the few fields the monitor needs are kept per snapshot.
+ * empty; or, under `--group-by`, an array of `{group_key, snapshots}` whose snapshots are
+ * read the same way (with `--latest 1` each group holds one, so an element stays small).
+ * Fields vary between restic versions, so only `time` is required. Times carry the backup
+ * host's own zone and nanoseconds: they are compared as instants, never as strings. Only the
+ * few fields the monitor needs are kept per snapshot.
  */
 export class SnapshotReader {
   readonly snapshots: SnapshotSummary[] = [];
   private readonly stream = new JsonArrayStream((entry) => this.add(entry));
   private failure: OutputError | undefined;
+  private groups = 0;
 
   push(chunk: Buffer | string): void {
     if (this.failure) return;
@@ -45,10 +55,29 @@ export class SnapshotReader {
   }
 
   private add(entry: unknown): void {
-    const item = entry as { time?: unknown; hostname?: unknown; tags?: unknown; paths?: unknown };
-    const time = typeof item.time === 'string' ? new Date(Date.parse(item.time)) : undefined;
-    if (!time || Number.isNaN(time.getTime())) throw new OutputError(`snapshot ${this.snapshots.length + 1} has no readable time`);
-    this.snapshots.push({ time, hostname: typeof item.hostname === 'string' ? item.hostname : '', tags: strings(item.tags), paths: strings(item.paths) });
+    const group = entry as { group_key?: unknown; snapshots?: unknown };
+    if (group.group_key !== undefined) {
+      // Go prints an empty list as `null`: read it as no snapshots.
+      if (group.snapshots !== null && !Array.isArray(group.snapshots)) throw new OutputError(`group ${this.groups + 1} has no snapshot list`);
+      this.groups++;
+      for (const snapshot of (group.snapshots ?? []) as unknown[]) this.addSnapshot(snapshot);
+      return;
+    }
+    this.addSnapshot(entry);
+  }
+
+  private addSnapshot(entry: unknown): void {
+    const item = (entry ?? {}) as { time?: unknown; hostname?: unknown; tags?: unknown; paths?: unknown; summary?: { backup_start?: unknown; backup_end?: unknown } };
+    const time = instant(item.time);
+    if (!time) throw new OutputError(`snapshot ${this.snapshots.length + 1} has no readable time`);
+    const end = backupEnd(time, item.summary);
+    this.snapshots.push({
+      time,
+      ...(end && { end }),
+      hostname: typeof item.hostname === 'string' ? item.hostname : '',
+      tags: strings(item.tags),
+      paths: strings(item.paths),
+    });
   }
 }
 
@@ -66,12 +95,46 @@ function toOutputError(error: unknown): OutputError {
   return new OutputError(`restic's output could not be read (${(error as Error)?.message ?? String(error)})`);
 }
 
+/**
+ * `time` is `backup_start` unless `backup --time` set it: the declared time is kept (a
+ * back-dated snapshot stays old, as in restic 0.14) and moved on by how long the backup took.
+ */
+function backupEnd(time: Date, summary: { backup_start?: unknown; backup_end?: unknown } | undefined): Date | undefined {
+  const end = instant(summary?.backup_end);
+  if (!end) return undefined;
+  const start = instant(summary?.backup_start);
+  if (!start) return end;
+  return new Date(time.getTime() + Math.max(0, end.getTime() - start.getTime()));
+}
+
+function instant(value: unknown): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  const time = new Date(Date.parse(value));
+  return Number.isNaN(time.getTime()) ? undefined : time;
+}
+
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
-export function newest(snapshots: readonly SnapshotSummary[]): Date | null {
-  let best: Date | null = null;
-  for (const { time } of snapshots) if (best === null || time.getTime() > best.getTime()) best = time;
-  return best;
+/** Which instant of a snapshot its age counts from. */
+export type TimeBasis = 'backup_end' | 'time';
+
+/**
+ * Pure: the newest snapshot as an age counts it. A snapshot from restic 0.17+ counts from the
+ * end of its backup (as fast mode's file time does, near enough), an older one from its start:
+ * a three-hour backup is not three hours older in restic mode than in fast mode.
+ */
+export function newest(snapshots: readonly SnapshotSummary[]): { latest: Date | null; basis?: TimeBasis } {
+  let best: SnapshotSummary | undefined;
+  let bestAt = -Infinity;
+  for (const snapshot of snapshots) {
+    const at = (snapshot.end ?? snapshot.time).getTime();
+    if (at > bestAt) {
+      best = snapshot;
+      bestAt = at;
+    }
+  }
+  if (!best) return { latest: null };
+  return best.end ? { latest: best.end, basis: 'backup_end' } : { latest: best.time, basis: 'time' };
 }

@@ -1,6 +1,7 @@
 import type { RepositoryConfig } from '../config/types.js';
 import { runProcess, SpawnError, type RunProcess } from '../process/run-process.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from './checker.js';
+import { childEnv } from './child-env.js';
 import { describeResticFailure } from './restic-errors.js';
 import { newest, OutputError, SnapshotReader, type SnapshotSummary } from './restic-output.js';
 import { describeFilter } from './snapshot-filter.js';
@@ -18,10 +19,12 @@ export interface ListOptions {
 
 /** Arguments for a read-only listing: never a command that writes, locks or prunes. */
 export function resticArgs(repository: RepositoryConfig, options: ListOptions = {}): string[] {
-  // --latest 1 keeps the newest per (host, paths) group: the overall newest is among them,
-  // and the output stays small however many snapshots the repository has.
   const args = ['snapshots', '--json', '--no-lock'];
-  if (!options.everySnapshot) args.push('--latest', '1');
+  // The newest per (host, paths) group keeps the output small however many snapshots there
+  // are, and serves a shared listing's host and path checks. --latest alone means that in
+  // restic 0.9-0.18 and 0.19.1 but only the overall newest in 0.19.0; with an explicit
+  // --group-by (stable since 0.9.5) it means the same in every version.
+  if (!options.everySnapshot) args.push('--group-by', 'host,paths', '--latest', '1');
   if (repository.caCert) args.push('--cacert', repository.caCert);
   if (repository.cacheDir === 'off') args.push('--no-cache');
   else if (repository.cacheDir) args.push('--cache-dir', repository.cacheDir);
@@ -31,12 +34,10 @@ export function resticArgs(repository: RepositoryConfig, options: ListOptions = 
   return args;
 }
 
+/** restic's environment (child-env.ts says what is inherited and what is not). */
 export function resticEnv(repository: RepositoryConfig, base: CheckContext['env']): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, ...repository.extraEnv };
   // The URL goes through the environment, not argv: a password inside it stays out of `ps`.
-  delete env.RESTIC_REPOSITORY_FILE;
-  env.RESTIC_REPOSITORY = repository.url;
-  return env;
+  return childEnv(base, repository.extraEnv, { RESTIC_REPOSITORY: repository.url });
 }
 
 export class ResticChecker implements Checker {
@@ -57,7 +58,7 @@ export class ResticChecker implements Checker {
   async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
     const snapshots = await this.list(repository, context);
     const scope = describeFilter(repository);
-    return { latest: newest(snapshots), snapshots: snapshots.length, ...(scope && { scope }) };
+    return { ...newest(snapshots), snapshots: snapshots.length, ...(scope && { scope }) };
   }
 
   /** One restic run: the snapshots that pass the repository's own filters. */

@@ -67,6 +67,7 @@ export function shareResticRuns(checkers: readonly Checker[], repositories: read
 
 interface Listing {
   snapshots: Promise<SnapshotSummary[]>;
+  startedAt: number;
   /** When it settled; undefined while restic still runs. */
   settledAt?: number;
 }
@@ -95,6 +96,7 @@ class SharedResticChecker implements Checker {
     let listing = this.listings.get(key);
     if (!listing || (listing.settledAt !== undefined && this.now() - listing.settledAt > this.reuseMs(repository))) {
       const fresh: Listing = {
+        startedAt: this.now(),
         snapshots: this.inner.list(unfiltered(group), context, {
           // --latest 1 keeps each (host, paths) group's newest, which serves host and path
           // filters; the newest of a group may lack a tag, so tags need every snapshot.
@@ -113,7 +115,8 @@ class SharedResticChecker implements Checker {
     const snapshots = await withDeadline(listing.snapshots, repository.timeoutMs, context.signal);
     const mine = snapshots.filter((snapshot) => matches(snapshot, repository));
     const scope = describeFilter(repository);
-    return { latest: newest(mine), snapshots: mine.length, ...(scope && { scope }) };
+    const sharedRunMs = (listing.settledAt ?? this.now()) - listing.startedAt;
+    return { ...newest(mine), snapshots: mine.length, ...(scope && { scope }), sharedRunMs };
   }
 }
 

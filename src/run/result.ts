@@ -14,6 +14,12 @@ export interface RepositoryResult {
   mode: CheckMode;
   /** ISO time of the newest snapshot, null when none was found. */
   latest: string | null;
+  /**
+   * What `latest` is: `backup_end` (restic 0.17+ snapshot: its backup's end), `time` (an
+   * older snapshot: its start), `file_time` (fast mode: the snapshot file's time); null
+   * with `latest`.
+   */
+  latest_basis: 'backup_end' | 'time' | 'file_time' | null;
   age_seconds: number | null;
   max_age_seconds: number;
   message: string;

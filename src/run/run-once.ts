@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { AbortFanout } from '../abort/fanout.js';
-import { CheckError, type Checker } from '../checkers/checker.js';
+import { CheckError, type Checker, type Observation } from '../checkers/checker.js';
 import { chooseChecker } from '../checkers/select.js';
 import { shareResticRuns } from '../checkers/shared-restic.js';
 import type { Config, RepositoryConfig } from '../config/types.js';
@@ -75,14 +75,17 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
     return checker.check(repository, { signal: options.signal, env: deps.env });
   };
   let observed: Observed;
+  let observation: Observation | undefined;
   try {
-    observed = await (deps.limits?.checks.run(check) ?? check());
+    observed = observation = await (deps.limits?.checks.run(check) ?? check());
   } catch (error) {
     const reason = error instanceof CheckError ? error.reason : `internal error: ${(error as Error).message}`;
     // Redact first, shorten after: a cut through a secret would hide it from the redactor.
     observed = { failure: shorten(deps.redactor.redact(reason), MAX_REASON_LENGTH) };
   }
   const durationMs = performance.now() - startedAt;
+  // A check served by a restic run it shared reports that run's duration as its ping.
+  const pingMs = observation?.sharedRunMs ?? durationMs;
   const verdict = decide(observed, repository.maxAgeMs, deps.now());
   const message = deps.redactor.redact(verdict.message);
   const latest = 'latest' in observed && observed.latest ? observed.latest.toISOString() : null;
@@ -98,7 +101,7 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
     for (const notifier of deps.notifiers) {
       if (!notifier.wants(repository)) continue;
       try {
-        const send = () => notifier.notify(repository, { status: verdict.status, message, durationMs }, options.signal);
+        const send = () => notifier.notify(repository, { status: verdict.status, message, durationMs: pingMs }, options.signal);
         await (deps.limits?.pushes.run(send) ?? send());
         pushes.push({ target: notifier.kind, delivered: true });
         log.debug({ target: notifier.kind }, 'push delivered');
@@ -116,6 +119,7 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
     status: verdict.status,
     mode: checker.mode,
     latest,
+    latest_basis: latest === null ? null : checker.mode === 'fast' ? 'file_time' : (observation?.basis ?? 'time'),
     age_seconds: verdict.ageSeconds,
     max_age_seconds: Math.round(repository.maxAgeMs / 1000),
     message,

@@ -40,6 +40,15 @@ export async function startFaultyS3(): Promise<FaultyS3> {
       case 'html':
         res.writeHead(200, { 'content-type': 'text/html' });
         return res.end('<html><body>Welcome to nginx</body></html>');
+      case 'truncated': {
+        // A page that says more follows and gives no token to follow it with (a buggy
+        // gateway): one snapshot object, newer than anything a partial answer should report.
+        const id = 'a'.repeat(64);
+        return send(
+          200,
+          `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>truncated</Name><Prefix>repo/snapshots/</Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><Delimiter>/</Delimiter><IsTruncated>true</IsTruncated><Contents><Key>repo/snapshots/${id}</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>&quot;0&quot;</ETag><Size>1</Size><StorageClass>STANDARD</StorageClass></Contents></ListBucketResult>`,
+        );
+      }
       case 'trickle': {
         // Headers at once, then one byte every 300 ms: never done, never silent.
         res.writeHead(200, { 'content-type': 'application/xml' });

@@ -37,6 +37,7 @@ export function exportedMetricNames(): Set<string> {
     status: 'up' as const,
     mode: 'restic' as const,
     latest: '2026-11-22T10:00:00.000Z',
+    latest_basis: 'time' as const,
     age_seconds: 7200,
     max_age_seconds: 86400,
     message: 'latest snapshot 2h ago (max 1d)',

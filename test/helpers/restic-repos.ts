@@ -62,3 +62,32 @@ export async function tempDir(prefix = 'rm-test-'): Promise<string> {
 export function resticTime(agoMs: number, now = Date.now()): string {
   return new Date(now - agoMs).toISOString().slice(0, 19).replace('T', ' ');
 }
+
+/** One entry of `restic snapshots --json`, as far as the tests read it. */
+export interface ListedSnapshot {
+  time: string;
+  hostname: string;
+  summary?: { backup_start: string; backup_end: string };
+}
+
+/** Every snapshot of a repository, as restic itself lists them. */
+export async function listSnapshots(url: string): Promise<ListedSnapshot[]> {
+  return JSON.parse(await restic(['-r', url, 'snapshots', '--json', '--no-lock'])) as ListedSnapshot[];
+}
+
+/**
+ * The instant the monitor counts a snapshot's age from: the end of its backup on the
+ * snapshot's own clock (`time` + backup_end - backup_start) when restic 0.17+ wrote a
+ * summary, else `time`.
+ */
+export function countedFrom(snapshot: ListedSnapshot): Date {
+  const time = Date.parse(snapshot.time);
+  if (!snapshot.summary) return new Date(time);
+  return new Date(time + Date.parse(snapshot.summary.backup_end) - Date.parse(snapshot.summary.backup_start));
+}
+
+/** `restic version` of the restic on PATH, e.g. [0, 19, 1]. */
+export async function resticVersion(): Promise<number[]> {
+  const { stdout } = await exec('restic', ['version']);
+  return /restic (\d+)\.(\d+)\.(\d+)/.exec(stdout)!.slice(1).map(Number);
+}

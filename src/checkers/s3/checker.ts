@@ -66,9 +66,11 @@ export class S3Checker implements Checker {
     const settings = await this.settings(repository, location, context);
     const [sdk, client] = await Promise.all([this.pool.sdk(), this.pool.get(settings)]);
     const prefix = snapshotsPrefix(location);
-    return newestSnapshot(async (token) => {
+    return newestSnapshot(prefix, async (token) => {
+      // Delimiter: only the direct children of snapshots/, as restic reads them; anything
+      // deeper comes back folded into CommonPrefixes, which are not counted.
       const page = await client.send(
-        new sdk.ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ...(token !== undefined && { ContinuationToken: token }) }),
+        new sdk.ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, Delimiter: '/', ...(token !== undefined && { ContinuationToken: token }) }),
         { abortSignal: signal },
       );
       // Every real ListObjectsV2 answer names its bucket and counts its keys. A 200 without
@@ -80,7 +82,7 @@ export class S3Checker implements Checker {
         ...(object.Key !== undefined && { key: object.Key }),
         ...(object.LastModified !== undefined && { lastModified: object.LastModified }),
       }));
-      return { objects, ...(page.IsTruncated && page.NextContinuationToken && { nextToken: page.NextContinuationToken }) };
+      return { objects, truncated: page.IsTruncated === true, ...(page.NextContinuationToken !== undefined && { nextToken: page.NextContinuationToken }) };
     });
   }
 

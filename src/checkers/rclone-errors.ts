@@ -1,0 +1,34 @@
+/**
+ * rclone logs `2026/11/22 02:16:41 ERROR : path: message`, and a fatal error without a level
+ * (`2026/11/22 02:16:41 Failed to create file system for "x:y": ...`). Continuation lines
+ * ("caused by: ...") carry no date.
+ */
+const LOG_LINE = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\s+(?:([A-Z]+)\s*:\s*)?(.*)$/;
+
+/** Levels that say something failed; NOTICE, INFO and DEBUG lines never name a failure. */
+const FAILURE_LEVELS = new Set([undefined, 'ERROR', 'CRITICAL', 'FATAL']);
+
+/**
+ * Pure: the reason rclone gave, from its log lines, in the words both modes use: an unknown
+ * remote is named as such (fast mode says the same), anything else is rclone's own last error
+ * line. Undefined when rclone logged no failure.
+ */
+export function rcloneErrorLine(lines: readonly string[]): string | undefined {
+  const failures: string[] = [];
+  for (const line of lines) {
+    const match = LOG_LINE.exec(line.trim());
+    if (match && FAILURE_LEVELS.has(match[1]) && match[2]!.trim() !== '') failures.push(match[2]!.trim());
+  }
+  const notConfigured = failures.find((message) => /didn't find section in config file/i.test(message));
+  if (notConfigured) {
+    const name = /for "([^":]*):/.exec(notConfigured)?.[1];
+    if (name !== undefined) return notConfiguredReason(name);
+  }
+  const last = failures.pop();
+  // Not shortened here: a cut could split a secret, which the redactor would then miss.
+  return last === undefined ? undefined : `rclone: ${last}`;
+}
+
+export function notConfiguredReason(remote: string): string {
+  return `rclone remote "${remote}" is not configured`;
+}
