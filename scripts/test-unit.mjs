@@ -23,6 +23,7 @@ export const PURE_SUITES = [
   's3-errors',
   's3-url',
   'scheduler',
+  'signal-handling',
   'status-table',
   'template',
   'verdict',

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { liveTrees, type LiveTrees } from './live-trees.js';
 import { signalTree } from './process-tree.js';
 
 export interface ProcessOptions {
@@ -11,6 +12,8 @@ export interface ProcessOptions {
   maxStdoutBytes?: number;
   /** Only the end of stderr is kept: that is where restic puts its Fatal line. */
   stderrTailBytes?: number;
+  /** Where the tree is registered while it runs (a forced exit kills what is registered). */
+  trees?: LiveTrees;
 }
 
 export interface ProcessResult {
@@ -56,6 +59,8 @@ export const runProcess: RunProcess = (command, args, options) =>
     let overflow = false;
     let settled = false;
     const known = new Set<number>();
+    const trees = options.trees ?? liveTrees;
+    if (child.pid !== undefined) trees.add(child.pid, known);
     let killTimer: NodeJS.Timeout | undefined;
     let giveUpTimer: NodeJS.Timeout | undefined;
 
@@ -88,6 +93,7 @@ export const runProcess: RunProcess = (command, args, options) =>
       options.signal?.removeEventListener('abort', onAbort);
       // Children restic started may outlive it (rclone in its own group): end them too.
       if (child.pid !== undefined && known.size > 0) signalTree(child.pid, 'SIGKILL', known);
+      if (child.pid !== undefined) trees.delete(child.pid);
       child.stdout?.destroy();
       child.stderr?.destroy();
       resolve({
@@ -128,6 +134,7 @@ export const runProcess: RunProcess = (command, args, options) =>
     // A grandchild that inherited stderr (rclone does) can hold the pipe open after restic
     // has exited; the exit status is what matters, so stop waiting for the pipes soon.
     child.on('exit', (code, signal) => {
+      if (child.pid !== undefined) trees.rootExited(child.pid);
       setTimeout(() => finish(code, signal), KILL_GRACE_MS).unref();
     });
   });
