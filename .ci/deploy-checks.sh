@@ -137,5 +137,10 @@ user=$(sed -n 's/^USER \([^:]*\).*/\1/p' Containerfile | tail -n 1)
 grep -q '^HEALTHCHECK .*healthz\|RESTIC_MONITOR_HEALTHZ' Containerfile || fail "Containerfile: no HEALTHCHECK on /healthz"
 grep -q '^CMD \["daemon"\]' Containerfile || fail "Containerfile: the default command must be the daemon"
 grep -q 'RESTIC_MONITOR_CONFIG=/config/config.yaml' Containerfile || fail "Containerfile: the config must be /config/config.yaml"
+# PID 1 must reap orphans (Node does not); apt's lists and caches must not stay in a layer.
+grep -q '^ENTRYPOINT \["tini", "--", "restic-monitor"\]' Containerfile || fail "Containerfile: tini must be PID 1 (ENTRYPOINT [\"tini\", \"--\", \"restic-monitor\"])"
+grep -q 'apt-get clean; *\\$' Containerfile && grep -q 'rm -rf /var/lib/apt/lists/\* /var/cache/apt/\*.bin' Containerfile \
+  || fail "Containerfile: apt's lists and caches must be removed in the step that installs"
+
 step "Containerfile lints clean"
 step "all deployment checks passed"
