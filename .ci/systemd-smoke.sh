@@ -70,7 +70,8 @@ if [ -n "$credentials" ]; then
 else
   say "this systemd cannot hand out credentials here (empty \$CREDENTIALS_DIRECTORY); the units run with the files read from /etc instead"
   inside "set -e
-    chmod 0644 /etc/restic-monitor/*; chmod 0755 /etc/restic-monitor
+    # The env file must then be readable by the services' user; the config stays group-only.
+    chgrp restic-monitor /etc/restic-monitor/env; chmod 0640 /etc/restic-monitor/env
     for unit in restic-monitor.service restic-monitor-daemon.service; do
       sed -i -e '/^LoadCredential=/d' -e 's|--config %d/config.yaml|--config /etc/restic-monitor/config.yaml|' -e 's|--environment-file env|--environment-file /etc/restic-monitor/env|' /etc/systemd/system/\$unit
     done"
