@@ -54,9 +54,27 @@ if [ -n "${NIXPKGS_LIB:-}" ]; then
   ' "$work/eval.json" "$work/real.json" || fail "the stubs and the real module system disagree"
   step "the real lib.evalModules agrees with the stubs"
 fi
-# The settings the module renders from the seed's example are a config the tool accepts.
-node bundle/restic-monitor.mjs validate -c "$work/nixos/seed/config.yaml" >/dev/null \
-  || fail "restic-monitor rejects the config rendered from the seed's settings"
+# The module's build-time check, run as the derivation would run it (its script as the
+# evaluation gives it, the package's restic-monitor on PATH, a clean environment): the
+# settings rendered from the seed pass, a typo fails the build with the tool's own message.
+mkdir -p "$work/bin"
+printf '#!/bin/sh\nexec node %s/bundle/restic-monitor.mjs "$@"\n' "$PWD" >"$work/bin/restic-monitor"
+chmod +x "$work/bin/restic-monitor"
+run_check() { env -i PATH="$work/bin:/usr/bin:/bin" out="$work/nixos/$1/out" bash -euo pipefail "$work/nixos/$1/check.sh"; }
+for variant in seed daemon; do
+  run_check "$variant" || fail "the module's build-time check rejects the config rendered from the $variant settings"
+  [ -L "$work/nixos/$variant/out" ] || fail "the module's build-time check made no output for $variant"
+done
+set +e
+typo_err=$(run_check typo 2>&1)
+typo_code=$?
+set -e
+expected="restic-monitor: config error in $work/nixos/typo/config.yaml:
+  repositories.web-server: unknown key \"push_tokn\" (did you mean \"push_token\"?)"
+[ "$typo_code" -eq 2 ] && [ "$typo_err" = "$expected" ] \
+  || fail "the build-time check let push_tokn through (exit $typo_code):"$'\n'"$typo_err"
+[ ! -e "$work/nixos/typo/out" ] || fail "the build-time check made an output for a config with a typo"
+step "the module's build-time check (restic-monitor validate) passes the seed and daemon settings and fails push_tokn"
 
 # --- systemd ----------------------------------------------------------------------------
 # verify needs every ExecStart binary to exist, so it runs in a root with stub programs
@@ -65,7 +83,7 @@ root="$work/root"
 mkdir -p "$root/etc/systemd/system" "$root/usr/local/bin" "$root/lib/systemd"
 cp -r /lib/systemd/system "$root/lib/systemd/"
 store_bin=$(grep -o '^ExecStart=[^ ]*' "$work/nixos/seed/restic-monitor.service" | cut -d= -f2)
-for bin in /usr/local/bin/restic-monitor "$store_bin"; do
+for bin in /usr/local/bin/restic-monitor /bin/sh "$store_bin"; do
   mkdir -p "$root$(dirname "$bin")"
   printf '#!/bin/sh\nexit 0\n' >"$root$bin"
   chmod +x "$root$bin"
@@ -102,6 +120,12 @@ systemd-analyze calendar "$default_interval" >/dev/null || fail "default interva
 for unit in systemd/*.service; do
   grep -q '^EnvironmentFile=' "$unit" && fail "$unit: secrets go through LoadCredential, not EnvironmentFile="
 done
+# SIGHUP must be able to re-read the daemon's config: a credential never changes while the
+# unit runs, so the config is read from /etc, and `systemctl reload` sends the SIGHUP.
+daemon_unit=systemd/restic-monitor-daemon.service
+grep -q '^ExecStart=.* daemon --config /etc/restic-monitor/config.yaml ' "$daemon_unit" || fail "$daemon_unit: the config must be read from /etc (SIGHUP re-reads it)"
+grep -q '^LoadCredential=config' "$daemon_unit" && fail "$daemon_unit: a config credential cannot be re-read on SIGHUP"
+grep -q '^ExecReload=.*kill -HUP' "$daemon_unit" || fail "$daemon_unit: no ExecReload sending SIGHUP"
 
 # --- Containerfile ----------------------------------------------------------------------
 out=$(npx --no-install dockerfile-utils lint Containerfile 2>&1 | grep -v 'Unknown user config' || true)
@@ -113,5 +137,10 @@ user=$(sed -n 's/^USER \([^:]*\).*/\1/p' Containerfile | tail -n 1)
 grep -q '^HEALTHCHECK .*healthz\|RESTIC_MONITOR_HEALTHZ' Containerfile || fail "Containerfile: no HEALTHCHECK on /healthz"
 grep -q '^CMD \["daemon"\]' Containerfile || fail "Containerfile: the default command must be the daemon"
 grep -q 'RESTIC_MONITOR_CONFIG=/config/config.yaml' Containerfile || fail "Containerfile: the config must be /config/config.yaml"
+# PID 1 must reap orphans (Node does not); apt's lists and caches must not stay in a layer.
+grep -q '^ENTRYPOINT \["tini", "--", "restic-monitor"\]' Containerfile || fail "Containerfile: tini must be PID 1 (ENTRYPOINT [\"tini\", \"--\", \"restic-monitor\"])"
+grep -q 'apt-get clean; *\\$' Containerfile && grep -q 'rm -rf /var/lib/apt/lists/\* /var/cache/apt/\*.bin' Containerfile \
+  || fail "Containerfile: apt's lists and caches must be removed in the step that installs"
+
 step "Containerfile lints clean"
 step "all deployment checks passed"

@@ -12,7 +12,9 @@ const [evalPath, outdir] = process.argv.slice(2);
 const result = JSON.parse(readFileSync(evalPath, 'utf8'));
 const STORE = '/nix/store/00000000000000000000000000000000';
 const BIN = `${STORE}-restic-monitor-0.1.0/bin/restic-monitor`;
-const CONFIG = `${STORE}-restic-monitor.yaml`;
+const RENDERED = `${STORE}-restic-monitor.yaml`;
+// The service reads the rendered file through the derivation that checked it.
+const CONFIG = `${STORE}-restic-monitor-checked.yaml`;
 
 const HARDENING = {
   ProtectSystem: 'strict',
@@ -52,6 +54,21 @@ assert.deepEqual(seed.settings, {
   },
 });
 
+// The config the service reads is built by running the package's own validate on the
+// rendered file; the file itself becomes the output only if that passes.
+for (const name of ['seed', 'daemon', 'minimal', 'typo']) {
+  const check = result[name].check;
+  assert.equal(check?.name, 'restic-monitor-checked.yaml', `${name}: no build-time check`);
+  assert.deepEqual(check.nativeBuildInputs, [`${STORE}-restic-monitor-0.1.0`], `${name}: the check must use the package itself`);
+  assert.match(check.script, new RegExp(`^restic-monitor validate --config ${RENDERED} >/dev/null\\nln -s ${RENDERED} \\$out\\n$`, 'm'), name);
+}
+assert.match(result.daemon.check.script, /^export RESTIC_MONITOR_FAST=true$/m, 'fast = true is checked as it runs');
+assert.doesNotMatch(result.seed.check.script, /RESTIC_MONITOR_FAST/);
+assert.equal(result.typo.service.serviceConfig.ExecStart, `${BIN} run --config ${CONFIG}`);
+// checkConfig = false: the rendered file as it is.
+assert.equal(result.unchecked.check, null);
+assert.equal(result.unchecked.service.serviceConfig.ExecStart, `${BIN} run --config ${RENDERED}`);
+
 // Daemon mode: started at boot, restarted on failure but not for a config error; no timer.
 const daemon = result.daemon;
 assert.equal(daemon.service.serviceConfig.ExecStart, `${BIN} daemon --config ${CONFIG}`);
@@ -69,7 +86,7 @@ assert.equal(minimal.timer.timerConfig.OnCalendar, '*-*-* 00,12:00:00');
 assert.equal(minimal.service.serviceConfig.ExecStart, `${BIN} run --config ${CONFIG}`);
 assert.equal(minimal.service.environment.RESTIC_MONITOR_FAST, undefined);
 
-assert.deepEqual(result.disabled, { service: null, timer: null, users: null, settings: {} });
+assert.deepEqual(result.disabled, { service: null, timer: null, users: null, settings: {}, check: null });
 assert.deepEqual(result.rejected, {
   unknownOption: true,
   badMode: true,
@@ -101,12 +118,14 @@ function renderTimer(timer) {
   return text;
 }
 
-for (const name of ['seed', 'daemon']) {
+for (const name of ['seed', 'daemon', 'typo']) {
   const dir = join(outdir, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'restic-monitor.service'), renderService(result[name].service));
   if (result[name].timer) writeFileSync(join(dir, 'restic-monitor.timer'), renderTimer(result[name].timer));
   // JSON is YAML: the settings as the module renders them, for `restic-monitor validate`.
   writeFileSync(join(dir, 'config.yaml'), JSON.stringify(result[name].settings, null, 2));
+  // The check derivation's script, pointed at that file: .ci/deploy-checks.sh runs it.
+  writeFileSync(join(dir, 'check.sh'), result[name].check.script.replaceAll(RENDERED, join(dir, 'config.yaml')));
 }
 console.log('nix-module-check: the seed example, daemon and minimal variants evaluate as expected');

@@ -54,10 +54,13 @@ inside "set -e
   export RESTIC_PASSWORD=$password
   restic -q -r /srv/restic/repo init && restic -q -r /srv/restic/repo backup --host smoke /etc/hostname
   chmod -R a+rX /srv/restic
-  install -d -m 0700 /etc/restic-monitor
+  # As docs/deployment.md says: the daemon's user (and group) may read the config, not the env.
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin restic-monitor
+  install -d -m 0750 -g restic-monitor /etc/restic-monitor
   printf 'defaults:\n  max_age: 1h\n  push_url: http://127.0.0.1:8089/api/push/\nrepositories:\n  local:\n    url: /srv/restic/repo\n    push_token: \"\${TOKEN}\"\n' >/etc/restic-monitor/config.yaml
   printf 'RESTIC_PASSWORD=$password\nTOKEN=$token\n' >/etc/restic-monitor/env
-  chmod 0600 /etc/restic-monitor/*
+  chmod 0600 /etc/restic-monitor/env
+  chgrp restic-monitor /etc/restic-monitor/config.yaml && chmod 0640 /etc/restic-monitor/config.yaml
   cp /src/systemd/restic-monitor.service /src/systemd/restic-monitor.timer /src/systemd/restic-monitor-daemon.service /etc/systemd/system/"
 podman exec -d "$NAME" node -e "require('node:http').createServer((q, s) => { require('node:fs').appendFileSync('/tmp/pushes', q.url + '\n'); s.setHeader('content-type', 'application/json'); s.end('{\"ok\":true}'); }).listen(8089, '127.0.0.1')" >/dev/null
 
@@ -67,9 +70,10 @@ if [ -n "$credentials" ]; then
 else
   say "this systemd cannot hand out credentials here (empty \$CREDENTIALS_DIRECTORY); the units run with the files read from /etc instead"
   inside "set -e
-    chmod 0644 /etc/restic-monitor/*; chmod 0755 /etc/restic-monitor
+    # The env file must then be readable by the services' user; the config stays group-only.
+    chgrp restic-monitor /etc/restic-monitor/env; chmod 0640 /etc/restic-monitor/env
     for unit in restic-monitor.service restic-monitor-daemon.service; do
-      sed -i -e '/^LoadCredential=/d' -e 's|--config %d/config.yaml --environment-file env|--config /etc/restic-monitor/config.yaml --environment-file /etc/restic-monitor/env|' /etc/systemd/system/\$unit
+      sed -i -e '/^LoadCredential=/d' -e 's|--config %d/config.yaml|--config /etc/restic-monitor/config.yaml|' -e 's|--environment-file env|--environment-file /etc/restic-monitor/env|' /etc/systemd/system/\$unit
     done"
 fi
 inside 'systemctl daemon-reload'
@@ -93,6 +97,16 @@ if inside 'restic-monitor --help | grep -q "^  daemon"'; then
   active=$(inside 'systemctl is-active restic-monitor-daemon.service || true')
   [ "$active" = active ] || { inside 'journalctl -u restic-monitor-daemon.service --no-pager | tail -n 20' >&2; fail "the daemon is $active"; }
   say "restic-monitor-daemon.service is active"
+  # systemctl reload: SIGHUP, and the daemon reads the edited file from /etc.
+  inside "printf '  second:\\n    url: /srv/restic/repo\\n' >>/etc/restic-monitor/config.yaml && systemctl reload restic-monitor-daemon.service"
+  reloaded=no
+  for _ in $(seq 20); do
+    if inside 'journalctl -u restic-monitor-daemon.service --no-pager -o cat' | grep -q '"repositories":2,.*"msg":"config reloaded"'; then reloaded=yes; break; fi
+    sleep 0.5
+  done
+  [ $reloaded = yes ] || { inside 'journalctl -u restic-monitor-daemon.service --no-pager | tail -n 20' >&2; fail "systemctl reload did not reload the config"; }
+  [ "$(inside 'systemctl is-active restic-monitor-daemon.service || true')" = active ] || fail "the daemon did not survive the reload"
+  say "systemctl reload: the daemon re-read /etc/restic-monitor/config.yaml (2 repositories now)"
 else
   restarts=$(inside 'systemctl show -p NRestarts --value restic-monitor-daemon.service')
   status=$(inside 'systemctl show -p ExecMainStatus --value restic-monitor-daemon.service')

@@ -6,7 +6,22 @@ let
   inherit (lib) mkOption types;
   cfg = config.services.restic-monitor;
   settingsFormat = pkgs.formats.yaml { };
-  configFile = settingsFormat.generate "restic-monitor.yaml" cfg.settings;
+  renderedConfig = settingsFormat.generate "restic-monitor.yaml" cfg.settings;
+  # The rendered file checked by the package's own `validate`, as nixpkgs' Prometheus module
+  # runs `promtool check config`: a typo such as `push_tokn` then fails nixos-rebuild instead
+  # of the first run. Secrets are not in the store, so every ''${NAME} the file refers to
+  # gets a placeholder value for the check; validate reads no file and no network.
+  checkedConfig = pkgs.runCommandLocal "restic-monitor-checked.yaml"
+    { nativeBuildInputs = [ cfg.package ]; }
+    ''
+      for name in $(grep -o '\''${[A-Za-z_][A-Za-z0-9_]*}' ${renderedConfig} | tr -d '$' | tr -d '{}' | sort -u); do
+        export "$name=restic-monitor-build-check"
+      done
+      ${lib.optionalString cfg.fast "export RESTIC_MONITOR_FAST=true"}
+      restic-monitor validate --config ${renderedConfig} >/dev/null
+      ln -s ${renderedConfig} $out
+    '';
+  configFile = if cfg.checkConfig then checkedConfig else renderedConfig;
   daemon = cfg.mode == "daemon";
   command = if daemon then "daemon" else "run";
 in
@@ -54,6 +69,17 @@ in
       type = types.bool;
       default = false;
       description = "Sets RESTIC_MONITOR_FAST=true: S3 repositories are checked by listing snapshots/ (no password needed).";
+    };
+
+    checkConfig = mkOption {
+      type = types.bool;
+      default = true;
+      description = ''
+        Check the rendered settings with `restic-monitor validate` while the system is built,
+        so that an unknown key or a bad value fails nixos-rebuild. Every "''${NAME}" gets a
+        placeholder value for the check: turn it off only if such a reference feeds a value
+        that must have a form (a duration, a URL), which the placeholder cannot have.
+      '';
     };
 
     settings = mkOption {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli, type CliResult } from './helpers/cli.js';
@@ -93,6 +93,33 @@ test('under systemd: RESTIC_MONITOR_ENV_FILE names a credential in $CREDENTIALS_
   assert.equal(result.code, 0, result.stderr);
   const [fresh] = JSON.parse(result.stdout) as Array<{ name: string; status: string }>;
   assert.deepEqual([fresh!.name, fresh!.status], ['fresh', 'up']);
+});
+
+test('$CREDENTIALS_DIRECTORY is a path, not a secret: a message that names it shows it', async () => {
+  const credentials = join(dir, 'credentials');
+  await mkdir(credentials, { recursive: true });
+  await writeFile(join(credentials, 'env'), `REPO_DIR=${REPO_PART}\n`);
+  const config = join(credentials, 'config.yaml');
+  await writeFile(config, `repositories:\n  gone:\n    url: ${credentials}/nothere\n    mode: fast\n`);
+  const result = await runCli(['status', '--json', '-c', config, '--environment-file', 'env'], { env: { ...baseEnv, CREDENTIALS_DIRECTORY: credentials } });
+  assert.equal(result.code, 1, result.stderr);
+  const [gone] = JSON.parse(result.stdout) as Array<{ error: string }>;
+  assert.equal(gone!.error, `repository not found (no directory ${credentials}/nothere)`);
+});
+
+test('--env-file is another name for --environment-file; both at once is a usage error', async () => {
+  const result = await runCli(['status', '--json', '-c', configPath, '--only', 'fresh', '--env-file', join(dir, 'env')], { env: baseEnv });
+  assertNoCanary(result, 'status --env-file');
+  assert.equal(result.code, 0, result.stderr);
+  const [fresh] = JSON.parse(result.stdout) as Array<{ name: string; status: string }>;
+  assert.deepEqual([fresh!.name, fresh!.status], ['fresh', 'up']);
+
+  const equals = await runCli(['validate', '-c', configPath, `--env-file=${join(dir, 'env')}`], { env: baseEnv });
+  assert.equal(equals.code, 0, equals.stderr);
+
+  const both = await runCli(['validate', '-c', configPath, '--env-file', join(dir, 'env'), '--environment-file', join(dir, 'env')], { env: baseEnv });
+  assert.equal(both.code, 2);
+  assert.equal(both.stderr, 'restic-monitor: --env-file is another name for --environment-file: give one of them\nRun "restic-monitor --help" for usage.\n');
 });
 
 test('a bad env file exits 2 naming the file and line, not the value', async () => {

@@ -46,12 +46,25 @@ let
     timer = config.systemd.timers.restic-monitor or null;
     users = if config.users.users == { } then null else config.users;
     settings = config.services.restic-monitor.settings;
+    # What builds the config file the service reads (restartTriggers holds it): with
+    # checkConfig, a derivation whose script runs `restic-monitor validate` on the rendered file.
+    check =
+      let
+        service = config.systemd.services.restic-monitor or null;
+        file = if service == null then null else builtins.head service.restartTriggers;
+      in
+      if file == null || !(file ? script) then null else {
+        inherit (file) name script;
+        nativeBuildInputs = map (p: p.outPath) file.env.nativeBuildInputs;
+      };
   };
 in
 {
   seed = summary (evaluate seedModules);
   daemon = summary (evaluate variants.daemon);
   minimal = summary (evaluate variants.minimal);
+  typo = summary (evaluate variants.typo);
+  unchecked = summary (evaluate variants.unchecked);
   disabled = summary (evaluate variants.disabled);
   rejected = builtins.mapAttrs (_: rejects) variants.rejected;
 }

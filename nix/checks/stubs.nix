@@ -53,6 +53,8 @@ let
     rclone = stubPackage "rclone";
     makeWrapper = stubPackage "make-wrapper";
     stdenvNoCC.mkDerivation = args: args // stubPackage "${args.pname}-${args.version}";
+    # The build script is kept, so checks can read it and run it outside Nix.
+    runCommandLocal = name: env: script: stubPackage name // { inherit env script; };
     callPackage = path: overrides:
       let f = import path;
       in f (builtins.intersectAttrs (builtins.functionArgs f) self // overrides);

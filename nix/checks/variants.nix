@@ -21,6 +21,16 @@ in
     enable = true;
     settings.repositories.local = { url = "/srv/restic"; push_token = "\${LOCAL_TOKEN}"; };
   };
+  # A typo the module system cannot see (settings are free-form): the build-time check must.
+  typo = with' {
+    enable = true;
+    settings.repositories.web-server = { url = "/srv/restic"; push_tokn = "\${WEB_TOKEN}"; };
+  };
+  unchecked = with' {
+    enable = true;
+    checkConfig = false;
+    settings.repositories.local.url = "/srv/restic";
+  };
   disabled = [ restic-monitor.nixosModules.default { services.restic-monitor.enable = false; } ];
   # Mistakes the real module system rejects: the stubs must reject them too.
   rejected = {

@@ -25,7 +25,7 @@ Commands:
 
 Options:
   -c, --config FILE   config file (default: $RESTIC_MONITOR_CONFIG, else ./config.yaml)
-  --environment-file FILE
+  --environment-file FILE, --env-file FILE
                       KEY=VALUE secrets laid over the environment (default:
                       $RESTIC_MONITOR_ENV_FILE); a bare name is read from $CREDENTIALS_DIRECTORY
   --only NAME         only this repository, or all of its hosts/ checks (repeatable)
@@ -45,8 +45,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       strict: true,
       options: {
         config: { type: 'string', short: 'c' },
-        // Not "--env-file": Node 20-26 reads that flag itself even after the script name.
         'environment-file': { type: 'string' },
+        // An alias: Node 20.18+ passes it on when the file exists, but first looks for the
+        // file itself and stops with "node: FILE: not found" when it does not (measured on
+        // 20.20.2), so a bare credential name needs --environment-file.
+        'env-file': { type: 'string' },
         only: { type: 'string', multiple: true },
         json: { type: 'boolean' },
         textfile: { type: 'string' },
@@ -68,10 +71,14 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   else throw new UsageError(`unknown command "${name}" (commands: ${COMMANDS.join(', ')})`);
   if (values.textfile !== undefined && command !== 'run') throw new UsageError(`--textfile works with run only, not ${command}`);
   if (values.json && command !== 'status' && command !== 'validate') throw new UsageError(`--json works with status and validate, not ${command}`);
+  if (values['environment-file'] !== undefined && values['env-file'] !== undefined) {
+    throw new UsageError('--env-file is another name for --environment-file: give one of them');
+  }
+  const envFile = values['environment-file'] ?? values['env-file'];
   return {
     command,
     ...(values.config !== undefined && { config: values.config }),
-    ...(values['environment-file'] !== undefined && { envFile: values['environment-file'] }),
+    ...(envFile !== undefined && { envFile }),
     only: values.only ?? [],
     json: values.json ?? false,
     ...(values.textfile !== undefined && { textfile: values.textfile }),

@@ -16,7 +16,7 @@ import { UptimeKumaNotifier } from '../notifiers/uptime-kuma.js';
 import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from '../run/result.js';
 import { runOnce } from '../run/run-once.js';
-import { runDaemon } from '../daemon/daemon.js';
+import { runDaemon, type HangupSource } from '../daemon/daemon.js';
 import { renderMetrics } from '../metrics/render.js';
 import { talliesOf } from '../metrics/tally.js';
 import { writeTextfile } from '../metrics/textfile.js';
@@ -29,6 +29,8 @@ export interface Io {
   env: Readonly<Record<string, string | undefined>>;
   now: () => Date;
   signal: AbortSignal;
+  /** daemon: where SIGHUP comes from (default: the process itself). */
+  hangup?: HangupSource;
   checkers?: readonly Checker[];
   notifiers?: readonly Notifier[];
 }
@@ -93,7 +95,18 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const notifiers = io.notifiers ?? [new UptimeKumaNotifier(), new HealthchecksNotifier()];
   if (commandLine.command === 'daemon') {
     const load = async () => selectRepositories(await loadConfig(path, io.env), commandLine.only);
-    return runDaemon({ config, load, checkers, notifiers, env: io.env, secrets: envFileSecrets, now: io.now, stderr: io.stderr, signal: io.signal });
+    return runDaemon({
+      config,
+      load,
+      checkers,
+      notifiers,
+      env: io.env,
+      secrets: envFileSecrets,
+      now: io.now,
+      stderr: io.stderr,
+      signal: io.signal,
+      ...(io.hangup && { hangup: io.hangup }),
+    });
   }
 
   const push = commandLine.command === 'run';

@@ -17,6 +17,7 @@ const PLAIN_NAMES: ReadonlySet<string> = new Set([
   'RESTIC_CACHE_DIR',
   'XDG_CACHE_HOME',
   // Paths to secrets are not secrets; masking them hides which file is missing.
+  'CREDENTIALS_DIRECTORY',
   'RESTIC_PASSWORD_FILE',
   'RESTIC_CACERT',
   'AWS_SHARED_CREDENTIALS_FILE',

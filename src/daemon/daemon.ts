@@ -146,7 +146,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     { repositories: config.repositories.length, concurrency: config.concurrency, ...(endpoint && { listen: endpoint.url }) },
     endpoint ? `daemon started, serving ${endpoint.url}/metrics` : 'daemon started',
   );
-  scheduler.start();
+  // Stopped while starting (a SIGTERM during start-up): start no restic only to kill it.
+  if (!options.signal.aborted) scheduler.start();
   await new Promise<void>((resolve) => {
     if (options.signal.aborted) resolve();
     else options.signal.addEventListener('abort', () => resolve(), { once: true });

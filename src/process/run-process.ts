@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { startDeadline } from '../abort/deadline.js';
+import { liveTrees, type LiveTrees } from './live-trees.js';
 import { signalTree } from './process-tree.js';
 
 export interface ProcessOptions {
@@ -12,6 +13,8 @@ export interface ProcessOptions {
   maxStdoutBytes?: number;
   /** Only the end of stderr is kept: that is where restic puts its Fatal line. */
   stderrTailBytes?: number;
+  /** Where the tree is registered while it runs (a forced exit kills what is registered). */
+  trees?: LiveTrees;
 }
 
 export interface ProcessResult {
@@ -61,6 +64,8 @@ export const runProcess: RunProcess = (command, args, options) =>
     let overflow = false;
     let settled = false;
     const known = new Set<number>();
+    const trees = options.trees ?? liveTrees;
+    if (child.pid !== undefined) trees.add(child.pid, known);
     let killTimer: NodeJS.Timeout | undefined;
     let giveUpTimer: NodeJS.Timeout | undefined;
 
@@ -91,6 +96,7 @@ export const runProcess: RunProcess = (command, args, options) =>
       clearTimeout(giveUpTimer);
       // Children restic started may outlive it (rclone in its own group): end them too.
       if (child.pid !== undefined && known.size > 0) signalTree(child.pid, 'SIGKILL', known);
+      if (child.pid !== undefined) trees.delete(child.pid);
       child.stdout?.destroy();
       child.stderr?.destroy();
       resolve({
@@ -130,6 +136,7 @@ export const runProcess: RunProcess = (command, args, options) =>
     // A grandchild that inherited stderr (rclone does) can hold the pipe open after restic
     // has exited; the exit status is what matters, so stop waiting for the pipes soon.
     child.on('exit', (code, signal) => {
+      if (child.pid !== undefined) trees.rootExited(child.pid);
       setTimeout(() => finish(code, signal), KILL_GRACE_MS).unref();
     });
   });

@@ -8,11 +8,15 @@ const exec = promisify(execFile);
 
 export const PASSWORD = 'repo-password-for-tests';
 
-/** A restic command with the test password; throws with restic's stderr when it fails. */
+/**
+ * A restic command with the test password; throws with restic's stderr when it fails.
+ * restic reads `backup --time` in its local zone and the tests write those times in UTC, so
+ * restic runs with TZ=UTC whatever zone the suite runs under.
+ */
 export async function restic(args: string[], env: Record<string, string> = {}): Promise<string> {
   try {
     const { stdout } = await exec('restic', args, {
-      env: { ...process.env, RESTIC_PASSWORD: PASSWORD, RESTIC_CACHE_DIR: join(tmpdir(), 'restic-monitor-test-cache'), ...env },
+      env: { ...process.env, RESTIC_PASSWORD: PASSWORD, RESTIC_CACHE_DIR: join(tmpdir(), 'restic-monitor-test-cache'), TZ: 'UTC', ...env },
       maxBuffer: 64 * 1024 * 1024,
     });
     return stdout;
@@ -24,7 +28,7 @@ export async function restic(args: string[], env: Record<string, string> = {}): 
 
 export interface SnapshotSpec {
   host?: string;
-  /** restic --time: "2020-01-01 00:00:00" makes a back-dated (stale) snapshot. */
+  /** restic --time in UTC: "2020-01-01 00:00:00" makes a back-dated (stale) snapshot. */
   time?: string;
   tags?: string[];
 }
