@@ -19,6 +19,7 @@ export const PURE_SUITES = [
   'env-file',
   'hosts-config',
   'json-array-stream',
+  'layers',
   'limiter',
   'redact',
   's3-errors',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { JsonArrayStream } from '../src/checkers/json-array-stream.js';
+import { JsonArrayStream } from '../src/checkers/restic/json-array-stream.js';
 
 function read(chunks: Array<string | Buffer>): unknown[] {
   const out: unknown[] = [];

@@ -9,7 +9,7 @@ import { runCli } from './helpers/cli.js';
 import { startPushReceiver, type PushReceiver } from './helpers/push-receiver.js';
 import { tempDir } from './helpers/restic-repos.js';
 import { startS3rver, type S3rver } from './helpers/s3rver.js';
-import { mapLimit } from '../src/run/pool.js';
+import { mapLimit } from '../src/pool.js';
 
 // A fleet: 900 healthy repositories, 50 in a bucket that does not exist, 50 on a closed port.
 const HEALTHY = 900;

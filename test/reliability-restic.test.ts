@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { CheckError } from '../src/checkers/checker.js';
-import { ResticChecker } from '../src/checkers/restic.js';
+import { ResticChecker } from '../src/checkers/restic/restic.js';
 import { repositoryConfig } from './helpers/config.js';
 import { runCli } from './helpers/cli.js';
 import { CLI, FIXTURES } from './helpers/paths.js';

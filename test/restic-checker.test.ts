@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CheckError } from '../src/checkers/checker.js';
-import { ResticChecker } from '../src/checkers/restic.js';
+import { ResticChecker } from '../src/checkers/restic/restic.js';
 import type { RepositoryConfig } from '../src/config/types.js';
 import { repositoryConfig } from './helpers/config.js';
 import { FIXTURES } from './helpers/paths.js';

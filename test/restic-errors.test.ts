@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeResticFailure, networkFailure } from '../src/checkers/restic-errors.js';
+import { describeResticFailure, networkFailure } from '../src/checkers/restic/restic-errors.js';
 import type { ProcessResult } from '../src/process/run-process.js';
 
 const result = (code: number | null, stderrTail: string, more: Partial<ProcessResult> = {}): ProcessResult => ({

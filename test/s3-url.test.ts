@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { S3Checker } from '../src/checkers/s3/checker.js';
 import { credentialSource } from '../src/checkers/s3/credentials.js';
-import { parseS3Url, snapshotsPrefix, type S3UrlResult } from '../src/checkers/s3/url.js';
+import { parseS3Url, snapshotsPrefix, type S3UrlResult } from '../src/urls/s3.js';
 import { ConfigError } from '../src/config/errors.js';
 import { parseConfig } from '../src/config/parse.js';
 

@@ -1,7 +1,7 @@
 import type { RepositoryConfig } from '../config/types.js';
-import { localRepositoryPath } from './local.js';
-import { rcloneRemote } from './rclone.js';
-import { isS3Url, parseS3Url } from './s3/url.js';
+import { localRepositoryPath } from '../urls/local.js';
+import { rcloneRemote } from '../urls/rclone.js';
+import { isS3Url, parseS3Url } from '../urls/s3.js';
 import { isFiltered } from './snapshot-filter.js';
 
 /** The checkers a repository can be served by; each Checker names its kind. */

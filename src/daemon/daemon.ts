@@ -13,7 +13,7 @@ import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../run/result.js';
 import { Limiter, PUSH_CONCURRENCY } from '../run/limiter.js';
 import { checkRepository, type Limits, type RunDeps } from '../run/run-once.js';
-import { resticGroups, shareKey, shareResticRuns } from '../checkers/shared-restic.js';
+import { resticGroups, shareKey, shareResticRuns } from '../checkers/restic/shared-restic.js';
 import { overdueAfterMs, worstCaseCycleMs } from '../run/bounds.js';
 import { judgeHealth } from './health.js';
 import { Scheduler } from './scheduler.js';

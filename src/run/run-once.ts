@@ -2,14 +2,14 @@ import type { Logger } from 'pino';
 import { AbortFanout } from '../abort/fanout.js';
 import { CheckError, type Checker, type Observation } from '../checkers/checker.js';
 import { chooseChecker } from '../checkers/select.js';
-import { shareResticRuns } from '../checkers/shared-restic.js';
+import { shareResticRuns } from '../checkers/restic/shared-restic.js';
 import type { Config, RepositoryConfig } from '../config/types.js';
 import { PushError, type Notifier } from '../notifiers/notifier.js';
 import type { Redactor } from '../redact.js';
 import { shorten, shortenMiddle } from '../text.js';
 import { decide, type Observed } from '../verdict.js';
 import { Limiter, PUSH_CONCURRENCY } from './limiter.js';
-import { mapLimit } from './pool.js';
+import { mapLimit } from '../pool.js';
 import type { PushOutcome, RepositoryResult } from './result.js';
 
 /** A reason long enough to act on, short enough for a status line and a pushed message. */

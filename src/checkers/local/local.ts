@@ -1,21 +1,11 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RepositoryConfig } from '../config/types.js';
-import { mapLimit } from '../run/pool.js';
-import { CheckError, type CheckContext, type Checker, type Observation } from './checker.js';
-import { withDeadline } from './deadline.js';
-import { isSnapshotName } from './snapshot-files.js';
-
-/** restic 0.14's backend prefixes; a location with none of them is a local path. */
-const RESTIC_BACKENDS = ['b2', 'local', 'sftp', 's3', 'swift', 'rest', 'rclone', 'azure', 'gs'];
-
-/** The directory of a local repository (`/srv/restic`, `local:/srv/restic`), else undefined. */
-export function localRepositoryPath(url: string): string | undefined {
-  if (url.startsWith('local:')) return url.slice('local:'.length) || undefined;
-  const scheme = /^([a-z0-9]+):/.exec(url)?.[1];
-  if (scheme !== undefined && RESTIC_BACKENDS.includes(scheme)) return undefined;
-  return url === '' ? undefined : url;
-}
+import type { RepositoryConfig } from '../../config/types.js';
+import { mapLimit } from '../../pool.js';
+import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
+import { withDeadline } from '../deadline.js';
+import { isSnapshotName } from '../snapshot-files.js';
+import { localRepositoryPath } from '../../urls/local.js';
 
 /** stat calls in flight at once: enough to hide NFS latency, few enough to be polite. */
 const STAT_CONCURRENCY = 16;

@@ -1,10 +1,10 @@
-import type { RepositoryConfig } from '../config/types.js';
-import type { CheckContext, Checker, Observation } from './checker.js';
+import type { RepositoryConfig } from '../../config/types.js';
+import type { CheckContext, Checker, Observation } from '../checker.js';
 import type { ListOptions } from './restic.js';
 import { newest, type SnapshotSummary } from './restic-output.js';
-import { withDeadline } from './deadline.js';
-import { chooseChecker } from './select.js';
-import { describeFilter, matches } from './snapshot-filter.js';
+import { withDeadline } from '../deadline.js';
+import { chooseChecker } from '../select.js';
+import { describeFilter, matches } from '../snapshot-filter.js';
 
 /** A restic checker that can hand back the snapshot list itself (ResticChecker does). */
 export interface SnapshotLister extends Checker {

@@ -1,10 +1,10 @@
-import type { RepositoryConfig } from '../config/types.js';
-import { runProcess, SpawnError, type RunProcess } from '../process/run-process.js';
-import { CheckError, type CheckContext, type Checker, type Observation } from './checker.js';
-import { childEnv } from './child-env.js';
+import type { RepositoryConfig } from '../../config/types.js';
+import { runProcess, SpawnError, type RunProcess } from '../../process/run-process.js';
+import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
+import { childEnv } from '../child-env.js';
 import { describeResticFailure } from './restic-errors.js';
 import { newest, OutputError, SnapshotReader, type SnapshotSummary } from './restic-output.js';
-import { describeFilter } from './snapshot-filter.js';
+import { describeFilter } from '../snapshot-filter.js';
 
 export interface ResticCheckerOptions {
   /** The restic binary; RESTIC_MONITOR_RESTIC or "restic" from PATH by default. */

@@ -1,6 +1,6 @@
-import { formatDuration } from '../duration.js';
-import type { ProcessResult } from '../process/run-process.js';
-import { rcloneErrorLine } from './rclone-errors.js';
+import { formatDuration } from '../../duration.js';
+import type { ProcessResult } from '../../process/run-process.js';
+import { rcloneErrorLine } from '../rclone/rclone-errors.js';
 
 /**
  * restic 0.14 exits 1 for every failure with a "Fatal: ..." line on stderr; 0.17+ also

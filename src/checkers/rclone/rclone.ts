@@ -1,26 +1,11 @@
-import type { RepositoryConfig } from '../config/types.js';
-import { formatDuration } from '../duration.js';
-import { runProcess, SpawnError, type ProcessResult, type RunProcess } from '../process/run-process.js';
-import { CheckError, type CheckContext, type Checker, type Observation } from './checker.js';
-import { childEnv } from './child-env.js';
+import type { RepositoryConfig } from '../../config/types.js';
+import { formatDuration } from '../../duration.js';
+import { runProcess, SpawnError, type ProcessResult, type RunProcess } from '../../process/run-process.js';
+import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
+import { childEnv } from '../child-env.js';
 import { notConfiguredReason } from './rclone-errors.js';
-import { isSnapshotName } from './snapshot-files.js';
-
-/** `rclone:remote:path` -> `remote:path` (what restic hands to rclone), else undefined. */
-export function rcloneRemote(url: string): string | undefined {
-  if (!url.startsWith('rclone:')) return undefined;
-  const spec = url.slice('rclone:'.length);
-  return spec.includes(':') ? spec : undefined;
-}
-
-/**
- * The snapshots directory under a remote spec, joined as rclone joins paths. The trailing
- * slash says "a directory": without it, rclone's S3 backend first sends a HEAD to learn
- * whether the path is a file.
- */
-export function snapshotsDir(remote: string): string {
-  return remote.endsWith(':') || remote.endsWith('/') ? `${remote}snapshots/` : `${remote}/snapshots/`;
-}
+import { isSnapshotName } from '../snapshot-files.js';
+import { rcloneRemote, snapshotsDir } from '../../urls/rclone.js';
 
 /**
  * One listing request and no more: `--use-server-modtime` takes the time the object store
