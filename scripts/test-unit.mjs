@@ -21,6 +21,7 @@ export const PURE_SUITES = [
   'json-array-stream',
   'layers',
   'limiter',
+  'plan',
   'redact',
   's3-errors',
   's3-url',

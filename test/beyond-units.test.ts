@@ -6,7 +6,7 @@ import { localRepositoryPath } from '../src/urls/local.js';
 import { describeRcloneFailure, newestModTime } from '../src/checkers/rclone/rclone.js';
 import { rcloneRemote, snapshotsDir } from '../src/urls/rclone.js';
 import { resticArgs } from '../src/checkers/restic/restic.js';
-import { shareKey } from '../src/checkers/restic/shared-restic.js';
+import { shareKey } from '../src/checkers/plan.js';
 import { describeFilter, matches } from '../src/checkers/snapshot-filter.js';
 import { parseConfig } from '../src/config/parse.js';
 import { buildPingUrl, interpretPing } from '../src/notifiers/healthchecks.js';

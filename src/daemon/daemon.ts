@@ -13,7 +13,9 @@ import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../run/result.js';
 import { Limiter, PUSH_CONCURRENCY } from '../run/limiter.js';
 import { checkRepository, type Limits, type RunDeps } from '../run/run-once.js';
-import { resticGroups, shareKey, shareResticRuns } from '../checkers/restic/shared-restic.js';
+import { shareResticRuns } from '../checkers/restic/shared-restic.js';
+import { planChecks, type Plan } from '../checkers/plan.js';
+import { availableIn } from '../checkers/select.js';
 import { overdueAfterMs, worstCaseCycleMs } from '../run/bounds.js';
 import { judgeHealth } from './health.js';
 import { Scheduler } from './scheduler.js';
@@ -68,10 +70,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     onError: (error, repository) => deps.logger.error({ repository: repository.name }, `internal error: ${(error as Error).message}`),
     ...(options.timers && { timers: options.timers }),
     ...(options.random && { random: options.random }),
-    groupOf: (repository) => {
-      const key = shareKey(repository);
-      return deps.groups.has(key) ? key : undefined;
-    },
+    // Group members keep one due time: the plan says which checks share a restic run.
+    groupOf: (repository) => deps.plan.of(repository).group,
   });
   const now = clockOf(options);
   const inOrder = () => config.repositories.flatMap((repository) => tallies.get(repository.name) ?? []);
@@ -175,13 +175,13 @@ function clockOf(options: DaemonOptions): () => number {
   return () => options.timers?.now() ?? options.now().getTime();
 }
 
-function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunDeps & { logger: Logger; groups: ReadonlySet<string> } {
+function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunDeps & { logger: Logger; plan: Plan } {
   const redactor = redactorFor(options.env, config.secrets, options.secrets ?? []);
-  const groups = resticGroups(options.checkers, config.repositories);
+  const plan = planChecks(config.repositories, availableIn(options.checkers));
   return {
     // Hosts of one repository share one restic run per interval, as in a one-shot run.
-    checkers: shareResticRuns(options.checkers, config.repositories, { reuseMs: sharedListingReuseMs, now: clockOf(options), groups }),
-    groups: new Set(groups.keys()),
+    checkers: shareResticRuns(options.checkers, plan, { reuseMs: sharedListingReuseMs, now: clockOf(options) }),
+    plan,
     notifiers: options.notifiers,
     now: options.now,
     env: options.env,

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { AbortFanout } from '../abort/fanout.js';
 import { CheckError, type Checker, type Observation } from '../checkers/checker.js';
-import { chooseChecker } from '../checkers/select.js';
+import { planChecks, type Plan } from '../checkers/plan.js';
+import { availableIn, checkerOfKind } from '../checkers/select.js';
 import { shareResticRuns } from '../checkers/restic/shared-restic.js';
 import type { Config, RepositoryConfig } from '../config/types.js';
 import { PushError, type Notifier } from '../notifiers/notifier.js';
@@ -29,6 +30,8 @@ export interface RunDeps {
   logger: Logger;
   redactor: Redactor;
   limits?: Limits;
+  /** The config's plan (planChecks); without it, each check is planned on its own. */
+  plan?: Plan;
 }
 
 export interface RunOptions {
@@ -39,10 +42,12 @@ export interface RunOptions {
 
 /** Checks every repository of `config` (bounded by its concurrency) and pushes the verdicts. */
 export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Promise<RepositoryResult[]> {
+  const plan = planChecks(config.repositories, availableIn(deps.checkers));
   // Checks on one repository URL share one restic run in this cycle.
   const cycle = {
     ...deps,
-    checkers: shareResticRuns(deps.checkers, config.repositories),
+    plan,
+    checkers: shareResticRuns(deps.checkers, plan),
     limits: { checks: new Limiter(config.concurrency), pushes: new Limiter(PUSH_CONCURRENCY) },
   };
   // One signal per repository under the run's, so that the run's carries one listener
@@ -63,7 +68,8 @@ export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Pro
 /** One repository: check, decide, push. Never rejects: every failure becomes a result. */
 export async function checkRepository(repository: RepositoryConfig, deps: RunDeps, options: RunOptions): Promise<RepositoryResult> {
   const log = deps.logger.child({ repository: repository.name });
-  const checker = chooseChecker(repository, deps.checkers);
+  const planned = (deps.plan ?? planChecks([repository], availableIn(deps.checkers))).of(repository);
+  const checker = checkerOfKind(planned.kind, deps.checkers);
   let started = deps.now();
   let startedAt = performance.now();
   const check = () => {

@@ -3,7 +3,7 @@ import type { CheckContext, Checker, Observation } from '../checker.js';
 import type { ListOptions } from './restic.js';
 import { newest, type SnapshotSummary } from './restic-output.js';
 import { withDeadline } from '../deadline.js';
-import { chooseChecker } from '../select.js';
+import { shareKey, type Plan } from '../plan.js';
 import { describeFilter, matches } from '../snapshot-filter.js';
 
 /** A restic checker that can hand back the snapshot list itself (ResticChecker does). */
@@ -15,30 +15,6 @@ function isLister(checker: Checker): checker is SnapshotLister {
   return checker.mode === 'restic' && typeof (checker as Partial<SnapshotLister>).list === 'function';
 }
 
-/**
- * Checks with the same key would run restic against the same repository with the same
- * credentials and options; they can share one listing. Filters and max_age are not part of
- * it: they are applied to the shared listing in memory.
- */
-export function shareKey(repository: RepositoryConfig): string {
-  const env = Object.entries(repository.extraEnv).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([repository.url, env, repository.caCert ?? null, repository.cacheDir ?? null]);
-}
-
-/** Groups of two or more restic-mode checks that can share one listing, by shareKey. */
-export function resticGroups(checkers: readonly Checker[], repositories: readonly RepositoryConfig[]): Map<string, RepositoryConfig[]> {
-  const restic = checkers.find(isLister);
-  const groups = new Map<string, RepositoryConfig[]>();
-  if (!restic) return groups;
-  for (const repository of repositories) {
-    if (chooseChecker(repository, checkers) !== restic) continue;
-    const key = shareKey(repository);
-    groups.set(key, [...(groups.get(key) ?? []), repository]);
-  }
-  for (const [key, group] of groups) if (group.length < 2) groups.delete(key);
-  return groups;
-}
-
 export interface ShareOptions {
   /**
    * How long a finished listing may serve the group's later checks. A run (one cycle) shares
@@ -47,19 +23,17 @@ export interface ShareOptions {
    */
   reuseMs?: (repository: RepositoryConfig) => number;
   now?: () => number;
-  /** resticGroups(checkers, repositories), when the caller has it already. */
-  groups?: Map<string, RepositoryConfig[]>;
 }
 
 /**
  * Wraps the restic checker so that every group of two or more checks on the same repository
- * runs restic once (scrypt is paid once per repository, not once per host) and each check
+ * (the plan's groups, plan.ts) runs restic once (scrypt is paid once per repository, not once per host) and each check
  * takes its own newest snapshot from that one listing. Checks alone on their repository,
  * and fast-mode checks, are left as they were.
  */
-export function shareResticRuns(checkers: readonly Checker[], repositories: readonly RepositoryConfig[], options: ShareOptions = {}): readonly Checker[] {
+export function shareResticRuns(checkers: readonly Checker[], plan: Pick<Plan, 'groups'>, options: ShareOptions = {}): readonly Checker[] {
   const restic = checkers.find(isLister);
-  const groups = options.groups ?? resticGroups(checkers, repositories);
+  const { groups } = plan;
   if (!restic || groups.size === 0) return checkers;
   const shared = new SharedResticChecker(restic, groups, options.reuseMs ?? (() => Infinity), options.now ?? Date.now);
   return checkers.map((checker) => (checker === restic ? shared : checker));
