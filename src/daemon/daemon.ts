@@ -11,7 +11,7 @@ import { addResult, type Tally } from '../metrics/tally.js';
 import type { Notifier } from '../notifiers/notifier.js';
 import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../run/result.js';
-import { Limiter, PUSH_CONCURRENCY } from '../run/limiter.js';
+import { inFlightBound, limitsFor } from '../run/limiter.js';
 import { checkRepository, type Limits, type RunDeps } from '../run/run-once.js';
 import { shareResticRuns } from '../checkers/restic/shared-restic.js';
 import { planChecks, type Plan } from '../checkers/plan.js';
@@ -52,8 +52,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   let config = options.config;
   // Checks and pushes have separate bounds, kept across reloads; the scheduler admits enough
   // repositories to fill both, so a slow heartbeat target never delays the next check.
-  const limits: Limits = { checks: new Limiter(config.concurrency), pushes: new Limiter(PUSH_CONCURRENCY) };
-  const schedule = (current: Config) => ({ repositories: current.repositories, concurrency: current.concurrency + PUSH_CONCURRENCY });
+  // The two bounds (limiter.ts); the scheduler's own cap is inFlightBound, never the tighter one.
+  const limits: Limits = limitsFor(config.concurrency);
+  const schedule = (current: Config) => ({ repositories: current.repositories, concurrency: inFlightBound(current.concurrency) });
   let deps = buildDeps(config, options, limits);
   const listen = config.listen === undefined ? undefined : parseListen(config.listen);
   if (typeof listen === 'string') {

@@ -9,18 +9,15 @@ import { PushError, type Notifier } from '../notifiers/notifier.js';
 import type { Redactor } from '../redact.js';
 import { shorten, shortenMiddle } from '../text.js';
 import { decide, type Observed } from '../verdict.js';
-import { Limiter, PUSH_CONCURRENCY } from './limiter.js';
+import { inFlightBound, limitsFor, type Limits } from './limiter.js';
 import { mapLimit } from '../pool.js';
 import type { PushOutcome, RepositoryResult } from './result.js';
 
 /** A reason long enough to act on, short enough for a status line and a pushed message. */
 const MAX_REASON_LENGTH = 200;
 
-/** Separate bounds for checks and pushes (see Limiter); without them nothing is bounded here. */
-export interface Limits {
-  checks: Limiter;
-  pushes: Limiter;
-}
+/** Separate bounds for checks and pushes (limiter.ts); without them nothing is bounded here. */
+export type { Limits };
 
 export interface RunDeps {
   checkers: readonly Checker[];
@@ -48,14 +45,13 @@ export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Pro
     ...deps,
     plan,
     checkers: shareResticRuns(deps.checkers, plan),
-    limits: { checks: new Limiter(config.concurrency), pushes: new Limiter(PUSH_CONCURRENCY) },
+    limits: limitsFor(config.concurrency),
   };
   // One signal per repository under the run's, so that the run's carries one listener
   // however many repositories are in flight (see AbortFanout).
   const signals = new AbortFanout(options.signal);
-  // Enough workers for every check slot and every push slot: a repository waiting on a slow
-  // push does not keep the next repository from being checked.
-  return mapLimit(config.repositories, config.concurrency + PUSH_CONCURRENCY, async (repository) => {
+  // Not a third bound: the limiters are the bounds (limiter.ts, inFlightBound).
+  return mapLimit(config.repositories, inFlightBound(config.concurrency), async (repository) => {
     const own = signals.child();
     try {
       return await checkRepository(repository, cycle, { ...options, signal: own.signal });
