@@ -1,5 +1,5 @@
 // The local URL form, apart from the local checker so that config/ and the plan read it
-// without importing a checker (the layer rule in test/layers.test.ts).
+// without importing a checker (the layer rule in test/layers.unit.test.ts).
 
 /** restic 0.14's backend prefixes; a location with none of them is a local path. */
 const RESTIC_BACKENDS = ['b2', 'local', 'sftp', 's3', 'swift', 'rest', 'rclone', 'azure', 'gs'];

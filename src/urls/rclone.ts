@@ -1,5 +1,5 @@
 // The rclone URL form, apart from the rclone checker so that the plan reads it without
-// importing a checker (the layer rule in test/layers.test.ts).
+// importing a checker (the layer rule in test/layers.unit.test.ts).
 
 /** `rclone:remote:path` -> `remote:path` (what restic hands to rclone), else undefined. */
 export function rcloneRemote(url: string): string | undefined {

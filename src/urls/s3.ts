@@ -1,5 +1,5 @@
 // The s3: URL form, as restic reads it. Apart from the S3 checker so that config/ validates
-// it and the plan reads it without importing a checker (the layer rule in test/layers.test.ts).
+// it and the plan reads it without importing a checker (the layer rule in test/layers.unit.test.ts).
 
 import { posix } from 'node:path';
 
