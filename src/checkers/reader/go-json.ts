@@ -60,3 +60,9 @@ export function goUint32(value: unknown, field: string): number {
   if (number > 0xffff_ffff) throw new GoJsonError(`"${field}" is out of range`);
   return number;
 }
+
+/** sort.Strings: byte order of the UTF-8 encoding (UTF-16 order differs beyond U+FFFF). */
+export function goSortStrings(values: string[] | null): string[] | null {
+  if (values === null) return null;
+  return [...values].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}

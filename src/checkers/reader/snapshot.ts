@@ -1,4 +1,4 @@
-import { goId, goInteger, goString, goStrings, goTime, goUint32, GoJsonError } from './go-json.js';
+import { goId, goInteger, goSortStrings, goString, goStrings, goTime, goUint32, GoJsonError } from './go-json.js';
 import { ReaderError } from './errors.js';
 
 /** restic's SnapshotSummary (0.17+), field order as restic prints it. */
@@ -70,7 +70,8 @@ export function toResticSnapshot(id: string, json: unknown): ResticSnapshot {
       time: goTime(file.time, 'time'),
       ...(parent !== null && { parent }),
       tree: goId(file.tree, 'tree'),
-      paths: goStrings(file.paths, 'paths'),
+      // restic sorts them in place while grouping (snapshot_group.go), even ungrouped.
+      paths: goSortStrings(goStrings(file.paths, 'paths')),
       ...(hostname !== '' && { hostname }),
       ...(username !== '' && { username }),
       ...(uid !== 0 && { uid }),
