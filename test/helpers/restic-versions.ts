@@ -30,12 +30,14 @@ export function resticDir(release: ResticRelease): Promise<string> {
   return dir;
 }
 
+/** Debian 12's package, even when a newer release is first on PATH (scripts/test.sh's 0.18 pass). */
 async function systemRestic(): Promise<string> {
-  const { stdout } = await exec('sh', ['-c', 'command -v restic']);
-  const binary = stdout.trim();
-  const { stdout: version } = await exec(binary, ['version']);
-  if (!version.startsWith('restic 0.14.')) throw new Error(`the restic on PATH is not 0.14: ${version}`);
-  return binary.slice(0, binary.lastIndexOf('/'));
+  const { stdout } = await exec('sh', ['-c', 'command -v restic; echo /usr/bin/restic']);
+  for (const binary of stdout.split('\n').filter((line) => line !== '')) {
+    const version = await exec(binary, ['version']).then(({ stdout: text }) => text, () => '');
+    if (version.startsWith('restic 0.14.')) return binary.slice(0, binary.lastIndexOf('/'));
+  }
+  throw new Error('restic 0.14 (Debian 12) is not installed');
 }
 
 async function fetchRelease(release: keyof typeof DEBIAN): Promise<string> {
