@@ -110,11 +110,25 @@ describe('bad input: each failure is named, never skipped', () => {
       (error: unknown) => error instanceof ReaderError && error.kind === 'unsupported' && error.message === message,
     );
     assert.equal(await reason(check(repositoryConfig({ url: dir, extraEnv: withCanary }))), message);
-    const auto = new BuiltinResticChecker({ fallback: new ResticChecker({ binary: join(FIXTURES, 'restic-fresh') }) });
+    const auto = new BuiltinResticChecker({ binary: new ResticChecker({ binary: join(FIXTURES, 'restic-fresh') }) });
     const observed = await check(repositoryConfig({ url: dir, extraEnv: withCanary }), auto);
     assert.equal(observed.reader, 'restic');
     assert.equal(observed.snapshots, 1);
     await auto.close();
+  });
+
+  test('reader: restic always uses the binary, builtin never does, auto where the built-in reader cannot read', async () => {
+    const dir = await copy('choices');
+    await writeFile(join(dir, 'config'), seal(master, Buffer.from(JSON.stringify({ version: 3 }))));
+    const routed = new BuiltinResticChecker({ binary: new ResticChecker({ binary: join(FIXTURES, 'restic-fresh') }) });
+    const at = (url: string, reader: string) => check({ ...repositoryConfig({ url, extraEnv: withCanary }), reader } as RepositoryConfig, routed);
+    assert.equal((await at(good, 'restic')).reader, 'restic');
+    assert.equal((await at(good, 'builtin')).reader, 'builtin');
+    assert.equal((await at(good, 'auto')).reader, 'builtin');
+    assert.equal((await at('sftp:backup@host:/srv/restic', 'auto')).reader, 'restic');
+    assert.equal((await at(dir, 'auto')).reader, 'restic');
+    assert.equal(await reason(at(dir, 'builtin')), 'repository format version 3 is not supported by the built-in reader (it reads versions 1 and 2)');
+    await routed.close();
   });
 
   test('a snapshot file in an encoding the reader does not know', async () => {

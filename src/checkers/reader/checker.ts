@@ -16,15 +16,20 @@ import type { ResticSnapshot } from './snapshot.js';
 /** Which reader answered a check: reported beside `mode` in status output and metrics. */
 export type ReaderName = 'builtin' | 'restic';
 
+/** The `reader:` config key: force either reader, or let the built-in one answer where it can. */
+export type ReaderChoice = 'auto' | ReaderName;
+type WithReader = RepositoryConfig & { reader?: ReaderChoice };
+
 export interface BuiltinCheckerOptions {
   reader?: ResticReader;
   pool?: S3ClientPool;
   /**
-   * The restic binary's checker. When set, a repository the built-in reader cannot read
-   * (an unknown format version, RESTIC_PASSWORD_COMMAND) is handed to it: `reader: auto`.
-   * Unset, such a repository is an error: `reader: builtin`.
+   * The restic binary's checker. With it, `reader: auto` (and no `reader` at all) hands it
+   * every repository the built-in reader cannot read (a URL kind it lacks, an unknown format
+   * version, RESTIC_PASSWORD_COMMAND), and `reader: restic` every repository. Without it,
+   * only the built-in reader answers.
    */
-  fallback?: Checker & { list(repository: RepositoryConfig, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]> };
+  binary?: Checker & { list(repository: RepositoryConfig, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]> };
   readCa?: (path: string) => Promise<string>;
 }
 
@@ -39,18 +44,18 @@ export class BuiltinResticChecker implements Checker {
   private readonly reader: ResticReader;
   private readonly pool: S3ClientPool;
   private readonly agents = new RestAgents();
-  private readonly fallback: BuiltinCheckerOptions['fallback'];
+  private readonly binary: BuiltinCheckerOptions['binary'];
   private readonly readCa: (path: string) => Promise<string>;
 
   constructor(options: BuiltinCheckerOptions = {}) {
     this.reader = options.reader ?? new ResticReader();
     this.pool = options.pool ?? new S3ClientPool();
-    this.fallback = options.fallback;
+    this.binary = options.binary;
     this.readCa = options.readCa ?? ((path) => readFile(path, 'utf8'));
   }
 
   supports(repository: RepositoryConfig): boolean {
-    return backendKind(repository.url) !== undefined || (this.fallback?.supports(repository) ?? false);
+    return backendKind(repository.url) !== undefined || (this.binary?.supports(repository) ?? false);
   }
 
   async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation & { reader: ReaderName }> {
@@ -70,14 +75,18 @@ export class BuiltinResticChecker implements Checker {
   }
 
   private async listWithReader(repository: RepositoryConfig, context: CheckContext, options: ListOptions = {}): Promise<{ snapshots: SnapshotSummary[]; reader: ReaderName }> {
+    const choice = (repository as WithReader).reader ?? 'auto';
+    const binary = this.binary;
+    if (binary && (choice === 'restic' || (choice === 'auto' && backendKind(repository.url) === undefined))) {
+      return { snapshots: await withReader(binary.list(repository, context, options), 'restic'), reader: 'restic' };
+    }
     try {
       const all = await this.read(repository, context);
       const mine = all.map(summary).filter((snapshot) => matches(snapshot, repository));
       return { snapshots: options.everySnapshot ? mine : latestPerGroup(mine), reader: 'builtin' };
     } catch (error) {
-      if (this.fallback && fallsBackToBinary(error)) return { snapshots: await this.fallback.list(repository, context, options), reader: 'restic' };
-      if (error instanceof ReaderError) throw new CheckError(error.message);
-      throw error;
+      if (binary && choice === 'auto' && fallsBackToBinary(error)) return { snapshots: await withReader(binary.list(repository, context, options), 'restic'), reader: 'restic' };
+      throw readerFailure(error instanceof ReaderError ? new CheckError(error.message) : error, 'builtin');
     }
   }
 
@@ -124,6 +133,20 @@ export class BuiltinResticChecker implements Checker {
     } catch (error) {
       throw new CheckError(`cannot read ca_cert ${repository.caCert}: ${describeFsError(error as NodeJS.ErrnoException)}`);
     }
+  }
+}
+
+/** A failed check still says which reader failed: status output shows it beside the error. */
+function readerFailure(error: unknown, reader: ReaderName): unknown {
+  if (error instanceof CheckError) return Object.assign(error, { reader });
+  return error;
+}
+
+async function withReader<T>(work: Promise<T>, reader: ReaderName): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw readerFailure(error, reader);
   }
 }
 
