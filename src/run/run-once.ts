@@ -64,9 +64,14 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
     return checker.check(repository, { signal: options.signal, env: deps.env });
   };
   let observed: Observed;
+  // Which restic reader answered (or failed): set by the built-in reader's checker.
+  let reader: RepositoryResult['reader'];
   try {
-    observed = await (deps.limits?.checks.run(check) ?? check());
+    const observation = await (deps.limits?.checks.run(check) ?? check());
+    reader = observation.reader;
+    observed = observation;
   } catch (error) {
+    reader = (error as { reader?: RepositoryResult['reader'] } | undefined)?.reader;
     const reason = error instanceof CheckError ? error.reason : `internal error: ${(error as Error).message}`;
     // Redact first, shorten after: a cut through a secret would hide it from the redactor.
     observed = { failure: shorten(deps.redactor.redact(reason), MAX_REASON_LENGTH) };
@@ -78,7 +83,7 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
   // A check cut short because we are stopping says nothing about the repository: no alarm in the log.
   const stopping = options.signal.aborted;
   log[verdict.status === 'up' || stopping ? 'info' : 'warn'](
-    { mode: checker.mode, status: verdict.status, latest, age_seconds: verdict.ageSeconds, duration_ms: Math.round(durationMs) },
+    { mode: checker.mode, ...(reader && { reader }), status: verdict.status, latest, age_seconds: verdict.ageSeconds, duration_ms: Math.round(durationMs) },
     message,
   );
 
@@ -102,6 +107,7 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
     name: repository.name,
     status: verdict.status,
     mode: checker.mode,
+    ...(reader && { reader }),
     latest,
     age_seconds: verdict.ageSeconds,
     max_age_seconds: Math.round(repository.maxAgeMs / 1000),

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describeFsError } from '../../config/fs-errors.js';
-import type { RepositoryConfig } from '../../config/types.js';
+import type { ReaderChoice, RepositoryConfig } from '../../config/types.js';
 import { formatDuration } from '../../duration.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
 import type { ListOptions } from '../restic.js';
@@ -14,11 +14,7 @@ import { ResticReader } from './reader.js';
 import type { ResticSnapshot } from './snapshot.js';
 
 /** Which reader answered a check: reported beside `mode` in status output and metrics. */
-export type ReaderName = 'builtin' | 'restic';
-
-/** The `reader:` config key: force either reader, or let the built-in one answer where it can. */
-export type ReaderChoice = 'auto' | ReaderName;
-type WithReader = RepositoryConfig & { reader?: ReaderChoice };
+export type ReaderName = Exclude<ReaderChoice, 'auto'>;
 
 export interface BuiltinCheckerOptions {
   reader?: ResticReader;
@@ -59,14 +55,14 @@ export class BuiltinResticChecker implements Checker {
   }
 
   async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation & { reader: ReaderName }> {
-    const { snapshots, reader } = await this.listWithReader(repository, context);
+    const { snapshots, reader } = await this.answer(repository, context);
     const scope = describeFilter(repository);
     return { latest: newest(snapshots), snapshots: snapshots.length, ...(scope && { scope }), reader };
   }
 
   /** What ResticChecker.list gives: the snapshots passing the repository's filters. */
   async list(repository: RepositoryConfig, context: CheckContext, options: ListOptions = {}): Promise<SnapshotSummary[]> {
-    return (await this.listWithReader(repository, context, options)).snapshots;
+    return (await this.answer(repository, context, options)).snapshots;
   }
 
   async close(): Promise<void> {
@@ -74,8 +70,9 @@ export class BuiltinResticChecker implements Checker {
     await Promise.all([this.pool.destroy(), this.agents.close()]);
   }
 
-  private async listWithReader(repository: RepositoryConfig, context: CheckContext, options: ListOptions = {}): Promise<{ snapshots: SnapshotSummary[]; reader: ReaderName }> {
-    const choice = (repository as WithReader).reader ?? 'auto';
+  /** The filtered snapshots and which reader gave them (shared runs pass it on). */
+  async answer(repository: RepositoryConfig, context: CheckContext, options: ListOptions = {}): Promise<{ snapshots: SnapshotSummary[]; reader: ReaderName }> {
+    const choice = repository.reader ?? 'auto';
     const binary = this.binary;
     if (binary && (choice === 'restic' || (choice === 'auto' && backendKind(repository.url) === undefined))) {
       return { snapshots: await withReader(binary.list(repository, context, options), 'restic'), reader: 'restic' };
