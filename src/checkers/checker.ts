@@ -49,6 +49,8 @@ export interface Observation {
   snapshots?: number;
   /** What a filtered check looked for ("host web1"): completes "no snapshots for ...". */
   scope?: string;
+  /** Restic mode: which reader answered (the built-in one or the restic binary). */
+  reader?: 'builtin' | 'restic';
 }
 
 export class CheckError extends Error {

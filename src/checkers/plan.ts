@@ -110,5 +110,5 @@ export function planChecks(repositories: readonly RepositoryConfig[], available:
  */
 export function shareKey(repository: RepositoryConfig): string {
   const env = Object.entries(repository.extraEnv).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([repository.url, env, repository.caCert ?? null, repository.cacheDir ?? null]);
+  return JSON.stringify([repository.url, env, repository.caCert ?? null, repository.cacheDir ?? null, repository.reader ?? null]);
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Checker } from '../checkers/checker.js';
 import { LocalChecker } from '../checkers/local/local.js';
 import { RcloneChecker } from '../checkers/rclone/rclone.js';
+import { BuiltinResticChecker } from '../checkers/reader/checker.js';
 import { ResticChecker } from '../checkers/restic/restic.js';
 import { S3Checker } from '../checkers/s3/checker.js';
 import { EnvFileError } from '../config/env-file.js';
@@ -91,7 +92,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
 
-  const checkers = io.checkers ?? [new ResticChecker(), new S3Checker(), new LocalChecker(), new RcloneChecker()];
+  // One reader for the process: a daemon keeps each repository's key between checks.
+  const checkers = io.checkers ?? [new BuiltinResticChecker({ binary: new ResticChecker() }), new S3Checker(), new LocalChecker(), new RcloneChecker()];
   const notifiers = io.notifiers ?? [new UptimeKumaNotifier(), new HealthchecksNotifier()];
   if (commandLine.command === 'daemon') {
     const load = async () => selectRepositories(await loadConfig(path, io.env), commandLine.only);

@@ -9,10 +9,11 @@ import type { RepositoryEntry } from './hosts.js';
 import type { Env } from './parse.js';
 import { isPlainEnvName } from './plain-env.js';
 import { isMapping } from './schema.js';
-import { DEFAULTS, type BucketLookup, type Mode, type RepositoryConfig } from './types.js';
+import { DEFAULTS, type BucketLookup, type Mode, type ReaderChoice, type RepositoryConfig } from './types.js';
 
 const MODES: readonly Mode[] = ['restic', 'fast', 'auto'];
 const BUCKET_LOOKUPS: readonly BucketLookup[] = ['auto', 'path', 'dns'];
+const READERS: readonly ReaderChoice[] = ['auto', 'builtin', 'restic'];
 // Unreserved URL characters only: anything else would change the push URL's meaning.
 const TOKEN = /^[A-Za-z0-9._~-]+$/;
 
@@ -101,6 +102,7 @@ export function buildRepository(
   const intervalMs = duration('interval', DEFAULTS.interval);
   const mode = choice('mode', MODES, defaultMode);
   const bucketLookup = choice('bucket_lookup', BUCKET_LOOKUPS, DEFAULTS.bucketLookup);
+  const reader = choice('reader', READERS, DEFAULTS.reader);
 
   // push_url may be Kuma's whole push URL, token included (see splitPushUrl).
   const pushUrlPath = `${origin('push_url')}.push_url`;
@@ -175,6 +177,7 @@ export function buildRepository(
     timeoutMs,
     pushTimeoutMs,
     mode,
+    reader,
     ...(caCert !== undefined && { caCert }),
     ...(cacheDir !== undefined && { cacheDir }),
     intervalMs,

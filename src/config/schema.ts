@@ -13,6 +13,7 @@ export const REPOSITORY_KEYS: Readonly<Record<string, RawKind>> = {
   timeout: 'string',
   push_timeout: 'string',
   mode: 'string',
+  reader: 'string',
   ca_cert: 'string',
   cache_dir: 'string',
   interval: 'string',

@@ -1,6 +1,8 @@
 /** How a repository's newest snapshot is found; `auto` picks fast where the URL allows it. */
 export type Mode = 'restic' | 'fast' | 'auto';
 export type BucketLookup = 'auto' | 'path' | 'dns';
+/** Restic mode: the built-in reader, the restic binary, or the built-in one where it can read (auto). */
+export type ReaderChoice = 'auto' | 'builtin' | 'restic';
 
 /** One repository after defaults are merged, templates expanded and values validated. */
 export interface RepositoryConfig {
@@ -18,6 +20,8 @@ export interface RepositoryConfig {
   /** Upper bound for one push attempt. */
   pushTimeoutMs: number;
   mode: Mode;
+  /** Unset: auto. Parsed configs always set it. */
+  reader?: ReaderChoice;
   /** PEM bundle trusted for this repository's TLS endpoint (restic --cacert). */
   caCert?: string;
   /** restic --cache-dir; "off" means --no-cache. Unset: restic's own default. */
@@ -49,4 +53,6 @@ export const DEFAULTS = {
   interval: '1h',
   mode: 'restic' as Mode,
   bucketLookup: 'auto' as BucketLookup,
+  // The restic binary until the lead flips this to 'auto' (issue 15): nothing changes on merge.
+  reader: 'restic' as ReaderChoice,
 };

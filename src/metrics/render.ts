@@ -79,7 +79,8 @@ export function renderMetrics(tallies: readonly Tally[], now: Date, info: Proces
     for (const tally of tallies) {
       const value = family.value(tally, nowSeconds);
       if (value === undefined) continue;
-      const labels = `repository="${escapeLabel(tally.latest.name)}",mode="${escapeLabel(tally.latest.mode)}"`;
+      const reader = tally.latest.reader ? `,reader="${escapeLabel(tally.latest.reader)}"` : '';
+      const labels = `repository="${escapeLabel(tally.latest.name)}",mode="${escapeLabel(tally.latest.mode)}"${reader}`;
       lines.push(`${name}{${labels}} ${formatValue(value)}`);
     }
   }

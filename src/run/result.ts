@@ -12,6 +12,8 @@ export interface RepositoryResult {
   name: string;
   status: Status;
   mode: CheckMode;
+  /** Restic mode: which reader answered, or failed (the built-in one or the restic binary). */
+  reader?: 'builtin' | 'restic';
   /** ISO time of the newest snapshot, null when none was found. */
   latest: string | null;
   /**

@@ -78,9 +78,13 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
   };
   let observed: Observed;
   let observation: Observation | undefined;
+  // Which restic reader answered (or failed): set by the built-in reader's checker.
+  let reader: RepositoryResult['reader'];
   try {
     observed = observation = await (deps.limits?.checks.run(check) ?? check());
+    reader = observation.reader;
   } catch (error) {
+    reader = (error as { reader?: RepositoryResult['reader'] } | undefined)?.reader;
     const reason = error instanceof CheckError ? error.reason : `internal error: ${(error as Error).message}`;
     // Redact first, shorten after: a cut through a secret would hide it from the redactor.
     observed = { failure: shorten(deps.redactor.redact(reason), MAX_REASON_LENGTH) };
@@ -94,7 +98,7 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
   // A check cut short because we are stopping says nothing about the repository: no alarm in the log.
   const stopping = options.signal.aborted;
   log[verdict.status === 'up' || stopping ? 'info' : 'warn'](
-    { mode: checker.mode, status: verdict.status, latest, age_seconds: verdict.ageSeconds, duration_ms: Math.round(durationMs) },
+    { mode: checker.mode, ...(reader && { reader }), status: verdict.status, latest, age_seconds: verdict.ageSeconds, duration_ms: Math.round(durationMs) },
     message,
   );
 
@@ -120,6 +124,7 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
     name: repository.name,
     status: verdict.status,
     mode: checker.mode,
+    ...(reader && { reader }),
     latest,
     latest_basis: latest === null ? null : checker.mode === 'fast' ? 'file_time' : (observation?.basis ?? 'time'),
     age_seconds: verdict.ageSeconds,

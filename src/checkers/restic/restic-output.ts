@@ -67,18 +67,28 @@ export class SnapshotReader {
   }
 
   private addSnapshot(entry: unknown): void {
-    const item = (entry ?? {}) as { time?: unknown; hostname?: unknown; tags?: unknown; paths?: unknown; summary?: { backup_start?: unknown; backup_end?: unknown } };
-    const time = instant(item.time);
-    if (!time) throw new OutputError(`snapshot ${this.snapshots.length + 1} has no readable time`);
-    const end = backupEnd(time, item.summary);
-    this.snapshots.push({
-      time,
-      ...(end && { end }),
-      hostname: typeof item.hostname === 'string' ? item.hostname : '',
-      tags: strings(item.tags),
-      paths: strings(item.paths),
-    });
+    const snapshot = toSnapshotSummary(entry);
+    if (!snapshot) throw new OutputError(`snapshot ${this.snapshots.length + 1} has no readable time`);
+    this.snapshots.push(snapshot);
   }
+}
+
+/**
+ * One snapshot as `restic snapshots --json` prints it (or the built-in reader decodes it),
+ * reduced to what a check uses; undefined when its time cannot be read.
+ */
+export function toSnapshotSummary(entry: unknown): SnapshotSummary | undefined {
+  const item = (entry ?? {}) as { time?: unknown; hostname?: unknown; tags?: unknown; paths?: unknown; summary?: { backup_start?: unknown; backup_end?: unknown } };
+  const time = instant(item.time);
+  if (!time) return undefined;
+  const end = backupEnd(time, item.summary);
+  return {
+    time,
+    ...(end && { end }),
+    hostname: typeof item.hostname === 'string' ? item.hostname : '',
+    tags: strings(item.tags),
+    paths: strings(item.paths),
+  };
 }
 
 const STREAM_ERRORS: Record<string, string> = {

@@ -9,6 +9,8 @@ import { describeFilter, matches } from '../snapshot-filter.js';
 /** A restic checker that can hand back the snapshot list itself (ResticChecker does). */
 export interface SnapshotLister extends Checker {
   list(repository: RepositoryConfig, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]>;
+  /** The same, and which reader answered (the built-in reader's checker has it). */
+  answer?(repository: RepositoryConfig, context: CheckContext, options?: ListOptions): Promise<{ snapshots: SnapshotSummary[]; reader?: Observation['reader'] }>;
 }
 
 function isLister(checker: Checker): checker is SnapshotLister {
@@ -40,7 +42,7 @@ export function shareResticRuns(checkers: readonly Checker[], plan: Pick<Plan, '
 }
 
 interface Listing {
-  snapshots: Promise<SnapshotSummary[]>;
+  snapshots: Promise<{ snapshots: SnapshotSummary[]; reader?: Observation['reader'] }>;
   startedAt: number;
   /** When it settled; undefined while restic still runs. */
   settledAt?: number;
@@ -69,13 +71,14 @@ class SharedResticChecker implements Checker {
     if (!group) return this.inner.check(repository, context);
     let listing = this.listings.get(key);
     if (!listing || (listing.settledAt !== undefined && this.now() - listing.settledAt > this.reuseMs(repository))) {
+      // --latest 1 keeps each (host, paths) group's newest, which serves host and path
+      // filters; the newest of a group may lack a tag, so tags need every snapshot.
+      const options = { everySnapshot: group.some((member) => member.tags.length > 0) };
       const fresh: Listing = {
         startedAt: this.now(),
-        snapshots: this.inner.list(unfiltered(group), context, {
-          // --latest 1 keeps each (host, paths) group's newest, which serves host and path
-          // filters; the newest of a group may lack a tag, so tags need every snapshot.
-          everySnapshot: group.some((member) => member.tags.length > 0),
-        }),
+        snapshots: this.inner.answer
+          ? this.inner.answer(unfiltered(group), context, options)
+          : this.inner.list(unfiltered(group), context, options).then((snapshots) => ({ snapshots })),
       };
       const settle = () => {
         fresh.settledAt = this.now();
@@ -86,11 +89,11 @@ class SharedResticChecker implements Checker {
       listing = fresh;
     }
     // The run serves the whole group with the longest timeout; each check still keeps its own.
-    const snapshots = await withDeadline(listing.snapshots, repository.timeoutMs, context.signal);
+    const { snapshots, reader } = await withDeadline(listing.snapshots, repository.timeoutMs, context.signal);
     const mine = snapshots.filter((snapshot) => matches(snapshot, repository));
     const scope = describeFilter(repository);
     const sharedRunMs = (listing.settledAt ?? this.now()) - listing.startedAt;
-    return { ...newest(mine), snapshots: mine.length, ...(scope && { scope }), sharedRunMs };
+    return { ...newest(mine), snapshots: mine.length, ...(scope && { scope }), sharedRunMs, ...(reader && { reader }) };
   }
 }
 

@@ -1,0 +1,73 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Backend } from './backend.js';
+import type { ResticLock } from './lock.js';
+import { MacError, OpenRepository, type DeriveUserKey } from './repository.js';
+import type { ResticSnapshot } from './snapshot.js';
+
+export interface ReaderOptions {
+  /** scrypt, injectable so that a test can count derivations. */
+  derive?: DeriveUserKey;
+}
+
+/**
+ * restic's read side for many repositories, kept open between checks: each repository's
+ * master key is derived once (scrypt costs ~0.3 CPU-s, the bulk of a `restic snapshots`
+ * run) and its decoded snapshot files are kept, so a later check costs one listing plus
+ * the files that are new. Everything stays in this object's memory; nothing derived from
+ * a password is written anywhere. Repositories are told apart by an HMAC of URL and
+ * password under a per-process random key: the map holds no password, and a changed
+ * password is a different entry.
+ */
+export class ResticReader {
+  private readonly secret = randomBytes(32);
+  private readonly open = new Map<string, Promise<OpenRepository>>();
+  private readonly derive: DeriveUserKey | undefined;
+
+  constructor(options: ReaderOptions = {}) {
+    this.derive = options.derive;
+  }
+
+  /** `restic snapshots --json --no-lock`, entry for entry. */
+  snapshots(url: string, password: string, backend: Backend, signal: AbortSignal): Promise<ResticSnapshot[]> {
+    return this.use(url, password, backend, signal, (repository) => repository.snapshots(backend, signal));
+  }
+
+  /** The lock files now in the repository, decrypted. */
+  locks(url: string, password: string, backend: Backend, signal: AbortSignal): Promise<ResticLock[]> {
+    return this.use(url, password, backend, signal, (repository) => repository.locks(backend, signal));
+  }
+
+  /** Drops every key and cached snapshot (a daemon reloading its config, tests). */
+  forget(): void {
+    this.open.clear();
+  }
+
+  /** How many repositories are held open. */
+  get size(): number {
+    return this.open.size;
+  }
+
+  private async use<T>(url: string, password: string, backend: Backend, signal: AbortSignal, work: (repository: OpenRepository) => Promise<T>): Promise<T> {
+    const id = createHmac('sha256', this.secret).update(url).update('\0').update(password).digest('hex');
+    const cached = this.open.get(id);
+    if (cached) {
+      try {
+        return await work(await cached);
+      } catch (error) {
+        // A MAC failure under a key that opened this repository before: it may have been
+        // re-initialised at the same place (a new master key). Open it afresh, once.
+        if (!(error instanceof MacError)) throw error;
+        if (this.open.get(id) === cached) this.open.delete(id);
+      }
+    }
+    let opening = this.open.get(id);
+    if (!opening) {
+      opening = OpenRepository.open(backend, password, signal, this.derive);
+      this.open.set(id, opening);
+      const entry = opening;
+      // A failed opening is not kept: the next check tries again.
+      entry.catch(() => this.open.get(id) === entry && this.open.delete(id));
+    }
+    return work(await opening);
+  }
+}
