@@ -11,7 +11,9 @@ import { tempDir } from './helpers/restic-repos.js';
 
 const REPOSITORIES = 20;
 const CHECKS = 3000;
-const MAX_RUN_MS = 90_000;
+// Time caps only: the counts end the test. Measured 55-86 s for the 3,000 on this 2-core machine at
+// load 10-16 (other suites beside it); a cap at 90 s failed there twice.
+const MAX_RUN_MS = 240_000;
 
 function rssKiB(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -37,7 +39,7 @@ test('thousands of fast cycles (checks, pushes, scrapes) leave the daemon\'s mem
     throw error;
   });
   try {
-    await waitFor('a first thousand checks', async () => (await totalChecks(daemon.url)) >= 1000, 60_000);
+    await waitFor('a first thousand checks', async () => (await totalChecks(daemon.url)) >= 1000, 180_000);
     const startRss = rssKiB(daemon.pid);
     const startChecks = await totalChecks(daemon.url);
     const started = Date.now();
