@@ -8,7 +8,7 @@ import { soak } from '../helpers/soak.js';
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 45);
 
 test('soak: a daemon under random restic and push faults tells the truth, keeps its schedule and memory, stops clean', { timeout: (SECONDS + 120) * 1000 }, async () => {
-  const report = await soak({ seconds: SECONDS, seed: 20261122, repositories: 16, slackMs: 5000 });
+  const report = await soak({ seconds: SECONDS, seed: 20261122, repositories: 8, slackMs: 5000 });
   console.log(
     `# soak ${report.seconds} s, ${report.repositories} repositories: ${report.cycles} cycles, ${report.beats} beats (${report.matched} held against their check, ${report.redelivered} redelivered), ` +
       `${report.pushRequests} push requests; max gap ${report.maxGapMs} ms (bound ${report.gapBoundMs} ms); ` +

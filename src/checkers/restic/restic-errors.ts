@@ -43,7 +43,7 @@ export function describeResticFailure(result: ProcessResult, timeoutMs: number):
   const text = exitErrorMessage(stderr) ?? stderr;
   // restic's own line for an rclone: backend says only that talking to rclone failed
   // ("context canceled", "exit status 1"); rclone printed the reason on an earlier line.
-  if (/\brclone\b/.test(text)) {
+  if (/talking HTTP to rclone|rclone stdio connection/.test(text)) {
     const rclone = rcloneErrorLine(rcloneLines(stderr));
     if (rclone) return rclone;
   }
