@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BuiltinResticChecker } from '../src/checkers/reader/checker.js';
 import { S3ClientPool } from '../src/checkers/s3/client-pool.js';
-import { mapLimit } from '../src/run/pool.js';
+import { mapLimit } from '../src/pool.js';
 import { repositoryConfig } from '../test/helpers/config.js';
 import { PASSWORD, restic, tempDir } from '../test/helpers/restic-repos.js';
 import { makeTestCa, startS3rver } from '../test/helpers/s3rver.js';

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { BuiltinResticChecker } from '../src/checkers/reader/checker.js';
 import type { Checker } from '../src/checkers/checker.js';
 import type { RepositoryConfig } from '../src/config/types.js';
-import { mapLimit } from '../src/run/pool.js';
+import { mapLimit } from '../src/pool.js';
 import { repositoryConfig } from '../test/helpers/config.js';
 import { makeRepository, PASSWORD, tempDir } from '../test/helpers/restic-repos.js';
 

@@ -3,7 +3,7 @@ import { soak } from '../test/helpers/soak.js';
 
 /**
  * The long daemon soak: `npm run build && node dist/bench/soak.js --seconds 600 --seed 7`.
- * The same harness as test/daemon-soak.test.ts (random restic and push-target faults from a
+ * The same harness as test/daemon/daemon-soak.test.ts (random restic and push-target faults from a
  * seeded PRNG), for as long as asked. Exits 1 when any promise was broken.
  */
 const { values } = parseArgs({

@@ -1,47 +1,34 @@
 #!/usr/bin/env node
 // `npm run test:unit`: the pure suites alone, in seconds. A suite is pure when it starts no
 // process and no server and reaches no network: parsers, formatters, decisions, the
-// scheduler on fake timers (a temp file at most). Everything else, and the type check, is
-// `npm test`'s job. esbuild bundles the pure suites (and what they import from src/) into
+// scheduler on fake timers (a temp file at most). The rule is the file name: a pure suite is
+// test/**/NAME.unit.test.ts (it must pass alone in well under a second); every other
+// test/**/NAME.test.ts may start processes. `npm test` (scripts/test.sh) runs both kinds,
+// and the type check. esbuild bundles the pure suites (and what they import from src/) into
 // one file that runs in one process: tsc takes ~20 s on 2 cores, and a Node process per
 // suite costs a second each on a busy machine.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Add a new pure suite here; it must pass alone in well under a second.
-export const PURE_SUITES = [
-  'beyond-units',
-  'config-parse',
-  'duration',
-  'env-file',
-  'hosts-config',
-  'json-array-stream',
-  'limiter',
-  'redact',
-  's3-errors',
-  's3-url',
-  'scheduler',
-  'signal-handling',
-  'status-table',
-  'template',
-  'verdict',
-];
-
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, 'dist', 'unit', 'pure.test.mjs');
-for (const name of PURE_SUITES) {
-  if (!existsSync(join(root, 'test', `${name}.test.ts`))) {
-    console.error(`test:unit: test/${name}.test.ts does not exist (scripts/test-unit.mjs lists it)`);
-    process.exit(1);
-  }
+// Every test/**/NAME.unit.test.ts, as paths from the project root, sorted.
+export const PURE_SUITES = readdirSync(join(root, 'test'), { recursive: true, encoding: 'utf8' })
+  .map((path) => path.split('\\').join('/'))
+  .filter((path) => path.endsWith('.unit.test.ts'))
+  .sort()
+  .map((path) => `test/${path}`);
+if (PURE_SUITES.length === 0) {
+  console.error('test:unit: no test/**/*.unit.test.ts found');
+  process.exit(1);
 }
 rmSync(dirname(outfile), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  stdin: { contents: PURE_SUITES.map((name) => `import './test/${name}.test.ts';`).join('\n'), resolveDir: root, loader: 'ts' },
+  stdin: { contents: PURE_SUITES.map((path) => `import './${path}';`).join('\n'), resolveDir: root, loader: 'ts' },
   outfile,
   bundle: true,
   packages: 'external', // node_modules are loaded from the project as usual

@@ -18,10 +18,14 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/restic-monitor"
 restic018=$(bash scripts/restic-debian.sh trixie "$cache/restic-trixie")
 restic0191=$(bash scripts/restic-debian.sh sid "$cache/restic-sid")
 
-# The files that run real restic.
-versioned=(restic-checker cli shared-restic child-env-real s3-fast-vs-restic read-only read-only-s3 fast-local-rclone secrets)
+# The files that run real restic, by their path under test/ (they mirror src/). Pure suites
+# are test/**/*.unit.test.ts (scripts/test-unit.mjs); the whole suite below runs both kinds.
+versioned=(checkers/restic/restic-checker cli/cli checkers/restic/shared-restic checkers/child-env-real checkers/s3/s3-fast-vs-restic checkers/read-only checkers/s3/read-only-s3 checkers/fast-local-rclone secrets)
 versioned=("${versioned[@]/#/dist/test/}")
 versioned=("${versioned[@]/%/.test.js}")
+for file in "${versioned[@]}"; do
+  [ -f "$file" ] || { echo "scripts/test.sh: $file does not exist (a moved test? fix the versioned list)" >&2; exit 1; }
+done
 
 # The whole suite runs first, alone: some of its tests bound how long a busy daemon may take.
 echo "== restic $(restic version | cut -d' ' -f2): the whole suite"

@@ -1,7 +1,7 @@
 import type { RepositoryConfig } from '../config/types.js';
-import { localRepositoryPath } from './local.js';
-import { rcloneRemote } from './rclone.js';
-import { isS3Url, parseS3Url } from './s3/url.js';
+import { localRepositoryPath } from '../urls/local.js';
+import { rcloneRemote } from '../urls/rclone.js';
+import { isS3Url, parseS3Url } from '../urls/s3.js';
 import { isFiltered } from './snapshot-filter.js';
 
 /** The checkers a repository can be served by; each Checker names its kind. */
@@ -45,4 +45,70 @@ const FAST_KINDS: Readonly<Record<Exclude<CheckerKind, 'restic'>, string>> = {
 export function describePlan(plan: CheckPlan): string {
   if (plan.kind !== 'restic') return `fast (${FAST_KINDS[plan.kind]})`;
   return plan.fallback === undefined ? 'restic' : `restic (${plan.fallback})`;
+}
+
+/** One check as the run, the daemon and `validate` carry it out. */
+export interface PlannedCheck extends CheckPlan {
+  repository: RepositoryConfig;
+  /** The shareKey of the restic run it shares with other checks; undefined when it runs alone. */
+  group?: string;
+}
+
+/** What the plan needs to know of the checkers at hand (a test may offer restic alone). */
+export interface Available {
+  kinds: ReadonlySet<CheckerKind>;
+  /** Whether the restic checker can hand back a listing that several checks share. */
+  shareRestic: boolean;
+}
+
+const EVERY_KIND: Available = { kinds: new Set<CheckerKind>(['restic', 's3', 'local', 'rclone']), shareRestic: true };
+
+export interface Plan {
+  checks: readonly PlannedCheck[];
+  /** Groups of two or more restic checks sharing one run, by shareKey. */
+  groups: ReadonlyMap<string, readonly RepositoryConfig[]>;
+  /** The planned check of a repository of this config (by name). */
+  of(repository: RepositoryConfig): PlannedCheck;
+}
+
+/**
+ * Pure: the one plan of a config. Which checker kind serves each check (planCheck; restic
+ * where the planned kind is not at hand), and which restic checks share one run (same
+ * shareKey, two or more of them). The run, the daemon, its scheduler and `validate` read
+ * this plan and decide none of it themselves.
+ */
+export function planChecks(repositories: readonly RepositoryConfig[], available: Available = EVERY_KIND): Plan {
+  const planned = repositories.map((repository): PlannedCheck => {
+    const plan = planCheck(repository);
+    return available.kinds.has(plan.kind) ? { ...plan, repository } : { kind: 'restic', repository };
+  });
+  const groups = new Map<string, RepositoryConfig[]>();
+  if (available.shareRestic) {
+    for (const check of planned) {
+      if (check.kind !== 'restic') continue;
+      const key = shareKey(check.repository);
+      groups.set(key, [...(groups.get(key) ?? []), check.repository]);
+    }
+    for (const [key, group] of groups) if (group.length < 2) groups.delete(key);
+  }
+  const checks = planned.map((check) => {
+    const key = check.kind === 'restic' ? shareKey(check.repository) : undefined;
+    return key !== undefined && groups.has(key) ? { ...check, group: key } : check;
+  });
+  const byName = new Map(checks.map((check) => [check.repository.name, check]));
+  return {
+    checks,
+    groups,
+    of: (repository) => byName.get(repository.name) ?? planChecks([repository], available).checks[0]!,
+  };
+}
+
+/**
+ * Checks with the same key would run restic against the same repository with the same
+ * credentials and options; they can share one listing. Filters and max_age are not part of
+ * it: they are applied to the shared listing in memory.
+ */
+export function shareKey(repository: RepositoryConfig): string {
+  const env = Object.entries(repository.extraEnv).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([repository.url, env, repository.caCert ?? null, repository.cacheDir ?? null, repository.reader ?? null]);
 }

@@ -1,14 +1,28 @@
 import type { RepositoryConfig } from '../config/types.js';
 import type { Checker } from './checker.js';
-import { planCheck } from './plan.js';
+import { planChecks, type Available, type CheckerKind } from './plan.js';
+
+/** What planChecks needs to know of these checkers. */
+export function availableIn(checkers: readonly Checker[]): Available {
+  const restic = checkers.find((checker) => checker.kind === 'restic');
+  return {
+    kinds: new Set(checkers.map((checker) => checker.kind)),
+    // A stand-in restic without list() (a test's) cannot share a listing.
+    shareRestic: restic !== undefined && typeof (restic as { list?: unknown }).list === 'function' && restic.mode === 'restic',
+  };
+}
+
+/** The checker of the planned kind; restic where that kind is not at hand. */
+export function checkerOfKind(kind: CheckerKind, checkers: readonly Checker[]): Checker {
+  const restic = checkers.find((checker) => checker.kind === 'restic');
+  if (!restic) throw new Error('no restic checker configured');
+  return checkers.find((checker) => checker.kind === kind) ?? restic;
+}
 
 /**
- * The checker planCheck names for the repository: the same decision `validate` prints. A
+ * The checker planChecks names for one repository: the same decision `validate` prints. A
  * list without that kind (a test's stand-in restic alone) gets restic, as before.
  */
 export function chooseChecker(repository: RepositoryConfig, checkers: readonly Checker[]): Checker {
-  const restic = checkers.find((checker) => checker.kind === 'restic');
-  if (!restic) throw new Error('no restic checker configured');
-  const { kind } = planCheck(repository);
-  return checkers.find((checker) => checker.kind === kind) ?? restic;
+  return checkerOfKind(planChecks([repository], availableIn(checkers)).checks[0]!.kind, checkers);
 }

@@ -1,5 +1,5 @@
 import type { RepositoryConfig } from '../config/types.js';
-import type { SnapshotSummary } from './restic-output.js';
+import type { SnapshotSummary } from './restic/restic-output.js';
 
 /** The restic-mode filters of one check; empty fields filter nothing. */
 export type SnapshotFilter = Pick<RepositoryConfig, 'host' | 'tags' | 'paths'>;

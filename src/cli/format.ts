@@ -4,7 +4,7 @@ import { isPlainEnvName } from '../config/plain-env.js';
 import type { Config, RepositoryConfig } from '../config/types.js';
 import { MASK, type Redactor } from '../redact.js';
 import type { RepositoryResult } from '../run/result.js';
-import { describePlan, planCheck } from '../checkers/plan.js';
+import { describePlan, planChecks, type Plan } from '../checkers/plan.js';
 
 export interface Style {
   color: boolean;
@@ -46,17 +46,18 @@ export function formatStatusTable(results: readonly RepositoryResult[], style: S
 
 /** `validate`: the expanded repositories as YAML, secrets masked, ready to eyeball. */
 export function formatValidation(config: Config, redactor: Redactor, json: boolean): string {
-  const repositories = Object.fromEntries(config.repositories.map((repository) => [repository.name, describe(repository, redactor)]));
+  const plan = planChecks(config.repositories);
+  const repositories = Object.fromEntries(config.repositories.map((repository) => [repository.name, describe(repository, redactor, plan)]));
   const view = { concurrency: config.concurrency, ...(config.listen && { listen: config.listen }), repositories };
   if (json) return JSON.stringify(view, null, 2);
   return `${stringify(view).trimEnd()}\n# config OK: ${countText(config)}`;
 }
 
-function describe(repository: RepositoryConfig, redactor: Redactor): Record<string, unknown> {
+function describe(repository: RepositoryConfig, redactor: Redactor, plan: Plan): Record<string, unknown> {
   return {
     url: redactor.redact(repository.url),
     // The run's own decision (plan.ts), with the reason when fast mode was asked for and restic serves.
-    mode: describePlan(planCheck(repository)),
+    mode: describePlan(plan.of(repository)),
     max_age: formatDuration(repository.maxAgeMs, true),
     timeout: formatDuration(repository.timeoutMs, true),
     push: repository.pushUrl && repository.pushToken ? `${redactor.redact(repository.pushUrl.replace(/\/*$/, '/'))}${MASK}` : null,

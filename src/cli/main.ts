@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Checker } from '../checkers/checker.js';
-import { LocalChecker } from '../checkers/local.js';
-import { RcloneChecker } from '../checkers/rclone.js';
+import { LocalChecker } from '../checkers/local/local.js';
+import { RcloneChecker } from '../checkers/rclone/rclone.js';
 import { BuiltinResticChecker } from '../checkers/reader/checker.js';
-import { ResticChecker } from '../checkers/restic.js';
+import { ResticChecker } from '../checkers/restic/restic.js';
 import { S3Checker } from '../checkers/s3/checker.js';
 import { EnvFileError } from '../config/env-file.js';
 import { loadEnvFile } from '../config/env-file-load.js';

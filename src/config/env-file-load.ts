@@ -1,7 +1,7 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvFileError, parseEnvFile } from './env-file.js';
-import { describeFsError } from './fs-errors.js';
+import { describeFsError } from '../fs-errors.js';
 import { isPlainEnvName } from './plain-env.js';
 
 type Env = Readonly<Record<string, string | undefined>>;

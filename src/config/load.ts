@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { ConfigError } from './errors.js';
-import { describeFsError } from './fs-errors.js';
+import { describeFsError } from '../fs-errors.js';
 import { parseConfig, type Env } from './parse.js';
 import type { Config } from './types.js';
 

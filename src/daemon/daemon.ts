@@ -11,9 +11,11 @@ import { addResult, type Tally } from '../metrics/tally.js';
 import type { Notifier } from '../notifiers/notifier.js';
 import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../run/result.js';
-import { Limiter, PUSH_CONCURRENCY } from '../run/limiter.js';
+import { inFlightBound, limitsFor } from '../run/limiter.js';
 import { checkRepository, type Limits, type RunDeps } from '../run/run-once.js';
-import { resticGroups, shareKey, shareResticRuns } from '../checkers/shared-restic.js';
+import { shareResticRuns } from '../checkers/restic/shared-restic.js';
+import { planChecks, type Plan } from '../checkers/plan.js';
+import { availableIn } from '../checkers/select.js';
 import { overdueAfterMs, worstCaseCycleMs } from '../run/bounds.js';
 import { judgeHealth } from './health.js';
 import { Scheduler } from './scheduler.js';
@@ -50,8 +52,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   let config = options.config;
   // Checks and pushes have separate bounds, kept across reloads; the scheduler admits enough
   // repositories to fill both, so a slow heartbeat target never delays the next check.
-  const limits: Limits = { checks: new Limiter(config.concurrency), pushes: new Limiter(PUSH_CONCURRENCY) };
-  const schedule = (current: Config) => ({ repositories: current.repositories, concurrency: current.concurrency + PUSH_CONCURRENCY });
+  // The two bounds (limiter.ts); the scheduler's own cap is inFlightBound, never the tighter one.
+  const limits: Limits = limitsFor(config.concurrency);
+  const schedule = (current: Config) => ({ repositories: current.repositories, concurrency: inFlightBound(current.concurrency) });
   let deps = buildDeps(config, options, limits);
   const listen = config.listen === undefined ? undefined : parseListen(config.listen);
   if (typeof listen === 'string') {
@@ -68,10 +71,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     onError: (error, repository) => deps.logger.error({ repository: repository.name }, `internal error: ${(error as Error).message}`),
     ...(options.timers && { timers: options.timers }),
     ...(options.random && { random: options.random }),
-    groupOf: (repository) => {
-      const key = shareKey(repository);
-      return deps.groups.has(key) ? key : undefined;
-    },
+    // Group members keep one due time: the plan says which checks share a restic run.
+    groupOf: (repository) => deps.plan.of(repository).group,
   });
   const now = clockOf(options);
   const inOrder = () => config.repositories.flatMap((repository) => tallies.get(repository.name) ?? []);
@@ -175,13 +176,13 @@ function clockOf(options: DaemonOptions): () => number {
   return () => options.timers?.now() ?? options.now().getTime();
 }
 
-function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunDeps & { logger: Logger; groups: ReadonlySet<string> } {
+function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunDeps & { logger: Logger; plan: Plan } {
   const redactor = redactorFor(options.env, config.secrets, options.secrets ?? []);
-  const groups = resticGroups(options.checkers, config.repositories);
+  const plan = planChecks(config.repositories, availableIn(options.checkers));
   return {
     // Hosts of one repository share one restic run per interval, as in a one-shot run.
-    checkers: shareResticRuns(options.checkers, config.repositories, { reuseMs: sharedListingReuseMs, now: clockOf(options), groups }),
-    groups: new Set(groups.keys()),
+    checkers: shareResticRuns(options.checkers, plan, { reuseMs: sharedListingReuseMs, now: clockOf(options) }),
+    plan,
     notifiers: options.notifiers,
     now: options.now,
     env: options.env,

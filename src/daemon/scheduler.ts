@@ -6,7 +6,10 @@ import { jitterMs, realTimers, type Timers } from './timers.js';
 
 export interface Schedule {
   repositories: readonly RepositoryConfig[];
-  /** Checks in flight at once, across every repository. */
+  /**
+   * Checks in flight at once, across every repository, from start to pushed. The daemon
+   * passes inFlightBound (run/limiter.ts): the check and push limiters are the real bounds.
+   */
   concurrency: number;
 }
 

@@ -1,7 +1,35 @@
 /**
- * At most `limit` pieces of work at once, the rest waiting in arrival order. Checks and
- * pushes each have their own, so a slow heartbeat target never holds a check's place.
+ * The concurrency design, in one place. Two bounds, and only two:
+ * - checks: at most `concurrency` (the config key) checks run at once (restic, S3, rclone,
+ *   local listings): restic's key derivation is CPU-bound and repositories are remote.
+ * - pushes: at most PUSH_CONCURRENCY heartbeats are in flight at once, on a limiter of its
+ *   own, so a slow heartbeat target never holds a check's place.
+ * The one-shot run's worker pool (run-once.ts) and the daemon's scheduler each also cap how
+ * many checks are somewhere between "waiting for a check slot" and "pushed": that cap is
+ * inFlightBound, every check slot plus every push slot, so it never binds before the two
+ * limiters do; it only keeps the number of waiting checks (and their memory) finite.
  */
+
+/** The two bounds a run or the daemon shares between all its checks. */
+export interface Limits {
+  checks: Limiter;
+  pushes: Limiter;
+}
+
+export function limitsFor(concurrency: number): Limits {
+  return { checks: new Limiter(concurrency), pushes: new Limiter(PUSH_CONCURRENCY) };
+}
+
+/**
+ * Checks between start and end at once (waiting for a slot, checking or pushing): enough for
+ * every check slot and every push slot, so a check waiting on a slow push does not keep the
+ * next one from being checked. Not a third bound: the limiters above are the bounds.
+ */
+export function inFlightBound(concurrency: number): number {
+  return concurrency + PUSH_CONCURRENCY;
+}
+
+/** At most `limit` pieces of work at once, the rest waiting in arrival order. */
 export class Limiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];

@@ -1,25 +1,23 @@
 import type { Logger } from 'pino';
 import { AbortFanout } from '../abort/fanout.js';
 import { CheckError, type Checker, type Observation } from '../checkers/checker.js';
-import { chooseChecker } from '../checkers/select.js';
-import { shareResticRuns } from '../checkers/shared-restic.js';
+import { planChecks, type Plan } from '../checkers/plan.js';
+import { availableIn, checkerOfKind } from '../checkers/select.js';
+import { shareResticRuns } from '../checkers/restic/shared-restic.js';
 import type { Config, RepositoryConfig } from '../config/types.js';
 import { PushError, type Notifier } from '../notifiers/notifier.js';
 import type { Redactor } from '../redact.js';
 import { shorten, shortenMiddle } from '../text.js';
 import { decide, type Observed } from '../verdict.js';
-import { Limiter, PUSH_CONCURRENCY } from './limiter.js';
-import { mapLimit } from './pool.js';
+import { inFlightBound, limitsFor, type Limits } from './limiter.js';
+import { mapLimit } from '../pool.js';
 import type { PushOutcome, RepositoryResult } from './result.js';
 
 /** A reason long enough to act on, short enough for a status line and a pushed message. */
 const MAX_REASON_LENGTH = 200;
 
-/** Separate bounds for checks and pushes (see Limiter); without them nothing is bounded here. */
-export interface Limits {
-  checks: Limiter;
-  pushes: Limiter;
-}
+/** Separate bounds for checks and pushes (limiter.ts); without them nothing is bounded here. */
+export type { Limits };
 
 export interface RunDeps {
   checkers: readonly Checker[];
@@ -29,6 +27,8 @@ export interface RunDeps {
   logger: Logger;
   redactor: Redactor;
   limits?: Limits;
+  /** The config's plan (planChecks); without it, each check is planned on its own. */
+  plan?: Plan;
 }
 
 export interface RunOptions {
@@ -39,18 +39,19 @@ export interface RunOptions {
 
 /** Checks every repository of `config` (bounded by its concurrency) and pushes the verdicts. */
 export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Promise<RepositoryResult[]> {
+  const plan = planChecks(config.repositories, availableIn(deps.checkers));
   // Checks on one repository URL share one restic run in this cycle.
   const cycle = {
     ...deps,
-    checkers: shareResticRuns(deps.checkers, config.repositories),
-    limits: { checks: new Limiter(config.concurrency), pushes: new Limiter(PUSH_CONCURRENCY) },
+    plan,
+    checkers: shareResticRuns(deps.checkers, plan),
+    limits: limitsFor(config.concurrency),
   };
   // One signal per repository under the run's, so that the run's carries one listener
   // however many repositories are in flight (see AbortFanout).
   const signals = new AbortFanout(options.signal);
-  // Enough workers for every check slot and every push slot: a repository waiting on a slow
-  // push does not keep the next repository from being checked.
-  return mapLimit(config.repositories, config.concurrency + PUSH_CONCURRENCY, async (repository) => {
+  // Not a third bound: the limiters are the bounds (limiter.ts, inFlightBound).
+  return mapLimit(config.repositories, inFlightBound(config.concurrency), async (repository) => {
     const own = signals.child();
     try {
       return await checkRepository(repository, cycle, { ...options, signal: own.signal });
@@ -63,7 +64,8 @@ export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Pro
 /** One repository: check, decide, push. Never rejects: every failure becomes a result. */
 export async function checkRepository(repository: RepositoryConfig, deps: RunDeps, options: RunOptions): Promise<RepositoryResult> {
   const log = deps.logger.child({ repository: repository.name });
-  const checker = chooseChecker(repository, deps.checkers);
+  const planned = (deps.plan ?? planChecks([repository], availableIn(deps.checkers))).of(repository);
+  const checker = checkerOfKind(planned.kind, deps.checkers);
   let started = deps.now();
   let startedAt = performance.now();
   const check = () => {

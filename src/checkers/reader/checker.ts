@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { describeFsError } from '../../config/fs-errors.js';
+import { describeFsError } from '../../fs-errors.js';
 import type { ReaderChoice, RepositoryConfig } from '../../config/types.js';
 import { formatDuration } from '../../duration.js';
 import { childEnv } from '../child-env.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
-import type { ListOptions } from '../restic.js';
-import { newest, toSnapshotSummary, type SnapshotSummary } from '../restic-output.js';
+import type { ListOptions } from '../restic/restic.js';
+import { newest, toSnapshotSummary, type SnapshotSummary } from '../restic/restic-output.js';
 import { S3ClientPool } from '../s3/client-pool.js';
 import { describeFilter, matches } from '../snapshot-filter.js';
 import { backendKind, openBackend, RestAgents } from './backends/open.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mapLimit } from '../../run/pool.js';
+import { mapLimit } from '../../pool.js';
 import type { Backend, FileType } from './backend.js';
 import { ReaderError, WRONG_PASSWORD } from './errors.js';
 import { deriveUserKey, openMasterKey, parseKeyFile, type KeyFile } from './key-file.js';

@@ -7,8 +7,8 @@ import { S3ClientPool, type ClientSettings } from './client-pool.js';
 import { credentialSource, regionFromEnv } from './credentials.js';
 import { describeS3Error } from './errors.js';
 import { ListingError, newestSnapshot } from './listing.js';
-import { isS3Url, parseS3Url, snapshotsPrefix, type S3Location } from './url.js';
-import { describeFsError } from '../../config/fs-errors.js';
+import { isS3Url, parseS3Url, snapshotsPrefix, type S3Location } from '../../urls/s3.js';
+import { describeFsError } from '../../fs-errors.js';
 import { isFiltered } from '../snapshot-filter.js';
 
 export interface S3CheckerOptions {

@@ -1,9 +1,9 @@
 import { Agent, type Dispatcher } from 'undici';
 import { rootCertificates } from 'node:tls';
-import { localRepositoryPath } from '../../local.js';
+import { localRepositoryPath } from '../../../urls/local.js';
 import type { S3ClientPool } from '../../s3/client-pool.js';
 import { credentialSource, regionFromEnv } from '../../s3/credentials.js';
-import { isS3Url, parseS3Url } from '../../s3/url.js';
+import { isS3Url, parseS3Url } from '../../../urls/s3.js';
 import type { BucketLookup } from '../../../config/types.js';
 import type { Backend } from '../backend.js';
 import { ReaderError } from '../errors.js';

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { S3ClientPool, ClientSettings } from '../../s3/client-pool.js';
 import { describeS3Error } from '../../s3/errors.js';
-import type { S3Location } from '../../s3/url.js';
+import type { S3Location } from '../../../urls/s3.js';
 import { ReaderError } from '../errors.js';
 import { FILE_ID, type Backend, type FileType } from '../backend.js';
 

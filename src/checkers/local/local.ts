@@ -1,0 +1,71 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RepositoryConfig } from '../../config/types.js';
+import { mapLimit } from '../../pool.js';
+import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
+import { withDeadline } from '../deadline.js';
+import { isSnapshotName } from '../snapshot-files.js';
+import { localRepositoryPath } from '../../urls/local.js';
+
+/** stat calls in flight at once: enough to hide NFS latency, few enough to be polite. */
+const STAT_CONCURRENCY = 16;
+
+/**
+ * Fast mode for a repository on a local or mounted file system: the newest modification
+ * time among the files in `<repo>/snapshots/`. restic writes a snapshot file once, when a
+ * backup ends, so its mtime is when that backup finished. Needs read access to that one
+ * directory, no password; opens nothing for writing.
+ */
+export class LocalChecker implements Checker {
+  readonly mode = 'fast' as const;
+  readonly kind = 'local' as const;
+
+  supports(repository: RepositoryConfig): boolean {
+    return localRepositoryPath(repository.url) !== undefined;
+  }
+
+  check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
+    const path = localRepositoryPath(repository.url);
+    if (path === undefined) return Promise.reject(new CheckError('not a local repository'));
+    return withDeadline(newestSnapshotFile(path), repository.timeoutMs, context.signal);
+  }
+}
+
+async function newestSnapshotFile(path: string): Promise<Observation> {
+  const dir = join(path, 'snapshots');
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((entry) => !entry.isDirectory() && isSnapshotName(entry.name)).map((entry) => entry.name);
+  } catch (error) {
+    throw new CheckError(await describeFailure(error as NodeJS.ErrnoException, path, dir));
+  }
+  const times = await mapLimit(names, STAT_CONCURRENCY, async (name) => {
+    try {
+      return (await stat(join(dir, name))).mtimeMs;
+    } catch (error) {
+      // A prune running right now may remove a file between the listing and the stat.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new CheckError(await describeFailure(error as NodeJS.ErrnoException, path, dir));
+    }
+  });
+  let latest: number | undefined;
+  let count = 0;
+  for (const time of times) {
+    if (time === undefined) continue;
+    count++;
+    if (latest === undefined || time > latest) latest = time;
+  }
+  return { latest: latest === undefined ? null : new Date(latest), snapshots: count };
+}
+
+async function describeFailure(error: NodeJS.ErrnoException, path: string, dir: string): Promise<string> {
+  if (error.code === 'ENOENT' || error.code === 'ENOTDIR') {
+    // Tell "the whole repository is missing" (an unmounted share) from "not a repository".
+    const repository = await stat(path).catch(() => undefined);
+    if (!repository) return `repository not found (no directory ${path})`;
+    if (!repository.isDirectory()) return `repository not found (${path} is not a directory)`;
+    return `not a restic repository (no snapshots/ directory in ${path})`;
+  }
+  if (error.code === 'EACCES' || error.code === 'EPERM') return `permission denied reading ${dir}`;
+  return `cannot read ${dir} (${error.code ?? error.message})`;
+}

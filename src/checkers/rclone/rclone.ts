@@ -1,0 +1,105 @@
+import type { RepositoryConfig } from '../../config/types.js';
+import { formatDuration } from '../../duration.js';
+import { runProcess, SpawnError, type ProcessResult, type RunProcess } from '../../process/run-process.js';
+import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
+import { childEnv } from '../child-env.js';
+import { notConfiguredReason } from './rclone-errors.js';
+import { isSnapshotName } from '../snapshot-files.js';
+import { rcloneRemote, snapshotsDir } from '../../urls/rclone.js';
+
+/**
+ * One listing request and no more: `--use-server-modtime` takes the time the object store
+ * recorded (S3's LastModified, as fast mode on s3: reads) instead of the uploader's mtime
+ * metadata, which costs one HEAD per snapshot on S3 and Swift and can be years old on a
+ * bucket filled by `rclone sync`. Backends without server times ignore it (docs/fast-mode.md).
+ */
+export const LSJSON_ARGS = ['lsjson', '--files-only', '--no-mimetype', '--use-server-modtime'];
+
+export interface RcloneCheckerOptions {
+  /** The rclone binary; RESTIC_MONITOR_RCLONE or "rclone" from PATH by default. */
+  binary?: string;
+  run?: RunProcess;
+}
+
+/**
+ * Fast mode for `rclone:` repositories: `rclone lsjson` on the snapshots directory and the
+ * newest ModTime. rclone's own config (file or RCLONE_CONFIG_* in extra_env) supplies the
+ * credentials; no restic password is needed. Only lists: never copies, moves or deletes.
+ */
+export class RcloneChecker implements Checker {
+  readonly mode = 'fast' as const;
+  readonly kind = 'rclone' as const;
+  private readonly run: RunProcess;
+  private readonly binary: string | undefined;
+
+  constructor(options: RcloneCheckerOptions = {}) {
+    this.run = options.run ?? runProcess;
+    this.binary = options.binary;
+  }
+
+  supports(repository: RepositoryConfig): boolean {
+    return rcloneRemote(repository.url) !== undefined;
+  }
+
+  async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
+    const remote = rcloneRemote(repository.url);
+    if (remote === undefined) throw new CheckError('not an rclone repository');
+    const binary = this.binary ?? context.env.RESTIC_MONITOR_RCLONE ?? 'rclone';
+    const target = snapshotsDir(remote);
+    let result: ProcessResult;
+    try {
+      result = await this.run(binary, [...LSJSON_ARGS, target], {
+        env: childEnv(context.env, repository.extraEnv),
+        timeoutMs: repository.timeoutMs,
+        signal: context.signal,
+      });
+    } catch (error) {
+      if (error instanceof SpawnError) {
+        throw new CheckError(error.describe('rclone'));
+      }
+      throw error;
+    }
+    if (result.timedOut) throw new CheckError(`timed out after ${formatDuration(repository.timeoutMs, true)}`);
+    if (result.aborted) throw new CheckError('aborted');
+    if (result.overflow) throw new CheckError('rclone printed more output than the monitor accepts');
+    if (result.code !== 0) throw new CheckError(describeRcloneFailure(result, remote));
+    return newestModTime(result.stdout);
+  }
+}
+
+/** Pure: the newest ModTime of the snapshot files in `rclone lsjson` output. */
+export function newestModTime(stdout: string): Observation {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(stdout);
+  } catch {
+    throw new CheckError('unreadable output from rclone: not JSON');
+  }
+  if (!Array.isArray(entries)) throw new CheckError('unreadable output from rclone: not a list');
+  let latest: number | undefined;
+  let count = 0;
+  for (const entry of entries as Array<{ Name?: unknown; ModTime?: unknown; IsDir?: unknown }>) {
+    if (entry?.IsDir === true || typeof entry?.Name !== 'string' || !isSnapshotName(entry.Name)) continue;
+    const time = typeof entry.ModTime === 'string' ? Date.parse(entry.ModTime) : NaN;
+    if (Number.isNaN(time)) throw new CheckError(`unreadable output from rclone: ${entry.Name.slice(0, 8)} has no readable ModTime`);
+    count++;
+    if (latest === undefined || time > latest) latest = time;
+  }
+  return { latest: latest === undefined ? null : new Date(latest), snapshots: count };
+}
+
+/** rclone exits 3 for a missing directory and prints "<date> <LEVEL> : ..." lines. */
+export function describeRcloneFailure(result: Pick<ProcessResult, 'code' | 'stderrTail'>, remote: string): string {
+  const stderr = result.stderrTail;
+  const name = remote.slice(0, remote.indexOf(':'));
+  if (/didn't find section in config file/i.test(stderr)) return notConfiguredReason(name);
+  if (result.code === 3 || /directory not found/i.test(stderr)) return `not a restic repository (no snapshots/ directory at ${remote})`;
+  const last = stderr
+    .split('\n')
+    .map((line) => line.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\s+(?:[A-Z]+\s*:\s*)?/, '').trim())
+    .filter((line) => line !== '')
+    .pop();
+  const status = result.code === null ? 'rclone was killed' : `rclone exited with code ${result.code}`;
+  // Not shortened here: a cut could split a secret, which the redactor would then miss.
+  return last ? `${status}: ${last}` : status;
+}

@@ -1,0 +1,93 @@
+import type { RepositoryConfig } from '../../config/types.js';
+import { runProcess, SpawnError, type RunProcess } from '../../process/run-process.js';
+import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
+import { childEnv } from '../child-env.js';
+import { describeResticFailure } from './restic-errors.js';
+import { newest, OutputError, SnapshotReader, type SnapshotSummary } from './restic-output.js';
+import { describeFilter } from '../snapshot-filter.js';
+
+export interface ResticCheckerOptions {
+  /** The restic binary; RESTIC_MONITOR_RESTIC or "restic" from PATH by default. */
+  binary?: string;
+  run?: RunProcess;
+}
+
+export interface ListOptions {
+  /** Every snapshot, not only the newest per (host, paths) group: a tag filter needs them all. */
+  everySnapshot?: boolean;
+}
+
+/** Arguments for a read-only listing: never a command that writes, locks or prunes. */
+export function resticArgs(repository: RepositoryConfig, options: ListOptions = {}): string[] {
+  const args = ['snapshots', '--json', '--no-lock'];
+  // The newest per (host, paths) group keeps the output small however many snapshots there
+  // are, and serves a shared listing's host and path checks. --latest alone means that in
+  // restic 0.9-0.18 and 0.19.1 but only the overall newest in 0.19.0; with an explicit
+  // --group-by (stable since 0.9.5) it means the same in every version.
+  if (!options.everySnapshot) args.push('--group-by', 'host,paths', '--latest', '1');
+  if (repository.caCert) args.push('--cacert', repository.caCert);
+  if (repository.cacheDir === 'off') args.push('--no-cache');
+  else if (repository.cacheDir) args.push('--cache-dir', repository.cacheDir);
+  if (repository.host) args.push('--host', repository.host);
+  if (repository.tags.length > 0) args.push('--tag', repository.tags.join(','));
+  for (const path of repository.paths) args.push('--path', path);
+  return args;
+}
+
+/** restic's environment (child-env.ts says what is inherited and what is not). */
+export function resticEnv(repository: RepositoryConfig, base: CheckContext['env']): NodeJS.ProcessEnv {
+  // The URL goes through the environment, not argv: a password inside it stays out of `ps`.
+  return childEnv(base, repository.extraEnv, { RESTIC_REPOSITORY: repository.url });
+}
+
+export class ResticChecker implements Checker {
+  readonly mode = 'restic' as const;
+  readonly kind = 'restic' as const;
+  private readonly run: RunProcess;
+  private readonly binary: string | undefined;
+
+  constructor(options: ResticCheckerOptions = {}) {
+    this.run = options.run ?? runProcess;
+    this.binary = options.binary;
+  }
+
+  supports(): boolean {
+    return true; // restic reads every backend it knows; the rest it reports itself
+  }
+
+  async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
+    const snapshots = await this.list(repository, context);
+    const scope = describeFilter(repository);
+    return { ...newest(snapshots), snapshots: snapshots.length, ...(scope && { scope }) };
+  }
+
+  /** One restic run: the snapshots that pass the repository's own filters. */
+  async list(repository: RepositoryConfig, context: CheckContext, options: ListOptions = {}): Promise<SnapshotSummary[]> {
+    const binary = this.binary ?? context.env.RESTIC_MONITOR_RESTIC ?? 'restic';
+    let result;
+    // Read while restic prints: memory holds one snapshot at a time, not all of the output.
+    const reader = new SnapshotReader();
+    try {
+      result = await this.run(binary, resticArgs(repository, options), {
+        env: resticEnv(repository, context.env),
+        timeoutMs: repository.timeoutMs,
+        signal: context.signal,
+        onStdout: (chunk) => reader.push(chunk),
+      });
+    } catch (error) {
+      if (error instanceof SpawnError) {
+        throw new CheckError(error.describe('restic'));
+      }
+      throw error;
+    }
+    if (result.code !== 0 || result.timedOut || result.aborted || result.overflow) {
+      throw new CheckError(describeResticFailure(result, repository.timeoutMs));
+    }
+    try {
+      return reader.end();
+    } catch (error) {
+      if (error instanceof OutputError) throw new CheckError(`unreadable output from restic: ${error.message}`);
+      throw error;
+    }
+  }
+}

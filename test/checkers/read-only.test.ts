@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { fingerprint } from '../helpers/fingerprint.js';
+import { cliForNobody } from '../helpers/unprivileged.js';
+import { makeRepository, PASSWORD, tempDir } from '../helpers/restic-repos.js';
+
+let root: string;
+let repo: string;
+before(async () => {
+  root = await tempDir();
+  repo = await makeRepository(join(root, 'repo'), [{ host: 'a' }, { host: 'b', time: '2024-01-01 00:00:00' }]);
+});
+
+test('checks leave a repository byte for byte as it was; restic\'s cache goes where the config says', async () => {
+  const cache = join(root, 'cache');
+  const config = join(root, 'config.yaml');
+  await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    cache_dir: ${cache}\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
+  const before = await fingerprint(repo);
+  for (let i = 0; i < 3; i++) {
+    const result = await runCli(['status', '--json', '--config', config]);
+    assert.equal(result.code, 0, result.stderr);
+  }
+  assert.deepEqual(await fingerprint(repo), before);
+  assert.ok((await readdir(cache)).length > 0, 'restic used the configured cache directory');
+});
+
+test('a repository nobody may write to checks fine (run as an unprivileged user)', async () => {
+  // root may write anywhere, so the check runs as nobody on a repository made read-only.
+  await chmod(root, 0o755);
+  spawnSync('chmod', ['-R', 'a+rX,a-w', repo]);
+  const cache = join(root, 'nobody-cache');
+  await mkdir(cache);
+  spawnSync('chown', ['nobody:nogroup', cache]);
+  const config = join(root, 'nobody.yaml');
+  await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    cache_dir: ${cache}\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
+  await chmod(config, 0o644);
+  const before = await fingerprint(repo);
+  const result = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, await cliForNobody(), 'status', '--config', config], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: '/nonexistent' },
+  });
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /repo\s+restic\s+.*UP\s+latest snapshot/);
+  assert.deepEqual(await fingerprint(repo), before);
+  spawnSync('chmod', ['-R', 'u+w', repo]);
+});
+
+test('cache_dir: off leaves no cache anywhere', async () => {
+  const home = join(root, 'home');
+  await mkdir(home);
+  const config = join(root, 'nocache.yaml');
+  await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    cache_dir: "off"\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
+  const result = await runCli(['status', '--config', config], { env: { HOME: home, XDG_CACHE_HOME: undefined, RESTIC_CACHE_DIR: undefined } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(await readdir(home), []);
+});

@@ -1,0 +1,221 @@
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { settleAges } from '../../helpers/ages.js';
+import { runCli } from '../../helpers/cli.js';
+import { FIXTURES } from '../../helpers/paths.js';
+import { countedFrom, listSnapshots, makeRepository, PASSWORD, resticTime, tempDir } from '../../helpers/restic-repos.js';
+import { startPushReceiver } from '../../helpers/push-receiver.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { RepositoryResult } from '../../../src/run/result.js';
+
+const HOUR = 3_600_000;
+let dir: string;
+let fleet: string;
+let single: string;
+
+/** One object of `status --json`. */
+type Row = RepositoryResult;
+
+before(async () => {
+  dir = await tempDir('rm-shared-');
+  // web1 fresh; web2 stopped years ago; web3's newest is untagged, its last "daily" is 3h old.
+  fleet = await makeRepository(join(dir, 'fleet'), [
+    { host: 'web1' },
+    { host: 'web2', time: '2020-01-01 00:00:00' },
+    { host: 'web3', time: resticTime(3 * HOUR), tags: ['daily'] },
+    { host: 'web3', time: resticTime(30 * 60_000) },
+  ]);
+  single = await makeRepository(join(dir, 'single'), [{ host: 'db1' }]);
+});
+
+/** `status --json` with restic behind a wrapper that notes every start; returns rows and starts. */
+async function status(config: string, args: string[] = []): Promise<{ rows: Row[]; starts: string[]; code: number | null }> {
+  const path = join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`);
+  const counter = `${path}.starts`;
+  await writeFile(path, config);
+  await writeFile(counter, '');
+  const result = await runCli(['status', '--json', '-c', path, ...args], {
+    env: { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'counting-restic.sh'), RESTIC_COUNT_FILE: counter, RESTIC_CACHE_DIR: join(dir, 'cache') },
+  });
+  assert.equal(result.stderr, '');
+  const starts = (await readFile(counter, 'utf8')).split('\n').filter((line) => line !== '');
+  return { rows: JSON.parse(result.stdout) as Row[], starts, code: result.code };
+}
+
+const fleetConfig = (hosts: string) => `
+defaults:
+  max_age: 1h
+  extra_env:
+    RESTIC_PASSWORD: ${PASSWORD}
+repositories:
+  fleet:
+    url: ${fleet}
+    hosts:
+${hosts}
+  single:
+    url: ${single}
+`;
+
+test('one restic run per repository URL serves every host; each host gets its own verdict', async () => {
+  const { rows, starts, code } = await status(fleetConfig('      web1:\n      web2:\n        max_age: 1w\n      web9:\n'));
+  assert.equal(code, 1);
+  assert.deepEqual(
+    rows.map((row) => [row.name, row.mode, row.status]),
+    [
+      ['fleet/web1', 'restic', 'up'],
+      ['fleet/web2', 'restic', 'down'],
+      ['fleet/web9', 'restic', 'down'],
+      ['single', 'restic', 'up'],
+    ],
+  );
+  const web2 = (await listSnapshots(fleet)).find((snapshot) => snapshot.hostname === 'web2')!;
+  assert.equal(rows[1]!.latest, countedFrom(web2).toISOString());
+  assert.match(rows[1]!.message, /^stale: latest snapshot \d+d\d*h? ago \(max 7d\)$/);
+  assert.equal(rows[2]!.message, 'no snapshots for host web9');
+  // Two repositories, two restic processes: the shared one unfiltered, newest per group.
+  assert.equal(starts.length, 2);
+  assert.deepEqual(starts.map((line) => line.includes('--host')).sort(), [false, false]);
+  assert.ok(starts.every((line) => line.includes('--latest 1')));
+});
+
+test('a tag filter in the group reads every snapshot, so an older tagged one is found', async () => {
+  const { rows, starts } = await status(fleetConfig('      web3:\n        tags: [daily]\n      web1:\n'));
+  const web3 = rows.find((row) => row.name === 'fleet/web3')!;
+  assert.equal(web3.status, 'down');
+  assert.match(settleAges(web3.message), /^stale: latest snapshot 3h ago \(max 1h\)$/);
+  assert.equal(rows.find((row) => row.name === 'fleet/web1')!.status, 'up');
+  assert.equal(starts.length, 2);
+  assert.ok(starts.some((line) => line.startsWith('snapshots --json --no-lock') && !line.includes('--latest')));
+});
+
+test('the shared listing agrees with restic filtering by itself', async () => {
+  const shared = await status(fleetConfig('      web1:\n      web2:\n      web3:\n        tags: [daily]\n'));
+  for (const name of ['fleet/web1', 'fleet/web2', 'fleet/web3']) {
+    // --only leaves one check on the URL: nothing to share, restic filters by itself.
+    const alone = await status(fleetConfig('      web1:\n      web2:\n      web3:\n        tags: [daily]\n'), ['--only', name]);
+    assert.equal(alone.starts.length, 1);
+    assert.ok(alone.starts[0]!.includes(name === 'fleet/web3' ? '--host web3 --tag daily' : `--host ${name.slice(6)}`));
+    assert.equal(alone.rows[0]!.latest, shared.rows.find((row) => row.name === name)!.latest, name);
+  }
+});
+
+test('a failed shared run turns every host down with the reason, still once', async () => {
+  const { rows, starts } = await status(
+    `
+repositories:
+  fleet:
+    url: ${fleet}
+    extra_env:
+      RESTIC_PASSWORD: not-the-password
+    hosts:
+      web1:
+      web2:
+`,
+  );
+  assert.equal(starts.length, 1);
+  assert.deepEqual(
+    rows.map((row) => [row.name, row.status, row.message]),
+    [
+      ['fleet/web1', 'down', 'check failed: wrong password or no key found'],
+      ['fleet/web2', 'down', 'check failed: wrong password or no key found'],
+    ],
+  );
+});
+
+test('--only with a repository name picks all of its host checks, still sharing one run', async () => {
+  const { rows, starts } = await status(fleetConfig('      web1:\n      web2:\n'), ['--only', 'fleet']);
+  assert.deepEqual(rows.map((row) => row.name), ['fleet/web1', 'fleet/web2']);
+  assert.equal(starts.length, 1);
+});
+
+const FAKE_0190 = join(FIXTURES, 'restic-0.19.0.cjs');
+
+/** `status --json` against the fixture that answers like restic 0.19.0. */
+async function status0190(config: string, env: Record<string, string> = {}): Promise<{ rows: Row[]; args: string[] }> {
+  const path = join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`);
+  const argsFile = `${path}.args`;
+  await writeFile(path, config);
+  await writeFile(argsFile, '');
+  const result = await runCli(['status', '--json', '-c', path], { env: { RESTIC_MONITOR_RESTIC: FAKE_0190, FAKE_RESTIC_ARGS: argsFile, ...env } });
+  assert.equal(result.stderr, '');
+  return { rows: JSON.parse(result.stdout) as Row[], args: (await readFile(argsFile, 'utf8')).split('\n').filter((line) => line !== '') };
+}
+
+const config0190 = `
+repositories:
+  fleet:
+    url: /srv/restic
+    extra_env: {RESTIC_PASSWORD: x}
+    hosts:
+      web1: {max_age: 2h}
+      web2: {max_age: 6h}
+      legacy: {max_age: 4h}
+`;
+
+test('restic 0.19.0, whose --latest 1 alone keeps only the newest snapshot overall, still serves every host', async () => {
+  // The fixture does answer like 0.19.0: --latest 1 without --group-by gives one snapshot.
+  const { stdout } = await promisify(execFile)(FAKE_0190, ['snapshots', '--json', '--no-lock', '--latest', '1']);
+  assert.deepEqual((JSON.parse(stdout) as Array<{ hostname: string }>).map((snapshot) => snapshot.hostname), ['web1']);
+
+  const { rows, args } = await status0190(config0190);
+  assert.deepEqual(args, ['snapshots --json --no-lock --group-by host,paths --latest 1']);
+  assert.deepEqual(
+    rows.map((row) => [row.name, row.status, row.message, row.latest_basis]),
+    [
+      ['fleet/web1', 'up', 'latest snapshot 1h ago (max 2h)', 'backup_end'],
+      // Started 8h ago, ended 5h ago: counted from the end, as fast mode's file time would.
+      ['fleet/web2', 'up', 'latest snapshot 5h ago (max 6h)', 'backup_end'],
+      // Made before restic 0.17: no summary, counted from its start.
+      ['fleet/legacy', 'up', 'latest snapshot 3h ago (max 4h)', 'time'],
+    ],
+  );
+});
+
+test('a check alone on its repository asks for the same grouped form', async () => {
+  const { rows, args } = await status0190('repositories:\n  web2:\n    url: /srv/restic\n    host: web2\n    max_age: 4h\n    extra_env: {RESTIC_PASSWORD: x}\n');
+  assert.deepEqual(args, ['snapshots --json --no-lock --group-by host,paths --latest 1 --host web2']);
+  assert.deepEqual(
+    rows.map((row) => [row.status, row.message, row.latest_basis]),
+    [['down', 'stale: latest snapshot 5h ago (max 4h)', 'backup_end']],
+  );
+});
+
+test('status --json says what latest is: backup_end for restic 0.17+ snapshots, time for older ones', async () => {
+  const { rows } = await status(fleetConfig('      web1:\n'));
+  const [web1] = (await listSnapshots(fleet)).filter((snapshot) => snapshot.hostname === 'web1');
+  const row = rows.find((r) => r.name === 'fleet/web1')!;
+  assert.equal(row.latest_basis, web1!.summary ? 'backup_end' : 'time');
+  assert.equal(row.latest, countedFrom(web1!).toISOString());
+});
+
+test('checks that share one restic run push that run\'s duration as their ping', async () => {
+  const receiver = await startPushReceiver(['tok-web1', 'tok-web2']);
+  try {
+    const path = join(dir, 'ping.yaml');
+    // One check at a time: the second finds the run finished and would otherwise report ~1 ms.
+    await writeFile(
+      path,
+      `concurrency: 1
+repositories:
+  fleet:
+    url: /srv/restic
+    push_url: ${receiver.pushUrl}
+    extra_env: {RESTIC_PASSWORD: x}
+    hosts:
+      web1: {push_token: tok-web1, max_age: 2h}
+      web2: {push_token: tok-web2, max_age: 6h}
+`,
+    );
+    const result = await runCli(['run', '-c', path], { env: { RESTIC_MONITOR_RESTIC: FAKE_0190, FAKE_RESTIC_DELAY_MS: '1500' } });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.deepEqual(receiver.beats.map((beat) => [beat.token, beat.status]), [['tok-web1', 'up'], ['tok-web2', 'up']]);
+    const [first, second] = receiver.beats.map((beat) => beat.ping!);
+    assert.ok(first! >= 1500, `ping ${first} covers the run`);
+    assert.equal(second, first, 'both checks report the one run they shared');
+  } finally {
+    await receiver.close();
+  }
+});

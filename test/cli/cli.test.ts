@@ -1,0 +1,244 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { settleAges } from '../helpers/ages.js';
+import { runCli } from '../helpers/cli.js';
+import { startPushReceiver, type PushReceiver } from '../helpers/push-receiver.js';
+import { makeRepository, PASSWORD, resticTime, tempDir } from '../helpers/restic-repos.js';
+import { ORIGINAL_CONFIG } from '../helpers/original-config.js';
+
+const WEB_TOKEN = 'yDaQM5YUuS3rczSvLsOucs4LqHSRDhu6';
+const DB_TOKEN = 'ap2F52Qjmup9dxyPcWa1eNt125AukcrV';
+
+let root: string;
+let receiver: PushReceiver;
+let configPath: string;
+const env = () => ({ RESTIC_PASSWORD: PASSWORD });
+
+before(async () => {
+  root = await tempDir();
+  receiver = await startPushReceiver([WEB_TOKEN, DB_TOKEN]);
+  await Promise.all([
+    makeRepository(join(root, 'restic-web-server'), [{ time: resticTime(3 * 3_600_000) }]),
+    makeRepository(join(root, 'restic-db-server'), [{ time: resticTime(8 * 3_600_000) }]),
+  ]);
+  // The original config, changed only in its URLs.
+  configPath = join(root, 'config.yaml');
+  await writeFile(
+    configPath,
+    ORIGINAL_CONFIG.replace('s3:https://s3.example.com/', `${root}/`).replace('https://uptime-kuma.example.com/api/push/', receiver.pushUrl),
+  );
+});
+after(() => receiver.close());
+
+describe('run', () => {
+  test('the original config: a fresh repository pushes up, a stale one down; exit 1', async () => {
+    receiver.beats.length = 0;
+    const result = await runCli(['run', '--config', configPath], { env: env() });
+    assert.equal(result.code, 1, result.stderr);
+    assert.deepEqual(settleAges(result.stdout).split('\n'), [
+      'UP   web-server: latest snapshot 3h ago (max 1d) [pushed to uptime-kuma]',
+      'DOWN db-server: stale: latest snapshot 8h ago (max 6h) [pushed to uptime-kuma]',
+      '',
+    ]);
+    const beats = Object.fromEntries(receiver.beats.map((beat) => [beat.token, beat]));
+    assert.equal(beats[WEB_TOKEN]?.status, 'up');
+    assert.equal(settleAges(beats[WEB_TOKEN]!.msg), 'latest snapshot 3h ago (max 1d)');
+    assert.equal(beats[DB_TOKEN]?.status, 'down');
+    assert.equal(settleAges(beats[DB_TOKEN]!.msg), 'stale: latest snapshot 8h ago (max 6h)');
+    assert.ok(beats[WEB_TOKEN]!.ping! >= 1);
+    // Logs are JSON lines on stderr, one per repository at least.
+    const logs = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { repository?: string; msg: string });
+    assert.ok(logs.some((log) => log.repository === 'db-server' && log.msg.startsWith('stale:')));
+  });
+
+  test('run is the default command; --only limits it; all fresh and pushed is exit 0', async () => {
+    const result = await runCli(['--config', configPath, '--only', 'web-server'], { env: env() });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(settleAges(result.stdout), 'UP   web-server: latest snapshot 3h ago (max 1d) [pushed to uptime-kuma]\n');
+  });
+
+  test('the config comes from RESTIC_MONITOR_CONFIG when --config is not given', async () => {
+    const result = await runCli(['--only', 'web-server'], { env: { ...env(), RESTIC_MONITOR_CONFIG: configPath } });
+    assert.equal(result.code, 0, result.stderr);
+  });
+
+  test('an up repository whose push fails still exits 1', async () => {
+    const path = join(root, 'bad-token.yaml');
+    await writeFile(path, `repositories:\n  web-server:\n    url: ${root}/restic-web-server\n    push_url: ${receiver.pushUrl}\n    push_token: not-a-monitor\n`);
+    const result = await runCli(['run', '-c', path], { env: env() });
+    assert.equal(result.code, 1);
+    assert.equal(settleAges(result.stdout), 'UP   web-server: latest snapshot 3h ago (max 1d) [push to uptime-kuma failed: Uptime Kuma: HTTP 404: Monitor not found or not active.]\n');
+  });
+
+  test('a repository without push_token is checked and shown, nothing pushed', async () => {
+    const path = join(root, 'no-token.yaml');
+    await writeFile(path, `repositories:\n  web-server:\n    url: ${root}/restic-web-server\n`);
+    const before = receiver.requests.length;
+    const result = await runCli(['run', '-c', path], { env: env() });
+    assert.equal(settleAges(result.stdout), 'UP   web-server: latest snapshot 3h ago (max 1d) [not pushed (no push target)]\n');
+    assert.equal(result.code, 0);
+    assert.equal(receiver.requests.length, before);
+  });
+});
+
+describe('status', () => {
+  test('--json: one object per repository, nothing pushed', async () => {
+    const before = receiver.requests.length;
+    const result = await runCli(['status', '--json', '--config', configPath], { env: env() });
+    assert.equal(result.code, 1);
+    assert.equal(receiver.requests.length, before, 'status pushes nothing');
+    const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      rows.map(({ name, status, mode, max_age_seconds, message, error }) => ({ name, status, mode, max_age_seconds, message: settleAges(message as string), error })),
+      [
+        { name: 'web-server', status: 'up', mode: 'restic', max_age_seconds: 86400, message: 'latest snapshot 3h ago (max 1d)', error: null },
+        { name: 'db-server', status: 'down', mode: 'restic', max_age_seconds: 21600, message: 'stale: latest snapshot 8h ago (max 6h)', error: null },
+      ],
+    );
+    const web = rows[0]!;
+    assert.ok(Math.abs(Date.parse(web.latest as string) - (Date.now() - 3 * 3_600_000)) < 600_000);
+    assert.ok(Math.abs((web.age_seconds as number) - 3 * 3600) < 600);
+  });
+
+  test('a table for people, without colour when not on a terminal', async () => {
+    const result = await runCli(['status', '--config', configPath], { env: env() });
+    const lines = settleAges(result.stdout).trimEnd().split('\n');
+    assert.match(lines[0]!, /^REPOSITORY\s+MODE\s+LATEST SNAPSHOT\s+AGE\s+MAX AGE\s+STATE\s+MESSAGE$/);
+    assert.match(lines[1]!, /^web-server\s+restic\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+3h\s+1d\s+UP\s+latest snapshot 3h ago \(max 1d\)$/);
+    assert.match(lines[2]!, /^db-server\s+restic\s+\S+ \S+\s+8h\s+6h\s+DOWN\s+stale: latest snapshot 8h ago \(max 6h\)$/);
+    assert.equal(lines[1]!.indexOf('restic'), lines[0]!.indexOf('MODE'), 'columns are aligned');
+    assert.doesNotMatch(result.stdout, /\u001b\[/);
+  });
+});
+
+describe('validate', () => {
+  test('prints the expanded repositories with every secret masked, touching nothing', async () => {
+    const result = await runCli(['validate', '--config', configPath], { env: {} });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`web-server:\\n    url: ${root}/restic-web-server\\n    mode: restic\\n    max_age: 1d`));
+    assert.match(result.stdout, /push: http:\/\/127\.0\.0\.1:\d+\/api\/push\/\*\*\*/);
+    assert.match(result.stdout, /AWS_SECRET_ACCESS_KEY: "\*\*\*"/);
+    assert.match(result.stdout, /# config OK: 2 repositories$/m);
+    for (const secret of [WEB_TOKEN, DB_TOKEN, 'your-key-id', 'your-secret']) assert.ok(!result.stdout.includes(secret), secret);
+  });
+});
+
+describe('usage and config errors exit 2 with one clear message', () => {
+  const cases: Array<[string, string[], string]> = [
+    ['unknown command', ['frobnicate'], 'restic-monitor: unknown command "frobnicate" (commands: run, status, validate, daemon)\nRun "restic-monitor --help" for usage.\n'],
+    ['unknown option', ['run', '--colour'], 'restic-monitor: unknown option \'--colour\'\nRun "restic-monitor --help" for usage.\n'],
+    ['--json where no JSON is printed', ['run', '--json'], 'restic-monitor: --json works with status and validate, not run\nRun "restic-monitor --help" for usage.\n'],
+    ['option without its value', ['run', '--config'], 'restic-monitor: Option \'-c, --config <value>\' argument missing\nRun "restic-monitor --help" for usage.\n'],
+  ];
+  for (const [name, args, stderr] of cases) {
+    test(name, async () => {
+      const result = await runCli(args);
+      assert.equal(result.code, 2);
+      assert.equal(result.stderr, stderr);
+      assert.equal(result.stdout, '');
+    });
+  }
+
+  test('a config file that does not exist', async () => {
+    const result = await runCli(['run', '--config', join(root, 'nope.yaml')]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, `restic-monitor: config error in ${join(root, 'nope.yaml')}:\n  cannot read config file ${join(root, 'nope.yaml')}: no such file\n`);
+  });
+
+  test('./config.yaml is the default', async () => {
+    const cwd = join(root, 'empty-cwd');
+    await mkdir(cwd, { recursive: true });
+    const result = await runCli(['validate'], { cwd });
+    assert.equal(result.stderr, 'restic-monitor: config error in config.yaml:\n  cannot read config file config.yaml: no such file\n');
+  });
+
+  test('a directory instead of a file', async () => {
+    const result = await runCli(['validate', '--config', root]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, `restic-monitor: config error in ${root}:\n  cannot read config file ${root}: it is a directory\n`);
+  });
+
+  test('every problem is listed, each with its key path', async () => {
+    const path = join(root, 'bad.yaml');
+    await writeFile(path, 'defaults:\n  max_age: 6x\nrepositories:\n  db-server:\n    url: /x\n    push_tokn: abc\n');
+    const result = await runCli(['run', '--config', path]);
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr,
+      `restic-monitor: config error in ${path}:\n  repositories.db-server: unknown key "push_tokn" (did you mean "push_token"?)\n  defaults.max_age: "6x" is not a duration (e.g. 1d, 6h, 30m, 1h30m)\n`,
+    );
+  });
+
+  test('--only with a name that is not configured', async () => {
+    const result = await runCli(['run', '--config', configPath, '--only', 'mail']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, 'restic-monitor: --only mail: no such repository (known: web-server, db-server)\n');
+  });
+});
+
+test('--version and --help', async () => {
+  const version = await runCli(['--version']);
+  assert.equal(version.code, 0);
+  assert.match(version.stdout, /^restic-monitor \d+\.\d+\.\d+\n$/);
+  const help = await runCli(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: restic-monitor \[command\] \[options\]/);
+  assert.match(help.stdout, /Exit codes: 0 all up and pushed; 1 something down or a push failed; 2 config or usage error\./);
+});
+
+test('validate counts repositories and, when hosts fan one out, its checks', async () => {
+  const path = join(root, 'hosts.yaml');
+  await writeFile(path, 'repositories:\n  fleet:\n    url: /srv/fleet\n    hosts:\n      web1: {}\n      web2: {max_age: 6h}\n  solo: {url: /srv/solo}\n');
+  const result = await runCli(['validate', '--config', path]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /\n# config OK: 2 repositories, 3 checks\n$/);
+  assert.match(result.stdout, /fleet\/web2:\n    url: \/srv\/fleet\n    mode: restic\n    max_age: 6h/);
+});
+
+test('a mistyped LOG_LEVEL is reported, and the default level used', async () => {
+  const result = await runCli(['status', '--json', '--config', configPath, '--only', 'web-server'], { env: { ...env(), LOG_LEVEL: 'verbose' } });
+  assert.equal(result.code, 0, result.stderr);
+  const lines = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
+  assert.deepEqual(lines.map((line) => line.msg), ['LOG_LEVEL "verbose" is not one of fatal, error, warn, info, debug, trace, silent: using error']);
+});
+
+describe("push_url pasted from Kuma, token and query included", () => {
+  const pasted = () => `${receiver.pushUrl}${WEB_TOKEN}?status=up&msg=OK&ping=`;
+  const write = async () => {
+    const path = join(root, 'pasted.yaml');
+    await writeFile(path, `repositories:\n  web-server:\n    url: ${root}/restic-web-server\n    push_url: "${pasted()}"\n`);
+    return path;
+  };
+
+  test('run pushes to that monitor; the token appears in no output', async () => {
+    const path = await write();
+    receiver.beats.length = 0;
+    const result = await runCli(['run', '-c', path], { env: env() });
+    assert.equal(result.code, 0, result.stderr);
+    // The snapshot was made when the file started: on a loaded machine it may be 3h1m old by now.
+    assert.match(result.stdout, /^UP   web-server: latest snapshot 3h(\d+m)? ago \(max 1d\) \[pushed to uptime-kuma\]\n$/);
+    assert.deepEqual(receiver.beats.map((beat) => [beat.token, beat.status]), [[WEB_TOKEN, 'up']]);
+    assert.ok(!result.stderr.includes(WEB_TOKEN), 'token in the log');
+  });
+
+  test('validate shows the split URL with the token masked', async () => {
+    const result = await runCli(['validate', '-c', await write()], { env: env() });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`\\n    push: ${receiver.pushUrl.replace(/[.]/g, '\\.')}\\*\\*\\*\\n`));
+    assert.ok(!result.stdout.includes(WEB_TOKEN), 'token in validate output');
+  });
+
+  test('with a push_token beside it, the config error names both keys and shows no token', async () => {
+    const path = join(root, 'pasted-twice.yaml');
+    await writeFile(path, `repositories:\n  web-server:\n    url: ${root}/restic-web-server\n    push_url: "${pasted()}"\n    push_token: ${DB_TOKEN}\n`);
+    const result = await runCli(['run', '-c', path], { env: env() });
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr,
+      `restic-monitor: config error in ${path}:\n  repositories.web-server.push_url: holds a push token (after /api/push/) and repositories.web-server.push_token is set too: keep only one\n`,
+    );
+    assert.equal(result.stdout, '');
+  });
+});

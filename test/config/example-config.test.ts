@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { ROOT } from '../helpers/paths.js';
+
+test('config.example.yaml validates, with the secret it references from the environment', async () => {
+  const result = await runCli(['validate', '--config', join(ROOT, 'config.example.yaml')], { env: { AWS_SECRET_ACCESS_KEY: 'example-secret-value' } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /# config OK: 2 repositories/);
+  assert.ok(!result.stdout.includes('example-secret-value'));
+});
+
+test('without that variable it names what is missing', async () => {
+  const result = await runCli(['validate', '--config', join(ROOT, 'config.example.yaml')], { env: { AWS_SECRET_ACCESS_KEY: undefined } });
+  assert.equal(result.code, 2);
+  assert.equal(
+    result.stderr,
+    `restic-monitor: config error in ${join(ROOT, 'config.example.yaml')}:\n  defaults.extra_env.AWS_SECRET_ACCESS_KEY: environment variable AWS_SECRET_ACCESS_KEY is not set\n`,
+  );
+});
+
+test("every YAML config in README.md parses (with the environment its ${VAR}s name)", async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { parseConfig } = await import('../../src/config/parse.js');
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  const configs = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]!).filter((text) => /^repositories:/m.test(text));
+  assert.ok(configs.length >= 2, `configs found: ${configs.length}`);
+  for (const text of configs) {
+    const env = Object.fromEntries([...text.matchAll(/\$\{([A-Z_]+)\}/g)].map((match) => [match[1]!, 'value-from-env']));
+    assert.ok(parseConfig(text, env).repositories.length > 0, text);
+  }
+});
