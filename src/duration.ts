@@ -27,12 +27,8 @@ const PART = new RegExp(`(${NUMBER})(${UNIT})`, 'g');
 const UNIT_LIST = 'ns, us, ms, s, m, h, d, w';
 const EXAMPLES = '(e.g. 1d, 6h, 30m, 1h30m)';
 
-/**
- * The longest delay a Node timer honours (2^31-1 ms, about 24.8 days): a longer setTimeout
- * fires after 1 ms instead. A value that becomes one timer (timeout, push_timeout) must not
- * exceed it; a longer wait (interval) is split by its user.
- */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The longest a Node timer can wait (src/abort/deadline.ts). */
+export { MAX_TIMER_MS } from './abort/deadline.js';
 
 export type DurationResult = { ms: number } | { error: string };
 

@@ -3,7 +3,7 @@ import { formatDuration } from '../../duration.js';
 import { runProcess, SpawnError, type ProcessResult, type RunProcess } from '../../process/run-process.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
 import { childEnv } from '../child-env.js';
-import { notConfiguredReason } from './rclone-errors.js';
+import { notConfiguredReason, rcloneErrorLine } from './rclone-errors.js';
 import { isSnapshotName } from '../snapshot-files.js';
 import { rcloneRemote, snapshotsDir } from '../../urls/rclone.js';
 
@@ -94,11 +94,14 @@ export function describeRcloneFailure(result: Pick<ProcessResult, 'code' | 'stde
   const name = remote.slice(0, remote.indexOf(':'));
   if (/didn't find section in config file/i.test(stderr)) return notConfiguredReason(name);
   if (result.code === 3 || /directory not found/i.test(stderr)) return `not a restic repository (no snapshots/ directory at ${remote})`;
-  const last = stderr
-    .split('\n')
-    .map((line) => line.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\s+(?:[A-Z]+\s*:\s*)?/, '').trim())
-    .filter((line) => line !== '')
-    .pop();
+  // rclone's last failure line, as restic mode reports it; else its last line of any kind.
+  const lines = stderr.split('\n');
+  const last =
+    rcloneErrorLine(lines)?.replace(/^rclone: /, '') ??
+    lines
+      .map((line) => line.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\s+(?:[A-Z]+\s*:\s*)?/, '').trim())
+      .filter((line) => line !== '')
+      .pop();
   const status = result.code === null ? 'rclone was killed' : `rclone exited with code ${result.code}`;
   // Not shortened here: a cut could split a secret, which the redactor would then miss.
   return last ? `${status}: ${last}` : status;

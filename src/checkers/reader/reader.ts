@@ -49,25 +49,33 @@ export class ResticReader {
 
   private async use<T>(url: string, password: string, backend: Backend, signal: AbortSignal, work: (repository: OpenRepository) => Promise<T>): Promise<T> {
     const id = createHmac('sha256', this.secret).update(url).update('\0').update(password).digest('hex');
-    const cached = this.open.get(id);
-    if (cached) {
+    for (let attempt = 0; ; attempt++) {
+      let opening = this.open.get(id);
+      const shared = opening !== undefined;
+      if (!opening) {
+        opening = OpenRepository.open(backend, password, signal, this.derive);
+        this.open.set(id, opening);
+        const entry = opening;
+        // A failed opening is not kept: the next check tries again.
+        entry.catch(() => this.open.get(id) === entry && this.open.delete(id));
+      }
+      let repository: OpenRepository;
       try {
-        return await work(await cached);
+        repository = await opening;
+      } catch (error) {
+        // An opening another check started runs under that check's signal, which its own
+        // timeout or stop may end: while this check may go on, it opens once under its own.
+        if (shared && attempt === 0 && !signal.aborted) continue;
+        throw error;
+      }
+      try {
+        return await work(repository);
       } catch (error) {
         // A MAC failure under a key that opened this repository before: it may have been
         // re-initialised at the same place (a new master key). Open it afresh, once.
-        if (!(error instanceof MacError)) throw error;
-        if (this.open.get(id) === cached) this.open.delete(id);
+        if (!(shared && attempt === 0 && error instanceof MacError)) throw error;
+        if (this.open.get(id) === opening) this.open.delete(id);
       }
     }
-    let opening = this.open.get(id);
-    if (!opening) {
-      opening = OpenRepository.open(backend, password, signal, this.derive);
-      this.open.set(id, opening);
-      const entry = opening;
-      // A failed opening is not kept: the next check tries again.
-      entry.catch(() => this.open.get(id) === entry && this.open.delete(id));
-    }
-    return work(await opening);
   }
 }
