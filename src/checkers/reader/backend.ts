@@ -19,3 +19,6 @@ export interface Backend {
 }
 
 export const FILE_ID = /^[0-9a-f]{64}$/;
+
+/** Snapshot, key and lock files are a few KiB; a server sending more is not a restic server. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;

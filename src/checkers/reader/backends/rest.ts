@@ -1,11 +1,9 @@
 import { request, type Dispatcher } from 'undici';
 import { ReaderError } from '../errors.js';
-import { FILE_ID, type Backend, type FileType } from '../backend.js';
+import { FILE_ID, MAX_FILE_BYTES, type Backend, type FileType } from '../backend.js';
 import { describeNetworkError } from './network-errors.js';
 
 const V2 = 'application/vnd.x.restic.rest.v2';
-/** Snapshot, key and lock files are a few KiB; a server sending more is not a restic server. */
-const MAX_BYTES = 64 * 1024 * 1024;
 
 export interface RestTarget {
   /** Base URL with a trailing slash and no credentials. */
@@ -111,9 +109,9 @@ export class RestBackend implements Backend {
     try {
       for await (const chunk of response.body) {
         size += (chunk as Buffer).length;
-        if (size > MAX_BYTES) {
+        if (size > MAX_FILE_BYTES) {
           response.body.destroy();
-          throw new ReaderError('backend', `${path} from ${this.location} is larger than ${MAX_BYTES / 2 ** 20} MiB`);
+          throw new ReaderError('backend', `${path} from ${this.location} is larger than ${MAX_FILE_BYTES / 2 ** 20} MiB`);
         }
         chunks.push(chunk as Buffer);
       }

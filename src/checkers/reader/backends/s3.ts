@@ -3,7 +3,7 @@ import type { S3ClientPool, ClientSettings } from '../../s3/client-pool.js';
 import { describeS3Error } from '../../s3/errors.js';
 import type { S3Location } from '../../../urls/s3.js';
 import { ReaderError } from '../errors.js';
-import { FILE_ID, type Backend, type FileType } from '../backend.js';
+import { FILE_ID, MAX_FILE_BYTES, type Backend, type FileType } from '../backend.js';
 
 /**
  * An s3: repository through the same client pool, URL rules and credentials as fast mode.
@@ -40,6 +40,10 @@ export class S3Backend implements Backend {
         if (name !== undefined && FILE_ID.test(name)) names.push(name);
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      // A partial listing would hide the newest snapshots: say so rather than answer from it.
+      if (page.IsTruncated && token === undefined) {
+        throw new ReaderError('backend', 'incomplete listing: the S3 server said more objects follow but gave no continuation token');
+      }
       if (token !== undefined) {
         if (seen.has(token)) throw new ReaderError('backend', 'the S3 server repeated a continuation token');
         seen.add(token);
@@ -52,6 +56,11 @@ export class S3Backend implements Backend {
     const [sdk, client] = await this.client();
     const object = await this.send(() => client.send(new sdk.GetObjectCommand({ Bucket: this.where.bucket, Key: this.key(path) }), { abortSignal: signal }), path);
     if (!object.Body) throw new ReaderError('backend', `${path}: the S3 server sent no content`);
+    // The length is known before the body is read: a stray large object never reaches memory.
+    if (object.ContentLength !== undefined && object.ContentLength > MAX_FILE_BYTES) {
+      (object.Body as { destroy?: () => void }).destroy?.();
+      throw new ReaderError('backend', `${path} from ${this.location} is larger than ${MAX_FILE_BYTES / 2 ** 20} MiB`);
+    }
     return Buffer.from(await object.Body.transformToByteArray());
   }
 
