@@ -1,3 +1,5 @@
+import { connectionFailure } from '../network-errors.js';
+
 /** What the SDK hands back when a request fails: a service error, or Node's own network error. */
 interface SdkFailure {
   name?: string;
@@ -6,14 +8,6 @@ interface SdkFailure {
   $metadata?: { httpStatusCode?: number };
   cause?: unknown;
 }
-
-const CERT_NOT_TRUSTED = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-]);
 
 /**
  * Pure: a failed S3 request as a short reason a person can act on, naming the bucket or
@@ -49,28 +43,8 @@ export function describeS3Error(error: unknown, where: { endpoint: string; bucke
     case 'TokenRefreshRequired':
       return 'S3 session token expired';
   }
-  switch (code) {
-    case 'ECONNREFUSED':
-      return `endpoint unreachable: ${host} refused the connection`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `endpoint unreachable: cannot resolve ${host}`;
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return `endpoint unreachable: no route to ${host}`;
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return `endpoint unreachable: ${host} closed the connection`;
-    case 'ETIMEDOUT':
-      return `endpoint unreachable: no answer from ${host}`;
-    case 'CERT_HAS_EXPIRED':
-      return `TLS failure with ${host}: certificate expired`;
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `TLS failure with ${host}: certificate does not match the host name`;
-    case 'EPROTO':
-      return `TLS failure with ${host}: no TLS handshake (is it an http:// endpoint?)`;
-  }
-  if (CERT_NOT_TRUSTED.has(code)) return `TLS failure with ${host}: certificate not trusted (set ca_cert)`;
+  const connection = connectionFailure(code, host);
+  if (connection) return connection;
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return `TLS failure with ${host}: ${code}`;
   if (name === 'TimeoutError' || /timed out|timeout/i.test(failure.message ?? '')) return `endpoint unreachable: no answer from ${host}`;
   if (status === 404) return `bucket "${where.bucket}" not found`;

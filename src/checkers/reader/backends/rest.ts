@@ -1,7 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { ReaderError } from '../errors.js';
 import { FILE_ID, MAX_FILE_BYTES, type Backend, type FileType } from '../backend.js';
-import { describeNetworkError } from './network-errors.js';
+import { describeNetworkError } from '../../network-errors.js';
 
 const V2 = 'application/vnd.x.restic.rest.v2';
 

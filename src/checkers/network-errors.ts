@@ -5,6 +5,17 @@
 export function describeNetworkError(error: unknown, host: string): string {
   const failure = (error ?? {}) as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   const code = failure.code ?? failure.cause?.code ?? '';
+  const reason = connectionFailure(code, host);
+  if (reason) return reason;
+  if (failure.name === 'AbortError' || code === 'UND_ERR_ABORTED') return 'aborted';
+  return `request to ${host} failed${code ? ` (${code})` : ''}`;
+}
+
+/**
+ * The reason for one connection error code, in the words every backend uses (fast mode, the
+ * built-in reader, and restic's own dial errors in restic-errors.ts); undefined for others.
+ */
+export function connectionFailure(code: string, host: string): string | undefined {
   switch (code) {
     case 'ECONNREFUSED':
       return `endpoint unreachable: ${host} refused the connection`;
@@ -36,6 +47,5 @@ export function describeNetworkError(error: unknown, host: string): string {
     case 'EPROTO':
       return `TLS failure with ${host}: no TLS handshake (is it an http:// endpoint?)`;
   }
-  if (failure.name === 'AbortError' || code === 'UND_ERR_ABORTED') return 'aborted';
-  return `request to ${host} failed${code ? ` (${code})` : ''}`;
+  return undefined;
 }
