@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { formatDuration } from '../duration.js';
 import { isPlainEnvName } from '../config/plain-env.js';
-import type { Config, RepositoryConfig } from '../config/types.js';
+import { DEFAULTS, type Config, type RepositoryConfig } from '../config/types.js';
 import { MASK, type Redactor } from '../redact.js';
 import type { RepositoryResult } from '../run/result.js';
 import { describePlan, planChecks, type Plan } from '../checkers/plan.js';
@@ -58,6 +58,8 @@ function describe(repository: RepositoryConfig, redactor: Redactor, plan: Plan):
     url: redactor.redact(repository.url),
     // The run's own decision (plan.ts), with the reason when fast mode was asked for and restic serves.
     mode: describePlan(plan.of(repository)),
+    // Shown when it is not the default: which reader a restic-mode check will use.
+    ...(repository.reader !== undefined && repository.reader !== DEFAULTS.reader && plan.of(repository).kind === 'restic' && { reader: repository.reader }),
     max_age: formatDuration(repository.maxAgeMs, true),
     timeout: formatDuration(repository.timeoutMs, true),
     push: repository.pushUrl && repository.pushToken ? `${redactor.redact(repository.pushUrl.replace(/\/*$/, '/'))}${MASK}` : null,

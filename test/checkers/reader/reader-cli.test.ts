@@ -40,6 +40,22 @@ test('reader: builtin, auto and restic give the same answer; status --json says 
   }
 });
 
+test('validate shows a reader other than the default for restic-mode checks, and only then', async () => {
+  const config = join(dir, 'config-validate.yaml');
+  await writeFile(config, `repositories:\n  built:\n    url: ${repo}\n    reader: builtin\n  plain:\n    url: ${repo}\n  fast:\n    url: ${repo}\n    mode: fast\n    reader: auto\n`);
+  const result = await runCli(['validate', '--json', '-c', config]);
+  assert.equal(result.code, 0, result.stderr);
+  const view = JSON.parse(result.stdout) as { repositories: Record<string, { mode: string; reader?: string }> };
+  assert.deepEqual(
+    Object.entries(view.repositories).map(([name, shown]) => [name, shown.mode, shown.reader]),
+    [
+      ['built', 'restic', 'builtin'],
+      ['plain', 'restic', undefined],
+      ['fast', 'fast (local directory)', undefined],
+    ],
+  );
+});
+
 test('a reader that is not one of the three is a config error', async () => {
   const { code, stderr } = await status('binary');
   assert.equal(code, 2);
