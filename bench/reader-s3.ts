@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { BuiltinResticChecker } from '../src/checkers/reader/checker.js';
 import { S3ClientPool } from '../src/checkers/s3/client-pool.js';
 import { mapLimit } from '../src/pool.js';
-import { repositoryConfig } from '../test/helpers/config.js';
+import { checkConfig } from '../test/helpers/config.js';
 import { PASSWORD, restic, tempDir } from '../test/helpers/restic-repos.js';
 import { makeTestCa, startS3rver } from '../test/helpers/s3rver.js';
 import { seal, type MasterKeyJson } from '../test/helpers/seal.js';
@@ -48,7 +48,7 @@ await mapLimit(Array.from({ length: total - 1 }, (_, i) => i + 1), 8, async (i) 
 });
 
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, RESTIC_CACHE_DIR: join(dir, 'cache') };
-const repository = repositoryConfig({ url, caCert: ca.certPath, extraEnv: { ...S3_ENV, RESTIC_PASSWORD: PASSWORD } });
+const repository = checkConfig({ url, caCert: ca.certPath, extraEnv: { ...S3_ENV, RESTIC_PASSWORD: PASSWORD } });
 
 async function cpuSeconds(): Promise<number> {
   const fields = (await readFile('/proc/self/stat', 'utf8')).split(') ')[1]!.split(' ');

@@ -21,9 +21,9 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { BuiltinResticChecker } from '../src/checkers/reader/checker.js';
 import type { Checker } from '../src/checkers/checker.js';
-import type { RepositoryConfig } from '../src/config/types.js';
+import type { Check } from '../src/config/types.js';
 import { mapLimit } from '../src/pool.js';
-import { repositoryConfig } from '../test/helpers/config.js';
+import { checkConfig } from '../test/helpers/config.js';
 import { makeRepository, PASSWORD, tempDir } from '../test/helpers/restic-repos.js';
 
 const exec = promisify(execFile);
@@ -35,11 +35,11 @@ const dir = await tempDir('rm-bench-reader-');
 const seed = join(dir, 'seed');
 process.stderr.write(`making ${count} local repositories (copies of one with 3 snapshots)\n`);
 await makeRepository(seed, [{ host: 'web1' }, { host: 'web2', time: '2024-01-01 00:00:00' }, { host: 'web1', tags: ['daily'] }]);
-const repositories: RepositoryConfig[] = [];
+const repositories: Check[] = [];
 for (let i = 0; i < count; i++) {
   const url = join(dir, `repo-${i}`);
   await cp(seed, url, { recursive: true });
-  repositories.push(repositoryConfig({ name: `repo-${i}`, url, extraEnv: { RESTIC_PASSWORD: PASSWORD } }));
+  repositories.push(checkConfig({ name: `repo-${i}`, url, extraEnv: { RESTIC_PASSWORD: PASSWORD } }));
 }
 await mkdir(join(dir, 'cache'));
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, RESTIC_CACHE_DIR: join(dir, 'cache') };

@@ -12,10 +12,10 @@ export interface Verdict {
 /** A snapshot this far ahead of our clock means one of the two clocks is wrong. */
 export const FUTURE_TOLERANCE_MS = 3_600_000;
 
-export type Observed = { latest: Date | null; scope?: string } | { failure: string };
+export type Outcome = { latest: Date | null; scope?: string } | { failure: string };
 
 /** Pure: what to report, given what the check saw, the allowed age and the time now. */
-export function decide(observed: Observed, maxAgeMs: number, now: Date): Verdict {
+export function decide(observed: Outcome, maxAgeMs: number, now: Date): Verdict {
   const max = formatDuration(maxAgeMs, true);
   if ('failure' in observed) return { status: 'down', message: `check failed: ${observed.failure}`, ageSeconds: null };
   if (observed.latest === null) {

@@ -1,4 +1,4 @@
-import type { RepositoryConfig } from '../config/types.js';
+import type { Check } from '../config/types.js';
 import type { CheckerKind } from './plan.js';
 
 /**
@@ -14,17 +14,17 @@ import type { CheckerKind } from './plan.js';
  */
 export interface Checker {
   /** Reported as the repository's `mode` in status output and metrics. */
-  readonly mode: CheckMode;
+  readonly mode: Mode;
   /** The kind planCheck (plan.ts) names for the repositories this checker serves. */
   readonly kind: CheckerKind;
   /** Whether this checker can serve the repository's URL at all. */
-  supports(repository: RepositoryConfig): boolean;
-  check(repository: RepositoryConfig, context: CheckContext): Promise<Observation>;
+  supports(repository: Check): boolean;
+  check(repository: Check, context: CheckContext): Promise<Observation>;
   /** Releases what it keeps between checks (pooled connections); the daemon calls it on stop. */
   close?(): Promise<void>;
 }
 
-export type CheckMode = 'restic' | 'fast';
+export type Mode = 'restic' | 'fast';
 
 export interface CheckContext {
   signal: AbortSignal;

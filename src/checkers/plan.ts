@@ -1,4 +1,4 @@
-import type { RepositoryConfig } from '../config/types.js';
+import type { Check } from '../config/types.js';
 import { localRepositoryPath } from '../urls/local.js';
 import { rcloneRemote } from '../urls/rclone.js';
 import { isS3Url, parseS3Url } from '../urls/s3.js';
@@ -20,7 +20,7 @@ export interface CheckPlan {
  * URL, and fall back to restic where none can serve it, or where host/tag/path filters need
  * the decrypted snapshot list.
  */
-export function planCheck(repository: Pick<RepositoryConfig, 'url' | 'mode' | 'host' | 'tags' | 'paths'>): CheckPlan {
+export function planCheck(repository: Pick<Check, 'url' | 'mode' | 'host' | 'tags' | 'paths'>): CheckPlan {
   if (repository.mode === 'restic') return { kind: 'restic' };
   // Fast mode sees only encrypted snapshot files: it cannot tell hosts, tags or paths apart.
   if (isFiltered(repository)) return { kind: 'restic', fallback: 'host/tags/paths filters need restic mode' };
@@ -49,7 +49,7 @@ export function describePlan(plan: CheckPlan): string {
 
 /** One check as the run, the daemon and `validate` carry it out. */
 export interface PlannedCheck extends CheckPlan {
-  repository: RepositoryConfig;
+  repository: Check;
   /** The shareKey of the restic run it shares with other checks; undefined when it runs alone. */
   group?: string;
 }
@@ -66,9 +66,9 @@ const EVERY_KIND: Available = { kinds: new Set<CheckerKind>(['restic', 's3', 'lo
 export interface Plan {
   checks: readonly PlannedCheck[];
   /** Groups of two or more restic checks sharing one run, by shareKey. */
-  groups: ReadonlyMap<string, readonly RepositoryConfig[]>;
+  groups: ReadonlyMap<string, readonly Check[]>;
   /** The planned check of a repository of this config (by name). */
-  of(repository: RepositoryConfig): PlannedCheck;
+  of(repository: Check): PlannedCheck;
 }
 
 /**
@@ -77,12 +77,12 @@ export interface Plan {
  * shareKey, two or more of them). The run, the daemon, its scheduler and `validate` read
  * this plan and decide none of it themselves.
  */
-export function planChecks(repositories: readonly RepositoryConfig[], available: Available = EVERY_KIND): Plan {
+export function planChecks(repositories: readonly Check[], available: Available = EVERY_KIND): Plan {
   const planned = repositories.map((repository): PlannedCheck => {
     const plan = planCheck(repository);
     return available.kinds.has(plan.kind) ? { ...plan, repository } : { kind: 'restic', repository };
   });
-  const groups = new Map<string, RepositoryConfig[]>();
+  const groups = new Map<string, Check[]>();
   if (available.shareRestic) {
     for (const check of planned) {
       if (check.kind !== 'restic') continue;
@@ -108,7 +108,7 @@ export function planChecks(repositories: readonly RepositoryConfig[], available:
  * credentials and options; they can share one listing. Filters and max_age are not part of
  * it: they are applied to the shared listing in memory.
  */
-export function shareKey(repository: RepositoryConfig): string {
+export function shareKey(repository: Check): string {
   const env = Object.entries(repository.extraEnv).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify([repository.url, env, repository.caCert ?? null, repository.cacheDir ?? null, repository.reader ?? null]);
 }

@@ -1,4 +1,4 @@
-import type { RepositoryConfig } from '../config/types.js';
+import type { Check } from '../config/types.js';
 import type { Checker } from './checker.js';
 import { planChecks, type Available, type CheckerKind } from './plan.js';
 
@@ -23,6 +23,6 @@ export function checkerOfKind(kind: CheckerKind, checkers: readonly Checker[]): 
  * The checker planChecks names for one repository: the same decision `validate` prints. A
  * list without that kind (a test's stand-in restic alone) gets restic, as before.
  */
-export function chooseChecker(repository: RepositoryConfig, checkers: readonly Checker[]): Checker {
+export function chooseChecker(repository: Check, checkers: readonly Checker[]): Checker {
   return checkerOfKind(planChecks([repository], availableIn(checkers)).checks[0]!.kind, checkers);
 }

@@ -1,8 +1,8 @@
-import type { RepositoryConfig } from '../config/types.js';
+import type { Check } from '../config/types.js';
 import type { SnapshotSummary } from './restic/restic-output.js';
 
 /** The restic-mode filters of one check; empty fields filter nothing. */
-export type SnapshotFilter = Pick<RepositoryConfig, 'host' | 'tags' | 'paths'>;
+export type SnapshotFilter = Pick<Check, 'host' | 'tags' | 'paths'>;
 
 export function isFiltered(filter: SnapshotFilter): boolean {
   return filter.host !== undefined || filter.tags.length > 0 || filter.paths.length > 0;

@@ -1,9 +1,9 @@
 import { stringify } from 'yaml';
 import { formatDuration } from '../duration.js';
 import { isPlainEnvName } from '../config/plain-env.js';
-import { DEFAULTS, type Config, type RepositoryConfig } from '../config/types.js';
+import { DEFAULTS, type Config, type Check } from '../config/types.js';
 import { MASK, type Redactor } from '../redact.js';
-import type { RepositoryResult } from '../run/result.js';
+import type { CheckResult } from '../run/result.js';
 import { describePlan, planChecks, type Plan } from '../checkers/plan.js';
 
 export interface Style {
@@ -14,14 +14,14 @@ const paint = (style: Style, code: number, text: string) => (style.color ? `\u00
 const stateText = (style: Style, status: string) => paint(style, status === 'up' ? 32 : 31, status.toUpperCase());
 
 /** `run`: one line per repository, with what happened to its push. */
-export function formatRunLine(result: RepositoryResult, style: Style): string {
+export function formatRunLine(result: CheckResult, style: Style): string {
   const pushes = result.pushes.map((push) => (push.delivered ? `pushed to ${push.target}` : `push to ${push.target} failed: ${push.error}`));
   const tail = pushes.length === 0 ? 'not pushed (no push target)' : pushes.join('; ');
   return `${stateText(style, result.status).padEnd(style.color ? 13 : 4)} ${result.name}: ${result.message} [${tail}]`;
 }
 
 /** `status`: an aligned table; ANSI colour only when `style.color`. */
-export function formatStatusTable(results: readonly RepositoryResult[], style: Style): string {
+export function formatStatusTable(results: readonly CheckResult[], style: Style): string {
   const header = ['REPOSITORY', 'MODE', 'LATEST SNAPSHOT', 'AGE', 'MAX AGE', 'STATE', 'MESSAGE'];
   const rows = results.map((result) => [
     result.name,
@@ -46,14 +46,14 @@ export function formatStatusTable(results: readonly RepositoryResult[], style: S
 
 /** `validate`: the expanded repositories as YAML, secrets masked, ready to eyeball. */
 export function formatValidation(config: Config, redactor: Redactor, json: boolean): string {
-  const plan = planChecks(config.repositories);
-  const repositories = Object.fromEntries(config.repositories.map((repository) => [repository.name, describe(repository, redactor, plan)]));
+  const plan = planChecks(config.checks);
+  const repositories = Object.fromEntries(config.checks.map((repository) => [repository.name, describe(repository, redactor, plan)]));
   const view = { concurrency: config.concurrency, ...(config.listen && { listen: config.listen }), repositories };
   if (json) return JSON.stringify(view, null, 2);
   return `${stringify(view).trimEnd()}\n# config OK: ${countText(config)}`;
 }
 
-function describe(repository: RepositoryConfig, redactor: Redactor, plan: Plan): Record<string, unknown> {
+function describe(repository: Check, redactor: Redactor, plan: Plan): Record<string, unknown> {
   return {
     url: redactor.redact(repository.url),
     // The run's own decision (plan.ts), with the reason when fast mode was asked for and restic serves.
@@ -76,8 +76,8 @@ function describe(repository: RepositoryConfig, redactor: Redactor, plan: Plan):
 /** "2 repositories", or "1 repository, 3 checks" when hosts fan a repository out. */
 function countText(config: Config): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const checks = config.repositories.length;
-  const repositories = new Set(config.repositories.map((repository) => repository.name.split('/')[0])).size;
+  const checks = config.checks.length;
+  const repositories = new Set(config.checks.map((check) => check.repository)).size;
   const text = repositories === 1 ? '1 repository' : `${repositories} repositories`;
   return repositories === checks ? text : `${text}, ${plural(checks, 'check')}`;
 }

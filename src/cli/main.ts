@@ -145,14 +145,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
 function selectRepositories(config: Config, only: readonly string[]): Config {
   if (only.length === 0) return config;
-  const known = new Set(config.repositories.map((repository) => repository.name));
+  const known = new Set(config.checks.map((repository) => repository.name));
   // "--only fleet" picks every host check of a repository that fans out (fleet/web1, ...).
   const picks = (name: string, repository: { name: string }) => repository.name === name || repository.name.startsWith(`${name}/`);
-  const missing = only.filter((name) => !config.repositories.some((repository) => picks(name, repository)));
+  const missing = only.filter((name) => !config.checks.some((repository) => picks(name, repository)));
   if (missing.length > 0) {
     throw new UsageError(missing.map((name) => `--only ${name}: no such repository (known: ${[...known].join(', ')})`).join('\n'));
   }
-  return { ...config, repositories: config.repositories.filter((repository) => only.some((name) => picks(name, repository))) };
+  return { ...config, checks: config.checks.filter((repository) => only.some((name) => picks(name, repository))) };
 }
 
 // The bundle (scripts/bundle.mjs) has no package.json beside it: esbuild writes the version in.

@@ -4,9 +4,11 @@ import { checkKind, isMapping } from './schema.js';
  * One check to build from the config: a repository as written, or one host of a repository
  * that fans out with `hosts:`. Layers, weakest first: defaults, the repository, the host.
  */
-export interface RepositoryEntry {
+export interface CheckEntry {
   /** The check's name: the repository key, or `<key>/<host>` for one of its hosts. */
   name: string;
+  /** The repository key the check belongs to. */
+  repository: string;
   /** Where the check is written: `repositories.<key>` or `repositories.<key>.hosts.<host>`. */
   source: string;
   /** The repository's own keys with the host's laid over them (extra_env merged key by key). */
@@ -36,9 +38,9 @@ export function expandHosts(
   own: Record<string, unknown>,
   report: (problem: string) => void,
   checkKeys: (path: string, map: Record<string, unknown>) => void,
-): RepositoryEntry[] {
+): CheckEntry[] {
   const path = `repositories.${name}`;
-  const single: RepositoryEntry = { name, source: path, own, vars: { Name: name }, where: () => path };
+  const single: CheckEntry = { name, repository: name, source: path, own, vars: { Name: name }, where: () => path };
   const hosts = own.hosts;
   if (hosts === undefined || hosts === null || !isMapping(hosts)) return [single];
   if (Object.keys(hosts).length === 0) {
@@ -50,7 +52,7 @@ export function expandHosts(
     return [];
   }
   const { hosts: _hosts, ...base } = own;
-  const entries: RepositoryEntry[] = [];
+  const entries: CheckEntry[] = [];
   for (const [host, raw] of Object.entries(hosts)) {
     const hostPath = `${path}.hosts.${host}`;
     const layer = raw === null ? {} : raw;
@@ -75,6 +77,7 @@ export function expandHosts(
     if (isMapping(layer.extra_env)) merged.extra_env = { ...envBase, ...envLayer };
     entries.push({
       name: `${name}/${host}`,
+      repository: name,
       source: hostPath,
       own: merged,
       vars: { Name: name, Host: host },

@@ -2,9 +2,9 @@ import { parseDocument } from 'yaml';
 import { parseListen } from '../http/listen.js';
 import { expandHosts } from './hosts.js';
 import { ConfigError, unknownKeyMessage } from './errors.js';
-import { buildRepository, expandOrReport } from './repository.js';
+import { buildCheck, expandOrReport } from './check.js';
 import { checkKind, isMapping, REPOSITORY_KEYS, TOP_LEVEL_KEYS } from './schema.js';
-import { DEFAULTS, type Config, type Mode, type RepositoryConfig } from './types.js';
+import { DEFAULTS, type Config, type ModeChoice, type Check } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -66,7 +66,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   }
   const defaultMode = modeFromEnv(env.RESTIC_MONITOR_FAST, report);
   const secrets = new Set<string>();
-  const built: RepositoryConfig[] = [];
+  const built: Check[] = [];
   // A check's name keys the schedule, the status and the metrics: `fleet/web1:` beside
   // `fleet: {hosts: {web1: ...}}` would make two checks of one name, one never run.
   const sources = new Map<string, string>();
@@ -86,8 +86,8 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
         continue;
       }
       sources.set(entry.name, entry.source);
-      const repository = buildRepository(entry, defaults, { env, report, secrets, defaultMode });
-      if (repository) built.push(repository);
+      const check = buildCheck(entry, defaults, { env, report, secrets, defaultMode });
+      if (check) built.push(check);
     }
   }
   let listen: string | undefined;
@@ -96,7 +96,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   if (typeof listenProblem === 'string') report(listenProblem);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    repositories: built,
+    checks: built,
     concurrency: concurrency as number,
     ...(listen !== undefined && { listen }),
     secrets: [...secrets].filter((secret) => secret.length >= 4),
@@ -122,7 +122,7 @@ function checkKeys(path: string, map: Record<string, unknown>, report: (problem:
 }
 
 /** RESTIC_MONITOR_FAST=true makes fast mode the default, as in the original tool. */
-function modeFromEnv(value: string | undefined, report: (problem: string) => void): Mode {
+function modeFromEnv(value: string | undefined, report: (problem: string) => void): ModeChoice {
   if (value === undefined || value === '') return DEFAULTS.mode;
   if (/^(true|1|yes|on)$/i.test(value)) return 'fast';
   if (/^(false|0|no|off)$/i.test(value)) return DEFAULTS.mode;

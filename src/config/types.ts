@@ -1,35 +1,48 @@
 /** How a repository's newest snapshot is found; `auto` picks fast where the URL allows it. */
-export type Mode = 'restic' | 'fast' | 'auto';
+export type ModeChoice = 'restic' | 'fast' | 'auto';
 export type BucketLookup = 'auto' | 'path' | 'dns';
 /** Restic mode: the built-in reader, the restic binary, or the built-in one where it can read (auto). */
 export type ReaderChoice = 'auto' | 'builtin' | 'restic';
 
-/** One repository after defaults are merged, templates expanded and values validated. */
-export interface RepositoryConfig {
-  name: string;
+/**
+ * A repository: where snapshots live and what it takes to read them. Checks of one
+ * repository (its hosts, after `hosts:` fans it out) share all of this.
+ */
+export interface Repository {
   url: string;
+  extraEnv: Record<string, string>;
+  /** PEM bundle trusted for this repository's TLS endpoint (restic --cacert). */
+  caCert?: string;
+  /** restic --cache-dir; "off" means --no-cache. Unset: restic's own default. */
+  cacheDir?: string;
+  region?: string;
+  bucketLookup: BucketLookup;
+}
+
+/**
+ * A check: one row of output. A repository, or one host of it, with its limits, filters
+ * and push targets, after defaults are merged, templates expanded and values validated.
+ */
+export interface Check extends Repository {
+  /** Unique: the repository's key, or `repository/host` for a host of `hosts:`. */
+  name: string;
+  /** The repository's key in the config (`name` without `/host`). */
+  repository: string;
   maxAgeMs: number;
   /** Uptime Kuma push base URL; the push goes to pushUrl + pushToken. */
   pushUrl?: string;
   pushToken?: string;
   /** healthchecks.io-style ping URL (its path is the credential). */
   pingUrl?: string;
-  extraEnv: Record<string, string>;
   /** Upper bound for one check (restic run or S3 listing), after which it is killed. */
   timeoutMs: number;
   /** Upper bound for one push attempt. */
   pushTimeoutMs: number;
-  mode: Mode;
+  mode: ModeChoice;
   /** Unset: auto. Parsed configs always set it. */
   reader?: ReaderChoice;
-  /** PEM bundle trusted for this repository's TLS endpoint (restic --cacert). */
-  caCert?: string;
-  /** restic --cache-dir; "off" means --no-cache. Unset: restic's own default. */
-  cacheDir?: string;
-  /** Daemon only: how often this repository is checked. */
+  /** Daemon only: how often this check runs. */
   intervalMs: number;
-  region?: string;
-  bucketLookup: BucketLookup;
   /** restic-mode filters (restic snapshots --host/--tag/--path). */
   host?: string;
   tags: string[];
@@ -37,8 +50,9 @@ export interface RepositoryConfig {
 }
 
 export interface Config {
-  repositories: RepositoryConfig[];
-  /** How many repositories are checked at once. */
+  /** Every check, in config order. */
+  checks: Check[];
+  /** How many checks run at once. */
   concurrency: number;
   /** Daemon HTTP endpoint, "host:port"; unset means none. */
   listen?: string;
@@ -51,7 +65,7 @@ export const DEFAULTS = {
   timeout: '10m',
   pushTimeout: '10s',
   interval: '1h',
-  mode: 'restic' as Mode,
+  mode: 'restic' as ModeChoice,
   bucketLookup: 'auto' as BucketLookup,
   // The restic binary until the lead flips this to 'auto' (issue 15): nothing changes on merge.
   reader: 'restic' as ReaderChoice,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Checker } from '../checkers/checker.js';
 import { ConfigError } from '../config/errors.js';
-import type { Config, RepositoryConfig } from '../config/types.js';
+import type { Config, Check } from '../config/types.js';
 import { parseListen } from '../http/listen.js';
 import { startHttpEndpoint, type HttpEndpoint } from '../http/server.js';
 import { renderStatusPage, STATUS_PAGE_REFRESH_SECONDS } from '../http/status-page.js';
@@ -54,7 +54,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   // repositories to fill both, so a slow heartbeat target never delays the next check.
   // The two bounds (limiter.ts); the scheduler's own cap is inFlightBound, never the tighter one.
   const limits: Limits = limitsFor(config.concurrency);
-  const schedule = (current: Config) => ({ repositories: current.repositories, concurrency: inFlightBound(current.concurrency) });
+  const schedule = (current: Config) => ({ checks: current.checks, concurrency: inFlightBound(current.concurrency) });
   let deps = buildDeps(config, options, limits);
   const listen = config.listen === undefined ? undefined : parseListen(config.listen);
   if (typeof listen === 'string') {
@@ -68,14 +68,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const scheduler = new Scheduler(schedule(config), {
     check: (repository, signal) => checkRepository(repository, deps, { push: true, signal }),
     onResult: (result) => tallies.set(result.name, addResult(tallies.get(result.name), result)),
-    onError: (error, repository) => deps.logger.error({ repository: repository.name }, `internal error: ${(error as Error).message}`),
+    onError: (error, repository) => deps.logger.error({ check: repository.name, repository: repository.repository }, `internal error: ${(error as Error).message}`),
     ...(options.timers && { timers: options.timers }),
     ...(options.random && { random: options.random }),
     // Group members keep one due time: the plan says which checks share a restic run.
     groupOf: (repository) => deps.plan.of(repository).group,
   });
   const now = clockOf(options);
-  const inOrder = () => config.repositories.flatMap((repository) => tallies.get(repository.name) ?? []);
+  const inOrder = () => config.checks.flatMap((repository) => tallies.get(repository.name) ?? []);
 
   let endpoint: HttpEndpoint | undefined;
   if (listen) {
@@ -99,7 +99,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         statusPage: () =>
           renderStatusPage({
             results: inOrder().map((tally) => tally.latest),
-            pending: config.repositories.filter((repository) => !tallies.has(repository.name)).map((repository) => repository.name),
+            pending: config.checks.filter((repository) => !tallies.has(repository.name)).map((repository) => repository.name),
             now: options.now(),
             refreshSeconds: STATUS_PAGE_REFRESH_SECONDS,
           }),
@@ -129,10 +129,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     deps = buildDeps(config, options, limits);
     reloadOk = true;
     loadedAt = options.now().getTime() / 1000;
-    const names = new Set(config.repositories.map((repository) => repository.name));
+    const names = new Set(config.checks.map((repository) => repository.name));
     for (const name of [...tallies.keys()]) if (!names.has(name)) tallies.delete(name);
     scheduler.update(schedule(config));
-    deps.logger.info({ repositories: config.repositories.length, concurrency: config.concurrency }, 'config reloaded');
+    deps.logger.info({ checks: config.checks.length, concurrency: config.concurrency }, 'config reloaded');
   };
   const onHangup = () => {
     reloading = reloading.then(reload).catch((error: unknown) => {
@@ -144,7 +144,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   hangup.on('SIGHUP', onHangup);
 
   deps.logger.info(
-    { repositories: config.repositories.length, concurrency: config.concurrency, ...(endpoint && { listen: endpoint.url }) },
+    { checks: config.checks.length, concurrency: config.concurrency, ...(endpoint && { listen: endpoint.url }) },
     endpoint ? `daemon started, serving ${endpoint.url}/metrics` : 'daemon started',
   );
   // Stopped while starting (a SIGTERM during start-up): start no restic only to kill it.
@@ -169,7 +169,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
  * A shared listing serves the members of a group that start within this long of it: long
  * enough for a queue of host checks to drain, far shorter than any interval.
  */
-export const sharedListingReuseMs = (repository: RepositoryConfig) => Math.min(60_000, repository.intervalMs / 2);
+export const sharedListingReuseMs = (repository: Check) => Math.min(60_000, repository.intervalMs / 2);
 
 /** Milliseconds on the scheduler's clock (fake timers in tests). */
 function clockOf(options: DaemonOptions): () => number {
@@ -178,7 +178,7 @@ function clockOf(options: DaemonOptions): () => number {
 
 function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunDeps & { logger: Logger; plan: Plan } {
   const redactor = redactorFor(options.env, config.secrets, options.secrets ?? []);
-  const plan = planChecks(config.repositories, availableIn(options.checkers));
+  const plan = planChecks(config.checks, availableIn(options.checkers));
   return {
     // Hosts of one repository share one restic run per interval, as in a one-shot run.
     checkers: shareResticRuns(options.checkers, plan, { reuseMs: sharedListingReuseMs, now: clockOf(options) }),

@@ -1,11 +1,11 @@
-import type { RepositoryConfig } from '../config/types.js';
+import type { Check } from '../config/types.js';
 import { MAX_TIMER_MS } from '../duration.js';
-import type { RepositoryResult } from '../run/result.js';
+import type { CheckResult } from '../run/result.js';
 import { AbortFanout } from '../abort/fanout.js';
 import { jitterMs, realTimers, type Timers } from './timers.js';
 
 export interface Schedule {
-  repositories: readonly RepositoryConfig[];
+  checks: readonly Check[];
   /**
    * Checks in flight at once, across every repository, from start to pushed. The daemon
    * passes inFlightBound (run/limiter.ts): the check and push limiters are the real bounds.
@@ -15,29 +15,29 @@ export interface Schedule {
 
 export interface SchedulerOptions {
   /** Checks one repository; must settle promptly once `signal` aborts. */
-  check: (repository: RepositoryConfig, signal: AbortSignal) => Promise<RepositoryResult>;
-  onResult: (result: RepositoryResult, repository: RepositoryConfig) => void;
+  check: (repository: Check, signal: AbortSignal) => Promise<CheckResult>;
+  onResult: (result: CheckResult, repository: Check) => void;
   /** A check that rejected (checkRepository never does; this is for bugs). */
-  onError?: (error: unknown, repository: RepositoryConfig) => void;
+  onError?: (error: unknown, repository: Check) => void;
   timers?: Timers;
   random?: () => number;
   /**
    * Checks that share one restic listing (hosts of one repository) get the same key: they are
    * kept due at the same moment, so that one restic run serves them all in every interval.
    */
-  groupOf?: (repository: RepositoryConfig) => string | undefined;
+  groupOf?: (repository: Check) => string | undefined;
 }
 
 /** Where one repository stands, for /healthz. */
 export interface EntryView {
-  repository: RepositoryConfig;
+  repository: Check;
   /** When its last check ended, or when it joined the schedule if none has. */
   lastProgressAt: number;
   running: boolean;
 }
 
 interface Entry {
-  repository: RepositoryConfig;
+  repository: Check;
   nextDueAt: number;
   lastProgressAt: number;
   queued: boolean;
@@ -72,7 +72,7 @@ export class Scheduler {
     this.random = options.random ?? Math.random;
     this.limit = schedule.concurrency;
     const now = this.timers.now();
-    for (const repository of schedule.repositories) this.entries.set(repository.name, this.newEntry(repository, now));
+    for (const repository of schedule.checks) this.entries.set(repository.name, this.newEntry(repository, now));
   }
 
   start(): void {
@@ -84,11 +84,11 @@ export class Scheduler {
     if (this.stopped) return;
     const now = this.timers.now();
     this.limit = schedule.concurrency;
-    const names = new Set(schedule.repositories.map((repository) => repository.name));
+    const names = new Set(schedule.checks.map((repository) => repository.name));
     for (const name of [...this.entries.keys()]) if (!names.has(name)) this.entries.delete(name);
     this.groupDue.clear();
     this.queue = this.queue.filter((name) => names.has(name));
-    for (const repository of schedule.repositories) {
+    for (const repository of schedule.checks) {
       const entry = this.entries.get(repository.name);
       if (!entry) {
         this.entries.set(repository.name, this.newEntry(repository, now));
@@ -124,7 +124,7 @@ export class Scheduler {
     }));
   }
 
-  private newEntry(repository: RepositoryConfig, now: number): Entry {
+  private newEntry(repository: Check, now: number): Entry {
     return { repository, nextDueAt: now, lastProgressAt: now, queued: false, changed: false };
   }
 
@@ -190,7 +190,7 @@ export class Scheduler {
    * that queueing delays and jitter never pull the members apart; the first one to finish
    * sets it.
    */
-  private nextDue(repository: RepositoryConfig, candidate: number): number {
+  private nextDue(repository: Check, candidate: number): number {
     const group = this.options.groupOf?.(repository);
     if (group === undefined) return candidate;
     const known = this.groupDue.get(group);

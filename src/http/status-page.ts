@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { formatDuration } from '../duration.js';
-import type { RepositoryResult } from '../run/result.js';
+import type { CheckResult } from '../run/result.js';
 
 /**
  * The daemon's page for people (GET /): one self-contained HTML document, no script, no
@@ -8,7 +8,7 @@ import type { RepositoryResult } from '../run/result.js';
  * on the monitoring host's network. A pure function of the results and the time.
  */
 export interface StatusPageInput {
-  results: readonly RepositoryResult[];
+  results: readonly CheckResult[];
   /** Checks in the config that have not ended once yet (just started or reloaded). */
   pending: readonly string[];
   now: Date;
@@ -70,7 +70,7 @@ function ageText(latest: string | null, now: Date): string {
   return ms < 0 ? `${formatDuration(-ms)} ahead` : formatDuration(ms);
 }
 
-function resultRow(result: RepositoryResult, now: Date): string {
+function resultRow(result: CheckResult, now: Date): string {
   const checked = Date.parse(result.checked_at);
   const failedPushes = result.pushes
     .filter((push) => !push.delivered)

@@ -1,4 +1,4 @@
-import type { RepositoryResult } from '../run/result.js';
+import type { CheckResult } from '../run/result.js';
 
 /**
  * What the metrics need to know about one repository: its latest result and the running
@@ -6,7 +6,7 @@ import type { RepositoryResult } from '../run/result.js';
  * daemon that runs for months holds as much as it did after its first cycle.
  */
 export interface Tally {
-  latest: RepositoryResult;
+  latest: CheckResult;
   /**
    * The newest snapshot time the last check that could be made found (ISO, null: none). A
    * failed check leaves it as it was, so `time() - timestamp` alerts do not flap with a
@@ -19,7 +19,7 @@ export interface Tally {
 }
 
 /** Folds one more result into a repository's tally (a new object: tallies are values). */
-export function addResult(previous: Tally | undefined, result: RepositoryResult): Tally {
+export function addResult(previous: Tally | undefined, result: CheckResult): Tally {
   return {
     latest: result,
     lastKnownSnapshot: result.error === null ? result.latest : (previous?.lastKnownSnapshot ?? null),
@@ -30,6 +30,6 @@ export function addResult(previous: Tally | undefined, result: RepositoryResult)
 }
 
 /** The tallies of a one-shot run: every result counted once. */
-export function talliesOf(results: readonly RepositoryResult[]): Tally[] {
+export function talliesOf(results: readonly CheckResult[]): Tally[] {
   return results.map((result) => addResult(undefined, result));
 }

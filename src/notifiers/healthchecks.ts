@@ -1,4 +1,4 @@
-import type { RepositoryConfig } from '../config/types.js';
+import type { Check } from '../config/types.js';
 import { send, type Answer } from './http.js';
 import { retrying, type AttemptOutcome, type RetryPolicy } from './retry.js';
 import { PushError, type Notifier, type Report } from './notifier.js';
@@ -37,11 +37,11 @@ export class HealthchecksNotifier implements Notifier {
     this.retry = options.retry ?? {};
   }
 
-  wants(repository: RepositoryConfig): boolean {
+  wants(repository: Check): boolean {
     return repository.pingUrl !== undefined;
   }
 
-  async notify(repository: RepositoryConfig, report: Report, signal: AbortSignal): Promise<void> {
+  async notify(repository: Check, report: Report, signal: AbortSignal): Promise<void> {
     const url = buildPingUrl(repository.pingUrl!, report);
     const body = report.message.slice(0, MAX_BODY_LENGTH);
     await retrying(this.retry, signal, repository.pushTimeoutMs, async (attemptSignal) => {

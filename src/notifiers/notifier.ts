@@ -1,4 +1,4 @@
-import type { RepositoryConfig } from '../config/types.js';
+import type { Check } from '../config/types.js';
 import type { Status } from '../verdict.js';
 
 /** What is reported about one repository after its check. */
@@ -22,8 +22,8 @@ export interface Report {
  */
 export interface Notifier {
   readonly kind: string;
-  wants(repository: RepositoryConfig): boolean;
-  notify(repository: RepositoryConfig, report: Report, signal: AbortSignal): Promise<void>;
+  wants(repository: Check): boolean;
+  notify(repository: Check, report: Report, signal: AbortSignal): Promise<void>;
 }
 
 export class PushError extends Error {

@@ -1,4 +1,4 @@
-import type { RepositoryConfig } from '../config/types.js';
+import type { Check } from '../config/types.js';
 import { shorten } from '../text.js';
 import { send, type Answer } from './http.js';
 import { retrying, type AttemptOutcome, type RetryPolicy } from './retry.js';
@@ -49,11 +49,11 @@ export class UptimeKumaNotifier implements Notifier {
     this.retry = options.retry ?? {};
   }
 
-  wants(repository: RepositoryConfig): boolean {
+  wants(repository: Check): boolean {
     return repository.pushUrl !== undefined && repository.pushToken !== undefined;
   }
 
-  async notify(repository: RepositoryConfig, report: Report, signal: AbortSignal): Promise<void> {
+  async notify(repository: Check, report: Report, signal: AbortSignal): Promise<void> {
     const url = buildPushUrl(repository.pushUrl!, repository.pushToken!, report);
     await retrying(this.retry, signal, repository.pushTimeoutMs, async (attemptSignal) => {
       const { statusCode, body } = await this.get(url, attemptSignal);

@@ -1,4 +1,4 @@
-import type { RepositoryConfig } from '../config/types.js';
+import type { Check } from '../config/types.js';
 import { maxJitterMs } from '../daemon/timers.js';
 import type { Notifier } from '../notifiers/notifier.js';
 import { worstCasePushMs } from '../notifiers/retry.js';
@@ -11,7 +11,7 @@ import { STOP_GRACE_MS } from '../process/run-process.js';
  * `push_timeout` and the waits between them. Stated in the README; /healthz and the soak
  * hold the daemon to it.
  */
-export function worstCaseCycleMs(repository: RepositoryConfig, notifiers: ReadonlyArray<Pick<Notifier, 'wants'>>): number {
+export function worstCaseCycleMs(repository: Check, notifiers: ReadonlyArray<Pick<Notifier, 'wants'>>): number {
   const targets = notifiers.filter((notifier) => notifier.wants(repository)).length;
   return repository.timeoutMs + STOP_GRACE_MS + targets * worstCasePushMs(repository.pushTimeoutMs);
 }

@@ -1,4 +1,4 @@
-import type { CheckMode } from '../checkers/checker.js';
+import type { Mode } from '../checkers/checker.js';
 import type { Status } from '../verdict.js';
 
 export interface PushOutcome {
@@ -8,10 +8,10 @@ export interface PushOutcome {
 }
 
 /** One repository's outcome; the shape of `status --json` (snake_case for machines). */
-export interface RepositoryResult {
+export interface CheckResult {
   name: string;
   status: Status;
-  mode: CheckMode;
+  mode: Mode;
   /** Restic mode: which reader answered, or failed (the built-in one or the restic binary). */
   reader?: 'builtin' | 'restic';
   /** ISO time of the newest snapshot, null when none was found. */
@@ -40,7 +40,7 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 /** 0 when every repository is up and every push was delivered, else 1. */
-export function exitCodeFor(results: readonly RepositoryResult[]): typeof EXIT_OK | typeof EXIT_FAILED {
+export function exitCodeFor(results: readonly CheckResult[]): typeof EXIT_OK | typeof EXIT_FAILED {
   const bad = results.some((result) => result.status !== 'up' || result.pushes.some((push) => !push.delivered));
   return bad ? EXIT_FAILED : EXIT_OK;
 }

@@ -4,14 +4,14 @@ import { CheckError, type Checker, type Observation } from '../checkers/checker.
 import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn, checkerOfKind } from '../checkers/select.js';
 import { shareResticRuns } from '../checkers/restic/shared-restic.js';
-import type { Config, RepositoryConfig } from '../config/types.js';
+import type { Config, Check } from '../config/types.js';
 import { PushError, type Notifier } from '../notifiers/notifier.js';
 import type { Redactor } from '../redact.js';
 import { shorten, shortenMiddle } from '../text.js';
-import { decide, type Observed } from '../verdict.js';
+import { decide, type Outcome } from '../verdict.js';
 import { inFlightBound, limitsFor, type Limits } from './limiter.js';
 import { mapLimit } from '../pool.js';
-import type { PushOutcome, RepositoryResult } from './result.js';
+import type { PushOutcome, CheckResult } from './result.js';
 
 /** A reason long enough to act on, short enough for a status line and a pushed message. */
 const MAX_REASON_LENGTH = 200;
@@ -38,8 +38,8 @@ export interface RunOptions {
 }
 
 /** Checks every repository of `config` (bounded by its concurrency) and pushes the verdicts. */
-export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Promise<RepositoryResult[]> {
-  const plan = planChecks(config.repositories, availableIn(deps.checkers));
+export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Promise<CheckResult[]> {
+  const plan = planChecks(config.checks, availableIn(deps.checkers));
   // Checks on one repository URL share one restic run in this cycle.
   const cycle = {
     ...deps,
@@ -51,7 +51,7 @@ export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Pro
   // however many repositories are in flight (see AbortFanout).
   const signals = new AbortFanout(options.signal);
   // Not a third bound: the limiters are the bounds (limiter.ts, inFlightBound).
-  return mapLimit(config.repositories, inFlightBound(config.concurrency), async (repository) => {
+  return mapLimit(config.checks, inFlightBound(config.concurrency), async (repository) => {
     const own = signals.child();
     try {
       return await checkRepository(repository, cycle, { ...options, signal: own.signal });
@@ -62,8 +62,8 @@ export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Pro
 }
 
 /** One repository: check, decide, push. Never rejects: every failure becomes a result. */
-export async function checkRepository(repository: RepositoryConfig, deps: RunDeps, options: RunOptions): Promise<RepositoryResult> {
-  const log = deps.logger.child({ repository: repository.name });
+export async function checkRepository(repository: Check, deps: RunDeps, options: RunOptions): Promise<CheckResult> {
+  const log = deps.logger.child({ check: repository.name, repository: repository.repository });
   const planned = (deps.plan ?? planChecks([repository], availableIn(deps.checkers))).of(repository);
   const checker = checkerOfKind(planned.kind, deps.checkers);
   let started = deps.now();
@@ -76,15 +76,15 @@ export async function checkRepository(repository: RepositoryConfig, deps: RunDep
     startedAt = performance.now();
     return checker.check(repository, { signal: options.signal, env: deps.env });
   };
-  let observed: Observed;
+  let observed: Outcome;
   let observation: Observation | undefined;
   // Which restic reader answered (or failed): set by the built-in reader's checker.
-  let reader: RepositoryResult['reader'];
+  let reader: CheckResult['reader'];
   try {
     observed = observation = await (deps.limits?.checks.run(check) ?? check());
     reader = observation.reader;
   } catch (error) {
-    reader = (error as { reader?: RepositoryResult['reader'] } | undefined)?.reader;
+    reader = (error as { reader?: CheckResult['reader'] } | undefined)?.reader;
     const reason = error instanceof CheckError ? error.reason : `internal error: ${(error as Error).message}`;
     // Redact first, shorten after: a cut through a secret would hide it from the redactor.
     observed = { failure: shorten(deps.redactor.redact(reason), MAX_REASON_LENGTH) };

@@ -13,7 +13,7 @@ import { buildPingUrl, interpretPing } from '../../src/notifiers/healthchecks.js
 import { decide } from '../../src/verdict.js';
 
 const ID = 'a'.repeat(64);
-const repo = (yaml: string) => parseConfig(`repositories:\n  r:\n    url: /srv/r\n${yaml}`, {}).repositories[0]!;
+const repo = (yaml: string) => parseConfig(`repositories:\n  r:\n    url: /srv/r\n${yaml}`, {}).checks[0]!;
 
 test('local paths are what restic reads as local; other backends are not', () => {
   const table: Array<[string, string | undefined]> = [

@@ -77,7 +77,7 @@ test('the run uses the checker validate names: status reports the same mode, and
 test('chooseChecker takes the checker of the planned kind from the real checker list', () => {
   const config = parseConfig(configText.replaceAll('${', '$${'), {});
   const checkers = [new ResticChecker(), new S3Checker(), new LocalChecker(), new RcloneChecker()];
-  for (const repository of config.repositories) {
+  for (const repository of config.checks) {
     const plan = planCheck(repository);
     const checker = chooseChecker(repository, checkers);
     assert.equal(checker.kind, plan.kind, repository.name);

@@ -22,7 +22,7 @@ const config = parseConfig(
 const by = (plan: ReturnType<typeof planChecks>) => Object.fromEntries(plan.checks.map((check) => [check.repository.name, [check.kind, check.group !== undefined]]));
 
 test('planChecks: one checker kind per check, and the restic checks of one repository share one run', () => {
-  const plan = planChecks(config.repositories);
+  const plan = planChecks(config.checks);
   assert.deepEqual(by(plan), {
     'nas/web1': ['restic', true],
     'nas/web2': ['restic', true],
@@ -30,13 +30,13 @@ test('planChecks: one checker kind per check, and the restic checks of one repos
     bucket: ['s3', false],
     'bucket-too': ['s3', false],
   });
-  assert.deepEqual([...plan.groups.keys()], [shareKey(config.repositories[0]!)]);
-  assert.deepEqual(plan.groups.get(shareKey(config.repositories[0]!))!.map((r) => r.name), ['nas/web1', 'nas/web2']);
-  assert.equal(plan.of(config.repositories[1]!).group, plan.of(config.repositories[0]!).group);
+  assert.deepEqual([...plan.groups.keys()], [shareKey(config.checks[0]!)]);
+  assert.deepEqual(plan.groups.get(shareKey(config.checks[0]!))!.map((r) => r.name), ['nas/web1', 'nas/web2']);
+  assert.equal(plan.of(config.checks[1]!).group, plan.of(config.checks[0]!).group);
 });
 
 test('planChecks: a kind not at hand is served by restic, and a restic that cannot list shares nothing', () => {
-  const resticAlone = planChecks(config.repositories, { kinds: new Set(['restic']), shareRestic: true });
+  const resticAlone = planChecks(config.checks, { kinds: new Set(['restic']), shareRestic: true });
   assert.deepEqual(by(resticAlone), {
     'nas/web1': ['restic', true],
     'nas/web2': ['restic', true],
@@ -44,7 +44,7 @@ test('planChecks: a kind not at hand is served by restic, and a restic that cann
     bucket: ['restic', true],
     'bucket-too': ['restic', true],
   });
-  const noSharing = planChecks(config.repositories, { kinds: new Set(['restic', 's3']), shareRestic: false });
+  const noSharing = planChecks(config.checks, { kinds: new Set(['restic', 's3']), shareRestic: false });
   assert.equal(noSharing.groups.size, 0);
   assert.ok(noSharing.checks.every((check) => check.group === undefined));
 });

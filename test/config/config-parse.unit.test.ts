@@ -12,7 +12,7 @@ const problems = configProblems;
 test('the original config is accepted unchanged and expands per repository', () => {
   const config = parseConfig(ORIGINAL_CONFIG, {}, { defaultConcurrency: 3 });
   assert.equal(config.concurrency, 3);
-  const [web, db] = config.repositories;
+  const [web, db] = config.checks;
   assert.equal(web!.name, 'web-server');
   assert.equal(web!.url, 's3:https://s3.example.com/restic-web-server');
   assert.equal(web!.maxAgeMs, 24 * H);
@@ -39,13 +39,13 @@ repositories:
 `,
     {},
   );
-  assert.deepEqual(config.repositories[0]!.extraEnv, { A: 'from-defaults', B: 'own', C: 'one-c' });
+  assert.deepEqual(config.checks[0]!.extraEnv, { A: 'from-defaults', B: 'own', C: 'one-c' });
 });
 
 test('a repository with nothing under it inherits every default', () => {
   const config = parseConfig('defaults: {url: "/srv/{{ Name }}", max_age: 2h}\nrepositories:\n  bare:\n', {});
-  assert.equal(config.repositories[0]!.url, '/srv/bare');
-  assert.equal(config.repositories[0]!.maxAgeMs, 2 * H);
+  assert.equal(config.checks[0]!.url, '/srv/bare');
+  assert.equal(config.checks[0]!.maxAgeMs, 2 * H);
 });
 
 test('${VAR} comes from the environment, after templates; $${ is a literal', () => {
@@ -59,7 +59,7 @@ test('${VAR} comes from the environment, after templates; $${ is a literal', () 
 `,
     { REST_PASS: 'hunter2-pass', TOKEN_WEB: 'tok-web-123' },
   );
-  const web = config.repositories[0]!;
+  const web = config.checks[0]!;
   assert.equal(web.url, 'rest:https://u:hunter2-pass@h/web');
   assert.equal(web.pushToken, 'tok-web-123');
   assert.equal(web.extraEnv.LITERAL, '${NOT_A_VAR}');
@@ -70,7 +70,7 @@ test('${VAR} comes from the environment, after templates; $${ is a literal', () 
 test('RESTIC_MONITOR_FAST=true makes fast the default mode; an explicit mode wins', () => {
   const text = 'repositories:\n  a: {url: /a}\n  b: {url: /b, mode: restic}\n';
   const config = parseConfig(text, { RESTIC_MONITOR_FAST: 'true' });
-  assert.deepEqual(config.repositories.map((r) => r.mode), ['fast', 'restic']);
+  assert.deepEqual(config.checks.map((r) => r.mode), ['fast', 'restic']);
   assert.deepEqual(problems(text, { RESTIC_MONITOR_FAST: 'maybe' }), ['RESTIC_MONITOR_FAST: "maybe" is not true or false']);
 });
 
@@ -134,7 +134,7 @@ test('durations: the documented forms, compounds, and long values where no timer
     {},
   );
   assert.deepEqual(
-    config.repositories.map((r) => [r.name, r.maxAgeMs / H, r.timeoutMs / H, r.pushTimeoutMs / 60_000, r.intervalMs / H]),
+    config.checks.map((r) => [r.name, r.maxAgeMs / H, r.timeoutMs / H, r.pushTimeoutMs / 60_000, r.intervalMs / H]),
     [
       ['a', 1.5, 36, 30, 1],
       ['b', 36, 1 / 6, 1 / 6, 168],
@@ -176,7 +176,7 @@ repositories:
     {},
   );
   assert.deepEqual(
-    config.repositories.map((r) => [r.name, r.pushUrl, r.pushToken]),
+    config.checks.map((r) => [r.name, r.pushUrl, r.pushToken]),
     [
       ['pasted', 'https://kuma.example.com/api/push/', 'pastedTok3n'],
       ['proxied', 'https://example.com/kuma/api/push/', 'proxiedTok3n'],
@@ -221,7 +221,7 @@ repositories:
     {},
   );
   assert.deepEqual(
-    config.repositories.map((r) => [r.name, r.url, r.maxAgeMs / H, r.extraEnv.RESTIC_PASSWORD_FILE]),
+    config.checks.map((r) => [r.name, r.url, r.maxAgeMs / H, r.extraEnv.RESTIC_PASSWORD_FILE]),
     [
       ['web', '/srv/web', 2, '/run/pw'],
       // The first source in a merge list wins, as YAML 1.1 defines.

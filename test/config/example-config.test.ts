@@ -28,6 +28,6 @@ test("every YAML config in README.md parses (with the environment its ${VAR}s na
   assert.ok(configs.length >= 2, `configs found: ${configs.length}`);
   for (const text of configs) {
     const env = Object.fromEntries([...text.matchAll(/\$\{([A-Z_]+)\}/g)].map((match) => [match[1]!, 'value-from-env']));
-    assert.ok(parseConfig(text, env).repositories.length > 0, text);
+    assert.ok(parseConfig(text, env).checks.length > 0, text);
   }
 });

@@ -35,7 +35,7 @@ repositories:
 test('hosts fans a repository out into one check per host, named <repository>/<host>', () => {
   const config = parseConfig(SHARED, {});
   assert.deepEqual(
-    config.repositories.map((r) => [r.name, r.url, r.host, r.maxAgeMs / 3_600_000, r.timeoutMs / 60_000, r.pushToken, r.tags]),
+    config.checks.map((r) => [r.name, r.url, r.host, r.maxAgeMs / 3_600_000, r.timeoutMs / 60_000, r.pushToken, r.tags]),
     [
       ['shared/web1', '/srv/restic/shared', 'web1', 48, 5, 'tokenWeb1', []],
       ['shared/web2', '/srv/restic/shared', 'web2', 6, 5, 'tokenWeb2', ['daily']],
@@ -45,7 +45,7 @@ test('hosts fans a repository out into one check per host, named <repository>/<h
 });
 
 test('a host entry merges extra_env key by key over its repository and defaults', () => {
-  const [web1, web2] = parseConfig(SHARED, {}).repositories;
+  const [web1, web2] = parseConfig(SHARED, {}).checks;
   assert.deepEqual(web1!.extraEnv, { RESTIC_PASSWORD: 'pw-default-1234', RESTIC_CACHE_DIR: '/var/cache/restic' });
   assert.deepEqual(web2!.extraEnv, { RESTIC_PASSWORD: 'pw-web2-5678', RESTIC_CACHE_DIR: '/var/cache/restic' });
 });
@@ -62,8 +62,8 @@ repositories:
 `,
     { HC_KEY: 'projectPingKey-0123456789' },
   );
-  assert.equal(config.repositories[0]!.url, '/srv/shared');
-  assert.equal(config.repositories[0]!.pingUrl, 'https://hc.example.com/ping/projectPingKey-0123456789/shared-web1');
+  assert.equal(config.checks[0]!.url, '/srv/shared');
+  assert.equal(config.checks[0]!.pingUrl, 'https://hc.example.com/ping/projectPingKey-0123456789/shared-web1');
 });
 
 test('check names are unique: a repository key that equals a host check is an error naming both', () => {
@@ -78,7 +78,7 @@ test('check names are unique: a repository key that equals a host check is an er
     `repositories.a.hosts.b/c: check name "a/b/c" is taken by repositories.a/b.hosts.c ${tail}`,
   ]);
   // A "/" alone is no collision: the original tool accepted any key.
-  assert.deepEqual(parseConfig('defaults: {url: /srv/x}\nrepositories:\n  site/db: {}\n  site:\n    hosts: {web1: }\n', {}).repositories.map((r) => r.name), [
+  assert.deepEqual(parseConfig('defaults: {url: /srv/x}\nrepositories:\n  site/db: {}\n  site:\n    hosts: {web1: }\n', {}).checks.map((r) => r.name), [
     'site/db',
     'site/web1',
   ]);

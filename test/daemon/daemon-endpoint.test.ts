@@ -12,7 +12,7 @@ import { formatDuration } from '../../src/duration.js';
 import { HealthchecksNotifier } from '../../src/notifiers/healthchecks.js';
 import { UptimeKumaNotifier } from '../../src/notifiers/uptime-kuma.js';
 import { overdueAfterMs, worstCaseCycleMs } from '../../src/run/bounds.js';
-import { repositoryConfig } from '../helpers/config.js';
+import { checkConfig } from '../helpers/config.js';
 import { parseListen } from '../../src/http/listen.js';
 import { runCli } from '../helpers/cli.js';
 import { FakeTimers, settle } from '../helpers/fake-timers.js';
@@ -33,14 +33,14 @@ test('the limit counts all a cycle may take: intervals, jitter, timeout, kill gr
   const healthchecks = new HealthchecksNotifier();
   // interval 2s (the soak's), timeout 5s, push_timeout 1s, Kuma only:
   // 2 x 2 s + 0.2 s jitter + 5 s + 4 s kill grace + (3 x 1 s + 1 s + 2 s backoff) = 19.2 s.
-  const repository = repositoryConfig({ url: '/srv/a', intervalMs: 2000, timeoutMs: 5000, pushTimeoutMs: 1000, pushUrl: 'http://127.0.0.1:9/api/push/', pushToken: 'tok-1234' });
+  const repository = checkConfig({ url: '/srv/a', intervalMs: 2000, timeoutMs: 5000, pushTimeoutMs: 1000, pushUrl: 'http://127.0.0.1:9/api/push/', pushToken: 'tok-1234' });
   assert.equal(worstCaseCycleMs(repository, [kuma, healthchecks]), 5000 + 4000 + 6000);
   assert.equal(overdueAfterMs(repository.intervalMs, worstCaseCycleMs(repository, [kuma, healthchecks])), 19_200);
   // Both targets: each has its own attempts. No target: the check alone.
   assert.equal(worstCaseCycleMs({ ...repository, pingUrl: 'http://127.0.0.1:9/ping/x' }, [kuma, healthchecks]), 5000 + 4000 + 2 * 6000);
   assert.equal(worstCaseCycleMs(repository, []), 9000);
   // Defaults (interval 1h, timeout 10m, push_timeout 10s): jitter is at most 5 min.
-  const defaults = repositoryConfig({ url: '/srv/a', intervalMs: 3_600_000, timeoutMs: 600_000, pushTimeoutMs: 10_000, pushUrl: 'http://127.0.0.1:9/api/push/', pushToken: 'tok-1234' });
+  const defaults = checkConfig({ url: '/srv/a', intervalMs: 3_600_000, timeoutMs: 600_000, pushTimeoutMs: 10_000, pushUrl: 'http://127.0.0.1:9/api/push/', pushToken: 'tok-1234' });
   assert.equal(formatDuration(overdueAfterMs(defaults.intervalMs, worstCaseCycleMs(defaults, [kuma]))), '2h15m');
   assert.equal(formatDuration(overdueAfterMs(defaults.intervalMs, worstCaseCycleMs(defaults, [kuma])), true), '2h15m37s');
 });

@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RepositoryConfig } from '../../src/config/types.js';
+import type { Check } from '../../src/config/types.js';
 import { Scheduler } from '../../src/daemon/scheduler.js';
 import { jitterMs, realTimers } from '../../src/daemon/timers.js';
 import { MAX_TIMER_MS } from '../../src/duration.js';
-import type { RepositoryResult } from '../../src/run/result.js';
+import type { CheckResult } from '../../src/run/result.js';
 import { FakeTimers, settle } from '../helpers/fake-timers.js';
 
 const MINUTE = 60_000;
 
-function repo(name: string, intervalMs = 10 * MINUTE, extra: Partial<RepositoryConfig> = {}): RepositoryConfig {
+function repo(name: string, intervalMs = 10 * MINUTE, extra: Partial<Check> = {}): Check {
   return {
     name,
+    repository: name,
     url: `/srv/${name}`,
     maxAgeMs: 86_400_000,
     extraEnv: {},
@@ -26,7 +27,7 @@ function repo(name: string, intervalMs = 10 * MINUTE, extra: Partial<RepositoryC
   };
 }
 
-function result(name: string): RepositoryResult {
+function result(name: string): CheckResult {
   return { name, status: 'up', mode: 'restic', latest: null, latest_basis: null, age_seconds: null, max_age_seconds: 86400, message: 'ok', error: null, duration_ms: 1, checked_at: '2026-01-01T00:00:00.000Z', pushes: [] };
 }
 
@@ -37,8 +38,8 @@ function controlledChecks(timers: FakeTimers) {
   const aborted: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const check = (repository: RepositoryConfig, signal: AbortSignal) =>
-    new Promise<RepositoryResult>((resolve) => {
+  const check = (repository: Check, signal: AbortSignal) =>
+    new Promise<CheckResult>((resolve) => {
       started.push({ name: repository.name, at: timers.now(), url: repository.url });
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -68,7 +69,7 @@ test('every repository is checked at start, then again one interval (plus jitter
   const checks = controlledChecks(timers);
   const results: string[] = [];
   const scheduler = new Scheduler(
-    { repositories: [repo('a', 10 * MINUTE), repo('b', 20 * MINUTE)], concurrency: 4 },
+    { checks: [repo('a', 10 * MINUTE), repo('b', 20 * MINUTE)], concurrency: 4 },
     { check: checks.check, onResult: (r) => results.push(r.name), timers, random: () => 0.5 },
   );
   scheduler.start();
@@ -89,7 +90,7 @@ test('every repository is checked at start, then again one interval (plus jitter
 test('a repository whose check is still running is not started again, however long it takes', async () => {
   const timers = new FakeTimers();
   const checks = controlledChecks(timers);
-  const scheduler = new Scheduler({ repositories: [repo('slow', MINUTE)], concurrency: 4 }, { check: checks.check, onResult: () => {}, timers, random: () => 0 });
+  const scheduler = new Scheduler({ checks: [repo('slow', MINUTE)], concurrency: 4 }, { check: checks.check, onResult: () => {}, timers, random: () => 0 });
   scheduler.start();
   await timers.advance(10 * MINUTE);
   assert.equal(checks.started.length, 1);
@@ -104,7 +105,7 @@ test('at most `concurrency` checks run at once across all repositories; the rest
   const timers = new FakeTimers();
   const checks = controlledChecks(timers);
   const names = ['a', 'b', 'c', 'd', 'e'];
-  const scheduler = new Scheduler({ repositories: names.map((n) => repo(n)), concurrency: 2 }, { check: checks.check, onResult: () => {}, timers, random: () => 0 });
+  const scheduler = new Scheduler({ checks: names.map((n) => repo(n)), concurrency: 2 }, { check: checks.check, onResult: () => {}, timers, random: () => 0 });
   scheduler.start();
   await settle();
   assert.deepEqual(checks.started.map((s) => s.name), ['a', 'b']);
@@ -125,12 +126,12 @@ test('update: new repositories are checked now, removed ones never again, change
   const timers = new FakeTimers();
   const checks = controlledChecks(timers);
   const seen: string[] = [];
-  const scheduler = new Scheduler({ repositories: [repo('keep'), repo('drop'), repo('change')], concurrency: 4 }, { check: checks.check, onResult: (r) => seen.push(r.name), timers, random: () => 0 });
+  const scheduler = new Scheduler({ checks: [repo('keep'), repo('drop'), repo('change')], concurrency: 4 }, { check: checks.check, onResult: (r) => seen.push(r.name), timers, random: () => 0 });
   scheduler.start();
   await timers.advance(1000);
   checks.finish('keep');
   await timers.advance(1000);
-  scheduler.update({ repositories: [repo('keep'), repo('change', 10 * MINUTE, { url: '/srv/changed' }), repo('new')], concurrency: 4 });
+  scheduler.update({ checks: [repo('keep'), repo('change', 10 * MINUTE, { url: '/srv/changed' }), repo('new')], concurrency: 4 });
   await settle();
   assert.deepEqual(checks.started.map((s) => s.name), ['keep', 'drop', 'change', 'new']);
   checks.finish('drop'); // its result belongs to a repository that is gone: not reported
@@ -146,7 +147,7 @@ test('update: new repositories are checked now, removed ones never again, change
 test('stop aborts the checks in flight, waits for them, and leaves no timer behind', async () => {
   const timers = new FakeTimers();
   const checks = controlledChecks(timers);
-  const scheduler = new Scheduler({ repositories: [repo('a'), repo('b'), repo('c')], concurrency: 2 }, { check: checks.check, onResult: () => {}, timers, random: () => 0 });
+  const scheduler = new Scheduler({ checks: [repo('a'), repo('b'), repo('c')], concurrency: 2 }, { check: checks.check, onResult: () => {}, timers, random: () => 0 });
   scheduler.start();
   await settle();
   await scheduler.stop();
@@ -162,7 +163,7 @@ test('many cycles keep one timer and no growing state', async () => {
   const timers = new FakeTimers();
   let count = 0;
   const scheduler = new Scheduler(
-    { repositories: Array.from({ length: 20 }, (_, i) => repo(`r${i}`, 1000)), concurrency: 3 },
+    { checks: Array.from({ length: 20 }, (_, i) => repo(`r${i}`, 1000)), concurrency: 3 },
     { check: async (r) => (count++, result(r.name)), onResult: () => {}, timers, random: Math.random },
   );
   scheduler.start();
@@ -184,11 +185,11 @@ test('jitter stays within 10% of the interval and at most five minutes', () => {
 test('checks of one group stay due together, however the queue delayed them', async () => {
   const timers = new FakeTimers();
   const checks = controlledChecks(timers);
-  const group = (repository: RepositoryConfig) => (repository.url === '/srv/shared' ? 'shared' : undefined);
+  const group = (repository: Check) => (repository.url === '/srv/shared' ? 'shared' : undefined);
   const members = ['web1', 'web2', 'web3'].map((name) => repo(name, 10 * MINUTE, { url: '/srv/shared' }));
   let draws = 0;
   const scheduler = new Scheduler(
-    { repositories: [...members, repo('alone')], concurrency: 1 },
+    { checks: [...members, repo('alone')], concurrency: 1 },
     // Jitters of 0, 54 and 27 s in turn: without grouping the members would drift apart.
     { check: checks.check, onResult: () => {}, timers, random: () => [0, 0.9, 0.45][draws++ % 3]!, groupOf: group },
   );
@@ -225,7 +226,7 @@ test('an interval longer than a timer can hold (4w) is waited out in steps, with
   const timers = new NodeLikeTimers();
   const started: number[] = [];
   const scheduler = new Scheduler(
-    { repositories: [repo('monthly', 4 * WEEK)], concurrency: 1 },
+    { checks: [repo('monthly', 4 * WEEK)], concurrency: 1 },
     {
       check: async (repository) => {
         started.push(timers.now());
@@ -258,7 +259,7 @@ test('with real Node timers, interval: 4w sets one timer and waits (no TimeoutOv
   const counting = { ...realTimers, setTimeout: (callback: () => void, delayMs: number) => (set++, realTimers.setTimeout(callback, delayMs)) };
   let checks = 0;
   const scheduler = new Scheduler(
-    { repositories: [repo('monthly', 4 * WEEK)], concurrency: 1 },
+    { checks: [repo('monthly', 4 * WEEK)], concurrency: 1 },
     { check: async (repository) => (checks++, result(repository.name)), onResult: () => {}, timers: counting, random: () => 0 },
   );
   scheduler.start();

@@ -1,9 +1,11 @@
-import type { RepositoryConfig } from '../../src/config/types.js';
+import type { Check } from '../../src/config/types.js';
 
-/** A RepositoryConfig with the documented defaults, for tests that call a checker directly. */
-export function repositoryConfig(overrides: Partial<RepositoryConfig> & { url: string }): RepositoryConfig {
+/** A Check with the documented defaults, for tests that call a checker directly. */
+export function checkConfig(overrides: Partial<Check> & { url: string }): Check {
+  const name = overrides.name ?? 'test';
   return {
-    name: 'test',
+    name,
+    repository: name.split('/')[0]!,
     maxAgeMs: 86_400_000,
     extraEnv: {},
     timeoutMs: 60_000,

@@ -80,7 +80,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
   await writeFile(config, text);
   // The bound the README states: the longer of an interval with its jitter and the
   // worst-case cycle (check timeout, kill grace, every push attempt and backoff).
-  const repository = parseConfig(text, {}).repositories[0]!;
+  const repository = parseConfig(text, {}).checks[0]!;
   const gapBoundMs = Math.max(repository.intervalMs + maxJitterMs(repository.intervalMs), worstCaseCycleMs(repository, [new UptimeKumaNotifier()])) + options.slackMs;
 
   const problems: string[] = [];

@@ -8,7 +8,7 @@ import type { Checker } from '../../src/checkers/checker.js';
 import { parseConfig } from '../../src/config/parse.js';
 import { runDaemon } from '../../src/daemon/daemon.js';
 import { escapeHtml, renderStatusPage, STATUS_PAGE_HEADERS } from '../../src/http/status-page.js';
-import type { RepositoryResult } from '../../src/run/result.js';
+import type { CheckResult } from '../../src/run/result.js';
 import { startDaemon, waitFor } from '../helpers/daemon-process.js';
 import { FakeTimers, settle } from '../helpers/fake-timers.js';
 import { FIXTURES } from '../helpers/paths.js';
@@ -16,7 +16,7 @@ import { startPushReceiver } from '../helpers/push-receiver.js';
 import { tempDir } from '../helpers/restic-repos.js';
 
 const now = new Date('2026-11-22T12:00:00.000Z');
-const result = (overrides: Partial<RepositoryResult> & { name: string }): RepositoryResult => ({
+const result = (overrides: Partial<CheckResult> & { name: string }): CheckResult => ({
   status: 'up',
   mode: 'restic',
   latest: '2026-11-22T10:00:00.000Z',

@@ -6,14 +6,14 @@ import { parseCommandLine } from '../../src/cli/args.js';
 import { CONTENT_TYPE, renderMetrics } from '../../src/metrics/render.js';
 import { addResult, talliesOf, type Tally } from '../../src/metrics/tally.js';
 import { writeTextfile } from '../../src/metrics/textfile.js';
-import type { RepositoryResult } from '../../src/run/result.js';
+import type { CheckResult } from '../../src/run/result.js';
 import { runCli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/paths.js';
 import { parsePrometheus, sampleValue } from '../helpers/prometheus.js';
 import { startPushReceiver, type PushReceiver } from '../helpers/push-receiver.js';
 import { makeRepository, PASSWORD, resticTime, tempDir } from '../helpers/restic-repos.js';
 
-const base: RepositoryResult = {
+const base: CheckResult = {
   name: 'web',
   status: 'up',
   mode: 'restic',
@@ -30,7 +30,7 @@ const base: RepositoryResult = {
 const now = new Date('2026-11-22T12:00:00.500Z');
 
 test('every metric of a repository is rendered, typed, and parses back to the values it came from', () => {
-  const failed: RepositoryResult = { ...base, name: 'db', status: 'down', latest: null, age_seconds: null, error: 'wrong password or no key found', message: 'check failed: wrong password or no key found', pushes: [{ target: 'uptime-kuma', delivered: false, error: 'HTTP 404' }] };
+  const failed: CheckResult = { ...base, name: 'db', status: 'down', latest: null, age_seconds: null, error: 'wrong password or no key found', message: 'check failed: wrong password or no key found', pushes: [{ target: 'uptime-kuma', delivered: false, error: 'HTTP 404' }] };
   let db = addResult(undefined, { ...base, name: 'db' });
   db = addResult(db, failed);
   db = addResult(db, failed);
@@ -69,8 +69,8 @@ test('every metric of a repository is rendered, typed, and parses back to the va
 });
 
 test('a failed check between two good ones: timestamp and age series never drop out, success gauge 1 -> 0 -> 1', () => {
-  const failed: RepositoryResult = { ...base, status: 'down', latest: null, age_seconds: null, error: 'timed out after 10m', message: 'check failed: timed out after 10m' };
-  const newer: RepositoryResult = { ...base, latest: '2026-11-22T11:00:00.000Z', age_seconds: 3600 };
+  const failed: CheckResult = { ...base, status: 'down', latest: null, age_seconds: null, error: 'timed out after 10m', message: 'check failed: timed out after 10m' };
+  const newer: CheckResult = { ...base, latest: '2026-11-22T11:00:00.000Z', age_seconds: 3600 };
   const web = { repository: 'web', mode: 'restic' };
   const seen: Array<[number, number, number]> = [];
   let tally: Tally | undefined;

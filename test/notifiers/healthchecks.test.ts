@@ -27,7 +27,7 @@ after(async () => {
 });
 
 const repository = (pingUrl: string, pushTimeout = '5s') =>
-  parseConfig(`repositories:\n  a:\n    url: /srv/a\n    push_timeout: ${pushTimeout}\n    ping_url: ${pingUrl}\n`, {}).repositories[0]!;
+  parseConfig(`repositories:\n  a:\n    url: /srv/a\n    push_timeout: ${pushTimeout}\n    ping_url: ${pingUrl}\n`, {}).checks[0]!;
 const report = (status: 'up' | 'down', message: string) => ({ status, message, durationMs: 12 });
 const reason = async (work: Promise<void>): Promise<string> => {
   try {

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { PushError, type Report } from '../../src/notifiers/notifier.js';
 import { buildPushUrl, interpret, pingOf, UptimeKumaNotifier } from '../../src/notifiers/uptime-kuma.js';
-import { repositoryConfig } from '../helpers/config.js';
+import { checkConfig } from '../helpers/config.js';
 import { KUMA, startPushReceiver, type PushReceiver } from '../helpers/push-receiver.js';
 
 const report: Report = { status: 'down', message: 'stale: latest snapshot 2d4h ago (max 1d)', durationMs: 412.6 };
@@ -48,7 +48,7 @@ describe('pushing to a real HTTP receiver', () => {
   let receiver: PushReceiver;
   const notifier = new UptimeKumaNotifier({ retry: { firstDelayMs: 20 } });
   const push = (token: string, timeoutMs = 10_000, url?: string) =>
-    notifier.notify(repositoryConfig({ url: '/x', pushUrl: url ?? receiver.pushUrl, pushToken: token, pushTimeoutMs: timeoutMs }), report, new AbortController().signal);
+    notifier.notify(checkConfig({ url: '/x', pushUrl: url ?? receiver.pushUrl, pushToken: token, pushTimeoutMs: timeoutMs }), report, new AbortController().signal);
   const pushFailure = async (promise: Promise<void>) => {
     await assert.rejects(promise, PushError);
     return promise.catch((error: PushError) => error.reason);

@@ -116,7 +116,7 @@ test('fast mode serves s3 URLs without restic filters; everything else is left t
   );
   const checker = new S3Checker();
   assert.deepEqual(
-    config.repositories.map((repository) => [repository.name, checker.supports(repository)]),
+    config.checks.map((repository) => [repository.name, checker.supports(repository)]),
     [['s3', true], ['filtered', false], ['tagged', false], ['local', false], ['rest', false]],
   );
 });

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RepositoryConfig } from '../../config/types.js';
+import type { Check } from '../../config/types.js';
 import { mapLimit } from '../../pool.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
 import { withDeadline } from '../deadline.js';
@@ -20,11 +20,11 @@ export class LocalChecker implements Checker {
   readonly mode = 'fast' as const;
   readonly kind = 'local' as const;
 
-  supports(repository: RepositoryConfig): boolean {
+  supports(repository: Check): boolean {
     return localRepositoryPath(repository.url) !== undefined;
   }
 
-  check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
+  check(repository: Check, context: CheckContext): Promise<Observation> {
     const path = localRepositoryPath(repository.url);
     if (path === undefined) return Promise.reject(new CheckError('not a local repository'));
     return withDeadline(newestSnapshotFile(path), repository.timeoutMs, context.signal);

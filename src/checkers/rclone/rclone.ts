@@ -1,4 +1,4 @@
-import type { RepositoryConfig } from '../../config/types.js';
+import type { Check } from '../../config/types.js';
 import { formatDuration } from '../../duration.js';
 import { runProcess, SpawnError, type ProcessResult, type RunProcess } from '../../process/run-process.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
@@ -37,11 +37,11 @@ export class RcloneChecker implements Checker {
     this.binary = options.binary;
   }
 
-  supports(repository: RepositoryConfig): boolean {
+  supports(repository: Check): boolean {
     return rcloneRemote(repository.url) !== undefined;
   }
 
-  async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
+  async check(repository: Check, context: CheckContext): Promise<Observation> {
     const remote = rcloneRemote(repository.url);
     if (remote === undefined) throw new CheckError('not an rclone repository');
     const binary = this.binary ?? context.env.RESTIC_MONITOR_RCLONE ?? 'rclone';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describeFsError } from '../../fs-errors.js';
-import type { ReaderChoice, RepositoryConfig } from '../../config/types.js';
+import type { ReaderChoice, Check } from '../../config/types.js';
 import { formatDuration } from '../../duration.js';
 import { childEnv } from '../child-env.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
@@ -26,7 +26,7 @@ export interface BuiltinCheckerOptions {
    * version, RESTIC_PASSWORD_COMMAND), and `reader: restic` every repository. Without it,
    * only the built-in reader answers.
    */
-  binary?: Checker & { list(repository: RepositoryConfig, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]> };
+  binary?: Checker & { list(repository: Check, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]> };
   readCa?: (path: string) => Promise<string>;
 }
 
@@ -52,18 +52,18 @@ export class BuiltinResticChecker implements Checker {
     this.readCa = options.readCa ?? ((path) => readFile(path, 'utf8'));
   }
 
-  supports(repository: RepositoryConfig): boolean {
+  supports(repository: Check): boolean {
     return backendKind(repository.url) !== undefined || (this.binary?.supports(repository) ?? false);
   }
 
-  async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation & { reader: ReaderName }> {
+  async check(repository: Check, context: CheckContext): Promise<Observation & { reader: ReaderName }> {
     const { snapshots, reader } = await this.answer(repository, context);
     const scope = describeFilter(repository);
     return { ...newest(snapshots), snapshots: snapshots.length, ...(scope && { scope }), reader };
   }
 
   /** What ResticChecker.list gives: the snapshots passing the repository's filters. */
-  async list(repository: RepositoryConfig, context: CheckContext, options: ListOptions = {}): Promise<SnapshotSummary[]> {
+  async list(repository: Check, context: CheckContext, options: ListOptions = {}): Promise<SnapshotSummary[]> {
     return (await this.answer(repository, context, options)).snapshots;
   }
 
@@ -73,7 +73,7 @@ export class BuiltinResticChecker implements Checker {
   }
 
   /** The filtered snapshots and which reader gave them (shared runs pass it on). */
-  async answer(repository: RepositoryConfig, context: CheckContext, options: ListOptions = {}): Promise<{ snapshots: SnapshotSummary[]; reader: ReaderName }> {
+  async answer(repository: Check, context: CheckContext, options: ListOptions = {}): Promise<{ snapshots: SnapshotSummary[]; reader: ReaderName }> {
     const choice = repository.reader ?? 'auto';
     const binary = this.binary;
     if (binary && (choice === 'restic' || (choice === 'auto' && backendKind(repository.url) === undefined))) {
@@ -90,7 +90,7 @@ export class BuiltinResticChecker implements Checker {
   }
 
   /** Every snapshot, within the repository's timeout; the caller's abort stops it too. */
-  private async read(repository: RepositoryConfig, context: CheckContext): Promise<ResticSnapshot[]> {
+  private async read(repository: Check, context: CheckContext): Promise<ResticSnapshot[]> {
     if (context.signal.aborted) throw new CheckError('aborted');
     const controller = new AbortController();
     let timedOut = false;
@@ -127,7 +127,7 @@ export class BuiltinResticChecker implements Checker {
     }
   }
 
-  private async ca(repository: RepositoryConfig): Promise<string | undefined> {
+  private async ca(repository: Check): Promise<string | undefined> {
     if (!repository.caCert || backendKind(repository.url) === 'local') return undefined;
     try {
       return await this.readCa(repository.caCert);

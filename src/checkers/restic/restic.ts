@@ -1,4 +1,4 @@
-import type { RepositoryConfig } from '../../config/types.js';
+import type { Check } from '../../config/types.js';
 import { runProcess, SpawnError, type RunProcess } from '../../process/run-process.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
 import { childEnv } from '../child-env.js';
@@ -18,7 +18,7 @@ export interface ListOptions {
 }
 
 /** Arguments for a read-only listing: never a command that writes, locks or prunes. */
-export function resticArgs(repository: RepositoryConfig, options: ListOptions = {}): string[] {
+export function resticArgs(repository: Check, options: ListOptions = {}): string[] {
   const args = ['snapshots', '--json', '--no-lock'];
   // The newest per (host, paths) group keeps the output small however many snapshots there
   // are, and serves a shared listing's host and path checks. --latest alone means that in
@@ -35,7 +35,7 @@ export function resticArgs(repository: RepositoryConfig, options: ListOptions = 
 }
 
 /** restic's environment (child-env.ts says what is inherited and what is not). */
-export function resticEnv(repository: RepositoryConfig, base: CheckContext['env']): NodeJS.ProcessEnv {
+export function resticEnv(repository: Check, base: CheckContext['env']): NodeJS.ProcessEnv {
   // The URL goes through the environment, not argv: a password inside it stays out of `ps`.
   return childEnv(base, repository.extraEnv, { RESTIC_REPOSITORY: repository.url });
 }
@@ -55,14 +55,14 @@ export class ResticChecker implements Checker {
     return true; // restic reads every backend it knows; the rest it reports itself
   }
 
-  async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
+  async check(repository: Check, context: CheckContext): Promise<Observation> {
     const snapshots = await this.list(repository, context);
     const scope = describeFilter(repository);
     return { ...newest(snapshots), snapshots: snapshots.length, ...(scope && { scope }) };
   }
 
   /** One restic run: the snapshots that pass the repository's own filters. */
-  async list(repository: RepositoryConfig, context: CheckContext, options: ListOptions = {}): Promise<SnapshotSummary[]> {
+  async list(repository: Check, context: CheckContext, options: ListOptions = {}): Promise<SnapshotSummary[]> {
     const binary = this.binary ?? context.env.RESTIC_MONITOR_RESTIC ?? 'restic';
     let result;
     // Read while restic prints: memory holds one snapshot at a time, not all of the output.

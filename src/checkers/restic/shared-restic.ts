@@ -1,4 +1,4 @@
-import type { RepositoryConfig } from '../../config/types.js';
+import type { Check } from '../../config/types.js';
 import type { CheckContext, Checker, Observation } from '../checker.js';
 import type { ListOptions } from './restic.js';
 import { newest, type SnapshotSummary } from './restic-output.js';
@@ -8,9 +8,9 @@ import { describeFilter, matches } from '../snapshot-filter.js';
 
 /** A restic checker that can hand back the snapshot list itself (ResticChecker does). */
 export interface SnapshotLister extends Checker {
-  list(repository: RepositoryConfig, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]>;
+  list(repository: Check, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]>;
   /** The same, and which reader answered (the built-in reader's checker has it). */
-  answer?(repository: RepositoryConfig, context: CheckContext, options?: ListOptions): Promise<{ snapshots: SnapshotSummary[]; reader?: Observation['reader'] }>;
+  answer?(repository: Check, context: CheckContext, options?: ListOptions): Promise<{ snapshots: SnapshotSummary[]; reader?: Observation['reader'] }>;
 }
 
 function isLister(checker: Checker): checker is SnapshotLister {
@@ -23,7 +23,7 @@ export interface ShareOptions {
    * one listing throughout (the default); the daemon, whose group members start a moment
    * apart, bounds it so that each interval gets a listing of its own.
    */
-  reuseMs?: (repository: RepositoryConfig) => number;
+  reuseMs?: (repository: Check) => number;
   now?: () => number;
 }
 
@@ -56,16 +56,16 @@ class SharedResticChecker implements Checker {
 
   constructor(
     private readonly inner: SnapshotLister,
-    private readonly groups: ReadonlyMap<string, readonly RepositoryConfig[]>,
-    private readonly reuseMs: (repository: RepositoryConfig) => number,
+    private readonly groups: ReadonlyMap<string, readonly Check[]>,
+    private readonly reuseMs: (repository: Check) => number,
     private readonly now: () => number,
   ) {}
 
-  supports(repository: RepositoryConfig): boolean {
+  supports(repository: Check): boolean {
     return this.inner.supports(repository);
   }
 
-  async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
+  async check(repository: Check, context: CheckContext): Promise<Observation> {
     const key = shareKey(repository);
     const group = this.groups.get(key);
     if (!group) return this.inner.check(repository, context);
@@ -98,7 +98,7 @@ class SharedResticChecker implements Checker {
 }
 
 /** The one listing the group shares: no filter, and the longest timeout any member allows. */
-function unfiltered(group: readonly RepositoryConfig[]): RepositoryConfig {
+function unfiltered(group: readonly Check[]): Check {
   const { host: _host, ...first } = group[0]!;
   return { ...first, tags: [], paths: [], timeoutMs: Math.max(...group.map((member) => member.timeoutMs)) };
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { startDeadline, untilAborted } from '../../abort/deadline.js';
-import type { RepositoryConfig } from '../../config/types.js';
+import type { Check } from '../../config/types.js';
 import { formatDuration } from '../../duration.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
 import { S3ClientPool, type ClientSettings } from './client-pool.js';
@@ -34,12 +34,12 @@ export class S3Checker implements Checker {
     this.readCa = options.readCa ?? ((path) => readFile(path, 'utf8'));
   }
 
-  supports(repository: RepositoryConfig): boolean {
+  supports(repository: Check): boolean {
     // host/tag/path filters need the decrypted snapshot list: only restic can honour them.
     return !isFiltered(repository) && isS3Url(repository.url) && !('error' in parseS3Url(repository.url));
   }
 
-  async check(repository: RepositoryConfig, context: CheckContext): Promise<Observation> {
+  async check(repository: Check, context: CheckContext): Promise<Observation> {
     const location = parseS3Url(repository.url);
     if ('error' in location) throw new CheckError(`repository URL ${location.error}`);
     // One signal for the timeout and the caller's abort, handed to every request.
@@ -62,7 +62,7 @@ export class S3Checker implements Checker {
     return this.pool.destroy();
   }
 
-  private async list(repository: RepositoryConfig, location: S3Location, context: CheckContext, signal: AbortSignal): Promise<Observation> {
+  private async list(repository: Check, location: S3Location, context: CheckContext, signal: AbortSignal): Promise<Observation> {
     const settings = await this.settings(repository, location, context);
     const [sdk, client] = await Promise.all([this.pool.sdk(), this.pool.get(settings)]);
     const prefix = snapshotsPrefix(location);
@@ -99,7 +99,7 @@ export class S3Checker implements Checker {
     return pem;
   }
 
-  private async settings(repository: RepositoryConfig, location: S3Location, context: CheckContext): Promise<ClientSettings> {
+  private async settings(repository: Check, location: S3Location, context: CheckContext): Promise<ClientSettings> {
     let caPem: string | undefined;
     if (repository.caCert) {
       try {

@@ -11,8 +11,8 @@ import { BuiltinResticChecker } from '../../../src/checkers/reader/checker.js';
 import { ReaderError } from '../../../src/checkers/reader/errors.js';
 import { ResticReader } from '../../../src/checkers/reader/reader.js';
 import { ResticChecker } from '../../../src/checkers/restic/restic.js';
-import type { RepositoryConfig } from '../../../src/config/types.js';
-import { repositoryConfig } from '../../helpers/config.js';
+import type { Check } from '../../../src/config/types.js';
+import { checkConfig } from '../../helpers/config.js';
 import { FIXTURES } from '../../helpers/paths.js';
 import { makeRepository, restic, tempDir } from '../../helpers/restic-repos.js';
 import { makeTestCa, startS3rver, type S3rver, type TestCa } from '../../helpers/s3rver.js';
@@ -34,7 +34,7 @@ const checker = new BuiltinResticChecker();
 /** Every message a user could see from these tests: none may hold a secret. */
 const seen: string[] = [];
 
-const check = (repository: RepositoryConfig, using: BuiltinResticChecker = checker) => using.check(repository, { signal: new AbortController().signal, env });
+const check = (repository: Check, using: BuiltinResticChecker = checker) => using.check(repository, { signal: new AbortController().signal, env });
 
 async function reason(promise: Promise<unknown>): Promise<string> {
   try {
@@ -86,7 +86,7 @@ describe('bad input: each failure is named, never skipped', () => {
     const bytes = await readFile(file);
     bytes[40]! ^= 0x01;
     await writeFile(file, bytes);
-    assert.equal(await reason(check(repositoryConfig({ url: dir, extraEnv: withCanary }))), `snapshots/${id} is damaged: MAC verification failed`);
+    assert.equal(await reason(check(checkConfig({ url: dir, extraEnv: withCanary }))), `snapshots/${id} is damaged: MAC verification failed`);
   });
 
   test('a truncated key file: named, and not taken for a wrong password', async () => {
@@ -94,11 +94,11 @@ describe('bad input: each failure is named, never skipped', () => {
     const [id] = await ids(dir, 'keys');
     const file = join(dir, 'keys', id!);
     await truncate(file, Math.floor((await readFile(file)).length / 2));
-    assert.equal(await reason(check(repositoryConfig({ url: dir, extraEnv: withCanary }))), `key file keys/${id} is not valid JSON (truncated or damaged)`);
+    assert.equal(await reason(check(checkConfig({ url: dir, extraEnv: withCanary }))), `key file keys/${id} is not valid JSON (truncated or damaged)`);
   });
 
   test('a wrong password reads as restic says it', async () => {
-    assert.equal(await reason(check(repositoryConfig({ url: good, extraEnv: { RESTIC_PASSWORD: `${CANARY}-not` } }))), 'wrong password or no key found');
+    assert.equal(await reason(check(checkConfig({ url: good, extraEnv: { RESTIC_PASSWORD: `${CANARY}-not` } }))), 'wrong password or no key found');
   });
 
   test('a repository format version the reader does not know: a typed error; with a fallback, the restic binary answers', async () => {
@@ -109,9 +109,9 @@ describe('bad input: each failure is named, never skipped', () => {
       new ResticReader().snapshots(dir, CANARY, new LocalBackend(dir), new AbortController().signal),
       (error: unknown) => error instanceof ReaderError && error.kind === 'unsupported' && error.message === message,
     );
-    assert.equal(await reason(check(repositoryConfig({ url: dir, extraEnv: withCanary }))), message);
+    assert.equal(await reason(check(checkConfig({ url: dir, extraEnv: withCanary }))), message);
     const auto = new BuiltinResticChecker({ binary: new ResticChecker({ binary: join(FIXTURES, 'restic-fresh') }) });
-    const observed = await check(repositoryConfig({ url: dir, extraEnv: withCanary }), auto);
+    const observed = await check(checkConfig({ url: dir, extraEnv: withCanary }), auto);
     assert.equal(observed.reader, 'restic');
     assert.equal(observed.snapshots, 1);
     await auto.close();
@@ -121,7 +121,7 @@ describe('bad input: each failure is named, never skipped', () => {
     const dir = await copy('choices');
     await writeFile(join(dir, 'config'), seal(master, Buffer.from(JSON.stringify({ version: 3 }))));
     const routed = new BuiltinResticChecker({ binary: new ResticChecker({ binary: join(FIXTURES, 'restic-fresh') }) });
-    const at = (url: string, reader: string) => check({ ...repositoryConfig({ url, extraEnv: withCanary }), reader } as RepositoryConfig, routed);
+    const at = (url: string, reader: string) => check({ ...checkConfig({ url, extraEnv: withCanary }), reader } as Check, routed);
     assert.equal((await at(good, 'restic')).reader, 'restic');
     assert.equal((await at(good, 'builtin')).reader, 'builtin');
     assert.equal((await at(good, 'auto')).reader, 'builtin');
@@ -136,7 +136,7 @@ describe('bad input: each failure is named, never skipped', () => {
     const sealed = seal(master, Buffer.concat([Buffer.from([3]), Buffer.from('{}')]));
     const id = createHash('sha256').update(sealed).digest('hex');
     await writeFile(join(dir, 'snapshots', id), sealed);
-    assert.equal(await reason(check(repositoryConfig({ url: dir, extraEnv: withCanary }))), `snapshots/${id} uses encoding version 3, which this reader does not know`);
+    assert.equal(await reason(check(checkConfig({ url: dir, extraEnv: withCanary }))), `snapshots/${id} uses encoding version 3, which this reader does not know`);
   });
 
   test('a snapshot file whose content is not what its name says', async () => {
@@ -144,18 +144,18 @@ describe('bad input: each failure is named, never skipped', () => {
     const [id] = await ids(dir, 'snapshots');
     const other = 'ab'.repeat(32);
     await cp(join(dir, 'snapshots', id!), join(dir, 'snapshots', other));
-    assert.equal(await reason(check(repositoryConfig({ url: dir, extraEnv: withCanary }))), `snapshots/${other} is damaged: its content does not match its name`);
+    assert.equal(await reason(check(checkConfig({ url: dir, extraEnv: withCanary }))), `snapshots/${other} is damaged: its content does not match its name`);
   });
 
   test('no repository, no password, a missing password file, a URL only restic reads', async () => {
     const missing = join(root, 'nothing-here');
-    assert.equal(await reason(check(repositoryConfig({ url: missing, extraEnv: withCanary }))), `repository not found (no config file in ${missing})`);
-    assert.equal(await reason(check(repositoryConfig({ url: good }))), 'no repository password given (set RESTIC_PASSWORD or RESTIC_PASSWORD_FILE in extra_env)');
+    assert.equal(await reason(check(checkConfig({ url: missing, extraEnv: withCanary }))), `repository not found (no config file in ${missing})`);
+    assert.equal(await reason(check(checkConfig({ url: good }))), 'no repository password given (set RESTIC_PASSWORD or RESTIC_PASSWORD_FILE in extra_env)');
     const file = join(root, 'no-such-password-file');
-    assert.equal(await reason(check(repositoryConfig({ url: good, extraEnv: { RESTIC_PASSWORD_FILE: file } }))), `password file ${file} does not exist`);
-    assert.equal(await reason(check(repositoryConfig({ url: 'sftp:backup@host:/srv/restic', extraEnv: withCanary }))), 'the built-in reader does not read sftp: repositories');
+    assert.equal(await reason(check(checkConfig({ url: good, extraEnv: { RESTIC_PASSWORD_FILE: file } }))), `password file ${file} does not exist`);
+    assert.equal(await reason(check(checkConfig({ url: 'sftp:backup@host:/srv/restic', extraEnv: withCanary }))), 'the built-in reader does not read sftp: repositories');
     assert.equal(
-      await reason(check(repositoryConfig({ url: good, extraEnv: { RESTIC_PASSWORD_COMMAND: `echo ${CANARY}` } }))),
+      await reason(check(checkConfig({ url: good, extraEnv: { RESTIC_PASSWORD_COMMAND: `echo ${CANARY}` } }))),
       'RESTIC_PASSWORD_COMMAND is run by the restic binary only',
     );
   });
@@ -163,7 +163,7 @@ describe('bad input: each failure is named, never skipped', () => {
   test('a password file is read as restic reads it (trailing newline trimmed)', async () => {
     const file = join(root, 'password');
     await writeFile(file, `${CANARY}\n`);
-    const observed = await check(repositoryConfig({ url: good, extraEnv: { RESTIC_PASSWORD_FILE: file } }));
+    const observed = await check(checkConfig({ url: good, extraEnv: { RESTIC_PASSWORD_FILE: file } }));
     assert.equal(observed.snapshots, 2);
   });
 
@@ -173,13 +173,13 @@ describe('bad input: each failure is named, never skipped', () => {
     const { port } = closed.address() as { port: number };
     await new Promise((resolve) => closed.close(resolve));
     assert.equal(
-      await reason(check(repositoryConfig({ url: `rest:http://user:${CANARY}@127.0.0.1:${port}/repo`, extraEnv: withCanary }))),
+      await reason(check(checkConfig({ url: `rest:http://user:${CANARY}@127.0.0.1:${port}/repo`, extraEnv: withCanary }))),
       `endpoint unreachable: 127.0.0.1:${port} refused the connection`,
     );
     const { port: silentPort } = silent.address() as { port: number };
-    assert.equal(await reason(check(repositoryConfig({ url: `rest:http://127.0.0.1:${silentPort}/repo`, extraEnv: withCanary, timeoutMs: 1000 }))), 'timed out after 1s');
+    assert.equal(await reason(check(checkConfig({ url: `rest:http://127.0.0.1:${silentPort}/repo`, extraEnv: withCanary, timeoutMs: 1000 }))), 'timed out after 1s');
     assert.equal(
-      await reason(check(repositoryConfig({ url: `s3:${s3.endpoint}/no-such-bucket/repo`, extraEnv: { ...withCanary, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: CANARY }, caCert: ca.certPath }))),
+      await reason(check(checkConfig({ url: `s3:${s3.endpoint}/no-such-bucket/repo`, extraEnv: { ...withCanary, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: CANARY }, caCert: ca.certPath }))),
       'bucket "no-such-bucket" not found',
     );
   });

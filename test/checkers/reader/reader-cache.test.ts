@@ -10,7 +10,7 @@ import { BuiltinResticChecker } from '../../../src/checkers/reader/checker.js';
 import { deriveUserKey } from '../../../src/checkers/reader/key-file.js';
 import { ResticReader } from '../../../src/checkers/reader/reader.js';
 import { ResticChecker } from '../../../src/checkers/restic/restic.js';
-import { repositoryConfig } from '../../helpers/config.js';
+import { checkConfig } from '../../helpers/config.js';
 import { fingerprint } from '../../helpers/fingerprint.js';
 import { makeRepository, PASSWORD, restic, resticTime, tempDir } from '../../helpers/restic-repos.js';
 
@@ -104,8 +104,8 @@ describe('the key cache: one derivation per repository and password, then one li
     const url = await makeRepository(join(root, 'untouched'), [{ host: 'h1' }]);
     const before = await fingerprint(url);
     const checker = new BuiltinResticChecker();
-    await checker.check(repositoryConfig({ url, extraEnv: withPassword }), { signal, env });
-    await checker.check(repositoryConfig({ url, extraEnv: withPassword }), { signal, env });
+    await checker.check(checkConfig({ url, extraEnv: withPassword }), { signal, env });
+    await checker.check(checkConfig({ url, extraEnv: withPassword }), { signal, env });
     assert.deepEqual(await fingerprint(url), before);
     await checker.close();
   });
@@ -138,7 +138,7 @@ describe('the same answer as the restic binary', () => {
       { paths: ['/no/such/path'] },
     ];
     for (const variant of variants) {
-      const repository = repositoryConfig({ url: shared, extraEnv: withPassword, ...variant });
+      const repository = checkConfig({ url: shared, extraEnv: withPassword, ...variant });
       const context = { signal, env };
       const { reader, ...mine } = await builtin.check(repository, context);
       assert.equal(reader, 'builtin');

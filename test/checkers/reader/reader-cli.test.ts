@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { renderMetrics } from '../../../src/metrics/render.js';
 import { talliesOf } from '../../../src/metrics/tally.js';
-import type { RepositoryResult } from '../../../src/run/result.js';
+import type { CheckResult } from '../../../src/run/result.js';
 import { runCli } from '../../helpers/cli.js';
 import { makeRepository, PASSWORD, restic, tempDir } from '../../helpers/restic-repos.js';
 
@@ -19,11 +19,11 @@ before(async () => {
   resticLatest = new Date(listed.at(-1)!.time).toISOString();
 });
 
-async function status(reader: string | undefined): Promise<{ code: number | null; rows: RepositoryResult[]; stderr: string }> {
+async function status(reader: string | undefined): Promise<{ code: number | null; rows: CheckResult[]; stderr: string }> {
   const config = join(dir, `config-${reader ?? 'unset'}.yaml`);
   await writeFile(config, `defaults:\n  url: ${repo}\n  extra_env: { RESTIC_PASSWORD: ${PASSWORD} }\n${reader ? `  reader: ${reader}\n` : ''}repositories:\n  all: {}\n  web2: { host: web2 }\n`);
   const result = await runCli(['status', '--json', '-c', config], { env: { RESTIC_CACHE_DIR: join(dir, 'cache') } });
-  return { code: result.code, rows: result.code === 2 ? [] : (JSON.parse(result.stdout) as RepositoryResult[]), stderr: result.stderr };
+  return { code: result.code, rows: result.code === 2 ? [] : (JSON.parse(result.stdout) as CheckResult[]), stderr: result.stderr };
 }
 
 test('reader: builtin, auto and restic give the same answer; status --json says which reader answered', async () => {
@@ -63,6 +63,6 @@ test('a reader that is not one of the three is a config error', async () => {
 });
 
 test('metrics carry the reader as a label where one answered', () => {
-  const base: RepositoryResult = { name: 'web', status: 'up', mode: 'restic', reader: 'builtin', latest: null, latest_basis: null, age_seconds: null, max_age_seconds: 86400, message: 'ok', error: null, duration_ms: 1, checked_at: '2026-01-01T00:00:00.000Z', pushes: [] };
+  const base: CheckResult = { name: 'web', status: 'up', mode: 'restic', reader: 'builtin', latest: null, latest_basis: null, age_seconds: null, max_age_seconds: 86400, message: 'ok', error: null, duration_ms: 1, checked_at: '2026-01-01T00:00:00.000Z', pushes: [] };
   assert.match(renderMetrics(talliesOf([base]), new Date('2026-01-01T00:00:01Z')), /^restic_monitor_up\{repository="web",mode="restic",reader="builtin"\} 1$/m);
 });

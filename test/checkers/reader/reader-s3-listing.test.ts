@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CheckError } from '../../../src/checkers/checker.js';
 import { BuiltinResticChecker } from '../../../src/checkers/reader/checker.js';
-import { repositoryConfig } from '../../helpers/config.js';
+import { checkConfig } from '../../helpers/config.js';
 import { startFaultyS3, type FaultyS3 } from '../../helpers/faulty-s3.js';
 
 let s3: FaultyS3;
@@ -16,7 +16,7 @@ after(async () => {
 });
 
 test('the built-in reader refuses a truncated S3 page without a continuation token, as fast mode does', async () => {
-  const repository = repositoryConfig({
+  const repository = checkConfig({
     url: `s3:${s3.endpoint}/truncated/repo`,
     reader: 'builtin',
     timeoutMs: 20_000,

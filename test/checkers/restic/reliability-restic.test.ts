@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { CheckError } from '../../../src/checkers/checker.js';
 import { ResticChecker } from '../../../src/checkers/restic/restic.js';
-import { repositoryConfig } from '../../helpers/config.js';
+import { checkConfig } from '../../helpers/config.js';
 import { runCli } from '../../helpers/cli.js';
 import { CLI, FIXTURES } from '../../helpers/paths.js';
 import { readPids, survivors } from '../../helpers/processes.js';
@@ -15,7 +15,7 @@ const env = { PATH: process.env.PATH, HOME: process.env.HOME };
 const fixture = (name: string) => new ResticChecker({ binary: join(FIXTURES, name) });
 async function reason(checker: ResticChecker, extraEnv: Record<string, string> = {}): Promise<string> {
   try {
-    await checker.check(repositoryConfig({ url: '/x' }), { signal: new AbortController().signal, env: { ...env, ...extraEnv } });
+    await checker.check(checkConfig({ url: '/x' }), { signal: new AbortController().signal, env: { ...env, ...extraEnv } });
   } catch (error) {
     assert.ok(error instanceof CheckError, String(error));
     return error.reason;
@@ -37,7 +37,7 @@ describe('bad restic output', () => {
   });
 
   test('100,000 snapshots: the newest is found as an instant, whatever its zone', async () => {
-    const observed = await fixture('restic-many-snapshots').check(repositoryConfig({ url: '/x' }), { signal: new AbortController().signal, env });
+    const observed = await fixture('restic-many-snapshots').check(checkConfig({ url: '/x' }), { signal: new AbortController().signal, env });
     assert.equal(observed.latest?.toISOString(), '2026-06-01T08:00:00.500Z');
     assert.equal(observed.snapshots, 100_000);
   });

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CheckError } from '../../../src/checkers/checker.js';
 import { ResticChecker } from '../../../src/checkers/restic/restic.js';
-import type { RepositoryConfig } from '../../../src/config/types.js';
-import { repositoryConfig } from '../../helpers/config.js';
+import type { Check } from '../../../src/config/types.js';
+import { checkConfig } from '../../helpers/config.js';
 import { FIXTURES } from '../../helpers/paths.js';
 import { readPids, survivors } from '../../helpers/processes.js';
 import { startRestServer, type RestServer } from '../../helpers/rclone-serve.js';
@@ -15,7 +15,7 @@ import { cp } from 'node:fs/promises';
 
 const withPassword = { RESTIC_PASSWORD: PASSWORD };
 const env = { PATH: process.env.PATH, HOME: process.env.HOME };
-const check = (repository: RepositoryConfig, checker = new ResticChecker(), signal = new AbortController().signal) =>
+const check = (repository: Check, checker = new ResticChecker(), signal = new AbortController().signal) =>
   checker.check(repository, { signal, env });
 const reason = async (promise: Promise<unknown>): Promise<string> => {
   try {
@@ -57,34 +57,34 @@ after(() => rest?.close());
 
 describe('restic mode against real repositories', () => {
   test('a local repository: the newest snapshot, counted from the end of its backup where restic recorded it', async () => {
-    const observed = await check(repositoryConfig({ url: join(root, 'fresh'), extraEnv: withPassword }));
+    const observed = await check(checkConfig({ url: join(root, 'fresh'), extraEnv: withPassword }));
     assert.equal(observed.latest?.toISOString(), freshTime.toISOString());
     assert.equal(observed.basis, basis);
   });
 
   test('a back-dated repository (backup --time) keeps its declared old time, whatever the restic version', async () => {
-    const observed = await check(repositoryConfig({ url: join(root, 'stale'), extraEnv: withPassword }));
+    const observed = await check(checkConfig({ url: join(root, 'stale'), extraEnv: withPassword }));
     assert.equal(observed.latest?.toISOString(), staleTime.toISOString());
     const afterDeclared = observed.latest!.getTime() - Date.parse('2020-01-01T00:00:00Z');
     assert.ok(afterDeclared >= 0 && afterDeclared < 60_000, `${observed.latest?.toISOString()} is the declared time plus the backup's duration`);
   });
 
   test('an empty repository has no latest snapshot', async () => {
-    assert.deepEqual(await check(repositoryConfig({ url: join(root, 'empty'), extraEnv: withPassword })), { latest: null, snapshots: 0 });
+    assert.deepEqual(await check(checkConfig({ url: join(root, 'empty'), extraEnv: withPassword })), { latest: null, snapshots: 0 });
   });
 
   test('several hosts: the newest of all, or of the host asked for', async () => {
-    const all = await check(repositoryConfig({ url: join(root, 'hosts'), extraEnv: withPassword }));
+    const all = await check(checkConfig({ url: join(root, 'hosts'), extraEnv: withPassword }));
     assert.ok(Math.abs(all.latest!.getTime() - (Date.now() - 3_600_000)) < 120_000);
-    const web2 = await check(repositoryConfig({ url: join(root, 'hosts'), host: 'web2', extraEnv: withPassword }));
+    const web2 = await check(checkConfig({ url: join(root, 'hosts'), host: 'web2', extraEnv: withPassword }));
     assert.equal(web2.latest?.toISOString(), web2Time.toISOString());
-    const nobody = await check(repositoryConfig({ url: join(root, 'hosts'), host: 'web9', extraEnv: withPassword }));
+    const nobody = await check(checkConfig({ url: join(root, 'hosts'), host: 'web9', extraEnv: withPassword }));
     assert.equal(nobody.latest, null);
   });
 
   test('an rclone: remote defined in the environment', async () => {
     const observed = await check(
-      repositoryConfig({
+      checkConfig({
         url: `rclone:fixture:${join(root, 'fresh')}`,
         extraEnv: { ...withPassword, RCLONE_CONFIG_FIXTURE_TYPE: 'local', RCLONE_CONFIG: '/dev/null' },
       }),
@@ -93,37 +93,37 @@ describe('restic mode against real repositories', () => {
   });
 
   test('a rest: server (rclone serve restic)', async () => {
-    const observed = await check(repositoryConfig({ url: `rest:${rest.url}/stale`, extraEnv: withPassword }));
+    const observed = await check(checkConfig({ url: `rest:${rest.url}/stale`, extraEnv: withPassword }));
     assert.equal(observed.latest?.toISOString(), staleTime.toISOString());
   });
 });
 
 describe('restic failures become short reasons', () => {
   test('wrong password', async () => {
-    assert.equal(await reason(check(repositoryConfig({ url: join(root, 'fresh'), extraEnv: { RESTIC_PASSWORD: 'not-it' } }))), 'wrong password or no key found');
+    assert.equal(await reason(check(checkConfig({ url: join(root, 'fresh'), extraEnv: { RESTIC_PASSWORD: 'not-it' } }))), 'wrong password or no key found');
   });
 
   test('no password at all', async () => {
     assert.equal(
-      await reason(check(repositoryConfig({ url: join(root, 'fresh') }))),
+      await reason(check(checkConfig({ url: join(root, 'fresh') }))),
       'no repository password given (set RESTIC_PASSWORD or RESTIC_PASSWORD_FILE in extra_env)',
     );
   });
 
   test('no repository at the location', async () => {
-    assert.equal(await reason(check(repositoryConfig({ url: join(root, 'nothing-here'), extraEnv: withPassword }))), 'repository not found');
+    assert.equal(await reason(check(checkConfig({ url: join(root, 'nothing-here'), extraEnv: withPassword }))), 'repository not found');
   });
 
   test('restic not installed', async () => {
     const checker = new ResticChecker({ binary: join(root, 'no-such-restic') });
-    assert.equal(await reason(check(repositoryConfig({ url: '/x' }), checker)), `restic not installed (no "${join(root, 'no-such-restic')}" on PATH)`);
+    assert.equal(await reason(check(checkConfig({ url: '/x' }), checker)), `restic not installed (no "${join(root, 'no-such-restic')}" on PATH)`);
   });
 
   const fixture = (name: string) => new ResticChecker({ binary: join(FIXTURES, name) });
 
   test('a restic that crashes: the panic, not its last stack frame', async () => {
     assert.equal(
-      await reason(check(repositoryConfig({ url: join(root, 'garbage-config'), extraEnv: withPassword }))),
+      await reason(check(checkConfig({ url: join(root, 'garbage-config'), extraEnv: withPassword }))),
       'restic crashed: panic: runtime error: slice bounds out of range [16:8]',
     );
   });
@@ -131,25 +131,25 @@ describe('restic failures become short reasons', () => {
   const rclone = { RCLONE_CONFIG: '/dev/null' };
 
   test('an rclone: remote that is not configured: named as fast mode names it', async () => {
-    assert.equal(await reason(check(repositoryConfig({ url: `rclone:missing:${join(root, 'fresh')}`, extraEnv: { ...withPassword, ...rclone } }))), 'rclone remote "missing" is not configured');
+    assert.equal(await reason(check(checkConfig({ url: `rclone:missing:${join(root, 'fresh')}`, extraEnv: { ...withPassword, ...rclone } }))), 'rclone remote "missing" is not configured');
   });
 
   const sftpWithoutKey = { ...withPassword, ...rclone, RCLONE_CONFIG_X_TYPE: 'sftp', RCLONE_CONFIG_X_HOST: '127.0.0.1', RCLONE_CONFIG_X_PORT: '1' };
   const noAgent = 'rclone: Failed to create file system for "x:repo": couldn\'t connect to ssh-agent: SSH agent requested but SSH_AUTH_SOCK not-specified';
 
   test('an rclone: remote that rclone cannot set up: rclone\'s own error line', async () => {
-    assert.equal(await reason(check(repositoryConfig({ url: 'rclone:x:repo', extraEnv: sftpWithoutKey }))), noAgent);
+    assert.equal(await reason(check(checkConfig({ url: 'rclone:x:repo', extraEnv: sftpWithoutKey }))), noAgent);
   });
 
   test('the same, replaying restic 0.14\'s stderr that ends in "context canceled"', async () => {
-    assert.equal(await reason(check(repositoryConfig({ url: 'rclone:x:repo' }), fixture('restic-rclone-canceled'))), noAgent);
+    assert.equal(await reason(check(checkConfig({ url: 'rclone:x:repo' }), fixture('restic-rclone-canceled'))), noAgent);
   });
 
   test('an S3 endpoint that refuses connections is unreachable, not a missing repository', async () => {
     const [major, minor] = await resticVersion();
     const refused = 'endpoint unreachable: 127.0.0.1:1 refused the connection';
     const observed = await reason(
-      check(repositoryConfig({ url: 's3:http://127.0.0.1:1/bucket/repo', timeoutMs: 3000, extraEnv: { ...withPassword, AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' } })),
+      check(checkConfig({ url: 's3:http://127.0.0.1:1/bucket/repo', timeoutMs: 3000, extraEnv: { ...withPassword, AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' } })),
     );
     // restic 0.17+ retries a refused connection until the monitor's timeout ends it.
     assert.equal(observed, major === 0 && minor! < 17 ? refused : `timed out after 3s (${refused})`);
@@ -174,13 +174,13 @@ describe('restic failures become short reasons', () => {
   });
 
   test('restic 0.17+ exit codes 12 and 10', async () => {
-    assert.equal(await reason(check(repositoryConfig({ url: '/x' }), fixture('restic-exit12'))), 'wrong password or no key found');
-    assert.equal(await reason(check(repositoryConfig({ url: '/x' }), fixture('restic-exit10'))), 'repository not found');
+    assert.equal(await reason(check(checkConfig({ url: '/x' }), fixture('restic-exit12'))), 'wrong password or no key found');
+    assert.equal(await reason(check(checkConfig({ url: '/x' }), fixture('restic-exit10'))), 'repository not found');
   });
 
   test('output that is not JSON, or has a time that is not a time', async () => {
-    assert.equal(await reason(check(repositoryConfig({ url: '/x' }), fixture('restic-junk'))), 'unreadable output from restic: restic printed something that is not JSON');
-    assert.equal(await reason(check(repositoryConfig({ url: '/x' }), fixture('restic-bad-time'))), 'unreadable output from restic: snapshot 1 has no readable time');
+    assert.equal(await reason(check(checkConfig({ url: '/x' }), fixture('restic-junk'))), 'unreadable output from restic: restic printed something that is not JSON');
+    assert.equal(await reason(check(checkConfig({ url: '/x' }), fixture('restic-bad-time'))), 'unreadable output from restic: snapshot 1 has no readable time');
   });
 });
 
@@ -188,7 +188,7 @@ describe('restic is run read-only, with the URL out of argv', () => {
   test('the exact arguments and the repository in RESTIC_REPOSITORY', async () => {
     const file = join(root, 'args.txt');
     const observed = await new ResticChecker({ binary: join(FIXTURES, 'restic-args') }).check(
-      repositoryConfig({ url: 'rest:https://user:pw-in-url@host/repo', tags: ['daily', 'db'], host: 'web1', caCert: '/etc/ca.pem', cacheDir: '/var/cache/rm' }),
+      checkConfig({ url: 'rest:https://user:pw-in-url@host/repo', tags: ['daily', 'db'], host: 'web1', caCert: '/etc/ca.pem', cacheDir: '/var/cache/rm' }),
       { signal: new AbortController().signal, env: { ...env, FAKE_RESTIC_ARGS: file } },
     );
     const [args, repository] = (await readFile(file, 'utf8')).split('\n');
@@ -200,7 +200,7 @@ describe('restic is run read-only, with the URL out of argv', () => {
 
   test('cache_dir "off" turns restic\'s cache off', async () => {
     const file = join(root, 'args-off.txt');
-    await new ResticChecker({ binary: join(FIXTURES, 'restic-args') }).check(repositoryConfig({ url: '/x', cacheDir: 'off' }), {
+    await new ResticChecker({ binary: join(FIXTURES, 'restic-args') }).check(checkConfig({ url: '/x', cacheDir: 'off' }), {
       signal: new AbortController().signal,
       env: { ...env, FAKE_RESTIC_ARGS: file },
     });
@@ -213,7 +213,7 @@ describe('a hung restic never hangs the monitor', () => {
     const pids = join(root, 'hang-timeout.pids');
     await writeFile(pids, '');
     const checker = new ResticChecker({ binary: join(FIXTURES, 'restic-hang') });
-    const failure = reason(checker.check(repositoryConfig({ url: '/x', timeoutMs: 1000 }), { signal: new AbortController().signal, env: { ...env, FAKE_RESTIC_PIDS: pids } }));
+    const failure = reason(checker.check(checkConfig({ url: '/x', timeoutMs: 1000 }), { signal: new AbortController().signal, env: { ...env, FAKE_RESTIC_PIDS: pids } }));
     assert.equal(await failure, 'timed out after 1s');
     const started = await readPids(pids);
     assert.equal(started.length, 2, 'the fixture and its grandchild both started');
@@ -225,7 +225,7 @@ describe('a hung restic never hangs the monitor', () => {
     await writeFile(pids, '');
     const controller = new AbortController();
     const checker = new ResticChecker({ binary: join(FIXTURES, 'restic-hang') });
-    const failure = reason(checker.check(repositoryConfig({ url: '/x' }), { signal: controller.signal, env: { ...env, FAKE_RESTIC_PIDS: pids } }));
+    const failure = reason(checker.check(checkConfig({ url: '/x' }), { signal: controller.signal, env: { ...env, FAKE_RESTIC_PIDS: pids } }));
     while ((await readPids(pids)).length < 2) await new Promise((resolve) => setTimeout(resolve, 50));
     controller.abort();
     assert.equal(await failure, 'aborted');

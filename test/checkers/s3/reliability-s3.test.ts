@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CheckError } from '../../../src/checkers/checker.js';
 import { S3Checker } from '../../../src/checkers/s3/checker.js';
-import { repositoryConfig } from '../../helpers/config.js';
+import { checkConfig } from '../../helpers/config.js';
 import { startFaultyS3, type FaultyS3 } from '../../helpers/faulty-s3.js';
 
 let s3: FaultyS3;
@@ -15,7 +15,7 @@ after(async () => {
 });
 
 async function reason(bucket: string, timeoutMs = 20_000): Promise<string> {
-  const repository = repositoryConfig({
+  const repository = checkConfig({
     url: `s3:${s3.endpoint}/${bucket}/repo`,
     mode: 'fast',
     timeoutMs,

@@ -8,7 +8,7 @@ import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Agent } from 'node:https';
 import { S3Checker } from '../../../src/checkers/s3/checker.js';
 import type { CheckContext } from '../../../src/checkers/checker.js';
-import type { RepositoryConfig } from '../../../src/config/types.js';
+import type { Check } from '../../../src/config/types.js';
 import { startRecordingProxy, type RecordingProxy } from '../../helpers/recording-proxy.js';
 import { makeTestCa, startS3rver, type S3rver, type TestCa } from '../../helpers/s3rver.js';
 
@@ -25,8 +25,9 @@ let checker: S3Checker;
 let client: S3Client;
 const MANY = 2_600;
 
-const repository = (url: string, more: Partial<RepositoryConfig> = {}): RepositoryConfig => ({
+const repository = (url: string, more: Partial<Check> = {}): Check => ({
   name: 'repo',
+  repository: 'repo',
   url,
   maxAgeMs: 86_400_000,
   extraEnv: { ...KEYS_A },

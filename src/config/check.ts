@@ -5,13 +5,13 @@ import { passwordInUrl, redactUrl } from '../redact.js';
 import { isS3Url, parseS3Url } from '../urls/s3.js';
 import { maskPushToken, splitPushUrl } from '../notifiers/kuma-push-url.js';
 import { expandEnvRefs, EnvRefError } from './env-refs.js';
-import type { RepositoryEntry } from './hosts.js';
+import type { CheckEntry } from './hosts.js';
 import type { Env } from './parse.js';
 import { isPlainEnvName } from './plain-env.js';
 import { isMapping } from './schema.js';
-import { DEFAULTS, type BucketLookup, type Mode, type ReaderChoice, type RepositoryConfig } from './types.js';
+import { DEFAULTS, type BucketLookup, type ModeChoice, type ReaderChoice, type Check } from './types.js';
 
-const MODES: readonly Mode[] = ['restic', 'fast', 'auto'];
+const MODES: readonly ModeChoice[] = ['restic', 'fast', 'auto'];
 const BUCKET_LOOKUPS: readonly BucketLookup[] = ['auto', 'path', 'dns'];
 const READERS: readonly ReaderChoice[] = ['auto', 'builtin', 'restic'];
 // Unreserved URL characters only: anything else would change the push URL's meaning.
@@ -44,14 +44,14 @@ export interface BuildContext {
   env: Env;
   report: (problem: string) => void;
   secrets: Set<string>;
-  defaultMode: Mode;
+  defaultMode: ModeChoice;
 }
 
-export function buildRepository(
-  entry: RepositoryEntry,
+export function buildCheck(
+  entry: CheckEntry,
   defaults: Record<string, unknown>,
   { env, report, secrets, defaultMode }: BuildContext,
-): RepositoryConfig | undefined {
+): Check | undefined {
   const { name, own, vars } = entry;
   let failed = false;
   const fail = (problem: string) => {
@@ -168,6 +168,7 @@ export function buildRepository(
   }
   return {
     name,
+    repository: entry.repository,
     url,
     maxAgeMs,
     ...(pushUrl !== undefined && { pushUrl }),
