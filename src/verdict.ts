@@ -1,4 +1,7 @@
+import type { SnapshotFacts } from './checkers/snapshot-facts.js';
+import type { SignalLimits } from './config/types.js';
 import { formatDuration } from './duration.js';
+import { evaluateSignals, hasSignals, type SignalResult } from './health/signals.js';
 
 export type Status = 'up' | 'down';
 
@@ -7,30 +10,53 @@ export interface Verdict {
   message: string;
   /** Seconds since the newest snapshot; null when there is none or the check failed. */
   ageSeconds: number | null;
+  /** One result per configured health signal; absent when none is configured. */
+  signals?: SignalResult[];
 }
 
 /** A snapshot this far ahead of our clock means one of the two clocks is wrong. */
 export const FUTURE_TOLERANCE_MS = 3_600_000;
 
-export type Outcome = { latest: Date | null; scope?: string } | { failure: string };
+export type Outcome = { latest: Date | null; scope?: string; facts?: SnapshotFacts } | { failure: string };
 
-/** Pure: what to report, given what the check saw, the allowed age and the time now. */
-export function decide(observed: Outcome, maxAgeMs: number, now: Date): Verdict {
+/**
+ * Pure: what to report, given what the check saw, the allowed age, the health signals'
+ * limits and the time now. One verdict: up only when the newest snapshot is fresh and every
+ * configured signal holds; the message leads with what failed first and keeps the age.
+ */
+export function decide(observed: Outcome, maxAgeMs: number, now: Date, limits?: SignalLimits): Verdict {
+  const freshness = decideFreshness(observed, maxAgeMs, now);
+  if (!hasSignals(limits)) return freshness.verdict;
+  const outcome = evaluateSignals(limits, 'failure' in observed ? undefined : observed.facts);
+  const verdict = { ...freshness.verdict, signals: outcome.results };
+  // No snapshot, a failed check, clocks apart: that message says it all.
+  if (freshness.age === undefined) return verdict;
+  const [first, ...rest] = outcome.failures;
+  const failed = first === undefined ? undefined : `${first}${rest.length > 0 ? ` and ${rest.length} more` : ''}`;
+  if (freshness.verdict.status === 'down') return failed === undefined ? verdict : { ...verdict, message: `${verdict.message}; ${failed}` };
+  if (failed !== undefined) return { ...verdict, status: 'down', message: `${failed}; latest snapshot ${freshness.age}` };
+  return outcome.unchecked === undefined ? verdict : { ...verdict, message: `${verdict.message}; ${outcome.unchecked}` };
+}
+
+/** Freshness alone; `age` ("2h ago") when a snapshot was seen at a sane time. */
+function decideFreshness(observed: Outcome, maxAgeMs: number, now: Date): { verdict: Verdict; age?: string } {
   const max = formatDuration(maxAgeMs, true);
-  if ('failure' in observed) return { status: 'down', message: `check failed: ${observed.failure}`, ageSeconds: null };
+  if ('failure' in observed) return { verdict: { status: 'down', message: `check failed: ${observed.failure}`, ageSeconds: null } };
   if (observed.latest === null) {
-    return { status: 'down', message: observed.scope ? `no snapshots for ${observed.scope}` : 'no snapshots', ageSeconds: null };
+    return { verdict: { status: 'down', message: observed.scope ? `no snapshots for ${observed.scope}` : 'no snapshots', ageSeconds: null } };
   }
   const ageMs = now.getTime() - observed.latest.getTime();
   if (ageMs < -FUTURE_TOLERANCE_MS) {
     return {
-      status: 'down',
-      message: `latest snapshot is ${formatDuration(-ageMs)} in the future: check the clocks`,
-      ageSeconds: Math.round(ageMs / 1000),
+      verdict: {
+        status: 'down',
+        message: `latest snapshot is ${formatDuration(-ageMs)} in the future: check the clocks`,
+        ageSeconds: Math.round(ageMs / 1000),
+      },
     };
   }
   const ageSeconds = Math.max(0, Math.floor(ageMs / 1000));
   const age = ageMs < 1000 ? 'just now' : `${formatDuration(ageMs)} ago`;
-  if (ageMs <= maxAgeMs) return { status: 'up', message: `latest snapshot ${age} (max ${max})`, ageSeconds };
-  return { status: 'down', message: `stale: latest snapshot ${age} (max ${max})`, ageSeconds };
+  if (ageMs <= maxAgeMs) return { verdict: { status: 'up', message: `latest snapshot ${age} (max ${max})`, ageSeconds }, age };
+  return { verdict: { status: 'down', message: `stale: latest snapshot ${age} (max ${max})`, ageSeconds }, age };
 }

@@ -1,5 +1,6 @@
 import type { Check } from '../config/types.js';
 import type { CheckerKind } from './plan.js';
+import type { SnapshotFacts } from './snapshot-facts.js';
 
 /**
  * The contract every way of finding a repository's newest snapshot fulfils.
@@ -53,6 +54,8 @@ export interface Observation {
   scope?: string;
   /** Restic mode: which reader answered (the built-in one or the restic binary). */
   reader?: 'builtin' | 'restic';
+  /** Restic mode: the newest snapshot's size, its predecessor's, the count (health signals). */
+  facts?: SnapshotFacts;
 }
 
 export class CheckError extends Error {

@@ -3,6 +3,7 @@ import { localRepositoryPath } from '../urls/local.js';
 import { rcloneRemote } from '../urls/rclone.js';
 import { isS3Url, parseS3Url } from '../urls/s3.js';
 import { isFiltered } from './snapshot-filter.js';
+import { signalKeyNames } from '../config/signals.js';
 
 /** The checkers a repository can be served by; each Checker names its kind. */
 export type CheckerKind = 'restic' | 's3' | 'local' | 'rclone';
@@ -20,10 +21,13 @@ export interface CheckPlan {
  * URL, and fall back to restic where none can serve it, or where host/tag/path filters need
  * the decrypted snapshot list.
  */
-export function planCheck(repository: Pick<Check, 'url' | 'mode' | 'host' | 'tags' | 'paths'>): CheckPlan {
+export function planCheck(repository: Pick<Check, 'url' | 'mode' | 'host' | 'tags' | 'paths' | 'signals'>): CheckPlan {
   if (repository.mode === 'restic') return { kind: 'restic' };
   // Fast mode sees only encrypted snapshot files: it cannot tell hosts, tags or paths apart.
   if (isFiltered(repository)) return { kind: 'restic', fallback: 'host/tags/paths filters need restic mode' };
+  // ... nor count files, bytes or snapshots per host.
+  const signals = signalKeyNames(repository.signals);
+  if (signals.length > 0) return { kind: 'restic', fallback: `${signals.join(', ')} need${signals.length === 1 ? 's' : ''} restic mode` };
   const { url } = repository;
   if (isS3Url(url)) return 'error' in parseS3Url(url) ? { kind: 'restic', fallback: 'fast mode cannot read this s3 URL' } : { kind: 's3' };
   if (url.startsWith('rclone:')) {

@@ -5,6 +5,7 @@ import { DEFAULTS, type Config, type Check } from '../config/types.js';
 import { MASK, type Redactor } from '../redact.js';
 import type { CheckResult } from '../run/result.js';
 import { describePlan, planChecks, type Plan } from '../checkers/plan.js';
+import { formatBytes, formatPercent } from '../config/sizes.js';
 
 export interface Style {
   color: boolean;
@@ -67,6 +68,10 @@ function describe(repository: Check, redactor: Redactor, plan: Plan): Record<str
     ...(repository.host && { host: repository.host }),
     ...(repository.tags.length > 0 && { tags: repository.tags }),
     ...(repository.paths.length > 0 && { paths: repository.paths }),
+    ...(repository.signals?.minFiles !== undefined && { min_files: repository.signals.minFiles }),
+    ...(repository.signals?.minBytes !== undefined && { min_size: formatBytes(repository.signals.minBytes).replace(' ', '') }),
+    ...(repository.signals?.maxShrink !== undefined && { max_shrink: formatPercent(repository.signals.maxShrink) }),
+    ...(repository.signals?.minSnapshots !== undefined && { min_snapshots: repository.signals.minSnapshots }),
     ...(repository.caCert && { ca_cert: repository.caCert }),
     ...(repository.cacheDir && { cache_dir: repository.cacheDir }),
     extra_env: Object.fromEntries(Object.entries(repository.extraEnv).map(([key, value]) => [key, isPlainEnvName(key) ? value : MASK])),

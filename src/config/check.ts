@@ -9,6 +9,7 @@ import type { CheckEntry } from './hosts.js';
 import type { Env } from './parse.js';
 import { isPlainEnvName } from './plain-env.js';
 import { isMapping } from './schema.js';
+import { readSignals, signalKeyNames } from './signals.js';
 import { DEFAULTS, type BucketLookup, type ModeChoice, type ReaderChoice, type Check } from './types.js';
 
 const MODES: readonly ModeChoice[] = ['restic', 'fast', 'auto'];
@@ -163,6 +164,13 @@ export function buildCheck(
   const cacheDir = text('cache_dir');
   const region = text('region');
   const host = entry.host ?? text('host');
+  const signals = readSignals((key) => (typeof pick(key) === 'string' ? text(key) : pick(key)), origin, fail);
+  // Fast mode sees encrypted files only: asked for by name, it cannot serve a signal. A
+  // default of fast (RESTIC_MONITOR_FAST) falls back to restic for it instead (plan.ts).
+  if (signals !== undefined && mode === 'fast' && pick('mode') !== undefined && pick('mode') !== null) {
+    const names = signalKeyNames(signals);
+    fail(`${entry.source}: mode fast cannot check ${names.join(', ')} (it sees no snapshot contents): use mode restic or auto`);
+  }
 
   if (failed || url === undefined || maxAgeMs === undefined || timeoutMs === undefined || pushTimeoutMs === undefined || intervalMs === undefined) {
     return undefined;
@@ -188,6 +196,7 @@ export function buildCheck(
     ...(host !== undefined && { host }),
     tags,
     paths,
+    ...(signals !== undefined && { signals }),
   };
 }
 

@@ -47,6 +47,24 @@ export interface Check extends Repository {
   host?: string;
   tags: string[];
   paths: string[];
+  /** Health signals beyond freshness (src/health/signals.ts); unset when none is configured. */
+  signals?: SignalLimits;
+}
+
+/**
+ * Limits on the newest snapshot's contents and on the repository's history. A limit that can
+ * never fail (0, or max_shrink 100%) is left out, so that a check setting one off in its own
+ * keys overrides one from defaults.
+ */
+export interface SignalLimits {
+  /** min_files: the newest snapshot processed at least this many files. */
+  minFiles?: number;
+  /** min_size: ... at least this many bytes. */
+  minBytes?: number;
+  /** max_shrink as a fraction (0.5 for 50%): how much smaller than the previous one it may be. */
+  maxShrink?: number;
+  /** min_snapshots: at least this many snapshots (of the check's host, for host checks). */
+  minSnapshots?: number;
 }
 
 export interface Config {

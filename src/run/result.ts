@@ -1,4 +1,5 @@
 import type { Mode } from '../checkers/checker.js';
+import type { SignalResult } from '../health/signals.js';
 import type { Status } from '../verdict.js';
 
 export interface PushOutcome {
@@ -30,6 +31,13 @@ export interface CheckResult {
   duration_ms: number;
   checked_at: string;
   pushes: PushOutcome[];
+  /** One object per configured health signal (name, limit, value, ok); absent when none is set. */
+  signals?: SignalResult[];
+  /** Restic mode: the newest snapshot's files and bytes (its summary, restic 0.17+), when known. */
+  latest_files?: number;
+  latest_bytes?: number;
+  /** Restic mode: how many snapshots the check counts, when its listing held them all (min_snapshots). */
+  snapshot_count?: number;
 }
 
 /** The documented exit codes (README), in one place. */

@@ -92,7 +92,8 @@ export async function checkRepository(repository: Check, deps: RunDeps, options:
   const durationMs = performance.now() - startedAt;
   // A check served by a restic run it shared reports that run's duration as its ping.
   const pingMs = observation?.sharedRunMs ?? durationMs;
-  const verdict = decide(observed, repository.maxAgeMs, deps.now());
+  const verdict = decide(observed, repository.maxAgeMs, deps.now(), repository.signals);
+  const facts = 'failure' in observed ? undefined : observed.facts;
   const message = deps.redactor.redact(verdict.message);
   const latest = 'latest' in observed && observed.latest ? observed.latest.toISOString() : null;
   // A check cut short because we are stopping says nothing about the repository: no alarm in the log.
@@ -134,5 +135,8 @@ export async function checkRepository(repository: Check, deps: RunDeps, options:
     duration_ms: Math.round(durationMs),
     checked_at: started.toISOString(),
     pushes,
+    ...(verdict.signals && { signals: verdict.signals }),
+    ...(facts?.latest && { latest_files: facts.latest.files, latest_bytes: facts.latest.bytes }),
+    ...(facts?.count !== undefined && { snapshot_count: facts.count }),
   };
 }

@@ -4,10 +4,11 @@ import type { ReaderChoice, Check } from '../../config/types.js';
 import { formatDuration } from '../../duration.js';
 import { childEnv } from '../child-env.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
-import type { ListOptions } from '../restic/restic.js';
-import { newest, toSnapshotSummary, type SnapshotSummary } from '../restic/restic-output.js';
+import { listOptionsFor, type ListOptions } from '../restic/restic.js';
+import { toSnapshotSummary, type SnapshotSummary } from '../restic/restic-output.js';
+import { observeListing } from '../snapshot-facts.js';
 import { S3ClientPool } from '../s3/client-pool.js';
-import { describeFilter, matches } from '../snapshot-filter.js';
+import { matches } from '../snapshot-filter.js';
 import { backendKind, openBackend, RestAgents } from './backends/open.js';
 import { fallsBackToBinary, ReaderError } from './errors.js';
 import { resolvePassword } from './password.js';
@@ -57,9 +58,9 @@ export class BuiltinResticChecker implements Checker {
   }
 
   async check(repository: Check, context: CheckContext): Promise<Observation & { reader: ReaderName }> {
-    const { snapshots, reader } = await this.answer(repository, context);
-    const scope = describeFilter(repository);
-    return { ...newest(snapshots), snapshots: snapshots.length, ...(scope && { scope }), reader };
+    const options = listOptionsFor([repository]);
+    const { snapshots, reader } = await this.answer(repository, context, options);
+    return { ...observeListing(snapshots, repository, options), reader };
   }
 
   /** What ResticChecker.list gives: the snapshots passing the repository's filters. */
@@ -87,7 +88,7 @@ export class BuiltinResticChecker implements Checker {
     try {
       const all = await this.read(repository, context);
       const mine = all.map(summary).filter((snapshot) => matches(snapshot, repository));
-      return { snapshots: options.everySnapshot ? mine : latestPerGroup(mine), reader: 'builtin' };
+      return { snapshots: options.everySnapshot ? mine : latestPerGroup(mine, options.latest), reader: 'builtin' };
     } catch (error) {
       if (binary && choice === 'auto' && fallsBackToBinary(error)) return { snapshots: await withReader(binary.list(repository, context, options), 'restic'), reader: 'restic' };
       throw readerFailure(error instanceof ReaderError ? new CheckError(error.message) : error, 'builtin');
@@ -164,15 +165,16 @@ function summary(snapshot: ResticSnapshot): SnapshotSummary {
 }
 
 /**
- * `restic snapshots --latest 1`: the newest snapshot of each (host, paths) group, paths
- * sorted and joined as restic keys them (cmd_snapshots.go, newFilterLastSnapshotsKey).
+ * `restic snapshots --latest N`: the N newest snapshots (by time) of each (host, paths) group,
+ * paths sorted and joined as restic keys them (cmd_snapshots.go, newFilterLastSnapshotsKey).
  */
-export function latestPerGroup(snapshots: readonly SnapshotSummary[]): SnapshotSummary[] {
-  const newestOf = new Map<string, SnapshotSummary>();
+export function latestPerGroup(snapshots: readonly SnapshotSummary[], latest = 1): SnapshotSummary[] {
+  const groups = new Map<string, SnapshotSummary[]>();
   for (const snapshot of snapshots) {
     const key = JSON.stringify([snapshot.hostname, [...snapshot.paths].sort().join('|')]);
-    const best = newestOf.get(key);
-    if (!best || snapshot.time.getTime() > best.time.getTime()) newestOf.set(key, snapshot);
+    const group = groups.get(key);
+    if (group) group.push(snapshot);
+    else groups.set(key, [snapshot]);
   }
-  return [...newestOf.values()];
+  return [...groups.values()].flatMap((group) => group.sort((a, b) => b.time.getTime() - a.time.getTime()).slice(0, latest));
 }

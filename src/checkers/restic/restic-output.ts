@@ -10,6 +10,9 @@ export interface SnapshotSummary {
    * itself unless `backup --time` back-dated the snapshot. Absent in older snapshots.
    */
   end?: Date;
+  /** `summary.total_files_processed` / `total_bytes_processed` (restic 0.17+); absent in older snapshots. */
+  files?: number;
+  bytes?: number;
   hostname: string;
   /** Empty when restic omitted the field (no tags). */
   tags: string[];
@@ -78,13 +81,16 @@ export class SnapshotReader {
  * reduced to what a check uses; undefined when its time cannot be read.
  */
 export function toSnapshotSummary(entry: unknown): SnapshotSummary | undefined {
-  const item = (entry ?? {}) as { time?: unknown; hostname?: unknown; tags?: unknown; paths?: unknown; summary?: { backup_start?: unknown; backup_end?: unknown } };
+  const item = (entry ?? {}) as { time?: unknown; hostname?: unknown; tags?: unknown; paths?: unknown; summary?: { backup_start?: unknown; backup_end?: unknown; total_files_processed?: unknown; total_bytes_processed?: unknown } };
   const time = instant(item.time);
   if (!time) return undefined;
   const end = backupEnd(time, item.summary);
+  const files = count(item.summary?.total_files_processed);
+  const bytes = count(item.summary?.total_bytes_processed);
   return {
     time,
     ...(end && { end }),
+    ...(files !== undefined && bytes !== undefined && { files, bytes }),
     hostname: typeof item.hostname === 'string' ? item.hostname : '',
     tags: strings(item.tags),
     paths: strings(item.paths),
@@ -121,6 +127,10 @@ function instant(value: unknown): Date | undefined {
   if (typeof value !== 'string') return undefined;
   const time = new Date(Date.parse(value));
   return Number.isNaN(time.getTime()) ? undefined : time;
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
 function strings(value: unknown): string[] {

@@ -3,8 +3,8 @@ import { runProcess, SpawnError, type RunProcess } from '../../process/run-proce
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
 import { childEnv } from '../child-env.js';
 import { describeResticFailure } from './restic-errors.js';
-import { newest, OutputError, SnapshotReader, type SnapshotSummary } from './restic-output.js';
-import { describeFilter } from '../snapshot-filter.js';
+import { OutputError, SnapshotReader, type SnapshotSummary } from './restic-output.js';
+import { observeListing } from '../snapshot-facts.js';
 
 export interface ResticCheckerOptions {
   /** The restic binary; RESTIC_MONITOR_RESTIC or "restic" from PATH by default. */
@@ -15,6 +15,18 @@ export interface ResticCheckerOptions {
 export interface ListOptions {
   /** Every snapshot, not only the newest per (host, paths) group: a tag filter needs them all. */
   everySnapshot?: boolean;
+  /** How many of the newest per (host, paths) group (default 1); max_shrink needs 2. */
+  latest?: number;
+}
+
+/**
+ * What one listing must hold for these checks: every snapshot for min_snapshots (the count)
+ * and, for a listing several checks share, for a tag filter (a group's newest may lack the
+ * tag); the two newest per group for max_shrink; else the newest per group, as always.
+ */
+export function listOptionsFor(checks: readonly Check[], shared = false): ListOptions {
+  if (checks.some((check) => check.signals?.minSnapshots !== undefined || (shared && check.tags.length > 0))) return { everySnapshot: true };
+  return checks.some((check) => check.signals?.maxShrink !== undefined) ? { latest: 2 } : {};
 }
 
 /** Arguments for a read-only listing: never a command that writes, locks or prunes. */
@@ -24,7 +36,7 @@ export function resticArgs(repository: Check, options: ListOptions = {}): string
   // are, and serves a shared listing's host and path checks. --latest alone means that in
   // restic 0.9-0.18 and 0.19.1 but only the overall newest in 0.19.0; with an explicit
   // --group-by (stable since 0.9.5) it means the same in every version.
-  if (!options.everySnapshot) args.push('--group-by', 'host,paths', '--latest', '1');
+  if (!options.everySnapshot) args.push('--group-by', 'host,paths', '--latest', String(options.latest ?? 1));
   if (repository.caCert) args.push('--cacert', repository.caCert);
   if (repository.cacheDir === 'off') args.push('--no-cache');
   else if (repository.cacheDir) args.push('--cache-dir', repository.cacheDir);
@@ -56,9 +68,8 @@ export class ResticChecker implements Checker {
   }
 
   async check(repository: Check, context: CheckContext): Promise<Observation> {
-    const snapshots = await this.list(repository, context);
-    const scope = describeFilter(repository);
-    return { ...newest(snapshots), snapshots: snapshots.length, ...(scope && { scope }) };
+    const options = listOptionsFor([repository]);
+    return observeListing(await this.list(repository, context, options), repository, options);
   }
 
   /** One restic run: the snapshots that pass the repository's own filters. */

@@ -1,10 +1,11 @@
 import type { Check } from '../../config/types.js';
 import type { CheckContext, Checker, Observation } from '../checker.js';
-import type { ListOptions } from './restic.js';
-import { newest, type SnapshotSummary } from './restic-output.js';
+import { listOptionsFor, type ListOptions } from './restic.js';
+import type { SnapshotSummary } from './restic-output.js';
+import { observeListing } from '../snapshot-facts.js';
 import { withDeadline } from '../deadline.js';
 import { shareKey, type Plan } from '../plan.js';
-import { describeFilter, matches } from '../snapshot-filter.js';
+import { matches } from '../snapshot-filter.js';
 
 /** A restic checker that can hand back the snapshot list itself (ResticChecker does). */
 export interface SnapshotLister extends Checker {
@@ -44,6 +45,7 @@ export function shareResticRuns(checkers: readonly Checker[], plan: Pick<Plan, '
 interface Listing {
   snapshots: Promise<{ snapshots: SnapshotSummary[]; reader?: Observation['reader'] }>;
   startedAt: number;
+  options: ListOptions;
   /** When it settled; undefined while restic still runs. */
   settledAt?: number;
 }
@@ -72,10 +74,12 @@ class SharedResticChecker implements Checker {
     let listing = this.listings.get(key);
     if (!listing || (listing.settledAt !== undefined && this.now() - listing.settledAt > this.reuseMs(repository))) {
       // --latest 1 keeps each (host, paths) group's newest, which serves host and path
-      // filters; the newest of a group may lack a tag, so tags need every snapshot.
-      const options = { everySnapshot: group.some((member) => member.tags.length > 0) };
+      // filters; the newest of a group may lack a tag, so tags need every snapshot (as does
+      // min_snapshots), and max_shrink the two newest of each group.
+      const options = listOptionsFor(group, true);
       const fresh: Listing = {
         startedAt: this.now(),
+        options,
         snapshots: this.inner.answer
           ? this.inner.answer(unfiltered(group), context, options)
           : this.inner.list(unfiltered(group), context, options).then((snapshots) => ({ snapshots })),
@@ -91,9 +95,8 @@ class SharedResticChecker implements Checker {
     // The run serves the whole group with the longest timeout; each check still keeps its own.
     const { snapshots, reader } = await withDeadline(listing.snapshots, repository.timeoutMs, context.signal);
     const mine = snapshots.filter((snapshot) => matches(snapshot, repository));
-    const scope = describeFilter(repository);
     const sharedRunMs = (listing.settledAt ?? this.now()) - listing.startedAt;
-    return { ...newest(mine), snapshots: mine.length, ...(scope && { scope }), sharedRunMs, ...(reader && { reader }) };
+    return { ...observeListing(mine, repository, listing.options), sharedRunMs, ...(reader && { reader }) };
   }
 }
 

@@ -1,0 +1,40 @@
+// The health-signal keys (min_files, min_size, max_shrink, min_snapshots): one reader per
+// key, each turning the raw YAML value into a limit or a message naming the key.
+import { readCount, readPercent, readSize, type Parsed } from './sizes.js';
+import type { SignalLimits } from './types.js';
+
+export interface SignalKey {
+  key: 'min_files' | 'min_size' | 'max_shrink' | 'min_snapshots';
+  field: keyof SignalLimits;
+  read: (raw: unknown) => Parsed;
+  /** The value that can never fail: it switches a signal inherited from defaults off. */
+  off: number;
+}
+
+export const SIGNAL_KEYS: readonly SignalKey[] = [
+  { key: 'min_files', field: 'minFiles', read: readCount, off: 0 },
+  { key: 'min_size', field: 'minBytes', read: readSize, off: 0 },
+  { key: 'max_shrink', field: 'maxShrink', read: readPercent, off: 1 },
+  { key: 'min_snapshots', field: 'minSnapshots', read: readCount, off: 0 },
+];
+
+/**
+ * The limits of one check. `value(key)` gives the key's raw value (templates expanded) or
+ * undefined when unset; a bad value is reported at `where(key)` and leaves the limit out.
+ */
+export function readSignals(value: (key: string) => unknown, where: (key: string) => string, fail: (problem: string) => void): SignalLimits | undefined {
+  const limits: SignalLimits = {};
+  for (const { key, field, read, off } of SIGNAL_KEYS) {
+    const raw = value(key);
+    if (raw === undefined || raw === null) continue;
+    const parsed = read(raw);
+    if ('error' in parsed) fail(`${where(key)}.${key}: ${parsed.error}`);
+    else if (parsed.value !== off) limits[field] = parsed.value;
+  }
+  return Object.keys(limits).length > 0 ? limits : undefined;
+}
+
+/** The config keys of the signals set in `limits`, in table order ("min_files, max_shrink"). */
+export function signalKeyNames(limits: SignalLimits | undefined): string[] {
+  return limits === undefined ? [] : SIGNAL_KEYS.filter(({ field }) => limits[field] !== undefined).map(({ key }) => key);
+}

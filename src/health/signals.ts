@@ -1,0 +1,90 @@
+// Health beyond freshness: the configured limits against what one check's listing showed.
+// Pure: limits and facts in, one result per configured signal and the first failure out.
+import type { SnapshotFacts } from '../checkers/snapshot-facts.js';
+import type { SignalLimits } from '../config/types.js';
+import { formatBytes, formatPercent } from '../config/sizes.js';
+
+export type SignalName = 'min_files' | 'min_size' | 'max_shrink' | 'min_snapshots';
+
+/**
+ * One configured signal as `status --json` shows it. `limit` and `value` are in the signal's
+ * unit: files, bytes, snapshots, or percent (max_shrink: how much smaller the newest is, the
+ * larger of its files and bytes shrinkage). `ok: null` (and `value: null`): could not be
+ * checked (no summary, no listing), which alone never makes a check down.
+ */
+export interface SignalResult {
+  name: SignalName;
+  limit: number;
+  value: number | null;
+  ok: boolean | null;
+}
+
+export interface SignalsOutcome {
+  results: SignalResult[];
+  /** Short texts of the failed signals, in the order of `results`. */
+  failures: string[];
+  /** Why a configured signal could not be checked (first reason), for an `up` message. */
+  unchecked?: string;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const NO_SUMMARY = 'size not checked: the latest snapshot has no summary (restic before 0.17)';
+const NO_PREVIOUS_SUMMARY = 'max_shrink not checked: the previous snapshot has no summary (restic before 0.17)';
+
+/** Every configured signal is evaluated against `facts` (undefined: the check saw nothing). */
+export function evaluateSignals(limits: SignalLimits, facts: SnapshotFacts | undefined): SignalsOutcome {
+  const results: SignalResult[] = [];
+  const failures: string[] = [];
+  let unchecked: string | undefined;
+  const add = (name: SignalName, limit: number, value: number | null, ok: boolean | null, failure?: string, why?: string) => {
+    results.push({ name, limit, value, ok });
+    if (ok === false && failure) failures.push(failure);
+    if (ok === null && why && facts) unchecked ??= why;
+  };
+  const latest = facts?.latest ?? null;
+
+  if (limits.minFiles !== undefined) {
+    const files = latest?.files ?? null;
+    add('min_files', limits.minFiles, files, files === null ? null : files >= limits.minFiles, files === null ? undefined : `${plural(files, 'file')} (min_files ${limits.minFiles})`, NO_SUMMARY);
+  }
+  if (limits.minBytes !== undefined) {
+    const bytes = latest?.bytes ?? null;
+    const failure = bytes === null ? undefined : `${formatBytes(bytes)} (min_size ${formatBytes(limits.minBytes)})`;
+    add('min_size', limits.minBytes, bytes, bytes === null ? null : bytes >= limits.minBytes, failure, NO_SUMMARY);
+  }
+  if (limits.maxShrink !== undefined) {
+    const limit = round(limits.maxShrink * 100);
+    if (!facts || latest === null) add('max_shrink', limit, null, null, undefined, NO_SUMMARY);
+    else if (facts.previous === undefined) add('max_shrink', limit, null, true); // a first backup shrank from nothing
+    else if (facts.previous === null) add('max_shrink', limit, null, null, undefined, NO_PREVIOUS_SUMMARY);
+    else {
+      const previous = facts.previous;
+      const files = shrinkage(previous.files, latest.files);
+      const bytes = shrinkage(previous.bytes, latest.bytes);
+      // Whichever shrank more: a lost mount empties both, a deleted big file only bytes.
+      const text = files >= bytes ? `${previous.files} files to ${latest.files}` : `${formatBytes(previous.bytes)} to ${formatBytes(latest.bytes)}`;
+      const worst = Math.max(files, bytes);
+      add('max_shrink', limit, round(worst * 100), worst <= limits.maxShrink, `shrank from ${text} (max_shrink ${formatPercent(limits.maxShrink)})`);
+    }
+  }
+  if (limits.minSnapshots !== undefined) {
+    const count = facts?.count ?? null;
+    const failure = count === null ? undefined : `${plural(count, 'snapshot')} (min_snapshots ${limits.minSnapshots})`;
+    add('min_snapshots', limits.minSnapshots, count, count === null ? null : count >= limits.minSnapshots, failure, 'min_snapshots not checked: the snapshot count is unknown');
+  }
+  return { results, failures, ...(unchecked !== undefined && { unchecked }) };
+}
+
+/** How much smaller `now` is than `before`, as a fraction (0 when it grew or was empty). */
+function shrinkage(before: number, now: number): number {
+  return before > 0 && now < before ? (before - now) / before : 0;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** Whether any signal is configured. */
+export function hasSignals(limits: SignalLimits | undefined): limits is SignalLimits {
+  return limits !== undefined && Object.values(limits).some((value) => value !== undefined);
+}
