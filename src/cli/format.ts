@@ -5,7 +5,7 @@ import { DEFAULTS, type Config, type Check } from '../config/types.js';
 import { MASK, type Redactor } from '../redact.js';
 import type { CheckResult } from '../run/result.js';
 import { describePlan, planChecks, type Plan } from '../checkers/plan.js';
-import { formatBytes, formatPercent } from '../config/sizes.js';
+import { formatBytes, formatPercent, readSize } from '../config/sizes.js';
 
 export interface Style {
   color: boolean;
@@ -69,7 +69,7 @@ function describe(repository: Check, redactor: Redactor, plan: Plan): Record<str
     ...(repository.tags.length > 0 && { tags: repository.tags }),
     ...(repository.paths.length > 0 && { paths: repository.paths }),
     ...(repository.signals?.minFiles !== undefined && { min_files: repository.signals.minFiles }),
-    ...(repository.signals?.minBytes !== undefined && { min_size: formatBytes(repository.signals.minBytes).replace(' ', '') }),
+    ...(repository.signals?.minBytes !== undefined && { min_size: showSize(repository.signals.minBytes) }),
     ...(repository.signals?.maxShrink !== undefined && { max_shrink: formatPercent(repository.signals.maxShrink) }),
     ...(repository.signals?.minSnapshots !== undefined && { min_snapshots: repository.signals.minSnapshots }),
     ...(repository.caCert && { ca_cert: repository.caCert }),
@@ -85,4 +85,11 @@ function countText(config: Config): string {
   const repositories = new Set(config.checks.map((check) => check.repository)).size;
   const text = repositories === 1 ? '1 repository' : `${repositories} repositories`;
   return repositories === checks ? text : `${text}, ${plural(checks, 'check')}`;
+}
+
+/** "10MiB" where that is exact, else the number of bytes (1.5GB is not a whole number of MiB). */
+function showSize(bytes: number): string | number {
+  const shown = formatBytes(bytes).replace(' ', '');
+  const back = readSize(shown);
+  return 'value' in back && back.value === bytes ? shown : bytes;
 }

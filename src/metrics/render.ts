@@ -51,6 +51,10 @@ const FAMILIES: readonly Family[] = [
   { name: 'max_age_seconds', type: 'gauge', help: 'The configured max_age: older snapshots make the repository down.', value: (t) => t.latest.max_age_seconds },
   { name: 'check_duration_seconds', type: 'gauge', help: 'How long the last check took.', value: (t) => t.latest.duration_ms / 1000 },
   { name: 'last_check_timestamp_seconds', type: 'gauge', help: 'When the last check started, seconds since the epoch.', value: (t) => seconds(t.latest.checked_at) },
+  // Health signals (restic mode): present when the last check saw them.
+  { name: 'snapshots', type: 'gauge', help: 'Snapshots the last check counted (of its host, for host checks); only when its listing held them all (min_snapshots set).', value: (t) => t.latest.snapshot_count },
+  { name: 'latest_snapshot_files', type: 'gauge', help: 'Files the newest snapshot processed (its summary, restic 0.17+), as the last check saw it.', value: (t) => t.latest.latest_files },
+  { name: 'latest_snapshot_bytes', type: 'gauge', help: 'Bytes the newest snapshot processed (its summary, restic 0.17+), as the last check saw it.', value: (t) => t.latest.latest_bytes },
   { name: 'checks_total', type: 'counter', help: 'Checks made since the process started.', value: (t) => t.checks },
   { name: 'check_errors_total', type: 'counter', help: 'Checks that could not be made (restic or the backend failed, timeout).', value: (t) => t.checkErrors },
   { name: 'push_failures_total', type: 'counter', help: 'Heartbeats that were not delivered to their target.', value: (t) => t.pushFailures },
@@ -73,15 +77,27 @@ function formatValue(value: number): string {
 export function renderMetrics(tallies: readonly Tally[], now: Date, info: ProcessInfo = {}): string {
   const nowSeconds = now.getTime() / 1000;
   const lines: string[] = [];
+  const labelsOf = (tally: Tally) => {
+    const reader = tally.latest.reader ? `,reader="${escapeLabel(tally.latest.reader)}"` : '';
+    return `repository="${escapeLabel(tally.latest.name)}",mode="${escapeLabel(tally.latest.mode)}"${reader}`;
+  };
   for (const family of FAMILIES) {
     const name = PREFIX + family.name;
     lines.push(`# HELP ${name} ${family.help}`, `# TYPE ${name} ${family.type}`);
     for (const tally of tallies) {
       const value = family.value(tally, nowSeconds);
       if (value === undefined) continue;
-      const reader = tally.latest.reader ? `,reader="${escapeLabel(tally.latest.reader)}"` : '';
-      const labels = `repository="${escapeLabel(tally.latest.name)}",mode="${escapeLabel(tally.latest.mode)}"${reader}`;
-      lines.push(`${name}{${labels}} ${formatValue(value)}`);
+      lines.push(`${name}{${labelsOf(tally)}} ${formatValue(value)}`);
+    }
+  }
+  // One series per configured signal the last check could judge (a signal it could not,
+  // such as min_size on a snapshot without summary, has none).
+  const signal = `${PREFIX}signal_ok`;
+  lines.push(`# HELP ${signal} Whether a configured health signal (min_files, min_size, max_shrink, min_snapshots) held at the last check (1) or not (0).`, `# TYPE ${signal} gauge`);
+  for (const tally of tallies) {
+    for (const result of tally.latest.signals ?? []) {
+      if (result.ok === null) continue;
+      lines.push(`${signal}{${labelsOf(tally)},signal="${result.name}"} ${result.ok ? 1 : 0}`);
     }
   }
   if (info.configReloadOk !== undefined) {
