@@ -1,7 +1,7 @@
 import { describeType } from './errors.js';
 
 /** The shape a key's raw YAML value must have before it is expanded and validated. */
-export type RawKind = 'string' | 'map' | 'list' | 'integer' | 'hosts' | 'size';
+export type RawKind = 'string' | 'map' | 'list' | 'integer' | 'hosts' | 'scalar';
 
 /** Keys a repository (or `defaults`) may hold. The first five are the original tool's. */
 export const REPOSITORY_KEYS: Readonly<Record<string, RawKind>> = {
@@ -28,8 +28,8 @@ export const REPOSITORY_KEYS: Readonly<Record<string, RawKind>> = {
   ping_url: 'string',
   /** Health signals (config/signals.ts reads their values). */
   min_files: 'integer',
-  min_size: 'size',
-  max_shrink: 'string',
+  min_size: 'scalar',
+  max_shrink: 'scalar',
   min_snapshots: 'integer',
 };
 
@@ -60,8 +60,9 @@ export function checkKind(path: string, value: unknown, kind: RawKind): string |
       return `${path}: expected a list of strings, got ${describeType(value)}`;
     case 'integer':
       return Number.isInteger(value) ? undefined : `${path}: expected a whole number, got ${describeType(value)}`;
-    case 'size':
-      return typeof value === 'string' || typeof value === 'number' ? undefined : `${path}: expected a size (10MiB, 1.5GB) or a number of bytes, got ${describeType(value)}`;
+    case 'scalar':
+      // The key's own reader (config/signals.ts) says what the value should look like.
+      return typeof value === 'string' || typeof value === 'number' ? undefined : `${path}: expected a single value, got ${describeType(value)}`;
     case 'hosts':
       return isMapping(value) ? undefined : `${path}: expected a mapping of host names (host: { push_token: ... }), got ${describeType(value)}`;
   }

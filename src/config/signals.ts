@@ -3,19 +3,23 @@
 import { readCount, readPercent, readSize, type Parsed } from './sizes.js';
 import type { SignalLimits } from './types.js';
 
+const scalar = (raw: unknown) => typeof raw === 'string' || typeof raw === 'number';
+
 export interface SignalKey {
   key: 'min_files' | 'min_size' | 'max_shrink' | 'min_snapshots';
   field: keyof SignalLimits;
   read: (raw: unknown) => Parsed;
+  /** The raw YAML values its reader takes; any other was reported by the key's kind (schema.ts). */
+  accepts: (raw: unknown) => boolean;
   /** The value that can never fail: it switches a signal inherited from defaults off. */
   off: number;
 }
 
 export const SIGNAL_KEYS: readonly SignalKey[] = [
-  { key: 'min_files', field: 'minFiles', read: readCount, off: 0 },
-  { key: 'min_size', field: 'minBytes', read: readSize, off: 0 },
-  { key: 'max_shrink', field: 'maxShrink', read: readPercent, off: 1 },
-  { key: 'min_snapshots', field: 'minSnapshots', read: readCount, off: 0 },
+  { key: 'min_files', field: 'minFiles', read: readCount, accepts: Number.isInteger, off: 0 },
+  { key: 'min_size', field: 'minBytes', read: readSize, accepts: scalar, off: 0 },
+  { key: 'max_shrink', field: 'maxShrink', read: readPercent, accepts: scalar, off: 1 },
+  { key: 'min_snapshots', field: 'minSnapshots', read: readCount, accepts: Number.isInteger, off: 0 },
 ];
 
 /**
@@ -24,9 +28,9 @@ export const SIGNAL_KEYS: readonly SignalKey[] = [
  */
 export function readSignals(value: (key: string) => unknown, where: (key: string) => string, fail: (problem: string) => void): SignalLimits | undefined {
   const limits: SignalLimits = {};
-  for (const { key, field, read, off } of SIGNAL_KEYS) {
+  for (const { key, field, read, accepts, off } of SIGNAL_KEYS) {
     const raw = value(key);
-    if (raw === undefined || raw === null) continue;
+    if (raw === undefined || raw === null || !accepts(raw)) continue;
     const parsed = read(raw);
     if ('error' in parsed) fail(`${where(key)}.${key}: ${parsed.error}`);
     else if (parsed.value !== off) limits[field] = parsed.value;
