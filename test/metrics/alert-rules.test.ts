@@ -42,7 +42,7 @@ test('each alert has a for: of at least 5m, a severity, a summary, a description
   const all = await rules();
   assert.deepEqual(
     all.map((rule) => rule.alert),
-    ['ResticSnapshotStale', 'ResticSnapshotsMissing', 'ResticSnapshotInFuture', 'ResticCheckFailing', 'ResticPushFailing', 'ResticMonitorSilent', 'ResticMonitorChecksOverdue', 'ResticMonitorConfigReloadFailed'],
+    ['ResticSnapshotStale', 'ResticSnapshotsMissing', 'ResticSnapshotInFuture', 'ResticCheckFailing', 'ResticHealthSignalFailing', 'ResticPushFailing', 'ResticMonitorSilent', 'ResticMonitorChecksOverdue', 'ResticMonitorConfigReloadFailed'],
   );
   for (const rule of all) {
     assert.ok(rule.for && parseDuration(rule.for)! >= 5 * 60_000, `${rule.alert}: for ${rule.for}`);
