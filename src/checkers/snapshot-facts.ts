@@ -50,5 +50,8 @@ export function snapshotFacts(snapshots: readonly SnapshotSummary[], complete: b
 /** A restic-mode observation from a listing already filtered for `filter`'s check. */
 export function observeListing(snapshots: readonly SnapshotSummary[], filter: SnapshotFilter, options: ListOptions): Observation {
   const scope = describeFilter(filter);
-  return { ...newest(snapshots), snapshots: snapshots.length, ...(scope && { scope }), facts: snapshotFacts(snapshots, options.everySnapshot === true) };
+  const complete = options.everySnapshot === true;
+  // An empty listing says nothing more than `latest: null`, unless it counts (0 snapshots).
+  const facts = snapshots.length > 0 || complete ? { facts: snapshotFacts(snapshots, complete) } : {};
+  return { ...newest(snapshots), snapshots: snapshots.length, ...(scope && { scope }), ...facts };
 }
