@@ -4,6 +4,8 @@ import { snapshotFacts, type SnapshotFacts } from '../../src/checkers/snapshot-f
 import type { SnapshotSummary } from '../../src/checkers/restic/restic-output.js';
 import type { SignalLimits } from '../../src/config/types.js';
 import { evaluateSignals } from '../../src/health/signals.js';
+import { listOptionsFor, resticArgs } from '../../src/checkers/restic/restic.js';
+import { checkConfig } from '../helpers/config.js';
 import { decide } from '../../src/verdict.js';
 
 const MiB = 2 ** 20;
@@ -151,4 +153,20 @@ test('facts: the newest, its predecessor of the same host and paths, and the cou
   assert.deepEqual(snapshotFacts([snap(4, 'a', ['/x'], 3)], false), { latest: size(3, 30) });
   assert.deepEqual(snapshotFacts([snap(4, 'a', ['/x']), snap(3, 'a', ['/x'])], false), { latest: null, previous: null });
   assert.deepEqual(snapshotFacts([], true), { latest: null, count: 0 });
+});
+
+test('the restic listing grows only as far as the signals need it, and not at all without them', () => {
+  const plain = checkConfig({ url: '/r' });
+  const shrink = checkConfig({ url: '/r', signals: { maxShrink: 0.5 } });
+  const count = checkConfig({ url: '/r', signals: { minSnapshots: 3, maxShrink: 0.5 } });
+  const sized = checkConfig({ url: '/r', signals: { minFiles: 1, minBytes: 5 } });
+  const tagged = checkConfig({ url: '/r', tags: ['daily'] });
+  const args = (checks: ReturnType<typeof checkConfig>[], shared = false) => resticArgs(plain, listOptionsFor(checks, shared)).join(' ');
+  assert.equal(args([plain]), 'snapshots --json --no-lock --group-by host,paths --latest 1');
+  assert.equal(args([sized]), 'snapshots --json --no-lock --group-by host,paths --latest 1');
+  assert.equal(args([plain, shrink], true), 'snapshots --json --no-lock --group-by host,paths --latest 2');
+  assert.equal(args([shrink, count], true), 'snapshots --json --no-lock');
+  // A tag filter needs every snapshot only when the listing is shared (restic filters first).
+  assert.equal(args([tagged]), 'snapshots --json --no-lock --group-by host,paths --latest 1');
+  assert.equal(args([tagged, plain], true), 'snapshots --json --no-lock');
 });

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderMetrics } from '../../src/metrics/render.js';
+import { talliesOf } from '../../src/metrics/tally.js';
+import type { CheckResult } from '../../src/run/result.js';
+import { parsePrometheus, sampleValue } from '../helpers/prometheus.js';
+import { promtool } from '../helpers/promtool.js';
+
+const base: CheckResult = {
+  name: 'nas',
+  status: 'down',
+  mode: 'restic',
+  reader: 'builtin',
+  latest: '2026-11-22T10:00:00.000Z',
+  latest_basis: 'backup_end',
+  age_seconds: 7200,
+  max_age_seconds: 86400,
+  message: 'shrank from 500 files to 0 (max_shrink 50%); latest snapshot 2h ago',
+  error: null,
+  duration_ms: 12,
+  checked_at: '2026-11-22T11:59:59.000Z',
+  pushes: [],
+  signals: [
+    { name: 'max_shrink', limit: 50, value: 100, ok: false },
+    { name: 'min_snapshots', limit: 3, value: 4, ok: true },
+    { name: 'min_size', limit: 1024, value: null, ok: null },
+  ],
+  latest_files: 0,
+  latest_bytes: 0,
+  snapshot_count: 4,
+};
+// No signal configured: files and bytes still show, the count does not (a --latest listing).
+const { signals: _signals, snapshot_count: _count, ...unsignalled } = base;
+const plain: CheckResult = { ...unsignalled, name: 'web', status: 'up', message: 'latest snapshot 2h ago (max 1d)', latest_files: 1200, latest_bytes: 5_000_000 };
+
+test('snapshot count, files, bytes and one signal_ok series per judged signal; promtool check metrics stays clean', async () => {
+  const text = renderMetrics(talliesOf([base, plain]), new Date('2026-11-22T12:00:00Z'));
+  const families = parsePrometheus(text);
+  const nas = { repository: 'nas', mode: 'restic', reader: 'builtin' };
+  const web = { repository: 'web', mode: 'restic', reader: 'builtin' };
+  assert.equal(sampleValue(families, 'restic_monitor_snapshots', nas), 4);
+  assert.equal(sampleValue(families, 'restic_monitor_latest_snapshot_files', nas), 0);
+  assert.equal(sampleValue(families, 'restic_monitor_latest_snapshot_bytes', web), 5_000_000);
+  assert.equal(sampleValue(families, 'restic_monitor_signal_ok', { ...nas, signal: 'max_shrink' }), 0);
+  assert.equal(sampleValue(families, 'restic_monitor_signal_ok', { ...nas, signal: 'min_snapshots' }), 1);
+  // Not judged (no summary): no series rather than a made-up value; no count without min_snapshots.
+  assert.throws(() => sampleValue(families, 'restic_monitor_signal_ok', { ...nas, signal: 'min_size' }), /0 samples/);
+  assert.throws(() => sampleValue(families, 'restic_monitor_snapshots', web), /0 samples/);
+  assert.deepEqual(await promtool(['check', 'metrics'], text), { code: 0, output: '' });
+});
