@@ -16,6 +16,7 @@ import { HealthchecksNotifier } from '../notifiers/healthchecks.js';
 import { UptimeKumaNotifier } from '../notifiers/uptime-kuma.js';
 import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from '../run/result.js';
+import { resultsJsonText } from '../run/result-json.js';
 import { runOnce } from '../run/run-once.js';
 import { runDaemon, type HangupSource } from '../daemon/daemon.js';
 import { renderMetrics } from '../metrics/render.js';
@@ -127,7 +128,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     { push, signal: io.signal },
   );
   if (commandLine.command === 'status') {
-    io.stdout.write(commandLine.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatStatusTable(results, { color })}\n`);
+    io.stdout.write(commandLine.json ? resultsJsonText(results) : `${formatStatusTable(results, { color })}\n`);
   } else {
     for (const result of results) io.stdout.write(`${formatRunLine(result, { color })}\n`);
   }

@@ -11,6 +11,7 @@ import { addResult, type Tally } from '../metrics/tally.js';
 import type { Notifier } from '../notifiers/notifier.js';
 import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../run/result.js';
+import { resultsJsonText } from '../run/result-json.js';
 import { inFlightBound, limitsFor } from '../run/limiter.js';
 import { checkRepository, type Limits, type RunDeps } from '../run/run-once.js';
 import { shareResticRuns } from '../checkers/restic/shared-restic.js';
@@ -95,7 +96,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
             })),
             now(),
           ),
-        status: () => inOrder().map((tally) => tally.latest),
+        status: () => resultsJsonText(inOrder().map((tally) => tally.latest)),
         statusPage: () =>
           renderStatusPage({
             results: inOrder().map((tally) => tally.latest),

@@ -12,6 +12,7 @@ import { decide, type Outcome } from '../verdict.js';
 import { inFlightBound, limitsFor, type Limits } from './limiter.js';
 import { mapLimit } from '../pool.js';
 import type { PushOutcome, CheckResult } from './result.js';
+import { ageSeconds } from './result-json.js';
 
 /** A reason long enough to act on, short enough for a status line and a pushed message. */
 const MAX_REASON_LENGTH = 200;
@@ -94,11 +95,11 @@ export async function checkRepository(repository: Check, deps: RunDeps, options:
   const pingMs = observation?.sharedRunMs ?? durationMs;
   const verdict = decide(observed, repository.maxAgeMs, deps.now());
   const message = deps.redactor.redact(verdict.message);
-  const latest = 'latest' in observed && observed.latest ? observed.latest.toISOString() : null;
+  const latest = 'latest' in observed ? observed.latest : null;
   // A check cut short because we are stopping says nothing about the repository: no alarm in the log.
   const stopping = options.signal.aborted;
   log[verdict.status === 'up' || stopping ? 'info' : 'warn'](
-    { mode: checker.mode, ...(reader && { reader }), status: verdict.status, latest, age_seconds: verdict.ageSeconds, duration_ms: Math.round(durationMs) },
+    { mode: checker.mode, ...(reader && { reader }), status: verdict.status, latest: latest?.toISOString() ?? null, age_seconds: ageSeconds(verdict.ageMs), duration_ms: Math.round(durationMs) },
     message,
   );
 
@@ -122,17 +123,18 @@ export async function checkRepository(repository: Check, deps: RunDeps, options:
   }
   return {
     name: repository.name,
+    repository: repository.repository,
     status: verdict.status,
     mode: checker.mode,
     ...(reader && { reader }),
     latest,
-    latest_basis: latest === null ? null : checker.mode === 'fast' ? 'file_time' : (observation?.basis ?? 'time'),
-    age_seconds: verdict.ageSeconds,
-    max_age_seconds: Math.round(repository.maxAgeMs / 1000),
+    latestBasis: latest === null ? null : checker.mode === 'fast' ? 'file_time' : (observation?.basis ?? 'time'),
+    ageMs: verdict.ageMs,
+    maxAgeMs: repository.maxAgeMs,
     message,
     error: 'failure' in observed ? observed.failure : null,
-    duration_ms: Math.round(durationMs),
-    checked_at: started.toISOString(),
+    durationMs: Math.round(durationMs),
+    checkedAt: started,
     pushes,
   };
 }

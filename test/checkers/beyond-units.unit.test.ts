@@ -124,6 +124,6 @@ test('a file system call that never returns is abandoned at the deadline or on a
 
 test('an empty result of a filtered check names what it looked for', () => {
   const now = new Date('2026-11-22T12:00:00Z');
-  assert.deepEqual(decide({ latest: null, scope: 'host web1' }, 3_600_000, now), { status: 'down', message: 'no snapshots for host web1', ageSeconds: null });
+  assert.deepEqual(decide({ latest: null, scope: 'host web1' }, 3_600_000, now), { status: 'down', message: 'no snapshots for host web1', ageMs: null });
   assert.equal(decide({ latest: null }, 3_600_000, now).message, 'no snapshots');
 });
