@@ -8,7 +8,7 @@ import { renderStatusPage, STATUS_PAGE_REFRESH_SECONDS } from '../http/status-pa
 import { createLogger, type Sink } from '../log.js';
 import { CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
 import { addResult, type Tally } from '../metrics/tally.js';
-import type { Notifier } from '../notifiers/notifier.js';
+import type { PushTarget } from '../push/target.js';
 import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../run/result.js';
 import { resultsJsonText } from '../run/result-json.js';
@@ -34,7 +34,7 @@ export interface DaemonOptions {
   /** Loads the config again on SIGHUP; rejects with a ConfigError when it is invalid. */
   load: () => Promise<Config>;
   checkers: readonly Checker[];
-  notifiers: readonly Notifier[];
+  pushTargets: readonly PushTarget[];
   env: Readonly<Record<string, string | undefined>>;
   /** Secrets that are not in the config or the usual variables (an environment file's values). */
   secrets?: readonly string[];
@@ -52,7 +52,7 @@ export interface DaemonOptions {
 export async function runDaemon(options: DaemonOptions): Promise<number> {
   let config = options.config;
   // Checks and pushes have separate bounds, kept across reloads; the scheduler admits enough
-  // repositories to fill both, so a slow heartbeat target never delays the next check.
+  // repositories to fill both, so a slow push target never delays the next check.
   // The two bounds (limiter.ts); the scheduler's own cap is inFlightBound, never the tighter one.
   const limits: Limits = limitsFor(config.concurrency);
   const schedule = (current: Config) => ({ checks: current.checks, concurrency: inFlightBound(current.concurrency) });
@@ -92,7 +92,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
             scheduler.view().map(({ repository, lastProgressAt }) => ({
               name: repository.name,
               lastProgressAt,
-              overdueAfterMs: overdueAfterMs(repository.intervalMs, worstCaseCycleMs(repository, options.notifiers)),
+              overdueAfterMs: overdueAfterMs(repository.intervalMs, worstCaseCycleMs(repository, options.pushTargets)),
             })),
             now(),
           ),
@@ -184,7 +184,7 @@ function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunD
     // Hosts of one repository share one restic run per interval, as in a one-shot run.
     checkers: shareResticRuns(options.checkers, plan, { reuseMs: sharedListingReuseMs, now: clockOf(options) }),
     plan,
-    notifiers: options.notifiers,
+    pushTargets: options.pushTargets,
     now: options.now,
     env: options.env,
     logger: createLogger(redactor, options.env.LOG_LEVEL, 'info', options.stderr),

@@ -73,7 +73,7 @@ function ageText(latest: Date | null, now: Date): string {
 function resultRow(result: CheckResult, now: Date): string {
   const failedPushes = result.pushes
     .filter((push) => !push.delivered)
-    .map((push) => `<div class="push">heartbeat to ${escapeHtml(push.target)} not delivered: ${escapeHtml(push.error ?? 'unknown error')}</div>`);
+    .map((push) => `<div class="push">push to ${escapeHtml(push.target)} not delivered: ${escapeHtml(push.error ?? 'unknown error')}</div>`);
   return row(result.status, [
     ['name', escapeHtml(result.name)],
     ['state', `<span class="badge">${result.status.toUpperCase()}</span>`],

@@ -1,18 +1,18 @@
 import type { Check } from '../config/types.js';
 import { maxJitterMs } from '../daemon/timers.js';
-import type { Notifier } from '../notifiers/notifier.js';
-import { worstCasePushMs } from '../notifiers/retry.js';
+import type { PushTarget } from '../push/target.js';
+import { worstCasePushMs } from '../push/retry.js';
 import { STOP_GRACE_MS } from '../process/run-process.js';
 
 /**
  * Pure: the longest one repository's cycle can take once it has its slots, whatever restic
- * and the heartbeat targets do: the check's `timeout`, the grace for stopping restic and
+ * and the push targets do: the check's `timeout`, the grace for stopping restic and
  * what it started (SIGTERM, then SIGKILL), then, for each target, every push attempt at its
  * `push_timeout` and the waits between them. Stated in the README; /healthz and the soak
  * hold the daemon to it.
  */
-export function worstCaseCycleMs(repository: Check, notifiers: ReadonlyArray<Pick<Notifier, 'wants'>>): number {
-  const targets = notifiers.filter((notifier) => notifier.wants(repository)).length;
+export function worstCaseCycleMs(repository: Check, pushTargets: ReadonlyArray<Pick<PushTarget, 'wants'>>): number {
+  const targets = pushTargets.filter((target) => target.wants(repository)).length;
   return repository.timeoutMs + STOP_GRACE_MS + targets * worstCasePushMs(repository.pushTimeoutMs);
 }
 

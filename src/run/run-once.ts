@@ -5,7 +5,7 @@ import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn, checkerOfKind } from '../checkers/select.js';
 import { shareResticRuns } from '../checkers/restic/shared-restic.js';
 import type { Config, Check } from '../config/types.js';
-import { PushError, type Notifier } from '../notifiers/notifier.js';
+import { PushError, type PushTarget } from '../push/target.js';
 import type { Redactor } from '../redact.js';
 import { shorten, shortenMiddle } from '../text.js';
 import { decide, type Outcome } from '../verdict.js';
@@ -22,7 +22,7 @@ export type { Limits };
 
 export interface RunDeps {
   checkers: readonly Checker[];
-  notifiers: readonly Notifier[];
+  pushTargets: readonly PushTarget[];
   now: () => Date;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
@@ -72,7 +72,7 @@ export async function checkRepository(repository: Check, deps: RunDeps, options:
   const check = () => {
     // Stopped while this check waited for its slot: do not start restic only to kill it.
     if (options.signal.aborted) return Promise.reject(new CheckError('aborted'));
-    // The time waited for a slot is not the check's: ping and duration start here.
+    // The time waited for a slot is not the check's: its duration starts here.
     started = deps.now();
     startedAt = performance.now();
     return checker.check(repository, { signal: options.signal, env: deps.env });
@@ -91,8 +91,8 @@ export async function checkRepository(repository: Check, deps: RunDeps, options:
     observed = { failure: shorten(deps.redactor.redact(reason), MAX_REASON_LENGTH) };
   }
   const durationMs = performance.now() - startedAt;
-  // A check served by a restic run it shared reports that run's duration as its ping.
-  const pingMs = observation?.sharedRunMs ?? durationMs;
+  // A check served by a restic run it shared pushes that run's duration as its own.
+  const pushedMs = observation?.sharedRunMs ?? durationMs;
   const verdict = decide(observed, repository.maxAgeMs, deps.now());
   const message = deps.redactor.redact(verdict.message);
   const latest = 'latest' in observed ? observed.latest : null;
@@ -105,19 +105,19 @@ export async function checkRepository(repository: Check, deps: RunDeps, options:
 
   const pushes: PushOutcome[] = [];
   if (options.push) {
-    for (const notifier of deps.notifiers) {
-      if (!notifier.wants(repository)) continue;
+    for (const target of deps.pushTargets) {
+      if (!target.wants(repository)) continue;
       try {
-        const send = () => notifier.notify(repository, { status: verdict.status, message, durationMs: pingMs }, options.signal);
+        const send = () => target.push(repository, { status: verdict.status, message, durationMs: pushedMs }, options.signal);
         await (deps.limits?.pushes.run(send) ?? send());
-        pushes.push({ target: notifier.kind, delivered: true });
-        log.debug({ target: notifier.kind }, 'push delivered');
+        pushes.push({ target: target.kind, delivered: true });
+        log.debug({ target: target.kind }, 'push delivered');
       } catch (error) {
         // The middle goes, not the end: a target's error says what went wrong last
         // (Kuma's "update ... - SQLITE_BUSY: database is locked").
         const reason = shortenMiddle(deps.redactor.redact(error instanceof PushError ? error.reason : `internal error: ${(error as Error).message}`), MAX_REASON_LENGTH);
-        pushes.push({ target: notifier.kind, delivered: false, error: reason });
-        log[stopping || options.signal.aborted ? 'info' : 'error']({ target: notifier.kind }, `push failed: ${reason}`);
+        pushes.push({ target: target.kind, delivered: false, error: reason });
+        log[stopping || options.signal.aborted ? 'info' : 'error']({ target: target.kind }, `push failed: ${reason}`);
       }
     }
   }

@@ -78,7 +78,7 @@ test('the headline says all up, or how many are still pending', () => {
   assert.equal(title({ results: [], pending: [], now, refreshSeconds: 30 }), 'restic-monitor: all 0 up');
 });
 
-test('a snapshot ahead of the clock shows how far ahead; undelivered heartbeats show under the message', () => {
+test('a snapshot ahead of the clock shows how far ahead; undelivered pushes show under the message', () => {
   const html = renderStatusPage({
     results: [
       result({
@@ -94,8 +94,8 @@ test('a snapshot ahead of the clock shows how far ahead; undelivered heartbeats 
     refreshSeconds: 30,
   });
   assert.deepEqual(rowsOf(html)[0]!.slice(3, 4), ['3h ahead']);
-  assert.equal(rowsOf(html)[0]![7], 'latest snapshot is 3h in the future: check the clocksheartbeat to uptime-kuma not delivered: HTTP 404: Monitor not found or not active.');
-  assert.match(html, /<div class="push">heartbeat to uptime-kuma not delivered: HTTP 404: Monitor not found or not active\.<\/div>/);
+  assert.equal(rowsOf(html)[0]![7], 'latest snapshot is 3h in the future: check the clockspush to uptime-kuma not delivered: HTTP 404: Monitor not found or not active.');
+  assert.match(html, /<div class="push">push to uptime-kuma not delivered: HTTP 404: Monitor not found or not active\.<\/div>/);
 });
 
 test('names, messages and push errors are text: markup in them is escaped, never interpreted', () => {
@@ -110,7 +110,7 @@ test('names, messages and push errors are text: markup in them is escaped, never
   assert.equal(escapeHtml(evil), escaped);
   assert.ok(!html.includes('<script') && !html.includes('<img'), 'no tag from the input survives');
   assert.deepEqual(rowsOf(html).map((row) => row[1]), [evil, `pending ${evil}`]);
-  assert.equal(rowsOf(html)[0]![7], `no snapshots for host ${evil}heartbeat to uptime-kuma not delivered: ${evil}`);
+  assert.equal(rowsOf(html)[0]![7], `no snapshots for host ${evil}push to uptime-kuma not delivered: ${evil}`);
 });
 
 test('the page is self-contained, and its CSP allows exactly its own style and nothing else', () => {
@@ -147,7 +147,7 @@ test('GET / on the daemon serves the page with its headers, HEAD too; repositori
     config,
     load: async () => config,
     checkers: [checker],
-    notifiers: [],
+    pushTargets: [],
     env: {},
     now: clock,
     stderr: { write: (text: string) => (stderr += text) },

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDeadline, untilAborted } from '../abort/deadline.js';
 import { formatDuration } from '../duration.js';
-import { PushError } from './notifier.js';
+import { PushError } from './target.js';
 
 export interface RetryPolicy {
   attempts: number;

@@ -1,7 +1,7 @@
 import type { Check } from '../config/types.js';
 import type { Status } from '../verdict.js';
 
-/** What is reported about one repository after its check. */
+/** What one push carries about a check: its verdict and how long the check took. */
 export interface Report {
   status: Status;
   /** Short, already free of secrets. */
@@ -11,19 +11,21 @@ export interface Report {
 }
 
 /**
- * The contract of a heartbeat target (Uptime Kuma push monitor, ...).
+ * The contract of a push target: a service that is told each check's verdict, and raises its
+ * own alarm when the pushes turn down or stop (an Uptime Kuma push monitor, a healthchecks.io
+ * check). Pushing is the one act: the config's `push_url` and `ping_url` name two targets.
  *
- * - `wants` says whether the repository is configured for this target at all.
- * - `notify` resolves once the target confirmed the beat, and rejects with a PushError
+ * - `wants` says whether the check is configured for this target at all.
+ * - `push` resolves once the target confirmed the push, and rejects with a PushError
  *   (short reason, no secret) when it did not. It retries what is worth retrying (network
  *   errors, a busy or failing target) and gives up promptly when `signal` aborts. Each
- *   attempt ends at the repository's `push_timeout`, reading at most a few KiB of the
+ *   attempt ends at the check's `push_timeout`, reading at most a few KiB of the
  *   answer, so the whole call ends within worstCasePushMs (retry.ts).
  */
-export interface Notifier {
+export interface PushTarget {
   readonly kind: string;
   wants(repository: Check): boolean;
-  notify(repository: Check, report: Report, signal: AbortSignal): Promise<void>;
+  push(repository: Check, report: Report, signal: AbortSignal): Promise<void>;
 }
 
 export class PushError extends Error {
