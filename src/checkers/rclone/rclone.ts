@@ -1,5 +1,5 @@
 import type { Check } from '../../config/types.js';
-import { formatDuration } from '../../duration.js';
+import { timeoutReason } from '../deadline.js';
 import { runProcess, SpawnError, type ProcessResult, type RunProcess } from '../../process/run-process.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
 import { childEnv } from '../child-env.js';
@@ -59,7 +59,7 @@ export class RcloneChecker implements Checker {
       }
       throw error;
     }
-    if (result.timedOut) throw new CheckError(`timed out after ${formatDuration(repository.timeoutMs, true)}`);
+    if (result.timedOut) throw new CheckError(timeoutReason(repository.timeoutMs));
     if (result.aborted) throw new CheckError('aborted');
     if (result.overflow) throw new CheckError('rclone printed more output than the monitor accepts');
     if (result.code !== 0) throw new CheckError(describeRcloneFailure(result, remote));
