@@ -13,6 +13,7 @@ import { fallsBackToBinary, ReaderError } from './errors.js';
 import { resolvePassword } from './password.js';
 import { ResticReader } from './reader.js';
 import type { ResticSnapshot } from './snapshot.js';
+import { Newest } from '../newest.js';
 
 /** Which reader answered a check: reported beside `mode` in status output and metrics. */
 export type ReaderName = Exclude<ReaderChoice, 'auto'>;
@@ -150,11 +151,13 @@ function summary(snapshot: ResticSnapshot): SnapshotSummary {
  * sorted and joined as restic keys them (cmd_snapshots.go, newFilterLastSnapshotsKey).
  */
 export function latestPerGroup(snapshots: readonly SnapshotSummary[]): SnapshotSummary[] {
-  const newestOf = new Map<string, SnapshotSummary>();
+  // By the snapshot's start, as restic picks (not the backup's end, which newest() counts from).
+  const groups = new Map<string, Newest<SnapshotSummary>>();
   for (const snapshot of snapshots) {
     const key = JSON.stringify([snapshot.hostname, [...snapshot.paths].sort().join('|')]);
-    const best = newestOf.get(key);
-    if (!best || snapshot.time.getTime() > best.time.getTime()) newestOf.set(key, snapshot);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = new Newest((item: SnapshotSummary) => item.time.getTime())));
+    group.offer(snapshot);
   }
-  return [...newestOf.values()];
+  return [...groups.values()].map((group) => group.item!);
 }
