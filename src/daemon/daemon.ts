@@ -13,7 +13,7 @@ import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../run/result.js';
 import { resultsJsonText } from '../run/result-json.js';
 import { inFlightBound, limitsFor } from '../run/limiter.js';
-import { checkRepository, type Limits, type RunDeps } from '../run/run-once.js';
+import { runCheck, type Limits, type RunDeps } from '../run/run-once.js';
 import { shareResticRuns } from '../checkers/restic/shared-restic.js';
 import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn } from '../checkers/select.js';
@@ -62,21 +62,21 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     options.stderr.write(`restic-monitor: config error:\n  ${listen}\n`);
     return EXIT_USAGE;
   }
-  // Only the latest result per repository, and its totals: nothing grows with time.
+  // Only the latest result per check, and its totals: nothing grows with time.
   const tallies = new Map<string, Tally>();
   let reloadOk = true;
   let loadedAt = options.now().getTime() / 1000;
   const scheduler = new Scheduler(schedule(config), {
-    check: (repository, signal) => checkRepository(repository, deps, { push: true, signal }),
+    check: (check, signal) => runCheck(check, deps, { push: true, signal }),
     onResult: (result) => tallies.set(result.name, addResult(tallies.get(result.name), result)),
-    onError: (error, repository) => deps.logger.error({ check: repository.name, repository: repository.repository }, `internal error: ${(error as Error).message}`),
+    onError: (error, check) => deps.logger.error({ check: check.name, repository: check.repository }, `internal error: ${(error as Error).message}`),
     ...(options.timers && { timers: options.timers }),
     ...(options.random && { random: options.random }),
     // Group members keep one due time: the plan says which checks share a restic run.
-    groupOf: (repository) => deps.plan.of(repository).group,
+    groupOf: (check) => deps.plan.of(check).group,
   });
   const now = clockOf(options);
-  const inOrder = () => config.checks.flatMap((repository) => tallies.get(repository.name) ?? []);
+  const inOrder = () => config.checks.flatMap((check) => tallies.get(check.name) ?? []);
 
   let endpoint: HttpEndpoint | undefined;
   if (listen) {
@@ -89,10 +89,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         health: () =>
           judgeHealth(
             scheduler.running,
-            scheduler.view().map(({ repository, lastProgressAt }) => ({
-              name: repository.name,
+            scheduler.view().map(({ check, lastProgressAt }) => ({
+              name: check.name,
               lastProgressAt,
-              overdueAfterMs: overdueAfterMs(repository.intervalMs, worstCaseCycleMs(repository, options.pushTargets)),
+              overdueAfterMs: overdueAfterMs(check.intervalMs, worstCaseCycleMs(check, options.pushTargets)),
             })),
             now(),
           ),
@@ -100,7 +100,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         statusPage: () =>
           renderStatusPage({
             results: inOrder().map((tally) => tally.latest),
-            pending: config.checks.filter((repository) => !tallies.has(repository.name)).map((repository) => repository.name),
+            pending: config.checks.filter((check) => !tallies.has(check.name)).map((check) => check.name),
             now: options.now(),
             refreshSeconds: STATUS_PAGE_REFRESH_SECONDS,
           }),
@@ -130,7 +130,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     deps = buildDeps(config, options, limits);
     reloadOk = true;
     loadedAt = options.now().getTime() / 1000;
-    const names = new Set(config.checks.map((repository) => repository.name));
+    const names = new Set(config.checks.map((check) => check.name));
     for (const name of [...tallies.keys()]) if (!names.has(name)) tallies.delete(name);
     scheduler.update(schedule(config));
     deps.logger.info({ checks: config.checks.length, concurrency: config.concurrency }, 'config reloaded');
@@ -170,7 +170,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
  * A shared listing serves the members of a group that start within this long of it: long
  * enough for a queue of host checks to drain, far shorter than any interval.
  */
-export const sharedListingReuseMs = (repository: Check) => Math.min(60_000, repository.intervalMs / 2);
+export const sharedListingReuseMs = (check: Check) => Math.min(60_000, check.intervalMs / 2);
 
 /** Milliseconds on the scheduler's clock (fake timers in tests). */
 function clockOf(options: DaemonOptions): () => number {

@@ -37,14 +37,14 @@ export class HealthchecksTarget implements PushTarget {
     this.retry = options.retry ?? {};
   }
 
-  wants(repository: Check): boolean {
-    return repository.pingUrl !== undefined;
+  wants(check: Check): boolean {
+    return check.pingUrl !== undefined;
   }
 
-  async push(repository: Check, report: Report, signal: AbortSignal): Promise<void> {
-    const url = buildHealthchecksUrl(repository.pingUrl!, report);
+  async push(check: Check, report: Report, signal: AbortSignal): Promise<void> {
+    const url = buildHealthchecksUrl(check.pingUrl!, report);
     const body = report.message.slice(0, MAX_BODY_LENGTH);
-    await retrying(this.retry, signal, repository.pushTimeoutMs, async (attemptSignal) => {
+    await retrying(this.retry, signal, check.pushTimeoutMs, async (attemptSignal) => {
       const answer = await this.post(url, body, attemptSignal);
       return interpretHealthchecks(answer.statusCode, answer.body);
     });

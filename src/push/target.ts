@@ -24,8 +24,8 @@ export interface Report {
  */
 export interface PushTarget {
   readonly kind: string;
-  wants(repository: Check): boolean;
-  push(repository: Check, report: Report, signal: AbortSignal): Promise<void>;
+  wants(check: Check): boolean;
+  push(check: Check, report: Report, signal: AbortSignal): Promise<void>;
 }
 
 export class PushError extends Error {

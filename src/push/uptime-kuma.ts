@@ -49,13 +49,13 @@ export class UptimeKumaTarget implements PushTarget {
     this.retry = options.retry ?? {};
   }
 
-  wants(repository: Check): boolean {
-    return repository.pushUrl !== undefined && repository.pushToken !== undefined;
+  wants(check: Check): boolean {
+    return check.pushUrl !== undefined && check.pushToken !== undefined;
   }
 
-  async push(repository: Check, report: Report, signal: AbortSignal): Promise<void> {
-    const url = buildPushUrl(repository.pushUrl!, repository.pushToken!, report);
-    await retrying(this.retry, signal, repository.pushTimeoutMs, async (attemptSignal) => {
+  async push(check: Check, report: Report, signal: AbortSignal): Promise<void> {
+    const url = buildPushUrl(check.pushUrl!, check.pushToken!, report);
+    await retrying(this.retry, signal, check.pushTimeoutMs, async (attemptSignal) => {
       const { statusCode, body } = await this.get(url, attemptSignal);
       return interpret(statusCode, body);
     });

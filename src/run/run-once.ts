@@ -38,7 +38,7 @@ export interface RunOptions {
   signal: AbortSignal;
 }
 
-/** Checks every repository of `config` (bounded by its concurrency) and pushes the verdicts. */
+/** Runs every check of `config` (bounded by its concurrency) and pushes the verdicts. */
 export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Promise<CheckResult[]> {
   const plan = planChecks(config.checks, availableIn(deps.checkers));
   // Checks on one repository URL share one restic run in this cycle.
@@ -48,41 +48,41 @@ export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Pro
     checkers: shareResticRuns(deps.checkers, plan),
     limits: limitsFor(config.concurrency),
   };
-  // One signal per repository under the run's, so that the run's carries one listener
-  // however many repositories are in flight (see AbortFanout).
+  // One signal per check under the run's, so that the run's carries one listener
+  // however many checks are in flight (see AbortFanout).
   const signals = new AbortFanout(options.signal);
   // Not a third bound: the limiters are the bounds (limiter.ts, inFlightBound).
-  return mapLimit(config.checks, inFlightBound(config.concurrency), async (repository) => {
+  return mapLimit(config.checks, inFlightBound(config.concurrency), async (check) => {
     const own = signals.child();
     try {
-      return await checkRepository(repository, cycle, { ...options, signal: own.signal });
+      return await runCheck(check, cycle, { ...options, signal: own.signal });
     } finally {
       own.release();
     }
   }).finally(() => signals.dispose());
 }
 
-/** One repository: check, decide, push. Never rejects: every failure becomes a result. */
-export async function checkRepository(repository: Check, deps: RunDeps, options: RunOptions): Promise<CheckResult> {
-  const log = deps.logger.child({ check: repository.name, repository: repository.repository });
-  const planned = (deps.plan ?? planChecks([repository], availableIn(deps.checkers))).of(repository);
+/** One check: look, decide, push. Never rejects: every failure becomes a result. */
+export async function runCheck(check: Check, deps: RunDeps, options: RunOptions): Promise<CheckResult> {
+  const log = deps.logger.child({ check: check.name, repository: check.repository });
+  const planned = (deps.plan ?? planChecks([check], availableIn(deps.checkers))).of(check);
   const checker = checkerOfKind(planned.kind, deps.checkers);
   let started = deps.now();
   let startedAt = performance.now();
-  const check = () => {
+  const look = () => {
     // Stopped while this check waited for its slot: do not start restic only to kill it.
     if (options.signal.aborted) return Promise.reject(new CheckError('aborted'));
     // The time waited for a slot is not the check's: its duration starts here.
     started = deps.now();
     startedAt = performance.now();
-    return checker.check(repository, { signal: options.signal, env: deps.env });
+    return checker.check(check, { signal: options.signal, env: deps.env });
   };
   let observed: Outcome;
   let observation: Observation | undefined;
   // Which restic reader answered (or failed): set by the built-in reader's checker.
   let reader: CheckResult['reader'];
   try {
-    observed = observation = await (deps.limits?.checks.run(check) ?? check());
+    observed = observation = await (deps.limits?.checks.run(look) ?? look());
     reader = observation.reader;
   } catch (error) {
     reader = (error as { reader?: CheckResult['reader'] } | undefined)?.reader;
@@ -93,7 +93,7 @@ export async function checkRepository(repository: Check, deps: RunDeps, options:
   const durationMs = performance.now() - startedAt;
   // A check served by a restic run it shared pushes that run's duration as its own.
   const pushedMs = observation?.sharedRunMs ?? durationMs;
-  const verdict = decide(observed, repository.maxAgeMs, deps.now());
+  const verdict = decide(observed, check.maxAgeMs, deps.now());
   const message = deps.redactor.redact(verdict.message);
   const latest = 'latest' in observed ? observed.latest : null;
   // A check cut short because we are stopping says nothing about the repository: no alarm in the log.
@@ -106,9 +106,9 @@ export async function checkRepository(repository: Check, deps: RunDeps, options:
   const pushes: PushOutcome[] = [];
   if (options.push) {
     for (const target of deps.pushTargets) {
-      if (!target.wants(repository)) continue;
+      if (!target.wants(check)) continue;
       try {
-        const send = () => target.push(repository, { status: verdict.status, message, durationMs: pushedMs }, options.signal);
+        const send = () => target.push(check, { status: verdict.status, message, durationMs: pushedMs }, options.signal);
         await (deps.limits?.pushes.run(send) ?? send());
         pushes.push({ target: target.kind, delivered: true });
         log.debug({ target: target.kind }, 'push delivered');
@@ -122,15 +122,15 @@ export async function checkRepository(repository: Check, deps: RunDeps, options:
     }
   }
   return {
-    name: repository.name,
-    repository: repository.repository,
+    name: check.name,
+    repository: check.repository,
     status: verdict.status,
     mode: checker.mode,
     ...(reader && { reader }),
     latest,
     latestBasis: latest === null ? null : checker.mode === 'fast' ? 'file_time' : (observation?.basis ?? 'time'),
     ageMs: verdict.ageMs,
-    maxAgeMs: repository.maxAgeMs,
+    maxAgeMs: check.maxAgeMs,
     message,
     error: 'failure' in observed ? observed.failure : null,
     durationMs: Math.round(durationMs),
