@@ -125,7 +125,7 @@ test('the endpoint serves /metrics, /status and /healthz, and /healthz turns 503
     const metrics = await fetch(`${url}/metrics`);
     assert.equal(metrics.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
     const families = parsePrometheus(await metrics.text());
-    const labels = { repository: 'web', mode: 'restic' };
+    const labels = { check: 'web', repository: 'web', mode: 'restic' };
     assert.equal(sampleValue(families, 'restic_monitor_up', labels), 1);
     assert.equal(sampleValue(families, 'restic_monitor_snapshot_age_seconds', labels), 3600);
     assert.equal(sampleValue(families, 'restic_monitor_checks_total', labels), 1);
