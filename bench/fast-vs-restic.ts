@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CheckResult } from '../src/run/result.js';
+import type { CheckResultJson } from '../src/run/result-json.js';
 import { CLI } from '../test/helpers/paths.js';
 import { PASSWORD, restic, tempDir } from '../test/helpers/restic-repos.js';
 import { makeTestCa, startS3rver } from '../test/helpers/s3rver.js';
@@ -33,12 +33,12 @@ await writeFile(
   `concurrency: 1\ndefaults:\n  url: "s3:https://${s3.host}/${s3.bucket}/{{ .Name }}"\n  ca_cert: ${ca.certPath}\n  extra_env: { AWS_ACCESS_KEY_ID: S3RVER, AWS_SECRET_ACCESS_KEY: S3RVER }\nrepositories:\n${repositories}`,
 );
 
-function cli(args: string[], extra: Record<string, string>): { wallMs: number; results: CheckResult[] } {
+function cli(args: string[], extra: Record<string, string>): { wallMs: number; results: CheckResultJson[] } {
   const started = performance.now();
   const run = spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, ...extra }, encoding: 'utf8' });
   const wallMs = performance.now() - started;
   if (run.status === 2 || run.error) throw new Error(`${args.join(' ')}: ${run.stderr}`);
-  return { wallMs, results: args.includes('--json') && args[0] === 'status' ? (JSON.parse(run.stdout) as CheckResult[]) : [] };
+  return { wallMs, results: args.includes('--json') && args[0] === 'status' ? (JSON.parse(run.stdout) as CheckResultJson[]) : [] };
 }
 
 const modes = { fast: { RESTIC_MONITOR_FAST: 'true' }, restic: { RESTIC_PASSWORD: PASSWORD, RESTIC_CACHE_DIR: join(dir, 'cache') } };

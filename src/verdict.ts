@@ -8,8 +8,11 @@ export type Status = 'up' | 'down';
 export interface Verdict {
   status: Status;
   message: string;
-  /** Seconds since the newest snapshot; null when there is none or the check failed. */
-  ageSeconds: number | null;
+  /**
+   * Milliseconds since the newest snapshot, as judged: 0 for one ahead of the clock within
+   * FUTURE_TOLERANCE_MS, negative beyond it; null when there is none or the check failed.
+   */
+  ageMs: number | null;
   /** One result per configured health signal; absent when none is configured. */
   signals?: SignalResult[];
 }
@@ -41,9 +44,9 @@ export function decide(observed: Outcome, maxAgeMs: number, now: Date, limits?: 
 /** Freshness alone; `age` ("2h ago") when a snapshot was seen at a sane time. */
 function decideFreshness(observed: Outcome, maxAgeMs: number, now: Date): { verdict: Verdict; age?: string } {
   const max = formatDuration(maxAgeMs, true);
-  if ('failure' in observed) return { verdict: { status: 'down', message: `check failed: ${observed.failure}`, ageSeconds: null } };
+  if ('failure' in observed) return { verdict: { status: 'down', message: `check failed: ${observed.failure}`, ageMs: null } };
   if (observed.latest === null) {
-    return { verdict: { status: 'down', message: observed.scope ? `no snapshots for ${observed.scope}` : 'no snapshots', ageSeconds: null } };
+    return { verdict: { status: 'down', message: observed.scope ? `no snapshots for ${observed.scope}` : 'no snapshots', ageMs: null } };
   }
   const ageMs = now.getTime() - observed.latest.getTime();
   if (ageMs < -FUTURE_TOLERANCE_MS) {
@@ -51,12 +54,12 @@ function decideFreshness(observed: Outcome, maxAgeMs: number, now: Date): { verd
       verdict: {
         status: 'down',
         message: `latest snapshot is ${formatDuration(-ageMs)} in the future: check the clocks`,
-        ageSeconds: Math.round(ageMs / 1000),
+        ageMs,
       },
     };
   }
-  const ageSeconds = Math.max(0, Math.floor(ageMs / 1000));
+  const judged = Math.max(0, ageMs);
   const age = ageMs < 1000 ? 'just now' : `${formatDuration(ageMs)} ago`;
-  if (ageMs <= maxAgeMs) return { verdict: { status: 'up', message: `latest snapshot ${age} (max ${max})`, ageSeconds }, age };
-  return { verdict: { status: 'down', message: `stale: latest snapshot ${age} (max ${max})`, ageSeconds }, age };
+  if (ageMs <= maxAgeMs) return { verdict: { status: 'up', message: `latest snapshot ${age} (max ${max})`, ageMs: judged }, age };
+  return { verdict: { status: 'down', message: `stale: latest snapshot ${age} (max ${max})`, ageMs: judged }, age };
 }

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 // The layer rule (README "Architecture"): config/ reads no checker, checkers/ know nothing
-// of how a run, the daemon, the CLI or the HTTP server use them, and nothing but the entry
+// of how a run, the daemon, the CLI, the HTTP server or the push targets use them, push/
+// knows nothing of checkers or of who pushes (run, daemon), and nothing but the entry
 // point (src/cli.ts) reaches into cli/. This test reads the sources, so it runs the same
 // from dist/test/ (tsc) and from test:unit's bundle: it finds the project by its package.json.
 
@@ -39,7 +40,8 @@ export function layerViolation(from: string, to: string): string | undefined {
   const top = (path: string) => (path.includes('/') ? path.slice(0, path.indexOf('/')) : '');
   const [a, b] = [top(from), top(to)];
   if (a === 'config' && b === 'checkers') return 'config/ imports no checker';
-  if (a === 'checkers' && ['run', 'daemon', 'cli', 'http'].includes(b)) return `checkers/ import nothing from ${b}/`;
+  if (a === 'checkers' && ['run', 'daemon', 'cli', 'http', 'push'].includes(b)) return `checkers/ import nothing from ${b}/`;
+  if (a === 'push' && ['checkers', 'run', 'daemon', 'cli', 'http'].includes(b)) return `push/ imports nothing from ${b}/`;
   if (b === 'cli' && a !== 'cli' && from !== 'cli.ts') return 'only the entry point (src/cli.ts) and cli/ import cli/';
   return undefined;
 }
@@ -64,6 +66,9 @@ test('the rule names the file and the import it breaks', () => {
   assert.equal(layerViolation('checkers/local/local.ts', 'run/pool.ts'), 'checkers/ import nothing from run/');
   assert.equal(layerViolation('checkers/s3/checker.ts', 'daemon/daemon.ts'), 'checkers/ import nothing from daemon/');
   assert.equal(layerViolation('daemon/daemon.ts', 'cli/format.ts'), 'only the entry point (src/cli.ts) and cli/ import cli/');
+  assert.equal(layerViolation('push/uptime-kuma.ts', 'run/limiter.ts'), 'push/ imports nothing from run/');
+  assert.equal(layerViolation('checkers/s3/checker.ts', 'push/retry.ts'), 'checkers/ import nothing from push/');
+  assert.equal(layerViolation('run/run-once.ts', 'push/target.ts'), undefined);
   assert.equal(layerViolation('cli.ts', 'cli/args.ts'), undefined);
   assert.equal(layerViolation('cli/main.ts', 'checkers/select.ts'), undefined);
   assert.equal(layerViolation('checkers/plan.ts', 'urls/s3.ts'), undefined);

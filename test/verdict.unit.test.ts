@@ -10,7 +10,7 @@ test('a snapshot younger than max_age is up, with its age and the max in the mes
   assert.deepEqual(decide({ latest: at(3 * HOUR + 12 * 60_000) }, 24 * HOUR, now), {
     status: 'up',
     message: 'latest snapshot 3h12m ago (max 1d)',
-    ageSeconds: 11_520,
+    ageMs: 11_520_000,
   });
 });
 
@@ -26,22 +26,23 @@ test('stale message names the age in its two largest units', () => {
 });
 
 test('no snapshots is down', () => {
-  assert.deepEqual(decide({ latest: null }, HOUR, now), { status: 'down', message: 'no snapshots', ageSeconds: null });
+  assert.deepEqual(decide({ latest: null }, HOUR, now), { status: 'down', message: 'no snapshots', ageMs: null });
 });
 
 test('a failed check is down with its reason', () => {
   assert.deepEqual(decide({ failure: 'wrong password or no key found' }, HOUR, now), {
     status: 'down',
     message: 'check failed: wrong password or no key found',
-    ageSeconds: null,
+    ageMs: null,
   });
 });
 
 test('a snapshot up to an hour in the future is up (clock drift), beyond that down', () => {
-  assert.deepEqual(decide({ latest: at(-30 * 60_000) }, HOUR, now), { status: 'up', message: 'latest snapshot just now (max 1h)', ageSeconds: 0 });
+  assert.deepEqual(decide({ latest: at(-30 * 60_000) }, HOUR, now), { status: 'up', message: 'latest snapshot just now (max 1h)', ageMs: 0 });
   const skewed = decide({ latest: at(-2 * HOUR) }, HOUR, now);
   assert.equal(skewed.status, 'down');
   assert.equal(skewed.message, 'latest snapshot is 2h in the future: check the clocks');
+  assert.equal(skewed.ageMs, -2 * HOUR);
 });
 
 test('the max in a message is the configured limit, not rounded', () => {

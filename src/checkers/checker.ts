@@ -44,7 +44,7 @@ export interface Observation {
   basis?: 'backup_end' | 'time';
   /**
    * Set when the answer came from a restic run that several checks shared: how long that run
-   * took, which each of them reports as its ping (a check that found the listing done would
+   * took, which each of them reports as its duration in a push (a check that found the listing done would
    * otherwise report a millisecond).
    */
   sharedRunMs?: number;

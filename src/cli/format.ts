@@ -27,9 +27,9 @@ export function formatStatusTable(results: readonly CheckResult[], style: Style)
   const rows = results.map((result) => [
     result.name,
     result.mode,
-    result.latest ? `${result.latest.slice(0, 19).replace('T', ' ')}Z` : '-',
-    result.age_seconds === null ? '-' : formatDuration(result.age_seconds * 1000),
-    formatDuration(result.max_age_seconds * 1000, true),
+    result.latest ? `${result.latest.toISOString().slice(0, 19).replace('T', ' ')}Z` : '-',
+    result.ageMs === null ? '-' : formatDuration(result.ageMs),
+    formatDuration(result.maxAgeMs, true),
     result.status.toUpperCase(),
     result.message,
   ]);

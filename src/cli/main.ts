@@ -11,11 +11,12 @@ import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { createLogger, type Sink } from '../log.js';
-import type { Notifier } from '../notifiers/notifier.js';
-import { HealthchecksNotifier } from '../notifiers/healthchecks.js';
-import { UptimeKumaNotifier } from '../notifiers/uptime-kuma.js';
+import type { PushTarget } from '../push/target.js';
+import { HealthchecksTarget } from '../push/healthchecks.js';
+import { UptimeKumaTarget } from '../push/uptime-kuma.js';
 import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from '../run/result.js';
+import { resultsJsonText } from '../run/result-json.js';
 import { runOnce } from '../run/run-once.js';
 import { runDaemon, type HangupSource } from '../daemon/daemon.js';
 import { renderMetrics } from '../metrics/render.js';
@@ -33,7 +34,7 @@ export interface Io {
   /** daemon: where SIGHUP comes from (default: the process itself). */
   hangup?: HangupSource;
   checkers?: readonly Checker[];
-  notifiers?: readonly Notifier[];
+  pushTargets?: readonly PushTarget[];
 }
 
 
@@ -94,14 +95,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   // One reader for the process: a daemon keeps each repository's key between checks.
   const checkers = io.checkers ?? [new BuiltinResticChecker({ binary: new ResticChecker() }), new S3Checker(), new LocalChecker(), new RcloneChecker()];
-  const notifiers = io.notifiers ?? [new UptimeKumaNotifier(), new HealthchecksNotifier()];
+  const pushTargets = io.pushTargets ?? [new UptimeKumaTarget(), new HealthchecksTarget()];
   if (commandLine.command === 'daemon') {
     const load = async () => selectRepositories(await loadConfig(path, io.env), commandLine.only);
     return runDaemon({
       config,
       load,
       checkers,
-      notifiers,
+      pushTargets,
       env: io.env,
       secrets: envFileSecrets,
       now: io.now,
@@ -118,7 +119,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     config,
     {
       checkers,
-      notifiers,
+      pushTargets,
       now: io.now,
       env: io.env,
       logger,
@@ -127,7 +128,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     { push, signal: io.signal },
   );
   if (commandLine.command === 'status') {
-    io.stdout.write(commandLine.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatStatusTable(results, { color })}\n`);
+    io.stdout.write(commandLine.json ? resultsJsonText(results) : `${formatStatusTable(results, { color })}\n`);
   } else {
     for (const result of results) io.stdout.write(`${formatRunLine(result, { color })}\n`);
   }

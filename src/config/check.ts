@@ -3,7 +3,7 @@ import { formatDuration, MAX_TIMER_MS, readDuration } from '../duration.js';
 import { expandTemplate, TemplateError } from '../template.js';
 import { passwordInUrl, redactUrl } from '../redact.js';
 import { isS3Url, parseS3Url } from '../urls/s3.js';
-import { maskPushToken, splitPushUrl } from '../notifiers/kuma-push-url.js';
+import { maskPushToken, splitPushUrl } from '../push/kuma-push-url.js';
 import { expandEnvRefs, EnvRefError } from './env-refs.js';
 import type { CheckEntry } from './hosts.js';
 import type { Env } from './parse.js';

@@ -8,11 +8,12 @@ import { renderStatusPage, STATUS_PAGE_REFRESH_SECONDS } from '../http/status-pa
 import { createLogger, type Sink } from '../log.js';
 import { CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
 import { addResult, type Tally } from '../metrics/tally.js';
-import type { Notifier } from '../notifiers/notifier.js';
+import type { PushTarget } from '../push/target.js';
 import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../run/result.js';
+import { resultsJsonText } from '../run/result-json.js';
 import { inFlightBound, limitsFor } from '../run/limiter.js';
-import { checkRepository, type Limits, type RunDeps } from '../run/run-once.js';
+import { runCheck, type Limits, type RunDeps } from '../run/run-once.js';
 import { shareResticRuns } from '../checkers/restic/shared-restic.js';
 import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn } from '../checkers/select.js';
@@ -33,7 +34,7 @@ export interface DaemonOptions {
   /** Loads the config again on SIGHUP; rejects with a ConfigError when it is invalid. */
   load: () => Promise<Config>;
   checkers: readonly Checker[];
-  notifiers: readonly Notifier[];
+  pushTargets: readonly PushTarget[];
   env: Readonly<Record<string, string | undefined>>;
   /** Secrets that are not in the config or the usual variables (an environment file's values). */
   secrets?: readonly string[];
@@ -51,7 +52,7 @@ export interface DaemonOptions {
 export async function runDaemon(options: DaemonOptions): Promise<number> {
   let config = options.config;
   // Checks and pushes have separate bounds, kept across reloads; the scheduler admits enough
-  // repositories to fill both, so a slow heartbeat target never delays the next check.
+  // repositories to fill both, so a slow push target never delays the next check.
   // The two bounds (limiter.ts); the scheduler's own cap is inFlightBound, never the tighter one.
   const limits: Limits = limitsFor(config.concurrency);
   const schedule = (current: Config) => ({ checks: current.checks, concurrency: inFlightBound(current.concurrency) });
@@ -61,21 +62,21 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     options.stderr.write(`restic-monitor: config error:\n  ${listen}\n`);
     return EXIT_USAGE;
   }
-  // Only the latest result per repository, and its totals: nothing grows with time.
+  // Only the latest result per check, and its totals: nothing grows with time.
   const tallies = new Map<string, Tally>();
   let reloadOk = true;
   let loadedAt = options.now().getTime() / 1000;
   const scheduler = new Scheduler(schedule(config), {
-    check: (repository, signal) => checkRepository(repository, deps, { push: true, signal }),
+    check: (check, signal) => runCheck(check, deps, { push: true, signal }),
     onResult: (result) => tallies.set(result.name, addResult(tallies.get(result.name), result)),
-    onError: (error, repository) => deps.logger.error({ check: repository.name, repository: repository.repository }, `internal error: ${(error as Error).message}`),
+    onError: (error, check) => deps.logger.error({ check: check.name, repository: check.repository }, `internal error: ${(error as Error).message}`),
     ...(options.timers && { timers: options.timers }),
     ...(options.random && { random: options.random }),
     // Group members keep one due time: the plan says which checks share a restic run.
-    groupOf: (repository) => deps.plan.of(repository).group,
+    groupOf: (check) => deps.plan.of(check).group,
   });
   const now = clockOf(options);
-  const inOrder = () => config.checks.flatMap((repository) => tallies.get(repository.name) ?? []);
+  const inOrder = () => config.checks.flatMap((check) => tallies.get(check.name) ?? []);
 
   let endpoint: HttpEndpoint | undefined;
   if (listen) {
@@ -88,18 +89,18 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         health: () =>
           judgeHealth(
             scheduler.running,
-            scheduler.view().map(({ repository, lastProgressAt }) => ({
-              name: repository.name,
+            scheduler.view().map(({ check, lastProgressAt }) => ({
+              name: check.name,
               lastProgressAt,
-              overdueAfterMs: overdueAfterMs(repository.intervalMs, worstCaseCycleMs(repository, options.notifiers)),
+              overdueAfterMs: overdueAfterMs(check.intervalMs, worstCaseCycleMs(check, options.pushTargets)),
             })),
             now(),
           ),
-        status: () => inOrder().map((tally) => tally.latest),
+        status: () => resultsJsonText(inOrder().map((tally) => tally.latest)),
         statusPage: () =>
           renderStatusPage({
             results: inOrder().map((tally) => tally.latest),
-            pending: config.checks.filter((repository) => !tallies.has(repository.name)).map((repository) => repository.name),
+            pending: config.checks.filter((check) => !tallies.has(check.name)).map((check) => check.name),
             now: options.now(),
             refreshSeconds: STATUS_PAGE_REFRESH_SECONDS,
           }),
@@ -129,7 +130,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     deps = buildDeps(config, options, limits);
     reloadOk = true;
     loadedAt = options.now().getTime() / 1000;
-    const names = new Set(config.checks.map((repository) => repository.name));
+    const names = new Set(config.checks.map((check) => check.name));
     for (const name of [...tallies.keys()]) if (!names.has(name)) tallies.delete(name);
     scheduler.update(schedule(config));
     for (const checker of options.checkers) checker.retain?.(config.checks);
@@ -170,7 +171,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
  * A shared listing serves the members of a group that start within this long of it: long
  * enough for a queue of host checks to drain, far shorter than any interval.
  */
-export const sharedListingReuseMs = (repository: Check) => Math.min(60_000, repository.intervalMs / 2);
+export const sharedListingReuseMs = (check: Check) => Math.min(60_000, check.intervalMs / 2);
 
 /** Milliseconds on the scheduler's clock (fake timers in tests). */
 function clockOf(options: DaemonOptions): () => number {
@@ -184,7 +185,7 @@ function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunD
     // Hosts of one repository share one restic run per interval, as in a one-shot run.
     checkers: shareResticRuns(options.checkers, plan, { reuseMs: sharedListingReuseMs, now: clockOf(options) }),
     plan,
-    notifiers: options.notifiers,
+    pushTargets: options.pushTargets,
     now: options.now,
     env: options.env,
     logger: createLogger(redactor, options.env.LOG_LEVEL, 'info', options.stderr),

@@ -7,37 +7,37 @@ import { jitterMs, realTimers, type Timers } from './timers.js';
 export interface Schedule {
   checks: readonly Check[];
   /**
-   * Checks in flight at once, across every repository, from start to pushed. The daemon
+   * Checks in flight at once, across every check, from start to pushed. The daemon
    * passes inFlightBound (run/limiter.ts): the check and push limiters are the real bounds.
    */
   concurrency: number;
 }
 
 export interface SchedulerOptions {
-  /** Checks one repository; must settle promptly once `signal` aborts. */
-  check: (repository: Check, signal: AbortSignal) => Promise<CheckResult>;
-  onResult: (result: CheckResult, repository: Check) => void;
-  /** A check that rejected (checkRepository never does; this is for bugs). */
-  onError?: (error: unknown, repository: Check) => void;
+  /** Checks one check; must settle promptly once `signal` aborts. */
+  check: (check: Check, signal: AbortSignal) => Promise<CheckResult>;
+  onResult: (result: CheckResult, check: Check) => void;
+  /** A check that rejected (runCheck never does; this is for bugs). */
+  onError?: (error: unknown, check: Check) => void;
   timers?: Timers;
   random?: () => number;
   /**
    * Checks that share one restic listing (hosts of one repository) get the same key: they are
    * kept due at the same moment, so that one restic run serves them all in every interval.
    */
-  groupOf?: (repository: Check) => string | undefined;
+  groupOf?: (check: Check) => string | undefined;
 }
 
-/** Where one repository stands, for /healthz. */
+/** Where one check stands, for /healthz. */
 export interface EntryView {
-  repository: Check;
+  check: Check;
   /** When its last check ended, or when it joined the schedule if none has. */
   lastProgressAt: number;
   running: boolean;
 }
 
 interface Entry {
-  repository: Check;
+  check: Check;
   nextDueAt: number;
   lastProgressAt: number;
   queued: boolean;
@@ -46,9 +46,9 @@ interface Entry {
 }
 
 /**
- * Runs each repository's check every `intervalMs` (plus jitter), first at start. A
- * repository is never checked twice at once, and at most `concurrency` checks run in the
- * whole process. It keeps one entry per repository and one timer, whatever it has done.
+ * Runs each check's check every `intervalMs` (plus jitter), first at start. A
+ * check is never checked twice at once, and at most `concurrency` checks run in the
+ * whole process. It keeps one entry per check and one timer, whatever it has done.
  */
 export class Scheduler {
   private readonly entries = new Map<string, Entry>();
@@ -72,31 +72,31 @@ export class Scheduler {
     this.random = options.random ?? Math.random;
     this.limit = schedule.concurrency;
     const now = this.timers.now();
-    for (const repository of schedule.checks) this.entries.set(repository.name, this.newEntry(repository, now));
+    for (const check of schedule.checks) this.entries.set(check.name, this.newEntry(check, now));
   }
 
   start(): void {
     this.pump();
   }
 
-  /** Applies a reloaded config: new and changed repositories are checked now, removed ones dropped. */
+  /** Applies a reloaded config: new and changed checks run now, removed ones dropped. */
   update(schedule: Schedule): void {
     if (this.stopped) return;
     const now = this.timers.now();
     this.limit = schedule.concurrency;
-    const names = new Set(schedule.checks.map((repository) => repository.name));
+    const names = new Set(schedule.checks.map((check) => check.name));
     for (const name of [...this.entries.keys()]) if (!names.has(name)) this.entries.delete(name);
     this.groupDue.clear();
     this.queue = this.queue.filter((name) => names.has(name));
-    for (const repository of schedule.checks) {
-      const entry = this.entries.get(repository.name);
+    for (const check of schedule.checks) {
+      const entry = this.entries.get(check.name);
       if (!entry) {
-        this.entries.set(repository.name, this.newEntry(repository, now));
-      } else if (JSON.stringify(entry.repository) !== JSON.stringify(repository)) {
-        entry.repository = repository;
+        this.entries.set(check.name, this.newEntry(check, now));
+      } else if (JSON.stringify(entry.check) !== JSON.stringify(check)) {
+        entry.check = check;
         entry.nextDueAt = now;
         entry.lastProgressAt = now;
-        entry.changed = this.inFlight.has(repository.name);
+        entry.changed = this.inFlight.has(check.name);
       }
     }
     this.pump();
@@ -118,14 +118,14 @@ export class Scheduler {
 
   view(): EntryView[] {
     return [...this.entries.values()].map((entry) => ({
-      repository: entry.repository,
+      check: entry.check,
       lastProgressAt: entry.lastProgressAt,
-      running: this.inFlight.has(entry.repository.name),
+      running: this.inFlight.has(entry.check.name),
     }));
   }
 
-  private newEntry(repository: Check, now: number): Entry {
-    return { repository, nextDueAt: now, lastProgressAt: now, queued: false, changed: false };
+  private newEntry(check: Check, now: number): Entry {
+    return { check, nextDueAt: now, lastProgressAt: now, queued: false, changed: false };
   }
 
   /** Queues what is due, starts what the limit allows, and sets the one timer for the rest. */
@@ -157,32 +157,32 @@ export class Scheduler {
   }
 
   private launch(entry: Entry): void {
-    const { repository } = entry;
+    const { check } = entry;
     const startedAt = this.timers.now();
     // A signal of its own per check: what hangs on it (restic's process, push deadlines)
     // dies with the check instead of piling up on one signal that lives as long as the
     // daemon (where a dozen checks in flight set off a MaxListenersExceededWarning).
-    const check = this.checks.child();
+    const own = this.checks.child();
     const done = (async () => {
       try {
-        const result = await this.options.check(repository, check.signal);
-        if (!this.stopped && this.entries.get(repository.name) === entry) this.options.onResult(result, repository);
+        const result = await this.options.check(check, own.signal);
+        if (!this.stopped && this.entries.get(check.name) === entry) this.options.onResult(result, check);
       } catch (error) {
-        this.options.onError?.(error, repository);
+        this.options.onError?.(error, check);
       } finally {
-        check.release();
-        this.inFlight.delete(repository.name);
+        own.release();
+        this.inFlight.delete(check.name);
         const now = this.timers.now();
         entry.lastProgressAt = now;
-        const interval = entry.repository.intervalMs;
-        entry.nextDueAt = entry.changed ? now : this.nextDue(entry.repository, Math.max(now, startedAt + interval + jitterMs(interval, this.random)));
+        const interval = entry.check.intervalMs;
+        entry.nextDueAt = entry.changed ? now : this.nextDue(entry.check, Math.max(now, startedAt + interval + jitterMs(interval, this.random)));
         entry.changed = false;
         this.pump();
       }
       // A throwing onError must not become an unhandled rejection that ends the daemon: the
       // bookkeeping above has run either way.
     })().catch(() => undefined);
-    this.inFlight.set(repository.name, done);
+    this.inFlight.set(check.name, done);
   }
 
   /**
@@ -190,11 +190,11 @@ export class Scheduler {
    * that queueing delays and jitter never pull the members apart; the first one to finish
    * sets it.
    */
-  private nextDue(repository: Check, candidate: number): number {
-    const group = this.options.groupOf?.(repository);
+  private nextDue(check: Check, candidate: number): number {
+    const group = this.options.groupOf?.(check);
     if (group === undefined) return candidate;
     const known = this.groupDue.get(group);
-    if (known !== undefined && Math.abs(known - candidate) <= repository.intervalMs / 2) return known;
+    if (known !== undefined && Math.abs(known - candidate) <= check.intervalMs / 2) return known;
     this.groupDue.set(group, candidate);
     return candidate;
   }

@@ -7,8 +7,8 @@ export interface Endpoints {
   /** Prometheus text exposition and its content type. */
   metrics(): { body: string; contentType: string };
   health(): { ok: boolean; reason: string };
-  /** The JSON value of `status --json`. */
-  status(): unknown;
+  /** The text of `status --json` (result-json.ts). */
+  status(): string;
   /** The HTML page for people (GET /). */
   statusPage(): string;
 }
@@ -69,7 +69,7 @@ function handle(request: IncomingMessage, response: ServerResponse, endpoints: E
       const health = endpoints.health();
       send(health.ok ? 200 : 503, 'text/plain; charset=utf-8', `${health.reason}\n`);
     } else {
-      send(200, 'application/json', `${JSON.stringify(endpoints.status(), null, 2)}\n`);
+      send(200, 'application/json', endpoints.status());
     }
   } catch (error) {
     send(500, 'text/plain; charset=utf-8', `internal error: ${(error as Error).message}\n`);

@@ -62,26 +62,25 @@ export function escapeHtml(text: string): string {
 }
 
 /** "2026-11-22 12:00:00Z": UTC, written out, whatever the host's or the reader's zone. */
-const utc = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')}Z`;
+const utc = (time: Date) => `${time.toISOString().slice(0, 19).replace('T', ' ')}Z`;
 
-function ageText(latest: string | null, now: Date): string {
+function ageText(latest: Date | null, now: Date): string {
   if (latest === null) return '-';
-  const ms = now.getTime() - Date.parse(latest);
+  const ms = now.getTime() - latest.getTime();
   return ms < 0 ? `${formatDuration(-ms)} ahead` : formatDuration(ms);
 }
 
 function resultRow(result: CheckResult, now: Date): string {
-  const checked = Date.parse(result.checked_at);
   const failedPushes = result.pushes
     .filter((push) => !push.delivered)
-    .map((push) => `<div class="push">heartbeat to ${escapeHtml(push.target)} not delivered: ${escapeHtml(push.error ?? 'unknown error')}</div>`);
+    .map((push) => `<div class="push">push to ${escapeHtml(push.target)} not delivered: ${escapeHtml(push.error ?? 'unknown error')}</div>`);
   return row(result.status, [
     ['name', escapeHtml(result.name)],
     ['state', `<span class="badge">${result.status.toUpperCase()}</span>`],
     ['num', escapeHtml(ageText(result.latest, now))],
-    ['num', escapeHtml(formatDuration(result.max_age_seconds * 1000, true))],
+    ['num', escapeHtml(formatDuration(result.maxAgeMs, true))],
     ['mode', escapeHtml(result.mode)],
-    ['when', `<time datetime="${escapeHtml(result.checked_at)}">${escapeHtml(utc(result.checked_at))}</time><br><small>${escapeHtml(formatDuration(now.getTime() - checked))} ago</small>`],
+    ['when', `<time datetime="${result.checkedAt.toISOString()}">${utc(result.checkedAt)}</time><br><small>${escapeHtml(formatDuration(now.getTime() - result.checkedAt.getTime()))} ago</small>`],
     ['message', `${escapeHtml(result.message)}${failedPushes.join('')}`],
   ]);
 }
@@ -121,7 +120,7 @@ export function renderStatusPage(input: StatusPageInput): string {
 </head>
 <body>
 <h1>restic-monitor: ${headline}</h1>
-<p class="summary">${counts}. Generated ${utc(now.toISOString())}; reloads every ${input.refreshSeconds} s.</p>
+<p class="summary">${counts}. Generated ${utc(now)}; reloads every ${input.refreshSeconds} s.</p>
 <table>
 <thead><tr><th>Repository</th><th>State</th><th>Age</th><th>Max age</th><th>Mode</th><th>Last check</th><th>Message</th></tr></thead>
 <tbody>

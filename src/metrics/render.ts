@@ -1,8 +1,9 @@
+import type { CheckResult } from '../run/result.js';
 import type { Tally } from './tally.js';
 
 /**
  * Renders tallies in the Prometheus text exposition format (version 0.0.4). A handful of
- * gauges and counters with two labels do not need a client library's registry: this is a
+ * gauges and counters with a few labels do not need a client library's registry: this is a
  * pure function of the tallies and the time, which keeps it trivial to test and to reuse
  * for the textfile collector.
  */
@@ -19,11 +20,11 @@ interface Family {
   name: string;
   type: 'gauge' | 'counter';
   help: string;
-  /** undefined: this repository has no sample for the family (e.g. no snapshot yet). */
+  /** undefined: this check has no sample for the family (e.g. no snapshot yet). */
   value: (tally: Tally, nowSeconds: number) => number | undefined;
 }
 
-const seconds = (iso: string | null) => (iso === null ? undefined : Date.parse(iso) / 1000);
+const seconds = (time: Date | null) => (time === null ? undefined : time.getTime() / 1000);
 
 const FAMILIES: readonly Family[] = [
   { name: 'up', type: 'gauge', help: 'Whether the last check found a fresh snapshot (1) or not (0).', value: (t) => (t.latest.status === 'up' ? 1 : 0) },
@@ -48,16 +49,16 @@ const FAMILIES: readonly Family[] = [
       return latest === undefined ? undefined : Math.max(0, Math.round((now - latest) * 1000) / 1000);
     },
   },
-  { name: 'max_age_seconds', type: 'gauge', help: 'The configured max_age: older snapshots make the repository down.', value: (t) => t.latest.max_age_seconds },
-  { name: 'check_duration_seconds', type: 'gauge', help: 'How long the last check took.', value: (t) => t.latest.duration_ms / 1000 },
-  { name: 'last_check_timestamp_seconds', type: 'gauge', help: 'When the last check started, seconds since the epoch.', value: (t) => seconds(t.latest.checked_at) },
+  { name: 'max_age_seconds', type: 'gauge', help: 'The configured max_age: older snapshots make the check down.', value: (t) => t.latest.maxAgeMs / 1000 },
+  { name: 'check_duration_seconds', type: 'gauge', help: 'How long the last check took.', value: (t) => t.latest.durationMs / 1000 },
+  { name: 'last_check_timestamp_seconds', type: 'gauge', help: 'When the last check started, seconds since the epoch.', value: (t) => seconds(t.latest.checkedAt) },
   // Health signals (restic mode): present when the last check saw them.
-  { name: 'snapshots', type: 'gauge', help: 'Snapshots the last check counted (of its host, for host checks); only when its listing held them all (min_snapshots set).', value: (t) => t.latest.snapshot_count },
-  { name: 'latest_snapshot_files', type: 'gauge', help: 'Files the newest snapshot processed (its summary, restic 0.17+), as the last check saw it.', value: (t) => t.latest.latest_files },
-  { name: 'latest_snapshot_bytes', type: 'gauge', help: 'Bytes the newest snapshot processed (its summary, restic 0.17+), as the last check saw it.', value: (t) => t.latest.latest_bytes },
+  { name: 'snapshots', type: 'gauge', help: 'Snapshots the last check counted (of its host, for host checks); only when its listing held them all (min_snapshots set).', value: (t) => t.latest.snapshotCount },
+  { name: 'latest_snapshot_files', type: 'gauge', help: 'Files the newest snapshot processed (its summary, restic 0.17+), as the last check saw it.', value: (t) => t.latest.latestFiles },
+  { name: 'latest_snapshot_bytes', type: 'gauge', help: 'Bytes the newest snapshot processed (its summary, restic 0.17+), as the last check saw it.', value: (t) => t.latest.latestBytes },
   { name: 'checks_total', type: 'counter', help: 'Checks made since the process started.', value: (t) => t.checks },
   { name: 'check_errors_total', type: 'counter', help: 'Checks that could not be made (restic or the backend failed, timeout).', value: (t) => t.checkErrors },
-  { name: 'push_failures_total', type: 'counter', help: 'Heartbeats that were not delivered to their target.', value: (t) => t.pushFailures },
+  { name: 'push_failures_total', type: 'counter', help: 'Pushes that were not delivered to their target.', value: (t) => t.pushFailures },
 ];
 
 export const PREFIX = 'restic_monitor_';
@@ -74,20 +75,26 @@ function formatValue(value: number): string {
   return String(value);
 }
 
+/**
+ * `check` (the row: unique), `repository` (the config key it reads: a host check of `fleet`
+ * is check="fleet/web1", repository="fleet"), `mode`, and in restic mode `reader` once one
+ * answered: which reader the value came from.
+ */
+function labelsOf(result: CheckResult): string {
+  const reader = result.reader ? `,reader="${escapeLabel(result.reader)}"` : '';
+  return `check="${escapeLabel(result.name)}",repository="${escapeLabel(result.repository)}",mode="${escapeLabel(result.mode)}"${reader}`;
+}
+
 export function renderMetrics(tallies: readonly Tally[], now: Date, info: ProcessInfo = {}): string {
   const nowSeconds = now.getTime() / 1000;
   const lines: string[] = [];
-  const labelsOf = (tally: Tally) => {
-    const reader = tally.latest.reader ? `,reader="${escapeLabel(tally.latest.reader)}"` : '';
-    return `repository="${escapeLabel(tally.latest.name)}",mode="${escapeLabel(tally.latest.mode)}"${reader}`;
-  };
   for (const family of FAMILIES) {
     const name = PREFIX + family.name;
     lines.push(`# HELP ${name} ${family.help}`, `# TYPE ${name} ${family.type}`);
     for (const tally of tallies) {
       const value = family.value(tally, nowSeconds);
       if (value === undefined) continue;
-      lines.push(`${name}{${labelsOf(tally)}} ${formatValue(value)}`);
+      lines.push(`${name}{${labelsOf(tally.latest)}} ${formatValue(value)}`);
     }
   }
   // One series per configured signal the last check could judge (a signal it could not,
@@ -97,7 +104,7 @@ export function renderMetrics(tallies: readonly Tally[], now: Date, info: Proces
   for (const tally of tallies) {
     for (const result of tally.latest.signals ?? []) {
       if (result.ok === null) continue;
-      lines.push(`${signal}{${labelsOf(tally)},signal="${result.name}"} ${result.ok ? 1 : 0}`);
+      lines.push(`${signal}{${labelsOf(tally.latest)},signal="${result.name}"} ${result.ok ? 1 : 0}`);
     }
   }
   if (info.configReloadOk !== undefined) {

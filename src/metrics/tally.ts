@@ -1,24 +1,24 @@
 import type { CheckResult } from '../run/result.js';
 
 /**
- * What the metrics need to know about one repository: its latest result and the running
- * totals since the process started. One of these per repository and nothing more, so a
+ * What the metrics need to know about one check: its latest result and the running
+ * totals since the process started. One of these per check and nothing more, so a
  * daemon that runs for months holds as much as it did after its first cycle.
  */
 export interface Tally {
   latest: CheckResult;
   /**
-   * The newest snapshot time the last check that could be made found (ISO, null: none). A
+   * The newest snapshot time the last check that could be made found (null: none). A
    * failed check leaves it as it was, so `time() - timestamp` alerts do not flap with a
    * check that failed once; `check_success` tells the failure.
    */
-  lastKnownSnapshot: string | null;
+  lastKnownSnapshot: Date | null;
   checks: number;
   checkErrors: number;
   pushFailures: number;
 }
 
-/** Folds one more result into a repository's tally (a new object: tallies are values). */
+/** Folds one more result into a check's tally (a new object: tallies are values). */
 export function addResult(previous: Tally | undefined, result: CheckResult): Tally {
   return {
     latest: result,

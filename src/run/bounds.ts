@@ -1,23 +1,23 @@
 import type { Check } from '../config/types.js';
 import { maxJitterMs } from '../daemon/timers.js';
-import type { Notifier } from '../notifiers/notifier.js';
-import { worstCasePushMs } from '../notifiers/retry.js';
+import type { PushTarget } from '../push/target.js';
+import { worstCasePushMs } from '../push/retry.js';
 import { STOP_GRACE_MS } from '../process/run-process.js';
 
 /**
- * Pure: the longest one repository's cycle can take once it has its slots, whatever restic
- * and the heartbeat targets do: the check's `timeout`, the grace for stopping restic and
+ * Pure: the longest one check's cycle can take once it has its slots, whatever restic
+ * and the push targets do: the check's `timeout`, the grace for stopping restic and
  * what it started (SIGTERM, then SIGKILL), then, for each target, every push attempt at its
  * `push_timeout` and the waits between them. Stated in the README; /healthz and the soak
  * hold the daemon to it.
  */
-export function worstCaseCycleMs(repository: Check, notifiers: ReadonlyArray<Pick<Notifier, 'wants'>>): number {
-  const targets = notifiers.filter((notifier) => notifier.wants(repository)).length;
-  return repository.timeoutMs + STOP_GRACE_MS + targets * worstCasePushMs(repository.pushTimeoutMs);
+export function worstCaseCycleMs(check: Check, pushTargets: ReadonlyArray<Pick<PushTarget, 'wants'>>): number {
+  const targets = pushTargets.filter((target) => target.wants(check)).length;
+  return check.timeoutMs + STOP_GRACE_MS + targets * worstCasePushMs(check.pushTimeoutMs);
 }
 
 /**
- * Pure: the longest a daemon's repository may go without a cycle ending, before it counts as
+ * Pure: the longest a daemon's check may go without a cycle ending, before it counts as
  * overdue: an interval and its jitter until the next check is due, one more interval for a
  * queue behind the concurrency limits, and its worst-case cycle.
  */

@@ -2,8 +2,8 @@
  * The concurrency design, in one place. Two bounds, and only two:
  * - checks: at most `concurrency` (the config key) checks run at once (restic, S3, rclone,
  *   local listings): restic's key derivation is CPU-bound and repositories are remote.
- * - pushes: at most PUSH_CONCURRENCY heartbeats are in flight at once, on a limiter of its
- *   own, so a slow heartbeat target never holds a check's place.
+ * - pushes: at most PUSH_CONCURRENCY pushes are in flight at once, on a limiter of its
+ *   own, so a slow push target never holds a check's place.
  * The one-shot run's worker pool (run-once.ts) and the daemon's scheduler each also cap how
  * many checks are somewhere between "waiting for a check slot" and "pushed": that cap is
  * inFlightBound, every check slot plus every push slot, so it never binds before the two

@@ -8,36 +8,51 @@ export interface PushOutcome {
   error?: string;
 }
 
-/** One repository's outcome; the shape of `status --json` (snake_case for machines). */
+/** What `latest` is: see CheckResult.latestBasis. */
+export type LatestBasis = 'backup_end' | 'time' | 'file_time';
+
+/**
+ * One check's outcome, typed: times are Dates, durations milliseconds. Every output is a
+ * rendering of it: `status --json` and `/status` (result-json.ts), the status table and the
+ * run line (cli/format.ts), metrics and the textfile (metrics/), the status page
+ * (http/status-page.ts) and the pushed message (its `message`).
+ */
 export interface CheckResult {
+  /** The check's name (unique): the repository's key, or `repository/host`. */
   name: string;
+  /** The key of the repository the check reads. */
+  repository: string;
   status: Status;
   mode: Mode;
   /** Restic mode: which reader answered, or failed (the built-in one or the restic binary). */
   reader?: 'builtin' | 'restic';
-  /** ISO time of the newest snapshot, null when none was found. */
-  latest: string | null;
+  /** The newest snapshot's time; null when none was found or the check failed. */
+  latest: Date | null;
   /**
    * What `latest` is: `backup_end` (restic 0.17+ snapshot: its backup's end), `time` (an
    * older snapshot: its start), `file_time` (fast mode: the snapshot file's time); null
    * with `latest`.
    */
-  latest_basis: 'backup_end' | 'time' | 'file_time' | null;
-  age_seconds: number | null;
-  max_age_seconds: number;
+  latestBasis: LatestBasis | null;
+  /** The age the verdict judged (verdict.ts): 0 within the future tolerance, negative beyond it. */
+  ageMs: number | null;
+  maxAgeMs: number;
+  /** The verdict's message, free of secrets: what the pushes carry. */
   message: string;
   /** Set when the check itself could not be made. */
   error: string | null;
-  duration_ms: number;
-  checked_at: string;
+  /** Whole milliseconds the check took (its wait for a slot not counted). */
+  durationMs: number;
+  /** When the check started (after its wait for a slot). */
+  checkedAt: Date;
   pushes: PushOutcome[];
   /** One object per configured health signal (name, limit, value, ok); absent when none is set. */
   signals?: SignalResult[];
   /** Restic mode: the newest snapshot's files and bytes (its summary, restic 0.17+), when known. */
-  latest_files?: number;
-  latest_bytes?: number;
+  latestFiles?: number;
+  latestBytes?: number;
   /** Restic mode: how many snapshots the check counts, when its listing held them all (min_snapshots). */
-  snapshot_count?: number;
+  snapshotCount?: number;
 }
 
 /** The documented exit codes (README), in one place. */
@@ -47,7 +62,7 @@ export const EXIT_FAILED = 1;
 /** The config or the command line is wrong; nothing was checked. */
 export const EXIT_USAGE = 2;
 
-/** 0 when every repository is up and every push was delivered, else 1. */
+/** 0 when every check is up and every push was delivered, else 1. */
 export function exitCodeFor(results: readonly CheckResult[]): typeof EXIT_OK | typeof EXIT_FAILED {
   const bad = results.some((result) => result.status !== 'up' || result.pushes.some((push) => !push.delivered));
   return bad ? EXIT_FAILED : EXIT_OK;

@@ -5,13 +5,14 @@ import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn, checkerOfKind } from '../checkers/select.js';
 import { shareResticRuns } from '../checkers/restic/shared-restic.js';
 import type { Config, Check } from '../config/types.js';
-import { PushError, type Notifier } from '../notifiers/notifier.js';
+import { PushError, type PushTarget } from '../push/target.js';
 import type { Redactor } from '../redact.js';
 import { shorten, shortenMiddle } from '../text.js';
 import { decide, type Outcome } from '../verdict.js';
 import { inFlightBound, limitsFor, type Limits } from './limiter.js';
 import { mapLimit } from '../pool.js';
 import type { PushOutcome, CheckResult } from './result.js';
+import { ageSeconds } from './result-json.js';
 
 /** A reason long enough to act on, short enough for a status line and a pushed message. */
 const MAX_REASON_LENGTH = 200;
@@ -21,7 +22,7 @@ export type { Limits };
 
 export interface RunDeps {
   checkers: readonly Checker[];
-  notifiers: readonly Notifier[];
+  pushTargets: readonly PushTarget[];
   now: () => Date;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
@@ -37,7 +38,7 @@ export interface RunOptions {
   signal: AbortSignal;
 }
 
-/** Checks every repository of `config` (bounded by its concurrency) and pushes the verdicts. */
+/** Runs every check of `config` (bounded by its concurrency) and pushes the verdicts. */
 export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Promise<CheckResult[]> {
   const plan = planChecks(config.checks, availableIn(deps.checkers));
   // Checks on one repository URL share one restic run in this cycle.
@@ -47,41 +48,41 @@ export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Pro
     checkers: shareResticRuns(deps.checkers, plan),
     limits: limitsFor(config.concurrency),
   };
-  // One signal per repository under the run's, so that the run's carries one listener
-  // however many repositories are in flight (see AbortFanout).
+  // One signal per check under the run's, so that the run's carries one listener
+  // however many checks are in flight (see AbortFanout).
   const signals = new AbortFanout(options.signal);
   // Not a third bound: the limiters are the bounds (limiter.ts, inFlightBound).
-  return mapLimit(config.checks, inFlightBound(config.concurrency), async (repository) => {
+  return mapLimit(config.checks, inFlightBound(config.concurrency), async (check) => {
     const own = signals.child();
     try {
-      return await checkRepository(repository, cycle, { ...options, signal: own.signal });
+      return await runCheck(check, cycle, { ...options, signal: own.signal });
     } finally {
       own.release();
     }
   }).finally(() => signals.dispose());
 }
 
-/** One repository: check, decide, push. Never rejects: every failure becomes a result. */
-export async function checkRepository(repository: Check, deps: RunDeps, options: RunOptions): Promise<CheckResult> {
-  const log = deps.logger.child({ check: repository.name, repository: repository.repository });
-  const planned = (deps.plan ?? planChecks([repository], availableIn(deps.checkers))).of(repository);
+/** One check: look, decide, push. Never rejects: every failure becomes a result. */
+export async function runCheck(check: Check, deps: RunDeps, options: RunOptions): Promise<CheckResult> {
+  const log = deps.logger.child({ check: check.name, repository: check.repository });
+  const planned = (deps.plan ?? planChecks([check], availableIn(deps.checkers))).of(check);
   const checker = checkerOfKind(planned.kind, deps.checkers);
   let started = deps.now();
   let startedAt = performance.now();
-  const check = () => {
+  const look = () => {
     // Stopped while this check waited for its slot: do not start restic only to kill it.
     if (options.signal.aborted) return Promise.reject(new CheckError('aborted'));
-    // The time waited for a slot is not the check's: ping and duration start here.
+    // The time waited for a slot is not the check's: its duration starts here.
     started = deps.now();
     startedAt = performance.now();
-    return checker.check(repository, { signal: options.signal, env: deps.env });
+    return checker.check(check, { signal: options.signal, env: deps.env });
   };
   let observed: Outcome;
   let observation: Observation | undefined;
   // Which restic reader answered (or failed): set by the built-in reader's checker.
   let reader: CheckResult['reader'];
   try {
-    observed = observation = await (deps.limits?.checks.run(check) ?? check());
+    observed = observation = await (deps.limits?.checks.run(look) ?? look());
     reader = observation.reader;
   } catch (error) {
     reader = (error as { reader?: CheckResult['reader'] } | undefined)?.reader;
@@ -90,53 +91,54 @@ export async function checkRepository(repository: Check, deps: RunDeps, options:
     observed = { failure: shorten(deps.redactor.redact(reason), MAX_REASON_LENGTH) };
   }
   const durationMs = performance.now() - startedAt;
-  // A check served by a restic run it shared reports that run's duration as its ping.
-  const pingMs = observation?.sharedRunMs ?? durationMs;
-  const verdict = decide(observed, repository.maxAgeMs, deps.now(), repository.signals);
+  // A check served by a restic run it shared pushes that run's duration as its own.
+  const pushedMs = observation?.sharedRunMs ?? durationMs;
+  const verdict = decide(observed, check.maxAgeMs, deps.now(), check.signals);
   const facts = 'failure' in observed ? undefined : observed.facts;
   const message = deps.redactor.redact(verdict.message);
-  const latest = 'latest' in observed && observed.latest ? observed.latest.toISOString() : null;
+  const latest = 'latest' in observed ? observed.latest : null;
   // A check cut short because we are stopping says nothing about the repository: no alarm in the log.
   const stopping = options.signal.aborted;
   log[verdict.status === 'up' || stopping ? 'info' : 'warn'](
-    { mode: checker.mode, ...(reader && { reader }), status: verdict.status, latest, age_seconds: verdict.ageSeconds, duration_ms: Math.round(durationMs) },
+    { mode: checker.mode, ...(reader && { reader }), status: verdict.status, latest: latest?.toISOString() ?? null, age_seconds: ageSeconds(verdict.ageMs), duration_ms: Math.round(durationMs) },
     message,
   );
 
   const pushes: PushOutcome[] = [];
   if (options.push) {
-    for (const notifier of deps.notifiers) {
-      if (!notifier.wants(repository)) continue;
+    for (const target of deps.pushTargets) {
+      if (!target.wants(check)) continue;
       try {
-        const send = () => notifier.notify(repository, { status: verdict.status, message, durationMs: pingMs }, options.signal);
+        const send = () => target.push(check, { status: verdict.status, message, durationMs: pushedMs }, options.signal);
         await (deps.limits?.pushes.run(send) ?? send());
-        pushes.push({ target: notifier.kind, delivered: true });
-        log.debug({ target: notifier.kind }, 'push delivered');
+        pushes.push({ target: target.kind, delivered: true });
+        log.debug({ target: target.kind }, 'push delivered');
       } catch (error) {
         // The middle goes, not the end: a target's error says what went wrong last
         // (Kuma's "update ... - SQLITE_BUSY: database is locked").
         const reason = shortenMiddle(deps.redactor.redact(error instanceof PushError ? error.reason : `internal error: ${(error as Error).message}`), MAX_REASON_LENGTH);
-        pushes.push({ target: notifier.kind, delivered: false, error: reason });
-        log[stopping || options.signal.aborted ? 'info' : 'error']({ target: notifier.kind }, `push failed: ${reason}`);
+        pushes.push({ target: target.kind, delivered: false, error: reason });
+        log[stopping || options.signal.aborted ? 'info' : 'error']({ target: target.kind }, `push failed: ${reason}`);
       }
     }
   }
   return {
-    name: repository.name,
+    name: check.name,
+    repository: check.repository,
     status: verdict.status,
     mode: checker.mode,
     ...(reader && { reader }),
     latest,
-    latest_basis: latest === null ? null : checker.mode === 'fast' ? 'file_time' : (observation?.basis ?? 'time'),
-    age_seconds: verdict.ageSeconds,
-    max_age_seconds: Math.round(repository.maxAgeMs / 1000),
+    latestBasis: latest === null ? null : checker.mode === 'fast' ? 'file_time' : (observation?.basis ?? 'time'),
+    ageMs: verdict.ageMs,
+    maxAgeMs: check.maxAgeMs,
     message,
     error: 'failure' in observed ? observed.failure : null,
-    duration_ms: Math.round(durationMs),
-    checked_at: started.toISOString(),
+    durationMs: Math.round(durationMs),
+    checkedAt: started,
     pushes,
     ...(verdict.signals && { signals: verdict.signals }),
-    ...(facts?.latest && { latest_files: facts.latest.files, latest_bytes: facts.latest.bytes }),
-    ...(facts?.count !== undefined && { snapshot_count: facts.count }),
+    ...(facts?.latest && { latestFiles: facts.latest.files, latestBytes: facts.latest.bytes }),
+    ...(facts?.count !== undefined && { snapshotCount: facts.count }),
   };
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { AbortFanout } from '../../src/abort/fanout.js';
-import { MAX_TIMER_MS, startDeadline, untilAborted } from '../../src/abort/deadline.js';
+import { DeadlineEnded, MAX_TIMER_MS, runWithin, startDeadline, untilAborted } from '../../src/abort/deadline.js';
 import { CheckError } from '../../src/checkers/checker.js';
 import { withDeadline } from '../../src/checkers/deadline.js';
 
@@ -89,6 +89,67 @@ test('withDeadline: the messages a user sees for a timeout and for a stop', asyn
   await assert.rejects(stopped, new CheckError('aborted'));
   await assert.rejects(withDeadline(never, 60_000, AbortSignal.abort()), new CheckError('aborted'));
   await assert.rejects(withDeadline(Promise.reject(new CheckError('its own')), 60_000, new AbortController().signal), new CheckError('its own'));
+});
+
+test('runWithin hands the work its deadline: the work sees the abort, the caller a DeadlineEnded saying why', async () => {
+  let seen: AbortSignal | undefined;
+  const hanging = (signal: AbortSignal) => {
+    seen = signal;
+    return new Promise<never>(() => undefined);
+  };
+  await assert.rejects(runWithin(30, undefined, hanging), (error: unknown) => error instanceof DeadlineEnded && error.timedOut);
+  assert.equal(seen?.aborted, true, 'the work was told at the deadline');
+  const parent = new AbortController();
+  const stopped = runWithin(60_000, parent.signal, hanging);
+  parent.abort();
+  await assert.rejects(stopped, (error: unknown) => error instanceof DeadlineEnded && !error.timedOut);
+  assert.equal(getEventListeners(parent.signal, 'abort').length, 0, 'no listener left on the parent');
+  let started = false;
+  await assert.rejects(
+    runWithin(60_000, AbortSignal.abort(), async () => {
+      started = true;
+    }),
+    (error: unknown) => error instanceof DeadlineEnded && !error.timedOut,
+  );
+  assert.equal(started, false, 'nothing starts under an aborted parent');
+  await assert.rejects(
+    runWithin(60_000, undefined, () => {
+      throw new Error('thrown before any await');
+    }),
+    /thrown before any await/,
+  );
+});
+
+test('runWithin with abortWhenSettled stops what the work left in flight; without it, leaves it', async () => {
+  const signals: AbortSignal[] = [];
+  const keep = (signal: AbortSignal) => (signals.push(signal), Promise.resolve('answer'));
+  assert.equal(await runWithin(60_000, undefined, keep, { abortWhenSettled: true }), 'answer');
+  assert.equal(await runWithin(60_000, undefined, keep), 'answer');
+  assert.deepEqual(signals.map((signal) => signal.aborted), [true, false]);
+  // A failure of one request ends its siblings too.
+  let sibling: AbortSignal | undefined;
+  await assert.rejects(
+    runWithin(
+      60_000,
+      undefined,
+      async (signal) => {
+        sibling = signal;
+        throw new Error('one request failed');
+      },
+      { abortWhenSettled: true },
+    ),
+    /one request failed/,
+  );
+  assert.equal(sibling?.aborted, true);
+});
+
+test('withDeadline gives the work the deadline signal when it asks for one', async () => {
+  let seen: AbortSignal | undefined;
+  await assert.rejects(
+    withDeadline((signal) => ((seen = signal), new Promise<never>(() => undefined)), 1200, new AbortController().signal),
+    new CheckError('timed out after 1s'),
+  );
+  assert.equal(seen?.aborted, true);
 });
 
 test('a fanout puts one listener on its parent however many children it has', () => {

@@ -9,7 +9,7 @@ import { resticArgs } from '../../src/checkers/restic/restic.js';
 import { shareKey } from '../../src/checkers/plan.js';
 import { describeFilter, matches } from '../../src/checkers/snapshot-filter.js';
 import { parseConfig } from '../../src/config/parse.js';
-import { buildPingUrl, interpretPing } from '../../src/notifiers/healthchecks.js';
+import { buildHealthchecksUrl, interpretHealthchecks } from '../../src/push/healthchecks.js';
 import { decide } from '../../src/verdict.js';
 
 const ID = 'a'.repeat(64);
@@ -97,19 +97,19 @@ test('checks share a restic run only with the same URL, credentials and options'
 });
 
 test('ping URLs: down appends /fail, the query string is kept', () => {
-  assert.equal(buildPingUrl('https://hc-ping.com/uuid', { status: 'up' }).href, 'https://hc-ping.com/uuid');
-  assert.equal(buildPingUrl('https://hc-ping.com/uuid/', { status: 'down' }).href, 'https://hc-ping.com/uuid/fail');
-  assert.equal(buildPingUrl('https://hc.example.com/ping/key/slug?create=1', { status: 'down' }).href, 'https://hc.example.com/ping/key/slug/fail?create=1');
+  assert.equal(buildHealthchecksUrl('https://hc-ping.com/uuid', { status: 'up' }).href, 'https://hc-ping.com/uuid');
+  assert.equal(buildHealthchecksUrl('https://hc-ping.com/uuid/', { status: 'down' }).href, 'https://hc-ping.com/uuid/fail');
+  assert.equal(buildHealthchecksUrl('https://hc.example.com/ping/key/slug?create=1', { status: 'down' }).href, 'https://hc.example.com/ping/key/slug/fail?create=1');
 });
 
 test('ping answers: recorded, not found, ambiguous, retried', () => {
-  assert.deepEqual(interpretPing(200, 'OK'), { retry: false });
-  assert.deepEqual(interpretPing(201, 'Created'), { retry: false });
-  assert.equal(interpretPing(200, 'OK (not found)').error?.reason, 'healthchecks: check not found (HTTP 200)');
-  assert.equal(interpretPing(404, 'not found').error?.reason, 'healthchecks: check not found (HTTP 404)');
-  assert.equal(interpretPing(409, 'ambiguous slug').error?.reason, 'healthchecks: slug matches more than one check (HTTP 409)');
-  assert.deepEqual([interpretPing(429, 'rate limited').retry, interpretPing(502, '<html>').retry, interpretPing(400, 'bad').retry], [true, true, false]);
-  assert.equal(interpretPing(502, '<html>bad gateway</html>').error?.reason, 'healthchecks: HTTP 502');
+  assert.deepEqual(interpretHealthchecks(200, 'OK'), { retry: false });
+  assert.deepEqual(interpretHealthchecks(201, 'Created'), { retry: false });
+  assert.equal(interpretHealthchecks(200, 'OK (not found)').error?.reason, 'healthchecks: check not found (HTTP 200)');
+  assert.equal(interpretHealthchecks(404, 'not found').error?.reason, 'healthchecks: check not found (HTTP 404)');
+  assert.equal(interpretHealthchecks(409, 'ambiguous slug').error?.reason, 'healthchecks: slug matches more than one check (HTTP 409)');
+  assert.deepEqual([interpretHealthchecks(429, 'rate limited').retry, interpretHealthchecks(502, '<html>').retry, interpretHealthchecks(400, 'bad').retry], [true, true, false]);
+  assert.equal(interpretHealthchecks(502, '<html>bad gateway</html>').error?.reason, 'healthchecks: HTTP 502');
 });
 
 test('a file system call that never returns is abandoned at the deadline or on abort', async () => {
@@ -124,6 +124,6 @@ test('a file system call that never returns is abandoned at the deadline or on a
 
 test('an empty result of a filtered check names what it looked for', () => {
   const now = new Date('2026-11-22T12:00:00Z');
-  assert.deepEqual(decide({ latest: null, scope: 'host web1' }, 3_600_000, now), { status: 'down', message: 'no snapshots for host web1', ageSeconds: null });
+  assert.deepEqual(decide({ latest: null, scope: 'host web1' }, 3_600_000, now), { status: 'down', message: 'no snapshots for host web1', ageMs: null });
   assert.equal(decide({ latest: null }, 3_600_000, now).message, 'no snapshots');
 });

@@ -5,7 +5,7 @@ import { before, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { makeRepository, PASSWORD, tempDir } from '../helpers/restic-repos.js';
-import type { CheckResult } from '../../src/run/result.js';
+import type { CheckResultJson } from '../../src/run/result-json.js';
 
 let dir: string;
 let fleet: string;
@@ -22,15 +22,15 @@ before(async () => {
   await writeFile(wrongPasswordFile, 'not-the-password\n');
 });
 
-async function status(config: string, env: Record<string, string | undefined>): Promise<CheckResult[]> {
+async function status(config: string, env: Record<string, string | undefined>): Promise<CheckResultJson[]> {
   const path = join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`);
   await writeFile(path, config);
   const result = await runCli(['status', '--json', '-c', path], { env: { RESTIC_CACHE_DIR: join(dir, 'cache'), ...env } });
   assert.equal(result.stderr, '');
-  return JSON.parse(result.stdout) as CheckResult[];
+  return JSON.parse(result.stdout) as CheckResultJson[];
 }
 
-const summary = (rows: CheckResult[]) => rows.map((row) => [row.name, row.status, row.status === 'up' ? 'fresh' : row.message]);
+const summary = (rows: CheckResultJson[]) => rows.map((row) => [row.name, row.status, row.status === 'up' ? 'fresh' : row.message]);
 
 const shared = `
 defaults:

@@ -5,7 +5,7 @@ import { before, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { makeRepository, PASSWORD, tempDir } from '../helpers/restic-repos.js';
-import type { CheckResult } from '../../src/run/result.js';
+import type { CheckResultJson } from '../../src/run/result-json.js';
 
 let dir: string;
 let repo: string;
@@ -14,7 +14,7 @@ let old: string;
 let rcloneConfig: string;
 
 /** One object of `status --json`. */
-type Row = CheckResult;
+type Row = CheckResultJson;
 
 before(async () => {
   dir = await tempDir('rm-fast-');

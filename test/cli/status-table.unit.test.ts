@@ -33,7 +33,7 @@ async function status(tty: boolean, env: Record<string, string> = {}) {
     now: () => now,
     signal: new AbortController().signal,
     checkers: [checker],
-    notifiers: [],
+    pushTargets: [],
   });
   return { code, stdout };
 }

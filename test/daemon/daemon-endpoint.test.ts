@@ -9,8 +9,8 @@ import { parseConfig } from '../../src/config/parse.js';
 import { runDaemon } from '../../src/daemon/daemon.js';
 import { judgeHealth } from '../../src/daemon/health.js';
 import { formatDuration } from '../../src/duration.js';
-import { HealthchecksNotifier } from '../../src/notifiers/healthchecks.js';
-import { UptimeKumaNotifier } from '../../src/notifiers/uptime-kuma.js';
+import { HealthchecksTarget } from '../../src/push/healthchecks.js';
+import { UptimeKumaTarget } from '../../src/push/uptime-kuma.js';
 import { overdueAfterMs, worstCaseCycleMs } from '../../src/run/bounds.js';
 import { checkConfig } from '../helpers/config.js';
 import { parseListen } from '../../src/http/listen.js';
@@ -29,8 +29,8 @@ test('health: ok while every repository had a cycle end within its limit, 503 pa
 });
 
 test('the limit counts all a cycle may take: intervals, jitter, timeout, kill grace, every push attempt and backoff', () => {
-  const kuma = new UptimeKumaNotifier();
-  const healthchecks = new HealthchecksNotifier();
+  const kuma = new UptimeKumaTarget();
+  const healthchecks = new HealthchecksTarget();
   // interval 2s (the soak's), timeout 5s, push_timeout 1s, Kuma only:
   // 2 x 2 s + 0.2 s jitter + 5 s + 4 s kill grace + (3 x 1 s + 1 s + 2 s backoff) = 19.2 s.
   const repository = checkConfig({ url: '/srv/a', intervalMs: 2000, timeoutMs: 5000, pushTimeoutMs: 1000, pushUrl: 'http://127.0.0.1:9/api/push/', pushToken: 'tok-1234' });
@@ -64,7 +64,7 @@ test('an unusable listen value is a config error: validate and daemon refuse it'
     config,
     load: async () => config,
     checkers: [],
-    notifiers: [],
+    pushTargets: [],
     env: {},
     now: () => new Date(),
     stderr: { write: (text: string) => (stderr += text) },
@@ -100,7 +100,7 @@ test('the endpoint serves /metrics, /status and /healthz, and /healthz turns 503
     config,
     load: async () => config,
     checkers: [checker],
-    notifiers: [],
+    pushTargets: [],
     env: {},
     now,
     stderr: { write: (text: string) => (stderr += text) },
@@ -125,7 +125,7 @@ test('the endpoint serves /metrics, /status and /healthz, and /healthz turns 503
     const metrics = await fetch(`${url}/metrics`);
     assert.equal(metrics.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
     const families = parsePrometheus(await metrics.text());
-    const labels = { repository: 'web', mode: 'restic' };
+    const labels = { check: 'web', repository: 'web', mode: 'restic' };
     assert.equal(sampleValue(families, 'restic_monitor_up', labels), 1);
     assert.equal(sampleValue(families, 'restic_monitor_snapshot_age_seconds', labels), 3600);
     assert.equal(sampleValue(families, 'restic_monitor_checks_total', labels), 1);
@@ -197,7 +197,7 @@ test('an address already in use: logged, exit 1', async () => {
       config,
       load: async () => config,
       checkers: [],
-      notifiers: [],
+      pushTargets: [],
       env: {},
       now: () => new Date(),
       stderr: { write: (text: string) => (stderr += text) },

@@ -49,7 +49,7 @@ test('the daemon checks again and again, pushes every time, and a repository gon
   try {
     await waitFor('three up beats', () => beatsOf('tok-swap-5678').filter((beat) => beat.status === 'up').length >= 3);
     let families = await metrics(daemon.url);
-    const labels = { repository: 'swap', mode: 'restic' };
+    const labels = { check: 'swap', repository: 'swap', mode: 'restic' };
     assert.equal(sampleValue(families, 'restic_monitor_up', labels), 1);
     assert.ok(sampleValue(families, 'restic_monitor_checks_total', labels) >= 3);
 
@@ -102,8 +102,8 @@ test('SIGHUP with a valid config changes what is checked; with an invalid one th
     await waitFor('b still checked after the failed reload', () => beatsOf('tok-b-5678').length >= before + 2);
     const families = await metrics(daemon.url);
     assert.equal(sampleValue(families, 'restic_monitor_config_last_reload_successful'), 0);
-    assert.equal(sampleValue(families, 'restic_monitor_up', { repository: 'b', mode: 'restic' }), 0);
-    assert.throws(() => sampleValue(families, 'restic_monitor_up', { repository: 'a' }), /0 samples/, 'a removed repository leaves the metrics');
+    assert.equal(sampleValue(families, 'restic_monitor_up', { check: 'b', repository: 'b', mode: 'restic' }), 0);
+    assert.throws(() => sampleValue(families, 'restic_monitor_up', { check: 'a' }), /0 samples/, 'a removed repository leaves the metrics');
   } finally {
     const stopped = await daemon.stop('SIGINT');
     assert.equal(stopped.code, 0, daemon.stderr());

@@ -28,7 +28,7 @@ function repo(name: string, intervalMs = 10 * MINUTE, extra: Partial<Check> = {}
 }
 
 function result(name: string): CheckResult {
-  return { name, status: 'up', mode: 'restic', latest: null, latest_basis: null, age_seconds: null, max_age_seconds: 86400, message: 'ok', error: null, duration_ms: 1, checked_at: '2026-01-01T00:00:00.000Z', pushes: [] };
+  return { name, repository: name, status: 'up', mode: 'restic', latest: null, latestBasis: null, ageMs: null, maxAgeMs: 86_400_000, message: 'ok', error: null, durationMs: 1, checkedAt: new Date('2026-01-01T00:00:00.000Z'), pushes: [] };
 }
 
 /** A checker whose checks end only when the test says so, recording starts and aborts. */

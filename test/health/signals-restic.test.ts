@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import type { CheckResult } from '../../src/run/result.js';
+import type { CheckResultJson as CheckResult } from '../../src/run/result-json.js';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { PASSWORD, restic, resticVersion, tempDir } from '../helpers/restic-repos.js';

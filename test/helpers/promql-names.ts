@@ -1,5 +1,6 @@
 import { renderMetrics } from '../../src/metrics/render.js';
 import { talliesOf } from '../../src/metrics/tally.js';
+import type { CheckResult } from '../../src/run/result.js';
 import { parsePrometheus } from './prometheus.js';
 
 // Words of PromQL that are not metric names when they stand alone.
@@ -32,18 +33,19 @@ export function metricNames(expression: string): string[] {
 
 /** Every metric name the project exports, read from what it renders with every field set. */
 export function exportedMetricNames(): Set<string> {
-  const result = {
+  const result: CheckResult = {
     name: 'web',
-    status: 'up' as const,
-    mode: 'restic' as const,
-    latest: '2026-11-22T10:00:00.000Z',
-    latest_basis: 'time' as const,
-    age_seconds: 7200,
-    max_age_seconds: 86400,
+    repository: 'web',
+    status: 'up',
+    mode: 'restic',
+    latest: new Date('2026-11-22T10:00:00.000Z'),
+    latestBasis: 'time',
+    ageMs: 7_200_000,
+    maxAgeMs: 86_400_000,
     message: 'latest snapshot 2h ago (max 1d)',
     error: null,
-    duration_ms: 612,
-    checked_at: '2026-11-22T11:59:59.000Z',
+    durationMs: 612,
+    checkedAt: new Date('2026-11-22T11:59:59.000Z'),
     pushes: [],
   };
   const text = renderMetrics(talliesOf([result]), new Date('2026-11-22T12:00:00Z'), { configReloadOk: true, configLoadedAt: 1795000000 });

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/parse.js';
-import { UptimeKumaNotifier } from '../../src/notifiers/uptime-kuma.js';
+import { UptimeKumaTarget } from '../../src/push/uptime-kuma.js';
 import { worstCaseCycleMs } from '../../src/run/bounds.js';
 import { maxJitterMs } from '../../src/daemon/timers.js';
 import { logLines, startDaemon } from './daemon-process.js';
@@ -81,7 +81,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
   // The bound the README states: the longer of an interval with its jitter and the
   // worst-case cycle (check timeout, kill grace, every push attempt and backoff).
   const repository = parseConfig(text, {}).checks[0]!;
-  const gapBoundMs = Math.max(repository.intervalMs + maxJitterMs(repository.intervalMs), worstCaseCycleMs(repository, [new UptimeKumaNotifier()])) + options.slackMs;
+  const gapBoundMs = Math.max(repository.intervalMs + maxJitterMs(repository.intervalMs), worstCaseCycleMs(repository, [new UptimeKumaTarget()])) + options.slackMs;
 
   const problems: string[] = [];
   const beats: SeenBeat[] = [];

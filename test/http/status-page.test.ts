@@ -17,16 +17,17 @@ import { tempDir } from '../helpers/restic-repos.js';
 
 const now = new Date('2026-11-22T12:00:00.000Z');
 const result = (overrides: Partial<CheckResult> & { name: string }): CheckResult => ({
+  repository: overrides.name,
   status: 'up',
   mode: 'restic',
-  latest: '2026-11-22T10:00:00.000Z',
-  latest_basis: 'time',
-  age_seconds: 7200,
-  max_age_seconds: 86400,
+  latest: new Date('2026-11-22T10:00:00.000Z'),
+  latestBasis: 'time',
+  ageMs: 7_200_000,
+  maxAgeMs: 86_400_000,
   message: 'latest snapshot 2h ago (max 1d)',
   error: null,
-  duration_ms: 612,
-  checked_at: '2026-11-22T11:57:00.000Z',
+  durationMs: 612,
+  checkedAt: new Date('2026-11-22T11:57:00.000Z'),
   pushes: [],
   ...overrides,
 });
@@ -50,9 +51,9 @@ test('the page lists every check with state, age, max age, mode, last check and 
   const html = renderStatusPage({
     results: [
       result({ name: 'web' }),
-      result({ name: 'db', status: 'down', latest: '2026-11-19T12:00:00.000Z', max_age_seconds: 21600, message: 'stale: latest snapshot 3d ago (max 6h)' }),
-      result({ name: 'fast-one', mode: 'fast', max_age_seconds: 5400 }),
-      result({ name: 'broken', status: 'down', latest: null, age_seconds: null, error: 'wrong password or no key found', message: 'check failed: wrong password or no key found', checked_at: '2026-11-22T10:00:00.000Z' }),
+      result({ name: 'db', status: 'down', latest: new Date('2026-11-19T12:00:00.000Z'), maxAgeMs: 21_600_000, message: 'stale: latest snapshot 3d ago (max 6h)' }),
+      result({ name: 'fast-one', mode: 'fast', maxAgeMs: 5_400_000 }),
+      result({ name: 'broken', status: 'down', latest: null, ageMs: null, error: 'wrong password or no key found', message: 'check failed: wrong password or no key found', checkedAt: new Date('2026-11-22T10:00:00.000Z') }),
     ],
     pending: ['new'],
     now,
@@ -77,13 +78,13 @@ test('the headline says all up, or how many are still pending', () => {
   assert.equal(title({ results: [], pending: [], now, refreshSeconds: 30 }), 'restic-monitor: all 0 up');
 });
 
-test('a snapshot ahead of the clock shows how far ahead; undelivered heartbeats show under the message', () => {
+test('a snapshot ahead of the clock shows how far ahead; undelivered pushes show under the message', () => {
   const html = renderStatusPage({
     results: [
       result({
         name: 'skewed',
         status: 'down',
-        latest: '2026-11-22T15:00:00.000Z',
+        latest: new Date('2026-11-22T15:00:00.000Z'),
         message: 'latest snapshot is 3h in the future: check the clocks',
         pushes: [{ target: 'uptime-kuma', delivered: false, error: 'HTTP 404: Monitor not found or not active.' }, { target: 'healthchecks', delivered: true }],
       }),
@@ -93,8 +94,8 @@ test('a snapshot ahead of the clock shows how far ahead; undelivered heartbeats 
     refreshSeconds: 30,
   });
   assert.deepEqual(rowsOf(html)[0]!.slice(3, 4), ['3h ahead']);
-  assert.equal(rowsOf(html)[0]![7], 'latest snapshot is 3h in the future: check the clocksheartbeat to uptime-kuma not delivered: HTTP 404: Monitor not found or not active.');
-  assert.match(html, /<div class="push">heartbeat to uptime-kuma not delivered: HTTP 404: Monitor not found or not active\.<\/div>/);
+  assert.equal(rowsOf(html)[0]![7], 'latest snapshot is 3h in the future: check the clockspush to uptime-kuma not delivered: HTTP 404: Monitor not found or not active.');
+  assert.match(html, /<div class="push">push to uptime-kuma not delivered: HTTP 404: Monitor not found or not active\.<\/div>/);
 });
 
 test('names, messages and push errors are text: markup in them is escaped, never interpreted', () => {
@@ -109,7 +110,7 @@ test('names, messages and push errors are text: markup in them is escaped, never
   assert.equal(escapeHtml(evil), escaped);
   assert.ok(!html.includes('<script') && !html.includes('<img'), 'no tag from the input survives');
   assert.deepEqual(rowsOf(html).map((row) => row[1]), [evil, `pending ${evil}`]);
-  assert.equal(rowsOf(html)[0]![7], `no snapshots for host ${evil}heartbeat to uptime-kuma not delivered: ${evil}`);
+  assert.equal(rowsOf(html)[0]![7], `no snapshots for host ${evil}push to uptime-kuma not delivered: ${evil}`);
 });
 
 test('the page is self-contained, and its CSP allows exactly its own style and nothing else', () => {
@@ -146,7 +147,7 @@ test('GET / on the daemon serves the page with its headers, HEAD too; repositori
     config,
     load: async () => config,
     checkers: [checker],
-    notifiers: [],
+    pushTargets: [],
     env: {},
     now: clock,
     stderr: { write: (text: string) => (stderr += text) },

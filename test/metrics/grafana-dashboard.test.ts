@@ -45,7 +45,7 @@ test('the dashboard has the table, age against max_age, check durations and push
   assert.ok(board.schemaVersion >= 36);
   assert.deepEqual(
     board.templating.list.map((variable) => [variable.type, variable.name]),
-    [['datasource', 'datasource'], ['query', 'job'], ['query', 'repository']],
+    [['datasource', 'datasource'], ['query', 'job'], ['query', 'repository'], ['query', 'check']],
   );
   assert.equal(new Set(board.panels.map((panel) => panel.id)).size, board.panels.length, 'panel ids are unique');
   for (const panel of board.panels) {
@@ -55,11 +55,11 @@ test('the dashboard has the table, age against max_age, check durations and push
   const byTitle = new Map(board.panels.map((panel) => [panel.title, panel]));
   const named = (title: string) => byTitle.get(title)!.targets.flatMap((target) => metricNames(target.expr));
 
-  const table = byTitle.get('Repositories')!;
+  const table = byTitle.get('Checks')!;
   assert.equal(table.type, 'table');
   const columns = Object.values(table.transformations!.find((step) => step.id === 'organize')!.options.renameByName!);
-  for (const column of ['Repository', 'State', 'Age', 'Max age', 'Mode']) assert.ok(columns.includes(column), column);
-  assert.deepEqual(named('Repositories').sort(), [
+  for (const column of ['Check', 'Repository', 'State', 'Age', 'Max age', 'Mode', 'Reader']) assert.ok(columns.includes(column), column);
+  assert.deepEqual(named('Checks').sort(), [
     'restic_monitor_check_duration_seconds',
     'restic_monitor_check_success',
     'restic_monitor_last_check_timestamp_seconds',
@@ -89,7 +89,7 @@ test("every panel query is PromQL that Prometheus's own parser accepts (promtool
   const rules = board.panels.flatMap((panel) =>
     panel.targets.map((target) => ({
       record: `dashboard:panel${panel.id}:${target.refId}`,
-      expr: target.expr.replace(/\$\{?(?:job|repository)(?::\w+)?\}?/g, '.+').replace(/\$__rate_interval|\$__range/g, '5m'),
+      expr: target.expr.replace(/\$\{?(?:job|repository|check)(?::\w+)?\}?/g, '.+').replace(/\$__rate_interval|\$__range/g, '5m'),
     })),
   );
   assert.ok(rules.every((rule) => !rule.expr.includes('$')), 'every variable was substituted');

@@ -15,35 +15,36 @@ import { makeRepository, PASSWORD, resticTime, tempDir } from '../helpers/restic
 
 const base: CheckResult = {
   name: 'web',
+  repository: 'web',
   status: 'up',
   mode: 'restic',
-  latest: '2026-11-22T10:00:00.000Z',
-  latest_basis: 'backup_end',
-  age_seconds: 7200,
-  max_age_seconds: 86400,
+  latest: new Date('2026-11-22T10:00:00.000Z'),
+  latestBasis: 'backup_end',
+  ageMs: 7_200_000,
+  maxAgeMs: 86_400_000,
   message: 'latest snapshot 2h ago (max 1d)',
   error: null,
-  duration_ms: 612,
-  checked_at: '2026-11-22T11:59:59.000Z',
+  durationMs: 612,
+  checkedAt: new Date('2026-11-22T11:59:59.000Z'),
   pushes: [{ target: 'uptime-kuma', delivered: true }],
 };
 const now = new Date('2026-11-22T12:00:00.500Z');
 
 test('every metric of a repository is rendered, typed, and parses back to the values it came from', () => {
-  const failed: CheckResult = { ...base, name: 'db', status: 'down', latest: null, age_seconds: null, error: 'wrong password or no key found', message: 'check failed: wrong password or no key found', pushes: [{ target: 'uptime-kuma', delivered: false, error: 'HTTP 404' }] };
-  let db = addResult(undefined, { ...base, name: 'db' });
+  const failed: CheckResult = { ...base, name: 'db', repository: 'db', status: 'down', latest: null, ageMs: null, error: 'wrong password or no key found', message: 'check failed: wrong password or no key found', pushes: [{ target: 'uptime-kuma', delivered: false, error: 'HTTP 404' }] };
+  let db = addResult(undefined, { ...base, name: 'db', repository: 'db' });
   db = addResult(db, failed);
   db = addResult(db, failed);
   const families = parsePrometheus(renderMetrics([addResult(undefined, base), db], now));
-  const web = { repository: 'web', mode: 'restic' };
-  const dbLabels = { repository: 'db', mode: 'restic' };
+  const web = { check: 'web', repository: 'web', mode: 'restic' };
+  const dbLabels = { check: 'db', repository: 'db', mode: 'restic' };
   assert.equal(sampleValue(families, 'restic_monitor_up', web), 1);
   assert.equal(sampleValue(families, 'restic_monitor_up', dbLabels), 0);
-  assert.equal(sampleValue(families, 'restic_monitor_latest_snapshot_timestamp_seconds', web), Date.parse(base.latest!) / 1000);
+  assert.equal(sampleValue(families, 'restic_monitor_latest_snapshot_timestamp_seconds', web), base.latest!.getTime() / 1000);
   assert.equal(sampleValue(families, 'restic_monitor_snapshot_age_seconds', web), 7200.5);
   assert.equal(sampleValue(families, 'restic_monitor_max_age_seconds', web), 86400);
   assert.equal(sampleValue(families, 'restic_monitor_check_duration_seconds', web), 0.612);
-  assert.equal(sampleValue(families, 'restic_monitor_last_check_timestamp_seconds', web), Date.parse(base.checked_at) / 1000);
+  assert.equal(sampleValue(families, 'restic_monitor_last_check_timestamp_seconds', web), base.checkedAt.getTime() / 1000);
   assert.equal(sampleValue(families, 'restic_monitor_checks_total', web), 1);
   assert.equal(sampleValue(families, 'restic_monitor_checks_total', dbLabels), 3);
   assert.equal(sampleValue(families, 'restic_monitor_check_errors_total', web), 0);
@@ -52,15 +53,15 @@ test('every metric of a repository is rendered, typed, and parses back to the va
   // Failed checks keep the snapshot the last successful one found, and say they failed.
   assert.equal(sampleValue(families, 'restic_monitor_check_success', web), 1);
   assert.equal(sampleValue(families, 'restic_monitor_check_success', dbLabels), 0);
-  assert.equal(sampleValue(families, 'restic_monitor_latest_snapshot_timestamp_seconds', dbLabels), Date.parse(base.latest!) / 1000);
+  assert.equal(sampleValue(families, 'restic_monitor_latest_snapshot_timestamp_seconds', dbLabels), base.latest!.getTime() / 1000);
   assert.equal(sampleValue(families, 'restic_monitor_snapshot_age_seconds', dbLabels), 7200.5);
   // Never a snapshot seen (only failures, or an empty repository): no sample rather than a made-up 0.
-  const neverSeen = parsePrometheus(renderMetrics([addResult(undefined, failed), addResult(undefined, { ...base, name: 'empty', latest: null, age_seconds: null, status: 'down' })], now));
+  const neverSeen = parsePrometheus(renderMetrics([addResult(undefined, failed), addResult(undefined, { ...base, name: 'empty', repository: 'empty', latest: null, ageMs: null, status: 'down' })], now));
   for (const name of ['db', 'empty']) {
-    assert.throws(() => sampleValue(neverSeen, 'restic_monitor_latest_snapshot_timestamp_seconds', { repository: name, mode: 'restic' }), /0 samples/);
-    assert.throws(() => sampleValue(neverSeen, 'restic_monitor_snapshot_age_seconds', { repository: name, mode: 'restic' }), /0 samples/);
+    assert.throws(() => sampleValue(neverSeen, 'restic_monitor_latest_snapshot_timestamp_seconds', { check: name, repository: name, mode: 'restic' }), /0 samples/);
+    assert.throws(() => sampleValue(neverSeen, 'restic_monitor_snapshot_age_seconds', { check: name, repository: name, mode: 'restic' }), /0 samples/);
   }
-  assert.equal(sampleValue(neverSeen, 'restic_monitor_check_success', { repository: 'empty', mode: 'restic' }), 1);
+  assert.equal(sampleValue(neverSeen, 'restic_monitor_check_success', { check: 'empty', repository: 'empty', mode: 'restic' }), 1);
   for (const [name, family] of families) {
     assert.equal(family.type, name.endsWith('_total') ? 'counter' : 'gauge', name);
     assert.ok(family.help.length > 10, `${name} has help`);
@@ -69,9 +70,9 @@ test('every metric of a repository is rendered, typed, and parses back to the va
 });
 
 test('a failed check between two good ones: timestamp and age series never drop out, success gauge 1 -> 0 -> 1', () => {
-  const failed: CheckResult = { ...base, status: 'down', latest: null, age_seconds: null, error: 'timed out after 10m', message: 'check failed: timed out after 10m' };
-  const newer: CheckResult = { ...base, latest: '2026-11-22T11:00:00.000Z', age_seconds: 3600 };
-  const web = { repository: 'web', mode: 'restic' };
+  const failed: CheckResult = { ...base, status: 'down', latest: null, ageMs: null, error: 'timed out after 10m', message: 'check failed: timed out after 10m' };
+  const newer: CheckResult = { ...base, latest: new Date('2026-11-22T11:00:00.000Z'), ageMs: 3_600_000 };
+  const web = { check: 'web', repository: 'web', mode: 'restic' };
   const seen: Array<[number, number, number]> = [];
   let tally: Tally | undefined;
   for (const result of [base, failed, failed, newer]) {
@@ -83,7 +84,7 @@ test('a failed check between two good ones: timestamp and age series never drop 
       sampleValue(families, 'restic_monitor_up', web),
     ]);
   }
-  const first = Date.parse(base.latest!) / 1000;
+  const first = base.latest!.getTime() / 1000;
   assert.deepEqual(seen, [
     [1, first, 1],
     [0, first, 0],
@@ -91,7 +92,7 @@ test('a failed check between two good ones: timestamp and age series never drop 
     [1, first + 3600, 1],
   ]);
   // A check that succeeds and finds no snapshot at all is the truth now: the series go.
-  const emptied = parsePrometheus(renderMetrics([addResult(tally, { ...base, latest: null, age_seconds: null, status: 'down' })], now));
+  const emptied = parsePrometheus(renderMetrics([addResult(tally, { ...base, latest: null, ageMs: null, status: 'down' })], now));
   assert.throws(() => sampleValue(emptied, 'restic_monitor_latest_snapshot_timestamp_seconds', web), /0 samples/);
 });
 
@@ -102,10 +103,15 @@ test('docs/daemon.md documents every series the metrics have', async () => {
   for (const name of families.keys()) assert.match(docs, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `${name} in the metrics table`);
 });
 
-test('repository names with quotes, backslashes and newlines are escaped in labels and come back intact', () => {
+test('check and repository names with quotes, backslashes and newlines are escaped in labels and come back intact', () => {
   const name = 'odd "name" \\ with\nnewline';
-  const families = parsePrometheus(renderMetrics(talliesOf([{ ...base, name, mode: 'fast' }]), now));
-  assert.equal(sampleValue(families, 'restic_monitor_up', { repository: name, mode: 'fast' }), 1);
+  const families = parsePrometheus(renderMetrics(talliesOf([{ ...base, name: `${name}/web1`, repository: name, mode: 'fast' }]), now));
+  assert.equal(sampleValue(families, 'restic_monitor_up', { check: `${name}/web1`, repository: name, mode: 'fast' }), 1);
+});
+
+test('a host check carries its own name as check and its repository key as repository', () => {
+  const text = renderMetrics(talliesOf([{ ...base, name: 'fleet/web1', repository: 'fleet' }]), now);
+  assert.match(text, /^restic_monitor_up\{check="fleet\/web1",repository="fleet",mode="restic"\} 1$/m);
 });
 
 test('the daemon-only config gauges appear only when given', () => {
@@ -169,8 +175,8 @@ test('run --textfile writes the metrics of that run for node_exporter, atomicall
   const text = await readFile(textfile, 'utf8');
   assert.ok(!text.includes(PASSWORD) && !text.includes('tok-fresh-1234'), 'no secret in the metrics');
   const families = parsePrometheus(text);
-  const fresh = { repository: 'fresh', mode: 'restic' };
-  const stale = { repository: 'stale', mode: 'restic' };
+  const fresh = { check: 'fresh', repository: 'fresh', mode: 'restic' };
+  const stale = { check: 'stale', repository: 'stale', mode: 'restic' };
   assert.equal(sampleValue(families, 'restic_monitor_up', fresh), 1);
   assert.equal(sampleValue(families, 'restic_monitor_up', stale), 0);
   assert.equal(sampleValue(families, 'restic_monitor_latest_snapshot_timestamp_seconds', stale), Date.parse('2020-01-01T00:00:00Z') / 1000);

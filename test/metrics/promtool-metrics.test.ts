@@ -10,7 +10,8 @@ import { startPushReceiver, type PushReceiver } from '../helpers/push-receiver.j
 import { makeRepository, PASSWORD, resticTime, tempDir } from '../helpers/restic-repos.js';
 
 // Every kind of sample the metrics can hold: an up repository, a stale one, a failed check
-// (no timestamp), a push that fails (unknown token), names that need label escaping.
+// (no timestamp), a push that fails (unknown token), names that need label escaping, a host
+// check (check="fleet/web1", repository="fleet").
 let receiver: PushReceiver;
 let configText: string;
 before(async () => {
@@ -40,6 +41,10 @@ before(async () => {
     '  \'odd "name" \\ here\':',
     `    url: ${fresh}`,
     '    push_token: tok-unknown-4321',
+    '  fleet:',
+    `    url: ${fresh}`,
+    '    hosts:',
+    '      web1:',
     '',
   ].join('\n');
 });
@@ -59,10 +64,11 @@ test("promtool check metrics finds nothing to say about a live daemon's /metrics
   await writeFile(config, configText);
   const daemon = await startDaemon(['-c', config]);
   try {
-    await waitFor('every repository checked once', async () => ((await (await fetch(`${daemon.url}/status`)).json()) as unknown[]).length === 4);
+    await waitFor('every repository checked once', async () => ((await (await fetch(`${daemon.url}/status`)).json()) as unknown[]).length === 5);
     const text = await (await fetch(`${daemon.url}/metrics`)).text();
     assert.match(text, /^restic_monitor_config_last_reload_successful 1$/m, 'the daemon-only gauges are there too');
-    assert.match(text, /^restic_monitor_push_failures_total\{repository="odd \\"name\\" \\\\ here",mode="restic",reader="builtin"\} 1$/m);
+    assert.match(text, /^restic_monitor_push_failures_total\{check="odd \\"name\\" \\\\ here",repository="odd \\"name\\" \\\\ here",mode="restic",reader="builtin"\} 1$/m);
+    assert.match(text, /^restic_monitor_checks_total\{check="fleet\/web1",repository="fleet",mode="restic",reader="builtin"\} 1$/m);
     await assertCleanMetrics(text);
   } finally {
     await daemon.stop();
@@ -77,7 +83,7 @@ test('promtool check metrics finds nothing to say about a run --textfile output'
   const run = await runCli(['run', '-c', config, '--textfile', textfile]);
   assert.equal(run.code, 1, run.stderr);
   const text = await readFile(textfile, 'utf8');
-  assert.match(text, /^restic_monitor_check_success\{repository="missing",mode="restic",reader="builtin"\} 0$/m);
+  assert.match(text, /^restic_monitor_check_success\{check="missing",repository="missing",mode="restic",reader="builtin"\} 0$/m);
   await assertCleanMetrics(text);
 });
 

@@ -8,36 +8,37 @@ import { promtool } from '../helpers/promtool.js';
 
 const base: CheckResult = {
   name: 'nas',
+  repository: 'nas',
   status: 'down',
   mode: 'restic',
   reader: 'builtin',
-  latest: '2026-11-22T10:00:00.000Z',
-  latest_basis: 'backup_end',
-  age_seconds: 7200,
-  max_age_seconds: 86400,
+  latest: new Date('2026-11-22T10:00:00.000Z'),
+  latestBasis: 'backup_end',
+  ageMs: 7_200_000,
+  maxAgeMs: 86_400_000,
   message: 'shrank from 500 files to 0 (max_shrink 50%); latest snapshot 2h ago',
   error: null,
-  duration_ms: 12,
-  checked_at: '2026-11-22T11:59:59.000Z',
+  durationMs: 12,
+  checkedAt: new Date('2026-11-22T11:59:59.000Z'),
   pushes: [],
   signals: [
     { name: 'max_shrink', limit: 50, value: 100, ok: false },
     { name: 'min_snapshots', limit: 3, value: 4, ok: true },
     { name: 'min_size', limit: 1024, value: null, ok: null },
   ],
-  latest_files: 0,
-  latest_bytes: 0,
-  snapshot_count: 4,
+  latestFiles: 0,
+  latestBytes: 0,
+  snapshotCount: 4,
 };
 // No signal configured: files and bytes still show, the count does not (a --latest listing).
-const { signals: _signals, snapshot_count: _count, ...unsignalled } = base;
-const plain: CheckResult = { ...unsignalled, name: 'web', status: 'up', message: 'latest snapshot 2h ago (max 1d)', latest_files: 1200, latest_bytes: 5_000_000 };
+const { signals: _signals, snapshotCount: _count, ...unsignalled } = base;
+const plain: CheckResult = { ...unsignalled, name: 'web', repository: 'web', status: 'up', message: 'latest snapshot 2h ago (max 1d)', latestFiles: 1200, latestBytes: 5_000_000 };
 
 test('snapshot count, files, bytes and one signal_ok series per judged signal; promtool check metrics stays clean', async () => {
   const text = renderMetrics(talliesOf([base, plain]), new Date('2026-11-22T12:00:00Z'));
   const families = parsePrometheus(text);
-  const nas = { repository: 'nas', mode: 'restic', reader: 'builtin' };
-  const web = { repository: 'web', mode: 'restic', reader: 'builtin' };
+  const nas = { check: 'nas', repository: 'nas', mode: 'restic', reader: 'builtin' };
+  const web = { check: 'web', repository: 'web', mode: 'restic', reader: 'builtin' };
   assert.equal(sampleValue(families, 'restic_monitor_snapshots', nas), 4);
   assert.equal(sampleValue(families, 'restic_monitor_latest_snapshot_files', nas), 0);
   assert.equal(sampleValue(families, 'restic_monitor_latest_snapshot_bytes', web), 5_000_000);

@@ -4,8 +4,9 @@ import type { Check } from '../../config/types.js';
 import { mapLimit } from '../../pool.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
 import { withDeadline } from '../deadline.js';
-import { isSnapshotName } from '../snapshot-files.js';
+import { isResticFileName } from '../file-names.js';
 import { localRepositoryPath } from '../../urls/local.js';
+import { Newest } from '../newest.js';
 
 /** stat calls in flight at once: enough to hide NFS latency, few enough to be polite. */
 const STAT_CONCURRENCY = 16;
@@ -35,7 +36,7 @@ async function newestSnapshotFile(path: string): Promise<Observation> {
   const dir = join(path, 'snapshots');
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((entry) => !entry.isDirectory() && isSnapshotName(entry.name)).map((entry) => entry.name);
+    names = (await readdir(dir, { withFileTypes: true })).filter((entry) => !entry.isDirectory() && isResticFileName(entry.name)).map((entry) => entry.name);
   } catch (error) {
     throw new CheckError(await describeFailure(error as NodeJS.ErrnoException, path, dir));
   }
@@ -48,14 +49,9 @@ async function newestSnapshotFile(path: string): Promise<Observation> {
       throw new CheckError(await describeFailure(error as NodeJS.ErrnoException, path, dir));
     }
   });
-  let latest: number | undefined;
-  let count = 0;
-  for (const time of times) {
-    if (time === undefined) continue;
-    count++;
-    if (latest === undefined || time > latest) latest = time;
-  }
-  return { latest: latest === undefined ? null : new Date(latest), snapshots: count };
+  const newest = new Newest((time: number) => time);
+  for (const time of times) if (time !== undefined) newest.offer(time);
+  return { latest: newest.item === undefined ? null : new Date(newest.item), snapshots: newest.count };
 }
 
 async function describeFailure(error: NodeJS.ErrnoException, path: string, dir: string): Promise<string> {

@@ -1,11 +1,12 @@
 import type { Check } from '../../config/types.js';
-import { formatDuration } from '../../duration.js';
+import { timeoutReason } from '../deadline.js';
 import { runProcess, SpawnError, type ProcessResult, type RunProcess } from '../../process/run-process.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
 import { childEnv } from '../child-env.js';
 import { notConfiguredReason, rcloneErrorLine } from './rclone-errors.js';
-import { isSnapshotName } from '../snapshot-files.js';
+import { isResticFileName } from '../file-names.js';
 import { rcloneRemote, snapshotsDir } from '../../urls/rclone.js';
+import { Newest } from '../newest.js';
 
 /**
  * One listing request and no more: `--use-server-modtime` takes the time the object store
@@ -59,7 +60,7 @@ export class RcloneChecker implements Checker {
       }
       throw error;
     }
-    if (result.timedOut) throw new CheckError(`timed out after ${formatDuration(repository.timeoutMs, true)}`);
+    if (result.timedOut) throw new CheckError(timeoutReason(repository.timeoutMs));
     if (result.aborted) throw new CheckError('aborted');
     if (result.overflow) throw new CheckError('rclone printed more output than the monitor accepts');
     if (result.code !== 0) throw new CheckError(describeRcloneFailure(result, remote));
@@ -76,16 +77,14 @@ export function newestModTime(stdout: string): Observation {
     throw new CheckError('unreadable output from rclone: not JSON');
   }
   if (!Array.isArray(entries)) throw new CheckError('unreadable output from rclone: not a list');
-  let latest: number | undefined;
-  let count = 0;
+  const newest = new Newest((time: number) => time);
   for (const entry of entries as Array<{ Name?: unknown; ModTime?: unknown; IsDir?: unknown }>) {
-    if (entry?.IsDir === true || typeof entry?.Name !== 'string' || !isSnapshotName(entry.Name)) continue;
+    if (entry?.IsDir === true || typeof entry?.Name !== 'string' || !isResticFileName(entry.Name)) continue;
     const time = typeof entry.ModTime === 'string' ? Date.parse(entry.ModTime) : NaN;
     if (Number.isNaN(time)) throw new CheckError(`unreadable output from rclone: ${entry.Name.slice(0, 8)} has no readable ModTime`);
-    count++;
-    if (latest === undefined || time > latest) latest = time;
+    newest.offer(time);
   }
-  return { latest: latest === undefined ? null : new Date(latest), snapshots: count };
+  return { latest: newest.item === undefined ? null : new Date(newest.item), snapshots: newest.count };
 }
 
 /** rclone exits 3 for a missing directory and prints "<date> <LEVEL> : ..." lines. */

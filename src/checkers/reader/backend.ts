@@ -4,7 +4,8 @@ export type FileType = 'keys' | 'snapshots' | 'locks';
 /**
  * Read-only access to one repository's storage: the whole contract the reader needs.
  *
- * - `list` names the files of one directory: only 64-hex names (restic ignores others);
+ * - `list` names the files of one directory: only restic file names (isResticFileName:
+ *   restic ignores others);
  *   a missing directory lists as empty.
  * - `read` returns one whole file, `config` or `<type>/<id>`; a file that does not exist
  *   rejects with ReaderError kind `not-found`, any other failure with kind `backend`,
@@ -17,8 +18,6 @@ export interface Backend {
   list(type: FileType, signal: AbortSignal): Promise<string[]>;
   read(path: string, signal: AbortSignal): Promise<Buffer>;
 }
-
-export const FILE_ID = /^[0-9a-f]{64}$/;
 
 /** Snapshot, key and lock files are a few KiB; a server sending more is not a restic server. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describeFsError } from '../../fs-errors.js';
 import type { ReaderChoice, Check } from '../../config/types.js';
-import { formatDuration } from '../../duration.js';
+import { withDeadline } from '../deadline.js';
 import { childEnv } from '../child-env.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
 import { listOptionsFor, type ListOptions } from '../restic/restic.js';
@@ -95,42 +95,29 @@ export class BuiltinResticChecker implements Checker {
     }
   }
 
-  /** Every snapshot, within the repository's timeout; the caller's abort stops it too. */
-  private async read(repository: Check, context: CheckContext): Promise<ResticSnapshot[]> {
-    if (context.signal.aborted) throw new CheckError('aborted');
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, repository.timeoutMs);
-    const onAbort = () => controller.abort();
-    context.signal.addEventListener('abort', onAbort, { once: true });
-    const stopped = new Promise<never>((_resolve, reject) => {
-      controller.signal.addEventListener('abort', () => reject(new CheckError(timedOut ? `timed out after ${formatDuration(repository.timeoutMs, true)}` : 'aborted')), { once: true });
-    });
-    stopped.catch(() => undefined);
-    try {
-      // The password the binary would get: the same child environment rules (a repository's
-      // own password source beats an inherited one).
-      const env = childEnv(context.env, repository.extraEnv);
-      const work = (async () => {
+  /**
+   * Every snapshot, within the repository's timeout; the caller's abort stops it too. The
+   * reader fetches files side by side: once the wait is over (answer, failure or deadline)
+   * the requests still in flight are aborted rather than left to run (abortWhenSettled).
+   */
+  private read(repository: Check, context: CheckContext): Promise<ResticSnapshot[]> {
+    return withDeadline(
+      async (signal) => {
+        // The password the binary would get: the same child environment rules (a repository's
+        // own password source beats an inherited one).
+        const env = childEnv(context.env, repository.extraEnv);
         const password = await resolvePassword(env);
         const caPem = await this.ca(repository);
         const backend = openBackend(
           { url: repository.url, extraEnv: repository.extraEnv, env: context.env, ...(repository.region && { region: repository.region }), bucketLookup: repository.bucketLookup, ...(caPem !== undefined && { caPem }) },
           { s3Pool: this.pool, restAgent: this.agents.get },
         );
-        return this.reader.snapshots(repository.url, password, backend, controller.signal);
-      })();
-      work.catch(() => undefined);
-      // A file system call cannot be cancelled: stop waiting for it instead of hanging.
-      return await Promise.race([work, stopped]);
-    } finally {
-      clearTimeout(timer);
-      context.signal.removeEventListener('abort', onAbort);
-      controller.abort();
-    }
+        return this.reader.snapshots(repository.url, password, backend, signal);
+      },
+      repository.timeoutMs,
+      context.signal,
+      { abortWhenSettled: true },
+    );
   }
 
   private async ca(repository: Check): Promise<string | undefined> {
@@ -169,6 +156,7 @@ function summary(snapshot: ResticSnapshot): SnapshotSummary {
  * paths sorted and joined as restic keys them (cmd_snapshots.go, newFilterLastSnapshotsKey).
  */
 export function latestPerGroup(snapshots: readonly SnapshotSummary[], latest = 1): SnapshotSummary[] {
+  // By the snapshot's start, as restic picks (not the backup's end, which newest() counts from).
   const groups = new Map<string, SnapshotSummary[]>();
   for (const snapshot of snapshots) {
     const key = JSON.stringify([snapshot.hostname, [...snapshot.paths].sort().join('|')]);

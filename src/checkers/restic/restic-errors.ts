@@ -1,4 +1,4 @@
-import { formatDuration } from '../../duration.js';
+import { timeoutReason } from '../deadline.js';
 import type { ProcessResult } from '../../process/run-process.js';
 import { rcloneErrorLine } from '../rclone/rclone-errors.js';
 
@@ -34,7 +34,7 @@ export function describeResticFailure(result: ProcessResult, timeoutMs: number):
     // restic 0.17+ retries a backend it cannot reach until it is killed: say what it met.
     const retried = lastRetryError(stderr);
     const cause = retried && networkFailure(retried);
-    return `timed out after ${formatDuration(timeoutMs, true)}${cause ? ` (${cause})` : ''}`;
+    return `${timeoutReason(timeoutMs)}${cause ? ` (${cause})` : ''}`;
   }
   if (result.aborted) return 'aborted';
   if (result.overflow) return 'restic printed more output than the monitor accepts';

@@ -1,4 +1,5 @@
 import { JsonArrayStream, JsonStreamError } from './json-array-stream.js';
+import { newestOf } from '../newest.js';
 
 /** What the monitor needs from one entry of `restic snapshots --json`. */
 export interface SnapshotSummary {
@@ -146,15 +147,7 @@ export type TimeBasis = 'backup_end' | 'time';
  * a three-hour backup is not three hours older in restic mode than in fast mode.
  */
 export function newest(snapshots: readonly SnapshotSummary[]): { latest: Date | null; basis?: TimeBasis } {
-  let best: SnapshotSummary | undefined;
-  let bestAt = -Infinity;
-  for (const snapshot of snapshots) {
-    const at = (snapshot.end ?? snapshot.time).getTime();
-    if (at > bestAt) {
-      best = snapshot;
-      bestAt = at;
-    }
-  }
+  const best = newestOf(snapshots, (snapshot) => (snapshot.end ?? snapshot.time).getTime());
   if (!best) return { latest: null };
   return best.end ? { latest: best.end, basis: 'backup_end' } : { latest: best.time, basis: 'time' };
 }

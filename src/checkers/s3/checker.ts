@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { startDeadline, untilAborted } from '../../abort/deadline.js';
 import type { Check } from '../../config/types.js';
-import { formatDuration } from '../../duration.js';
+import { withDeadline } from '../deadline.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
 import { S3ClientPool, type ClientSettings } from './client-pool.js';
 import { credentialSource, regionFromEnv } from './credentials.js';
@@ -42,18 +41,13 @@ export class S3Checker implements Checker {
   async check(repository: Check, context: CheckContext): Promise<Observation> {
     const location = parseS3Url(repository.url);
     if ('error' in location) throw new CheckError(`repository URL ${location.error}`);
-    // One signal for the timeout and the caller's abort, handed to every request.
-    const deadline = startDeadline(repository.timeoutMs, context.signal);
     try {
-      return await untilAborted(this.list(repository, location, context, deadline.signal), deadline.signal);
+      // One signal for the timeout and the caller's abort, handed to every request.
+      return await withDeadline((signal) => this.list(repository, location, context, signal), repository.timeoutMs, context.signal);
     } catch (error) {
-      if (deadline.timedOut) throw new CheckError(`timed out after ${formatDuration(repository.timeoutMs)}`);
-      if (context.signal.aborted) throw new CheckError('aborted');
       if (error instanceof CheckError) throw error;
       if (error instanceof ListingError) throw new CheckError(error.message);
       throw new CheckError(describeS3Error(error, location));
-    } finally {
-      deadline.clear();
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Observation } from '../checker.js';
-import { isSnapshotKey } from '../snapshot-files.js';
+import { isSnapshotKey } from '../file-names.js';
+import { Newest } from '../newest.js';
 
 export interface ListedObject {
   key?: string;
@@ -25,16 +26,14 @@ export class ListingError extends Error {}
  * followed to its end is a failure, never a partial answer.
  */
 export async function newestSnapshot(prefix: string, fetchPage: FetchPage): Promise<Observation> {
-  let latest: Date | null = null;
-  let snapshots = 0;
+  const newest = new Newest((time: Date) => time.getTime());
   let token: string | undefined;
   const seen = new Set<string>();
   do {
     const page = await fetchPage(token);
     for (const object of page.objects) {
       if (!object.key || !isSnapshotKey(object.key, prefix) || !object.lastModified) continue;
-      snapshots++;
-      if (latest === null || object.lastModified.getTime() > latest.getTime()) latest = object.lastModified;
+      newest.offer(object.lastModified);
     }
     if (!page.truncated) break;
     // More follows, but from where? Stopping here would report the newest of a part as the newest.
@@ -46,5 +45,5 @@ export async function newestSnapshot(prefix: string, fetchPage: FetchPage): Prom
     if (seen.has(token)) throw new ListingError('incomplete listing: the S3 server repeated a continuation token');
     seen.add(token);
   } while (token !== undefined);
-  return { latest, snapshots };
+  return { latest: newest.item ?? null, snapshots: newest.count };
 }

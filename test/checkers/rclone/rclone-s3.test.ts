@@ -8,7 +8,7 @@ import { runCli } from '../../helpers/cli.js';
 import { startRecordingProxy, type RecordingProxy } from '../../helpers/recording-proxy.js';
 import { tempDir } from '../../helpers/restic-repos.js';
 import { startS3rver, type S3rver } from '../../helpers/s3rver.js';
-import type { CheckResult } from '../../../src/run/result.js';
+import type { CheckResultJson } from '../../../src/run/result-json.js';
 
 const S3_KEY = 'FASTS3KEY';
 const RCLONE_KEY = 'RCLONEKEY';
@@ -65,7 +65,7 @@ test('one bucket read as s3: and as rclone: gives the same answer, from the same
   // This machine's AWS_CA_BUNDLE makes rclone 1.60's S3 backend fail outright (docs/fast-mode.md).
   const result = await runCli(['status', '--json', '-c', path], { env: { AWS_CA_BUNDLE: undefined } });
   assert.equal(result.stderr, '');
-  const rows = JSON.parse(result.stdout) as CheckResult[];
+  const rows = JSON.parse(result.stdout) as CheckResultJson[];
   assert.deepEqual(
     rows.map((row) => [row.name, row.mode, row.status, row.latest, row.latest_basis]),
     [

@@ -5,6 +5,7 @@ import { before, test } from 'node:test';
 import { renderMetrics } from '../../../src/metrics/render.js';
 import { talliesOf } from '../../../src/metrics/tally.js';
 import type { CheckResult } from '../../../src/run/result.js';
+import type { CheckResultJson } from '../../../src/run/result-json.js';
 import { runCli } from '../../helpers/cli.js';
 import { makeRepository, PASSWORD, restic, tempDir } from '../../helpers/restic-repos.js';
 
@@ -19,11 +20,11 @@ before(async () => {
   resticLatest = new Date(listed.at(-1)!.time).toISOString();
 });
 
-async function status(reader: string | undefined): Promise<{ code: number | null; rows: CheckResult[]; stderr: string }> {
+async function status(reader: string | undefined): Promise<{ code: number | null; rows: CheckResultJson[]; stderr: string }> {
   const config = join(dir, `config-${reader ?? 'unset'}.yaml`);
   await writeFile(config, `defaults:\n  url: ${repo}\n  extra_env: { RESTIC_PASSWORD: ${PASSWORD} }\n${reader ? `  reader: ${reader}\n` : ''}repositories:\n  all: {}\n  web2: { host: web2 }\n`);
   const result = await runCli(['status', '--json', '-c', config], { env: { RESTIC_CACHE_DIR: join(dir, 'cache') } });
-  return { code: result.code, rows: result.code === 2 ? [] : (JSON.parse(result.stdout) as CheckResult[]), stderr: result.stderr };
+  return { code: result.code, rows: result.code === 2 ? [] : (JSON.parse(result.stdout) as CheckResultJson[]), stderr: result.stderr };
 }
 
 test('reader: builtin, auto and restic give the same answer; status --json says which reader answered', async () => {
@@ -63,6 +64,6 @@ test('a reader that is not one of the three is a config error', async () => {
 });
 
 test('metrics carry the reader as a label where one answered', () => {
-  const base: CheckResult = { name: 'web', status: 'up', mode: 'restic', reader: 'builtin', latest: null, latest_basis: null, age_seconds: null, max_age_seconds: 86400, message: 'ok', error: null, duration_ms: 1, checked_at: '2026-01-01T00:00:00.000Z', pushes: [] };
-  assert.match(renderMetrics(talliesOf([base]), new Date('2026-01-01T00:00:01Z')), /^restic_monitor_up\{repository="web",mode="restic",reader="builtin"\} 1$/m);
+  const base: CheckResult = { name: 'web', repository: 'web', status: 'up', mode: 'restic', reader: 'builtin', latest: null, latestBasis: null, ageMs: null, maxAgeMs: 86_400_000, message: 'ok', error: null, durationMs: 1, checkedAt: new Date('2026-01-01T00:00:00.000Z'), pushes: [] };
+  assert.match(renderMetrics(talliesOf([base]), new Date('2026-01-01T00:00:01Z')), /^restic_monitor_up\{check="web",repository="web",mode="restic",reader="builtin"\} 1$/m);
 });

@@ -9,7 +9,7 @@ import { countedFrom, listSnapshots, makeRepository, PASSWORD, resticTime, tempD
 import { startPushReceiver } from '../../helpers/push-receiver.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { CheckResult } from '../../../src/run/result.js';
+import type { CheckResultJson } from '../../../src/run/result-json.js';
 
 const HOUR = 3_600_000;
 let dir: string;
@@ -17,7 +17,7 @@ let fleet: string;
 let single: string;
 
 /** One object of `status --json`. */
-type Row = CheckResult;
+type Row = CheckResultJson;
 
 before(async () => {
   dir = await tempDir('rm-shared-');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { CheckResult } from '../../../src/run/result.js';
+import type { CheckResultJson } from '../../../src/run/result-json.js';
 import { runCli } from '../../helpers/cli.js';
 import { ROOT } from '../../helpers/paths.js';
 import { startPushReceiver, type PushReceiver } from '../../helpers/push-receiver.js';
@@ -80,7 +80,7 @@ after(async () => {
 
 const status = async (config: string, env: Record<string, string | undefined>) => {
   const result = await runCli(['status', '--json', '-c', config], { env: { RESTIC_PASSWORD: undefined, RESTIC_PASSWORD_FILE: undefined, ...env } });
-  return { ...result, results: JSON.parse(result.stdout || '[]') as CheckResult[] };
+  return { ...result, results: JSON.parse(result.stdout || '[]') as CheckResultJson[] };
 };
 
 test('fast and restic mode (either reader) agree on the same repositories within a few seconds; the restic binary alone loads no S3 SDK', async () => {

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReaderError } from '../errors.js';
-import { FILE_ID, type Backend, type FileType } from '../backend.js';
+import { isResticFileName } from '../../file-names.js';
+import type { Backend, FileType } from '../backend.js';
 
 /** A repository on a local or mounted file system. */
 export class LocalBackend implements Backend {
@@ -10,7 +11,7 @@ export class LocalBackend implements Backend {
   async list(type: FileType): Promise<string[]> {
     try {
       const entries = await readdir(join(this.location, type), { withFileTypes: true });
-      return entries.filter((entry) => !entry.isDirectory() && FILE_ID.test(entry.name)).map((entry) => entry.name);
+      return entries.filter((entry) => !entry.isDirectory() && isResticFileName(entry.name)).map((entry) => entry.name);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw this.failure(error as NodeJS.ErrnoException, type);

@@ -1,6 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { ReaderError } from '../errors.js';
-import { FILE_ID, MAX_FILE_BYTES, type Backend, type FileType } from '../backend.js';
+import { isResticFileName } from '../../file-names.js';
+import { MAX_FILE_BYTES, type Backend, type FileType } from '../backend.js';
 import { describeNetworkError } from '../../network-errors.js';
 
 const V2 = 'application/vnd.x.restic.rest.v2';
@@ -73,7 +74,7 @@ export class RestBackend implements Backend {
     if (!Array.isArray(list)) throw new ReaderError('backend', `${this.location} answered ${type}/ with something that is not a JSON listing`);
     // v2 lists {name, size}; a v1 server lists bare names.
     const names = list.map((item: unknown) => (typeof item === 'string' ? item : (item as { name?: unknown } | null)?.name));
-    return names.filter((name): name is string => typeof name === 'string' && FILE_ID.test(name));
+    return names.filter((name): name is string => typeof name === 'string' && isResticFileName(name));
   }
 
   async read(path: string, signal: AbortSignal): Promise<Buffer> {

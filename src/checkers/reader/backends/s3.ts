@@ -3,7 +3,8 @@ import type { S3ClientPool, ClientSettings } from '../../s3/client-pool.js';
 import { describeS3Error } from '../../s3/errors.js';
 import type { S3Location } from '../../../urls/s3.js';
 import { ReaderError } from '../errors.js';
-import { FILE_ID, MAX_FILE_BYTES, type Backend, type FileType } from '../backend.js';
+import { isResticFileName } from '../../file-names.js';
+import { MAX_FILE_BYTES, type Backend, type FileType } from '../backend.js';
 
 /**
  * An s3: repository through the same client pool, URL rules and credentials as fast mode.
@@ -37,7 +38,7 @@ export class S3Backend implements Backend {
       }
       for (const object of page.Contents ?? []) {
         const name = object.Key?.slice(prefix.length);
-        if (name !== undefined && FILE_ID.test(name)) names.push(name);
+        if (name !== undefined && isResticFileName(name)) names.push(name);
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
       // A partial listing would hide the newest snapshots: say so rather than answer from it.

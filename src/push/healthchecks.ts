@@ -1,13 +1,13 @@
 import type { Check } from '../config/types.js';
 import { send, type Answer } from './http.js';
 import { retrying, type AttemptOutcome, type RetryPolicy } from './retry.js';
-import { PushError, type Notifier, type Report } from './notifier.js';
+import { PushError, type PushTarget, type Report } from './target.js';
 
 /** healthchecks.io keeps the first 100 kB of a ping body; ours stay far below that. */
 export const MAX_BODY_LENGTH = 10_000;
 
 /** Pure: where a report goes. Up pings the URL itself, down pings `<ping_url>/fail`. */
-export function buildPingUrl(pingUrl: string, report: Pick<Report, 'status'>): URL {
+export function buildHealthchecksUrl(pingUrl: string, report: Pick<Report, 'status'>): URL {
   const url = new URL(pingUrl);
   if (report.status === 'down') url.pathname = `${url.pathname.replace(/\/+$/, '')}/fail`;
   return url;
@@ -27,7 +27,7 @@ export interface HealthchecksOptions {
  * with the same API). The message travels in the POST body, which the service shows as the
  * ping's log.
  */
-export class HealthchecksNotifier implements Notifier {
+export class HealthchecksTarget implements PushTarget {
   readonly kind = 'healthchecks';
   private readonly post: HttpPost;
   private readonly retry: Partial<RetryPolicy>;
@@ -37,16 +37,16 @@ export class HealthchecksNotifier implements Notifier {
     this.retry = options.retry ?? {};
   }
 
-  wants(repository: Check): boolean {
-    return repository.pingUrl !== undefined;
+  wants(check: Check): boolean {
+    return check.pingUrl !== undefined;
   }
 
-  async notify(repository: Check, report: Report, signal: AbortSignal): Promise<void> {
-    const url = buildPingUrl(repository.pingUrl!, report);
+  async push(check: Check, report: Report, signal: AbortSignal): Promise<void> {
+    const url = buildHealthchecksUrl(check.pingUrl!, report);
     const body = report.message.slice(0, MAX_BODY_LENGTH);
-    await retrying(this.retry, signal, repository.pushTimeoutMs, async (attemptSignal) => {
+    await retrying(this.retry, signal, check.pushTimeoutMs, async (attemptSignal) => {
       const answer = await this.post(url, body, attemptSignal);
-      return interpretPing(answer.statusCode, answer.body);
+      return interpretHealthchecks(answer.statusCode, answer.body);
     });
   }
 }
@@ -56,7 +56,7 @@ export class HealthchecksNotifier implements Notifier {
  * unknown UUID answers 404, or 200 "OK (not found)" where the server keeps the old
  * behaviour; an ambiguous slug 409. Rate limits (429) and server errors are retried.
  */
-export function interpretPing(statusCode: number, body: string): AttemptOutcome {
+export function interpretHealthchecks(statusCode: number, body: string): AttemptOutcome {
   // Whole: the caller shortens after redacting (a cut could split a secret).
   const text = body.trim().split('\n')[0]!;
   if ((statusCode === 200 || statusCode === 201) && !/not found/i.test(text)) return { retry: false };

@@ -2,7 +2,7 @@ import type { Check } from '../config/types.js';
 import { shorten } from '../text.js';
 import { send, type Answer } from './http.js';
 import { retrying, type AttemptOutcome, type RetryPolicy } from './retry.js';
-import { PushError, type Notifier, type Report } from './notifier.js';
+import { PushError, type PushTarget, type Report } from './target.js';
 
 /** Uptime Kuma stores msg as given; long ones bloat its database and the request line. */
 export const MAX_MESSAGE_LENGTH = 250;
@@ -39,7 +39,7 @@ export interface UptimeKumaOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-export class UptimeKumaNotifier implements Notifier {
+export class UptimeKumaTarget implements PushTarget {
   readonly kind = 'uptime-kuma';
   private readonly get: HttpGet;
   private readonly retry: Partial<RetryPolicy>;
@@ -49,13 +49,13 @@ export class UptimeKumaNotifier implements Notifier {
     this.retry = options.retry ?? {};
   }
 
-  wants(repository: Check): boolean {
-    return repository.pushUrl !== undefined && repository.pushToken !== undefined;
+  wants(check: Check): boolean {
+    return check.pushUrl !== undefined && check.pushToken !== undefined;
   }
 
-  async notify(repository: Check, report: Report, signal: AbortSignal): Promise<void> {
-    const url = buildPushUrl(repository.pushUrl!, repository.pushToken!, report);
-    await retrying(this.retry, signal, repository.pushTimeoutMs, async (attemptSignal) => {
+  async push(check: Check, report: Report, signal: AbortSignal): Promise<void> {
+    const url = buildPushUrl(check.pushUrl!, check.pushToken!, report);
+    await retrying(this.retry, signal, check.pushTimeoutMs, async (attemptSignal) => {
       const { statusCode, body } = await this.get(url, attemptSignal);
       return interpret(statusCode, body);
     });
@@ -63,7 +63,7 @@ export class UptimeKumaNotifier implements Notifier {
 }
 
 /**
- * Pure: what Kuma meant. 200 `{"ok":true}` records the beat. Kuma 2.5.3 answers every
+ * Pure: what Kuma meant. 200 `{"ok":true}` records the push. Kuma 2.5.3 answers every
  * server-side failure with 404 `{"ok":false,"msg":...}`, a busy database
  * (`SQLITE_BUSY: database is locked`) as much as an unknown token, and other versions may
  * pick other codes: so `msg` decides, not the code. Only `Monitor not found or not active.`

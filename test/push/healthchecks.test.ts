@@ -3,8 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseConfig } from '../../src/config/parse.js';
-import { HealthchecksNotifier } from '../../src/notifiers/healthchecks.js';
-import { PushError } from '../../src/notifiers/notifier.js';
+import { HealthchecksTarget } from '../../src/push/healthchecks.js';
+import { PushError } from '../../src/push/target.js';
 import { runCli } from '../helpers/cli.js';
 import { startHealthchecksReceiver, type HealthchecksReceiver } from '../helpers/healthchecks-receiver.js';
 import { startPushReceiver, type PushReceiver } from '../helpers/push-receiver.js';
@@ -15,7 +15,7 @@ const UUID_DOWN = '7d2e4f6a-8b0c-4d1e-a3f5-b7c9d1e3f502';
 const PING_KEY = 'fJ3kQ9zX2mN7pL4wR8tV1y';
 let hc: HealthchecksReceiver;
 let kuma: PushReceiver;
-const notifier = new HealthchecksNotifier({ retry: { attempts: 3, firstDelayMs: 20 } });
+const target = new HealthchecksTarget({ retry: { attempts: 3, firstDelayMs: 20 } });
 
 before(async () => {
   hc = await startHealthchecksReceiver([UUID_UP, UUID_DOWN, `${PING_KEY}/fleet-web1`]);
@@ -41,9 +41,9 @@ const reason = async (work: Promise<void>): Promise<string> => {
 
 test('up pings the URL and down pings <url>/fail, each with the message as the body', async () => {
   const signal = new AbortController().signal;
-  await notifier.notify(repository(`${hc.baseUrl}${UUID_UP}`), report('up', 'latest snapshot 2h ago (max 1d)'), signal);
-  await notifier.notify(repository(`${hc.baseUrl}${UUID_DOWN}/`), report('down', 'stale: latest snapshot 3d ago (max 1d)'), signal);
-  await notifier.notify(repository(`${hc.baseUrl}${PING_KEY}/fleet-web1`), report('down', 'no snapshots for host web1'), signal);
+  await target.push(repository(`${hc.baseUrl}${UUID_UP}`), report('up', 'latest snapshot 2h ago (max 1d)'), signal);
+  await target.push(repository(`${hc.baseUrl}${UUID_DOWN}/`), report('down', 'stale: latest snapshot 3d ago (max 1d)'), signal);
+  await target.push(repository(`${hc.baseUrl}${PING_KEY}/fleet-web1`), report('down', 'no snapshots for host web1'), signal);
   assert.deepEqual(hc.pings.splice(0), [
     { check: UUID_UP, kind: 'success', method: 'POST', body: 'latest snapshot 2h ago (max 1d)' },
     { check: UUID_DOWN, kind: 'fail', method: 'POST', body: 'stale: latest snapshot 3d ago (max 1d)' },
@@ -54,7 +54,7 @@ test('up pings the URL and down pings <url>/fail, each with the message as the b
 test('an unknown check fails at once, without retries', async () => {
   const before = hc.requests.length;
   const uuid = '11111111-2222-4333-8444-555555555555';
-  assert.equal(await reason(notifier.notify(repository(`${hc.baseUrl}${uuid}`), report('up', 'x'), new AbortController().signal)), 'healthchecks: check not found (HTTP 404)');
+  assert.equal(await reason(target.push(repository(`${hc.baseUrl}${uuid}`), report('up', 'x'), new AbortController().signal)), 'healthchecks: check not found (HTTP 404)');
   assert.equal(hc.requests.length - before, 1);
 });
 
@@ -63,17 +63,17 @@ test('server errors and rate limits are retried until the ping is recorded', asy
     [500, 'Internal Server Error'],
     [429, 'rate limited'],
   ]);
-  await notifier.notify(repository(`${hc.baseUrl}${UUID_UP}`), report('up', 'fine'), new AbortController().signal);
+  await target.push(repository(`${hc.baseUrl}${UUID_UP}`), report('up', 'fine'), new AbortController().signal);
   assert.deepEqual(hc.pings.splice(0).map((ping) => ping.body), ['fine']);
   hc.queued.set(UUID_UP, [[503, 'down for maintenance'], [503, ''], [503, '']]);
-  assert.equal(await reason(notifier.notify(repository(`${hc.baseUrl}${UUID_UP}`), report('up', 'fine'), new AbortController().signal)), 'healthchecks: HTTP 503');
+  assert.equal(await reason(target.push(repository(`${hc.baseUrl}${UUID_UP}`), report('up', 'fine'), new AbortController().signal)), 'healthchecks: HTTP 503');
   assert.equal(hc.pings.length, 0);
 });
 
 test('a target that never answers is given up after push_timeout per attempt', async () => {
   hc.queued.set(UUID_DOWN, ['hang', 'hang', 'hang']);
   const started = hc.requests.length;
-  assert.equal(await reason(notifier.notify(repository(`${hc.baseUrl}${UUID_DOWN}`, '1s'), report('down', 'x'), new AbortController().signal)), 'no answer within 1s');
+  assert.equal(await reason(target.push(repository(`${hc.baseUrl}${UUID_DOWN}`, '1s'), report('down', 'x'), new AbortController().signal)), 'no answer within 1s');
   assert.equal(hc.requests.length - started, 3);
 });
 

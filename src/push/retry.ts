@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startDeadline, untilAborted } from '../abort/deadline.js';
+import { DeadlineEnded, runWithin } from '../abort/deadline.js';
 import { formatDuration } from '../duration.js';
-import { PushError } from './notifier.js';
+import { PushError } from './target.js';
 
 export interface RetryPolicy {
   attempts: number;
@@ -52,20 +52,18 @@ export async function retrying(
         throw new PushError('aborted');
       }
     }
-    if (signal.aborted) throw new PushError('aborted');
-    const deadline = startDeadline(timeoutMs, signal);
+    let outcome: AttemptOutcome;
     try {
-      const outcome = await untilAborted(attempt(deadline.signal), deadline.signal);
-      if (!outcome.error) return;
-      last = outcome.error;
-      if (!outcome.retry) throw last;
+      outcome = await runWithin(timeoutMs, signal, attempt);
     } catch (error) {
       if (error instanceof PushError) throw error;
       if (signal.aborted) throw new PushError('aborted');
-      last = new PushError(networkReason(error, deadline.timedOut, timeoutMs));
-    } finally {
-      deadline.clear();
+      last = new PushError(networkReason(error, error instanceof DeadlineEnded && error.timedOut, timeoutMs));
+      continue;
     }
+    if (!outcome.error) return;
+    last = outcome.error;
+    if (!outcome.retry) throw last;
   }
   throw last;
 }

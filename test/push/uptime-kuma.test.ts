@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { PushError, type Report } from '../../src/notifiers/notifier.js';
-import { buildPushUrl, interpret, pingOf, UptimeKumaNotifier } from '../../src/notifiers/uptime-kuma.js';
+import { PushError, type Report } from '../../src/push/target.js';
+import { buildPushUrl, interpret, pingOf, UptimeKumaTarget } from '../../src/push/uptime-kuma.js';
 import { checkConfig } from '../helpers/config.js';
 import { KUMA, startPushReceiver, type PushReceiver } from '../helpers/push-receiver.js';
 
@@ -46,9 +46,9 @@ describe('building the push URL (pure)', () => {
 
 describe('pushing to a real HTTP receiver', () => {
   let receiver: PushReceiver;
-  const notifier = new UptimeKumaNotifier({ retry: { firstDelayMs: 20 } });
+  const target = new UptimeKumaTarget({ retry: { firstDelayMs: 20 } });
   const push = (token: string, timeoutMs = 10_000, url?: string) =>
-    notifier.notify(checkConfig({ url: '/x', pushUrl: url ?? receiver.pushUrl, pushToken: token, pushTimeoutMs: timeoutMs }), report, new AbortController().signal);
+    target.push(checkConfig({ url: '/x', pushUrl: url ?? receiver.pushUrl, pushToken: token, pushTimeoutMs: timeoutMs }), report, new AbortController().signal);
   const pushFailure = async (promise: Promise<void>) => {
     await assert.rejects(promise, PushError);
     return promise.catch((error: PushError) => error.reason);
