@@ -115,7 +115,8 @@ describe('status', () => {
 
 describe('validate', () => {
   test('prints the expanded repositories with every secret masked, touching nothing', async () => {
-    const result = await runCli(['validate', '--config', configPath], { env: {} });
+    // The default reader (the versioned runs set RESTIC_MONITOR_READER, which validate shows).
+    const result = await runCli(['validate', '--config', configPath], { env: { RESTIC_MONITOR_READER: undefined } });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`web-server:\\n    url: ${root}/restic-web-server\\n    mode: restic\\n    max_age: 1d`));
     assert.match(result.stdout, /push: http:\/\/127\.0\.0\.1:\d+\/api\/push\/\*\*\*/);
@@ -191,7 +192,7 @@ test('--version and --help', async () => {
 test('validate counts repositories and, when hosts fan one out, its checks', async () => {
   const path = join(root, 'hosts.yaml');
   await writeFile(path, 'repositories:\n  fleet:\n    url: /srv/fleet\n    hosts:\n      web1: {}\n      web2: {max_age: 6h}\n  solo: {url: /srv/solo}\n');
-  const result = await runCli(['validate', '--config', path]);
+  const result = await runCli(['validate', '--config', path], { env: { RESTIC_MONITOR_READER: undefined } });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /\n# config OK: 2 repositories, 3 checks\n$/);
   assert.match(result.stdout, /fleet\/web2:\n    url: \/srv\/fleet\n    mode: restic\n    max_age: 6h/);
