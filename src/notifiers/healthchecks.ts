@@ -1,4 +1,5 @@
 import type { Check } from '../config/types.js';
+import type { Status } from '../verdict.js';
 import { send, type Answer } from './http.js';
 import { retrying, type AttemptOutcome, type RetryPolicy } from './retry.js';
 import { PushError, type Notifier, type Report } from './notifier.js';
@@ -39,6 +40,10 @@ export class HealthchecksNotifier implements Notifier {
 
   wants(repository: Check): boolean {
     return repository.pingUrl !== undefined;
+  }
+
+  destination(repository: Check, status: Status): string {
+    return buildPingUrl(repository.pingUrl!, { status }).toString();
   }
 
   async notify(repository: Check, report: Report, signal: AbortSignal): Promise<void> {

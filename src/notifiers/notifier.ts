@@ -23,6 +23,12 @@ export interface Report {
 export interface Notifier {
   readonly kind: string;
   wants(repository: Check): boolean;
+  /**
+   * Where a report of `status` would go (shown by `run --dry-run` and `test-push`), with the
+   * secrets this target knows by name masked; the caller still passes it through the
+   * redactor (a ping URL's key, a password in the URL).
+   */
+  destination(repository: Check, status: Status): string;
   notify(repository: Check, report: Report, signal: AbortSignal): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import type { Check } from '../config/types.js';
+import { MASK } from '../redact.js';
 import { shorten } from '../text.js';
 import { send, type Answer } from './http.js';
 import { retrying, type AttemptOutcome, type RetryPolicy } from './retry.js';
@@ -51,6 +52,13 @@ export class UptimeKumaNotifier implements Notifier {
 
   wants(repository: Check): boolean {
     return repository.pushUrl !== undefined && repository.pushToken !== undefined;
+  }
+
+  destination(repository: Check): string {
+    const url = new URL(repository.pushUrl!);
+    url.pathname = `${url.pathname.replace(/\/*$/, '/')}${MASK}`;
+    url.search = '';
+    return url.toString();
   }
 
   async notify(repository: Check, report: Report, signal: AbortSignal): Promise<void> {

@@ -35,6 +35,14 @@ export interface RunOptions {
   /** false for `status`: check and show, push nothing. */
   push: boolean;
   signal: AbortSignal;
+  /**
+   * The caller prints every result for a person (`run`, `status`): a result then logs at
+   * info, not warn/error, so that at their default level (warn) each appears once. The
+   * daemon has no other output and leaves it unset.
+   */
+  printed?: boolean;
+  /** Called as each check ends (the CLI's progress count). */
+  onChecked?: (result: CheckResult) => void;
 }
 
 /** Checks every repository of `config` (bounded by its concurrency) and pushes the verdicts. */
@@ -54,7 +62,9 @@ export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Pro
   return mapLimit(config.checks, inFlightBound(config.concurrency), async (repository) => {
     const own = signals.child();
     try {
-      return await checkRepository(repository, cycle, { ...options, signal: own.signal });
+      const result = await checkRepository(repository, cycle, { ...options, signal: own.signal });
+      options.onChecked?.(result);
+      return result;
     } finally {
       own.release();
     }
@@ -97,7 +107,7 @@ export async function checkRepository(repository: Check, deps: RunDeps, options:
   const latest = 'latest' in observed && observed.latest ? observed.latest.toISOString() : null;
   // A check cut short because we are stopping says nothing about the repository: no alarm in the log.
   const stopping = options.signal.aborted;
-  log[verdict.status === 'up' || stopping ? 'info' : 'warn'](
+  log[verdict.status === 'up' || stopping || options.printed ? 'info' : 'warn'](
     { mode: checker.mode, ...(reader && { reader }), status: verdict.status, latest, age_seconds: verdict.ageSeconds, duration_ms: Math.round(durationMs) },
     message,
   );
@@ -116,7 +126,7 @@ export async function checkRepository(repository: Check, deps: RunDeps, options:
         // (Kuma's "update ... - SQLITE_BUSY: database is locked").
         const reason = shortenMiddle(deps.redactor.redact(error instanceof PushError ? error.reason : `internal error: ${(error as Error).message}`), MAX_REASON_LENGTH);
         pushes.push({ target: notifier.kind, delivered: false, error: reason });
-        log[stopping || options.signal.aborted ? 'info' : 'error']({ target: notifier.kind }, `push failed: ${reason}`);
+        log[stopping || options.signal.aborted || options.printed ? 'info' : 'error']({ target: notifier.kind }, `push failed: ${reason}`);
       }
     }
   }
