@@ -13,7 +13,7 @@ import { DEFAULTS, type BucketLookup, type ModeChoice, type ReaderChoice, type C
 
 const MODES: readonly ModeChoice[] = ['restic', 'fast', 'auto'];
 const BUCKET_LOOKUPS: readonly BucketLookup[] = ['auto', 'path', 'dns'];
-const READERS: readonly ReaderChoice[] = ['auto', 'builtin', 'restic'];
+export const READERS: readonly ReaderChoice[] = ['auto', 'builtin', 'restic'];
 // Unreserved URL characters only: anything else would change the push URL's meaning.
 const TOKEN = /^[A-Za-z0-9._~-]+$/;
 
@@ -45,12 +45,13 @@ export interface BuildContext {
   report: (problem: string) => void;
   secrets: Set<string>;
   defaultMode: ModeChoice;
+  defaultReader: ReaderChoice;
 }
 
 export function buildCheck(
   entry: CheckEntry,
   defaults: Record<string, unknown>,
-  { env, report, secrets, defaultMode }: BuildContext,
+  { env, report, secrets, defaultMode, defaultReader }: BuildContext,
 ): Check | undefined {
   const { name, own, vars } = entry;
   let failed = false;
@@ -102,7 +103,7 @@ export function buildCheck(
   const intervalMs = duration('interval', DEFAULTS.interval);
   const mode = choice('mode', MODES, defaultMode);
   const bucketLookup = choice('bucket_lookup', BUCKET_LOOKUPS, DEFAULTS.bucketLookup);
-  const reader = choice('reader', READERS, DEFAULTS.reader);
+  const reader = choice('reader', READERS, defaultReader);
 
   // push_url may be Kuma's whole push URL, token included (see splitPushUrl).
   const pushUrlPath = `${origin('push_url')}.push_url`;

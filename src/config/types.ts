@@ -67,6 +67,5 @@ export const DEFAULTS = {
   interval: '1h',
   mode: 'restic' as ModeChoice,
   bucketLookup: 'auto' as BucketLookup,
-  // The restic binary until the lead flips this to 'auto' (issue 15): nothing changes on merge.
-  reader: 'restic' as ReaderChoice,
+  reader: 'auto' as ReaderChoice,
 };
