@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { LevelWithSilent, Logger } from 'pino';
 import type { Checker } from '../checkers/checker.js';
 import { ConfigError } from '../config/errors.js';
 import type { Config, Check } from '../config/types.js';
@@ -40,6 +40,8 @@ export interface DaemonOptions {
   secrets?: readonly string[];
   now: () => Date;
   stderr: Sink;
+  /** The log level (the CLI's chooseLogLevel: --log-level, else LOG_LEVEL); default info. */
+  logLevel?: LevelWithSilent;
   /** Aborted by SIGTERM/SIGINT: stop the schedule, abort checks, return 0. */
   signal: AbortSignal;
   hangup?: HangupSource;
@@ -188,7 +190,7 @@ function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunD
     pushTargets: options.pushTargets,
     now: options.now,
     env: options.env,
-    logger: createLogger(redactor, options.env.LOG_LEVEL, 'info', options.stderr),
+    logger: createLogger(redactor, options.logLevel ?? 'info', options.stderr),
     redactor,
     limits,
   };
