@@ -8,12 +8,12 @@ import { expandEnvRefs, EnvRefError } from './env-refs.js';
 import type { CheckEntry } from './hosts.js';
 import type { Env } from './parse.js';
 import { isPlainEnvName } from './plain-env.js';
+import { KEYS, type DeclaredFields, type KeyDeclaration } from './keys.js';
 import { isMapping } from './schema.js';
-import { DEFAULTS, type BucketLookup, type ModeChoice, type ReaderChoice, type Check } from './types.js';
+import type { ModeChoice, Check } from './types.js';
 
-const MODES: readonly ModeChoice[] = ['restic', 'fast', 'auto'];
-const BUCKET_LOOKUPS: readonly BucketLookup[] = ['auto', 'path', 'dns'];
-const READERS: readonly ReaderChoice[] = ['auto', 'builtin', 'restic'];
+/** The declared keys read the same way for every key of their type, into their Check field. */
+const PLAIN = (Object.entries(KEYS) as [string, KeyDeclaration][]).filter(([, key]) => key.field !== undefined);
 // Unreserved URL characters only: anything else would change the push URL's meaning.
 const TOKEN = /^[A-Za-z0-9._~-]+$/;
 
@@ -66,7 +66,6 @@ export function buildCheck(
     if (typeof raw !== 'string') return undefined;
     return expandOrReport(`${origin(key)}.${key}`, raw, vars, env, fail, secrets);
   };
-  // `timer`: the value becomes one setTimeout, which cannot wait longer than MAX_TIMER_MS.
   const duration = (key: string, fallback: string, timer = false): number | undefined => {
     const raw = text(key) ?? (pick(key) === undefined || pick(key) === null ? fallback : undefined);
     if (raw === undefined) return undefined;
@@ -81,12 +80,40 @@ export function buildCheck(
     }
     return parsed.ms;
   };
-  const choice = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+  const choice = (key: string, allowed: readonly string[], fallback: string): string => {
     const raw = text(key);
     if (raw === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    if (allowed.includes(raw)) return raw;
     fail(`${origin(key)}.${key}: "${raw}" is not one of ${allowed.join(', ')}`);
     return fallback;
+  };
+  const list = (key: string): string[] => {
+    const raw = pick(key);
+    if (!Array.isArray(raw)) return [];
+    return raw.flatMap((item) => (typeof item === 'string' ? [expandOrReport(`${origin(key)}.${key}`, item, vars, env, fail, secrets) ?? ''] : []));
+  };
+  const checked = (key: string, check?: (value: string) => string | undefined): string | undefined => {
+    const value = text(key);
+    const problem = value === undefined ? undefined : check?.(value);
+    if (problem === undefined) return value;
+    fail(`${origin(key)}.${key}: ${problem}`);
+    return undefined;
+  };
+  // RESTIC_MONITOR_FAST picks the default mode.
+  const fallbacks: Record<string, string> = { mode: defaultMode };
+  const plain = (key: string, { value }: KeyDeclaration): unknown => {
+    switch (value.type) {
+      case 'duration':
+        return duration(key, value.default, value.timer);
+      case 'choice':
+        return choice(key, value.values, fallbacks[key] ?? value.default);
+      case 'list':
+        return list(key);
+      case 'text':
+        return checked(key, value.check);
+      default:
+        throw new Error(`${key}: a ${value.type} key has no plain reader`);
+    }
   };
 
   const url = text('url');
@@ -95,14 +122,13 @@ export function buildCheck(
   const s3 = url !== undefined && isS3Url(url) ? parseS3Url(url) : undefined;
   if (s3 && 'error' in s3) fail(`repositories.${name}.url: "${redactUrl(url!)}" ${s3.error}`);
 
-  const maxAgeMs = duration('max_age', DEFAULTS.maxAge);
-  const timeoutMs = duration('timeout', DEFAULTS.timeout, true);
-  const pushTimeoutMs = duration('push_timeout', DEFAULTS.pushTimeout, true);
-  // Not bounded: the scheduler splits a longer wait into timer-sized steps.
-  const intervalMs = duration('interval', DEFAULTS.interval);
-  const mode = choice('mode', MODES, defaultMode);
-  const bucketLookup = choice('bucket_lookup', BUCKET_LOOKUPS, DEFAULTS.bucketLookup);
-  const reader = choice('reader', READERS, DEFAULTS.reader);
+  const fields: Record<string, unknown> = {};
+  let incomplete = false;
+  for (const [key, declaration] of PLAIN) {
+    const value = plain(key, declaration);
+    if (value === undefined && declaration.value.type === 'duration') incomplete = true;
+    if (value !== undefined) fields[declaration.field!] = value;
+  }
 
   // push_url may be Kuma's whole push URL, token included (see splitPushUrl).
   const pushUrlPath = `${origin('push_url')}.push_url`;
@@ -151,42 +177,19 @@ export function buildCheck(
     if (password) secrets.add(password);
   }
 
-  const list = (key: string): string[] => {
-    const raw = pick(key);
-    if (!Array.isArray(raw)) return [];
-    return raw.flatMap((item) => (typeof item === 'string' ? [expandOrReport(`${origin(key)}.${key}`, item, vars, env, fail, secrets) ?? ''] : []));
-  };
-  const tags = list('tags');
-  const paths = list('paths');
-  const caCert = text('ca_cert');
-  const cacheDir = text('cache_dir');
-  const region = text('region');
   const host = entry.host ?? text('host');
 
-  if (failed || url === undefined || maxAgeMs === undefined || timeoutMs === undefined || pushTimeoutMs === undefined || intervalMs === undefined) {
-    return undefined;
-  }
+  if (failed || incomplete || url === undefined) return undefined;
   return {
     name,
     repository: entry.repository,
     url,
-    maxAgeMs,
+    ...(fields as DeclaredFields & Pick<Check, 'bucketLookup'>),
     ...(pushUrl !== undefined && { pushUrl }),
     ...(pushToken !== undefined && { pushToken }),
     ...(pingUrl !== undefined && { pingUrl }),
     extraEnv,
-    timeoutMs,
-    pushTimeoutMs,
-    mode,
-    reader,
-    ...(caCert !== undefined && { caCert }),
-    ...(cacheDir !== undefined && { cacheDir }),
-    intervalMs,
-    ...(region !== undefined && { region }),
-    bucketLookup,
     ...(host !== undefined && { host }),
-    tags,
-    paths,
   };
 }
 
