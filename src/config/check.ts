@@ -1,4 +1,5 @@
 // One repository's keys: defaults merged, templates and ${VAR} expanded, values validated.
+import { longestGapMs, processTimeZone } from '../cron.js';
 import { formatDuration, MAX_TIMER_MS, readDuration } from '../duration.js';
 import { expandTemplate, TemplateError } from '../template.js';
 import { passwordInUrl, redactUrl } from '../redact.js';
@@ -130,6 +131,19 @@ export function buildCheck(
     if (value !== undefined) fields[declaration.field!] = value;
   }
 
+  if (fields.schedule !== undefined || pick('interval') !== undefined) {
+    const cadence = pickCadence(entry, own, defaults, fail);
+    if (cadence === 'schedule' && typeof fields.schedule === 'string') {
+      // What "on schedule" means for /healthz and the shared-listing window (see cron.ts).
+      fields.intervalMs = longestGapMs(fields.schedule, (fields.timeZone as string | undefined) ?? processTimeZone());
+    } else {
+      delete fields.schedule;
+      delete fields.timeZone;
+    }
+  } else {
+    delete fields.timeZone;
+  }
+
   // push_url may be Kuma's whole push URL, token included (see splitPushUrl).
   const pushUrlPath = `${origin('push_url')}.push_url`;
   const pushTokenPath = `${origin('push_token')}.push_token`;
@@ -191,6 +205,24 @@ export function buildCheck(
     extraEnv,
     ...(host !== undefined && { host }),
   };
+}
+
+/**
+ * `schedule` or `interval`: the layer nearest the check that sets either decides (a host
+ * entry, then the repository, then `defaults`), so a repository's own `interval` overrides
+ * an inherited `schedule` and the other way round. Both in one layer is an error there.
+ */
+function pickCadence(entry: CheckEntry, own: Record<string, unknown>, defaults: Record<string, unknown>, fail: (problem: string) => void): 'schedule' | 'interval' | undefined {
+  const layer = (key: string) => (key in own && own[key] !== null ? entry.where(key) : defaults[key] !== undefined && defaults[key] !== null ? 'defaults' : undefined);
+  const rank = (where: string) => (where === 'defaults' ? 0 : where === `repositories.${entry.repository}` ? 1 : 2);
+  const [schedule, interval] = [layer('schedule'), layer('interval')];
+  if (schedule === undefined) return interval === undefined ? undefined : 'interval';
+  if (interval === undefined) return 'schedule';
+  if (schedule === interval) {
+    fail(`${schedule}: "schedule" and "interval" cannot both be set (a check runs at cron times or every interval: keep one)`);
+    return undefined;
+  }
+  return rank(schedule) > rank(interval) ? 'schedule' : 'interval';
 }
 
 /**

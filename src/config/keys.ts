@@ -1,6 +1,7 @@
 // Every config key, declared once. The unknown-key check and its "did you mean", the raw
 // shape check, the defaults, the parsed Check fields of the plain keys, `validate`'s output
 // and the README's key tables (test/config/keys-declared.unit.test.ts) all come from here.
+import { cronProblem, processTimeZone, timeZoneProblem } from '../cron.js';
 import { formatDuration } from '../duration.js';
 import { MASK } from '../redact.js';
 import { isPlainEnvName } from './plain-env.js';
@@ -98,6 +99,20 @@ export const KEYS = {
     field: 'timeoutMs',
     shownDefault: '`10m`',
     doc: "a check taking longer is killed (restic and everything it started) and reported down; at most `24d20h31m23s` (a timer's limit)",
+  },
+  schedule: {
+    value: { type: 'text', check: cronProblem },
+    places: EVERYWHERE,
+    field: 'schedule',
+    shownDefault: 'none',
+    doc: 'daemon mode, instead of `interval`: run the check at these cron times (`0 6,18 * * *`: five fields, minute first) in `time_zone`; of `schedule` and `interval` the one set nearest the check wins (host entry, then repository, then `defaults`), both in one place is an error ([docs/daemon.md](docs/daemon.md#schedule))',
+  },
+  time_zone: {
+    value: { type: 'text', check: timeZoneProblem },
+    places: EVERYWHERE,
+    field: 'timeZone',
+    shownDefault: "the process's (`TZ`)",
+    doc: 'the IANA time zone a `schedule` runs in, e.g. `Europe/Berlin`; ignored with `interval`',
   },
   push_url: {
     value: { type: 'text' },
@@ -236,6 +251,9 @@ export const SHOWN: { readonly [K in KeyName]?: { label?: string; show: (check: 
   reader: { show: (check, { kind }) => (check.reader !== undefined && check.reader !== KEYS.reader.value.default && kind === 'restic' ? check.reader : undefined) },
   max_age: { show: (check) => duration(check.maxAgeMs) },
   timeout: { show: (check) => duration(check.timeoutMs) },
+  schedule: { show: (check) => check.schedule },
+  // The zone is resolved when shown, so that a config without one shows where it will run.
+  time_zone: { show: (check) => (check.schedule === undefined ? undefined : (check.timeZone ?? `${processTimeZone()} (the process's zone)`)) },
   push_url: { label: 'push', show: (check, { redact }) => (check.pushUrl && check.pushToken ? `${redact(check.pushUrl.replace(/\/*$/, '/'))}${MASK}` : null) },
   ping_url: { label: 'ping', show: (check, { redact }) => (check.pingUrl ? redact(check.pingUrl) : undefined) },
   host: { show: (check) => check.host || undefined },

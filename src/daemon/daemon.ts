@@ -18,7 +18,7 @@ import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn } from '../checkers/select.js';
 import { overdueAfterMs, worstCaseCycleMs } from '../run/bounds.js';
 import { judgeHealth } from './health.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, type EntryView } from './scheduler.js';
 import type { Timers } from './timers.js';
 
 /** Where SIGHUP comes from; `process` in production, an EventEmitter in tests. */
@@ -95,7 +95,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
             })),
             now(),
           ),
-        status: () => inOrder().map((tally) => tally.latest),
+        status: () => withNextRun(inOrder().map((tally) => tally.latest), scheduler.view(), options.now().getTime() - now()),
         statusPage: () =>
           renderStatusPage({
             results: inOrder().map((tally) => tally.latest),
@@ -170,6 +170,19 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
  * enough for a queue of host checks to drain, far shorter than any interval.
  */
 export const sharedListingReuseMs = (repository: Check) => Math.min(60_000, repository.intervalMs / 2);
+
+/**
+ * /status: each result with `next_run`, when its check is next due (ISO; for a check running
+ * now, when it became due; null for a schedule with no run left).
+ */
+function withNextRun<T extends { name: string }>(results: readonly T[], view: readonly EntryView[], clockToWallMs: number): Array<T & { next_run: string | null }> {
+  const due = new Map(view.map((entry) => [entry.repository.name, entry.nextDueAt]));
+  return results.map((result) => {
+    const at = due.get(result.name);
+    // The scheduler's clock is the wall clock in production; tests give it a fake one.
+    return { ...result, next_run: at === undefined ? null : new Date(at + clockToWallMs).toISOString() };
+  });
+}
 
 /** Milliseconds on the scheduler's clock (fake timers in tests). */
 function clockOf(options: DaemonOptions): () => number {

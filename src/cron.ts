@@ -1,0 +1,70 @@
+// Cron schedules (the daemon's `schedule` key), on croner: parsing, the next run in a time
+// zone, and the longest gap between runs. Pure: the instant to count from is passed in.
+import { Cron } from 'croner';
+
+/** What `schedule` means to a reader of the config: five fields, minute first. */
+export const CRON_FIELDS = 'minute hour day-of-month month day-of-week';
+
+/**
+ * Why `expression` is not a usable schedule, or undefined. Five fields (or a nickname such
+ * as @daily); croner's optional sixth, seconds, is refused: a restic check every second
+ * is a mistake, not a schedule.
+ */
+export function cronProblem(expression: string): string | undefined {
+  const trimmed = expression.trim();
+  if (!trimmed.startsWith('@') && trimmed.split(/\s+/).length !== 5) {
+    return `"${expression}" is not a cron expression: it needs five fields (${CRON_FIELDS}), e.g. "0 6,18 * * *"`;
+  }
+  let cron: Cron;
+  try {
+    cron = new Cron(trimmed, { timezone: 'UTC' });
+  } catch (error) {
+    return `"${expression}" is not a cron expression: ${(error as Error).message.replace(/^CronPattern: /, '')}`;
+  }
+  if (cron.nextRun(new Date(GAP_REFERENCE_MS)) === null) return `"${expression}" never runs`;
+  return undefined;
+}
+
+/** Why `zone` is not a time zone the runtime knows, or undefined. */
+export function timeZoneProblem(zone: string): string | undefined {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return undefined;
+  } catch {
+    return `"${zone}" is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)`;
+  }
+}
+
+/** The zone a schedule without `time_zone` runs in: the process's own (TZ, else the system's). */
+export function processTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** The first run strictly after `afterMs`, in epoch ms; undefined when there is none. */
+export function nextRunAfter(expression: string, zone: string, afterMs: number): number | undefined {
+  const next = new Cron(expression.trim(), { timezone: zone }).nextRun(new Date(afterMs));
+  return next === null ? undefined : next.getTime();
+}
+
+/** Where the longest gap is measured from: a fixed instant, so a config parses the same any day. */
+const GAP_REFERENCE_MS = Date.UTC(2024, 0, 1);
+/** A leap year and the next, through both DST changes of every zone that has them. */
+const GAP_SPAN_MS = 2 * 366 * 86_400_000;
+const GAP_MAX_RUNS = 5000;
+
+/**
+ * The longest wait between two runs over two years (or the first 5,000 runs, for frequent
+ * schedules), DST changes included: what "on schedule" means for a scheduled check.
+ */
+export function longestGapMs(expression: string, zone: string): number {
+  const cron = new Cron(expression.trim(), { timezone: zone });
+  let previous = cron.nextRun(new Date(GAP_REFERENCE_MS));
+  let longest = 0;
+  for (let runs = 0; previous !== null && runs < GAP_MAX_RUNS && previous.getTime() < GAP_REFERENCE_MS + GAP_SPAN_MS; runs++) {
+    const next = cron.nextRun(previous);
+    if (next === null) break;
+    longest = Math.max(longest, next.getTime() - previous.getTime());
+    previous = next;
+  }
+  return longest;
+}
