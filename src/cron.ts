@@ -5,6 +5,9 @@ import { Cron } from 'croner';
 /** What `schedule` means to a reader of the config: five fields, minute first. */
 export const CRON_FIELDS = 'minute hour day-of-month month day-of-week';
 
+/** The nicknames croner knows, each standing for five fields. */
+const NICKNAMES = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@hourly'];
+
 /**
  * Why `expression` is not a usable schedule, or undefined. Five fields (or a nickname such
  * as @daily); croner's optional sixth, seconds, is refused: a restic check every second
@@ -12,6 +15,9 @@ export const CRON_FIELDS = 'minute hour day-of-month month day-of-week';
  */
 export function cronProblem(expression: string): string | undefined {
   const trimmed = expression.trim();
+  if (trimmed.startsWith('@') && !NICKNAMES.includes(trimmed.toLowerCase())) {
+    return `"${expression}" is not a cron expression: the nicknames are ${NICKNAMES.join(', ')}`;
+  }
   if (!trimmed.startsWith('@') && trimmed.split(/\s+/).length !== 5) {
     return `"${expression}" is not a cron expression: it needs five fields (${CRON_FIELDS}), e.g. "0 6,18 * * *"`;
   }
