@@ -54,23 +54,45 @@ export function nextRunAfter(expression: string, zone: string, afterMs: number):
 
 /** Where the longest gap is measured from: a fixed instant, so a config parses the same any day. */
 const GAP_REFERENCE_MS = Date.UTC(2024, 0, 1);
-/** A leap year and the next, through both DST changes of every zone that has them. */
+/** A leap year and the next: long enough for schedules on a day of the month or year. */
 const GAP_SPAN_MS = 2 * 366 * 86_400_000;
-const GAP_MAX_RUNS = 5000;
+const GAP_MAX_RUNS = 1000;
+/** Longest wall-clock gaps, by expression: parsing a fleet that shares a schedule computes one. */
+const wallGaps = new Map<string, number>();
 
 /**
- * The longest wait between two runs over two years (or the first 5,000 runs, for frequent
- * schedules), DST changes included: what "on schedule" means for a scheduled check.
+ * The longest wait between two runs in `zone`, an upper bound: the longest gap between wall-clock
+ * times over two years (or the first 1,000 runs of a frequent schedule), plus the zone's DST
+ * shift, which a run after the clocks go back (or the run DST skips) can add. What "on
+ * schedule" means for a scheduled check. Counted on a fixed-offset clock: croner's zone
+ * arithmetic costs a millisecond a run.
  */
 export function longestGapMs(expression: string, zone: string): number {
-  const cron = new Cron(expression.trim(), { timezone: zone });
-  let previous = cron.nextRun(new Date(GAP_REFERENCE_MS));
-  let longest = 0;
-  for (let runs = 0; previous !== null && runs < GAP_MAX_RUNS && previous.getTime() < GAP_REFERENCE_MS + GAP_SPAN_MS; runs++) {
-    const next = cron.nextRun(previous);
-    if (next === null) break;
-    longest = Math.max(longest, next.getTime() - previous.getTime());
-    previous = next;
+  const key = expression.trim();
+  let wall = wallGaps.get(key);
+  if (wall === undefined) {
+    const cron = new Cron(key, { utcOffset: 0 });
+    let previous = cron.nextRun(new Date(GAP_REFERENCE_MS));
+    wall = 0;
+    for (let runs = 0; previous !== null && runs < GAP_MAX_RUNS && previous.getTime() < GAP_REFERENCE_MS + GAP_SPAN_MS; runs++) {
+      const next = cron.nextRun(previous);
+      if (next === null) break;
+      wall = Math.max(wall, next.getTime() - previous.getTime());
+      previous = next;
+    }
+    if (wallGaps.size < 1000) wallGaps.set(key, wall);
   }
-  return longest;
+  return wall + dstShiftMs(zone);
+}
+
+/** How far a zone's clocks move at its DST changes (0 for UTC, 1 h for most that have DST). */
+function dstShiftMs(zone: string): number {
+  const offsets = [Date.UTC(2024, 0, 1), Date.UTC(2024, 6, 1)].map((at) => offsetMs(zone, at));
+  return Math.abs(offsets[0]! - offsets[1]!);
+}
+
+function offsetMs(zone: string, at: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(at);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) - at;
 }

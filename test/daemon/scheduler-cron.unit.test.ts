@@ -25,11 +25,13 @@ function run(checks: Check[], timers: FakeTimers, takesMs = 0) {
   const scheduler = new Scheduler(
     { checks, concurrency: 4 },
     {
-      check: (check) =>
+      check: (check, signal) =>
         new Promise((resolve) => {
           started.push(`${check.name} ${new Date(timers.now()).toISOString()}`);
           if (takesMs === 0) resolve(result(check.name));
           else timers.setTimeout(() => resolve(result(check.name)), takesMs);
+          // stop() waits for the checks in flight: one that is aborted ends.
+          signal.addEventListener('abort', () => resolve(result(check.name)));
         }),
       onResult: () => {},
       timers,
