@@ -131,16 +131,12 @@ export function buildCheck(
     if (value !== undefined) fields[declaration.field!] = value;
   }
 
-  if (fields.schedule !== undefined || pick('interval') !== undefined) {
-    const cadence = pickCadence(entry, own, defaults, fail);
-    if (cadence === 'schedule' && typeof fields.schedule === 'string') {
-      // What "on schedule" means for /healthz and the shared-listing window (see cron.ts).
-      fields.intervalMs = longestGapMs(fields.schedule, (fields.timeZone as string | undefined) ?? processTimeZone());
-    } else {
-      delete fields.schedule;
-      delete fields.timeZone;
-    }
+  if (pickCadence(entry, own, defaults, fail) === 'schedule' && typeof fields.schedule === 'string') {
+    // What "on schedule" means for /healthz and the shared-listing window (see cron.ts).
+    fields.intervalMs = longestGapMs(fields.schedule, (fields.timeZone as string | undefined) ?? processTimeZone());
   } else {
+    // An interval check: an inherited schedule, and any time_zone, mean nothing to it.
+    delete fields.schedule;
     delete fields.timeZone;
   }
 

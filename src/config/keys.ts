@@ -14,9 +14,10 @@ export type Place = 'top' | 'repository' | 'defaults' | 'host';
 export type RawKind = 'string' | 'map' | 'list' | 'integer' | 'hosts';
 
 /**
- * What a key's value is. `text`, `duration`, `choice` and `list` are read the same way for
- * every key of that type (templates, then ${VAR}, then the check) by `buildCheck`; the
- * others are read by code of their own, named in the declaration's doc.
+ * What a key's value is. A `text`, `duration`, `choice` or `list` key with a `field` is read
+ * the same way as every key of its type (templates, then ${VAR}, then its check) by
+ * `buildCheck`, into that Check field; the others (url, the push targets, extra_env, host,
+ * hosts and the top-level keys) are read by code of their own in config/.
  */
 export type ValueSpec =
   | { type: 'text'; check?: (value: string) => string | undefined }
