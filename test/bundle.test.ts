@@ -53,7 +53,7 @@ repositories:
   fast: {url: "${s3.url('repo')}", mode: fast, push_token: tok-fast, extra_env: {AWS_ACCESS_KEY_ID: S3RVER, AWS_SECRET_ACCESS_KEY: S3RVER}}
 `,
   );
-  const result = await runBundle(['run', '--config', config], { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') });
+  const result = await runBundle(['run', '--config', config], { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') });
   assert.equal(result.code, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /^UP   with-restic: latest snapshot 1h ago \(max 1d\) \[pushed to uptime-kuma\]\nUP   fast: latest snapshot (just now|\d+s ago) \(max 1d\) \[pushed to uptime-kuma\]\n$/);
   assert.deepEqual(receiver.beats.map((beat) => [beat.token, beat.status]).sort(), [['tok-fast', 'up'], ['tok-restic', 'up']]);

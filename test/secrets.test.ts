@@ -77,7 +77,7 @@ test('no secret appears in any output of any command or failure path', async () 
   outputs.push(await runCli(['status', '--json', '--config', config], { env }));
   outputs.push(await runCli(['run', '--config', config], { env }));
   // restic itself echoing the secrets into its error text.
-  outputs.push(await runCli(['run', '--config', config], { env: { ...env, RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-leaky') } }));
+  outputs.push(await runCli(['run', '--config', config], { env: { ...env, RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-leaky') } }));
   // A config error that quotes a value.
   const bad = join(root, 'bad.yaml');
   await writeFile(bad, `repositories:\n  x:\n    url: /x\n    push_url: "ftp://u:${CANARY.urlPassword}@h/"\n`);

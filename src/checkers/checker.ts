@@ -20,6 +20,8 @@ export interface Checker {
   /** Whether this checker can serve the repository's URL at all. */
   supports(repository: Check): boolean;
   check(repository: Check, context: CheckContext): Promise<Observation>;
+  /** Drops what it keeps for checks no longer configured; the daemon calls it on reload. */
+  retain?(checks: readonly Check[]): void;
   /** Releases what it keeps between checks (pooled connections); the daemon calls it on stop. */
   close?(): Promise<void>;
 }

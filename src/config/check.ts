@@ -11,10 +11,11 @@ import type { Env } from './parse.js';
 import { isPlainEnvName } from './plain-env.js';
 import { KEYS, type DeclaredFields, type KeyDeclaration } from './keys.js';
 import { isMapping } from './schema.js';
-import type { ModeChoice, Check } from './types.js';
+import type { Check, ModeChoice, ReaderChoice } from './types.js';
 
 /** The declared keys read the same way for every key of their type, into their Check field. */
 const PLAIN = (Object.entries(KEYS) as [string, KeyDeclaration][]).filter(([, key]) => key.field !== undefined);
+export const READERS: readonly ReaderChoice[] = KEYS.reader.value.values;
 // Unreserved URL characters only: anything else would change the push URL's meaning.
 const TOKEN = /^[A-Za-z0-9._~-]+$/;
 
@@ -46,12 +47,13 @@ export interface BuildContext {
   report: (problem: string) => void;
   secrets: Set<string>;
   defaultMode: ModeChoice;
+  defaultReader: ReaderChoice;
 }
 
 export function buildCheck(
   entry: CheckEntry,
   defaults: Record<string, unknown>,
-  { env, report, secrets, defaultMode }: BuildContext,
+  { env, report, secrets, defaultMode, defaultReader }: BuildContext,
 ): Check | undefined {
   const { name, own, vars } = entry;
   let failed = false;
@@ -100,8 +102,8 @@ export function buildCheck(
     fail(`${origin(key)}.${key}: ${problem}`);
     return undefined;
   };
-  // RESTIC_MONITOR_FAST picks the default mode.
-  const fallbacks: Record<string, string> = { mode: defaultMode };
+  // RESTIC_MONITOR_FAST and RESTIC_MONITOR_READER replace the declared defaults.
+  const fallbacks: Record<string, string> = { mode: defaultMode, reader: defaultReader };
   const plain = (key: string, { value }: KeyDeclaration): unknown => {
     switch (value.type) {
       case 'duration':

@@ -79,13 +79,13 @@ export const KEYS = {
     doc: '`restic`, `fast` or `auto`; see [Modes](#modes). `RESTIC_MONITOR_FAST=true` makes `fast` the default',
   },
   reader: {
-    // The restic binary until the lead flips this to 'auto' (issue 15): nothing changes on merge.
-    value: { type: 'choice', values: ['auto', 'builtin', 'restic'], default: 'restic' },
+    // RESTIC_MONITOR_READER replaces the default (config/parse.ts).
+    value: { type: 'choice', values: ['auto', 'builtin', 'restic'], default: 'auto' },
     places: EVERYWHERE,
     field: 'reader',
     optional: true,
-    shownDefault: '`restic`',
-    doc: 'restic mode: `builtin`, `restic` or `auto`; see [The built-in reader](#the-built-in-reader)',
+    shownDefault: '`auto`',
+    doc: 'restic mode: `auto`, `builtin` or `restic`; see [The built-in reader](#the-built-in-reader)',
   },
   max_age: {
     value: { type: 'duration', default: '1d' },

@@ -3,9 +3,9 @@ import { parseListen } from '../http/listen.js';
 import { expandHosts } from './hosts.js';
 import { NOT_IN_DEFAULTS } from './keys.js';
 import { ConfigError, unknownKeyMessage } from './errors.js';
-import { buildCheck, expandOrReport } from './check.js';
+import { buildCheck, expandOrReport, READERS } from './check.js';
 import { checkKind, isMapping, REPOSITORY_KEYS, TOP_LEVEL_KEYS } from './schema.js';
-import { DEFAULTS, type Config, type ModeChoice, type Check } from './types.js';
+import { DEFAULTS, type Check, type Config, type ModeChoice, type ReaderChoice } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -68,6 +68,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
     report(`concurrency: ${concurrency} is out of range (1 to 1024)`);
   }
   const defaultMode = modeFromEnv(env.RESTIC_MONITOR_FAST, report);
+  const defaultReader = readerFromEnv(env.RESTIC_MONITOR_READER, report);
   const secrets = new Set<string>();
   const built: Check[] = [];
   // A check's name keys the schedule, the status and the metrics: `fleet/web1:` beside
@@ -89,7 +90,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
         continue;
       }
       sources.set(entry.name, entry.source);
-      const check = buildCheck(entry, defaults, { env, report, secrets, defaultMode });
+      const check = buildCheck(entry, defaults, { env, report, secrets, defaultMode, defaultReader });
       if (check) built.push(check);
     }
   }
@@ -131,4 +132,12 @@ function modeFromEnv(value: string | undefined, report: (problem: string) => voi
   if (/^(false|0|no|off)$/i.test(value)) return DEFAULTS.mode;
   report(`RESTIC_MONITOR_FAST: "${value}" is not true or false`);
   return DEFAULTS.mode;
+}
+
+/** RESTIC_MONITOR_READER=restic (or builtin) sets the reader of every check that names none. */
+function readerFromEnv(value: string | undefined, report: (problem: string) => void): ReaderChoice {
+  if (value === undefined || value === '') return DEFAULTS.reader;
+  if ((READERS as readonly string[]).includes(value)) return value as ReaderChoice;
+  report(`RESTIC_MONITOR_READER: "${value}" is not one of ${READERS.join(', ')}`);
+  return DEFAULTS.reader;
 }

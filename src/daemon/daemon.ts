@@ -132,6 +132,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     const names = new Set(config.checks.map((repository) => repository.name));
     for (const name of [...tallies.keys()]) if (!names.has(name)) tallies.delete(name);
     scheduler.update(schedule(config));
+    for (const checker of options.checkers) checker.retain?.(config.checks);
     deps.logger.info({ checks: config.checks.length, concurrency: config.concurrency }, 'config reloaded');
   };
   const onHangup = () => {

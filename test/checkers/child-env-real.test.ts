@@ -93,7 +93,7 @@ test('an inherited rclone filter does not hide snapshot files from rclone fast m
 test('exactly which variables restic receives', async () => {
   const dump = join(dir, 'env.txt');
   await status(
-    `repositories:\n  r:\n    url: s3:host/bucket\n    extra_env: {RESTIC_PASSWORD: own, AWS_PROFILE: backup}\n`,
+    `repositories:\n  r:\n    url: s3:host/bucket\n    reader: restic\n    extra_env: {RESTIC_PASSWORD: own, AWS_PROFILE: backup}\n`,
     {
       RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-env'),
       FAKE_RESTIC_ENV: dump,

@@ -15,16 +15,19 @@ before(async () => {
   repo = await makeRepository(join(root, 'repo'), [{ host: 'a' }, { host: 'b', time: '2024-01-01 00:00:00' }]);
 });
 
-test('checks leave a repository byte for byte as it was; restic\'s cache goes where the config says', async () => {
+test('checks leave a repository byte for byte as it was, with either reader; restic\'s cache goes where the config says', async () => {
   const cache = join(root, 'cache');
-  const config = join(root, 'config.yaml');
-  await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    cache_dir: ${cache}\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
   const before = await fingerprint(repo);
-  for (let i = 0; i < 3; i++) {
-    const result = await runCli(['status', '--json', '--config', config]);
-    assert.equal(result.code, 0, result.stderr);
+  for (const reader of ['restic', 'builtin']) {
+    const config = join(root, `config-${reader}.yaml`);
+    await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    reader: ${reader}\n    cache_dir: ${cache}\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
+    for (let i = 0; i < 3; i++) {
+      const result = await runCli(['status', '--json', '--config', config]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal((JSON.parse(result.stdout) as Array<{ reader: string }>)[0]!.reader, reader);
+    }
+    assert.deepEqual(await fingerprint(repo), before, reader);
   }
-  assert.deepEqual(await fingerprint(repo), before);
   assert.ok((await readdir(cache)).length > 0, 'restic used the configured cache directory');
 });
 
@@ -49,11 +52,11 @@ test('a repository nobody may write to checks fine (run as an unprivileged user)
   spawnSync('chmod', ['-R', 'u+w', repo]);
 });
 
-test('cache_dir: off leaves no cache anywhere', async () => {
+test('cache_dir: off leaves no cache anywhere (the restic binary)', async () => {
   const home = join(root, 'home');
   await mkdir(home);
   const config = join(root, 'nocache.yaml');
-  await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    cache_dir: "off"\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
+  await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    reader: restic\n    cache_dir: "off"\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
   const result = await runCli(['status', '--config', config], { env: { HOME: home, XDG_CACHE_HOME: undefined, RESTIC_CACHE_DIR: undefined } });
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(await readdir(home), []);

@@ -83,7 +83,7 @@ before(async () => {
 describe('signals at start-up, while the program is still loading', () => {
   test('a SIGHUP neither kills the daemon nor is lost: the config is reloaded once the daemon runs', async () => {
     const release = join(dir, 'release-daemon');
-    const cli = startCli(['daemon', '-c', daemonConfig], { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') }, release);
+    const cli = startCli(['daemon', '-c', daemonConfig], { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') }, release);
     try {
       await waitFor('the CLI to start loading its main module', () => cli.stderr().includes('hold-start: holding') || cli.exitCode !== undefined);
       assert.ok(await catches(cli.child.pid!, 1), 'SIGHUP is handled before the rest of the program loads');
@@ -109,7 +109,7 @@ describe('signals at start-up, while the program is still loading', () => {
       const release = join(dir, `release-${command}-${signal}`);
       const pids = join(dir, `start-${command}-${signal}.pids`);
       await writeFile(pids, '');
-      const cli = startCli([command, '-c', runConfig, ...jsonFor(command)], { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'), FAKE_RESTIC_PIDS: pids }, release);
+      const cli = startCli([command, '-c', runConfig, ...jsonFor(command)], { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'), FAKE_RESTIC_PIDS: pids }, release);
       await waitFor('the CLI to start loading its main module', () => cli.stderr().includes('hold-start: holding') || cli.exitCode !== undefined);
       cli.child.kill(signal);
       await writeFile(release, '');
@@ -126,7 +126,7 @@ describe('SIGHUP stops a one-shot command as SIGTERM does', () => {
       const pids = join(dir, `hup-${command}.pids`);
       await writeFile(pids, '');
       const cli = startCli([command, '-c', runConfig, ...jsonFor(command)], {
-        RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'),
+        RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'),
         FAKE_RESTIC_PIDS: pids,
       });
       // The fixture writes its grandchild's PID and its own.
@@ -156,7 +156,7 @@ describe('a second stop signal during the grace period kills every process tree 
   ] as const) {
     test(`${command}: ${first}, then ${second} while restic and its child ignore SIGTERM: exit ${code}, nothing left running`, async () => {
       const log = join(dir, `twice-${command}-${first}-${second}.log`);
-      const cli = startCli([command, '-c', command === 'daemon' ? daemonConfig : runConfig], { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-stubborn'), STUBBORN_LOG: log });
+      const cli = startCli([command, '-c', command === 'daemon' ? daemonConfig : runConfig], { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-stubborn'), STUBBORN_LOG: log });
       let pids: number[] = [];
       try {
         await waitFor('restic and its child to start', async () => (pids = (await stubbornLog(log)).pids).length === 2 || cli.exitCode !== undefined);

@@ -67,6 +67,14 @@ test('${VAR} comes from the environment, after templates; $${ is a literal', () 
   assert.ok(config.secrets.includes('tok-web-123'));
 });
 
+test('the reader is auto unless RESTIC_MONITOR_READER or the config names one; the config wins', () => {
+  const text = 'defaults:\n  url: /r\nrepositories:\n  a: {}\n  b: {reader: builtin}\n';
+  assert.deepEqual(parseConfig(text, {}).checks.map((r) => r.reader), ['auto', 'builtin']);
+  assert.deepEqual(parseConfig(text, { RESTIC_MONITOR_READER: 'restic' }).checks.map((r) => r.reader), ['restic', 'builtin']);
+  assert.deepEqual(parseConfig(text, { RESTIC_MONITOR_READER: '' }).checks.map((r) => r.reader), ['auto', 'builtin']);
+  assert.deepEqual(problems(text, { RESTIC_MONITOR_READER: 'binary' }), ['RESTIC_MONITOR_READER: "binary" is not one of auto, builtin, restic']);
+});
+
 test('RESTIC_MONITOR_FAST=true makes fast the default mode; an explicit mode wins', () => {
   const text = 'repositories:\n  a: {url: /a}\n  b: {url: /b, mode: restic}\n';
   const config = parseConfig(text, { RESTIC_MONITOR_FAST: 'true' });

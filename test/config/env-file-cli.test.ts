@@ -154,9 +154,14 @@ test('a value restic itself echoes (not a ${VAR}) is masked because it came from
 test('a missing password file is named, not masked: its path is no secret', async () => {
   const missing = join(dir, 'no-such-password-file');
   await writeFile(join(dir, 'pwfile.env'), `RESTIC_PASSWORD_FILE=${missing}\nREPO_DIR=${REPO_PART}\nPUSH_TOKEN=${TOKEN}\nMISSING_DIR=${MISSING_PART}\n`);
-  const result = await runCli(['status', '--json', '-c', configPath, '--only', 'fresh', '--environment-file', join(dir, 'pwfile.env')], { env: { ...baseEnv, RESTIC_PASSWORD: undefined } });
-  const [fresh] = JSON.parse(result.stdout) as Array<{ error: string }>;
-  assert.equal(fresh!.error, `restic exited with code 1: Resolving password failed: Fatal: ${missing} does not exist`);
+  const errorWith = async (reader: string) => {
+    const result = await runCli(['status', '--json', '-c', configPath, '--only', 'fresh', '--environment-file', join(dir, 'pwfile.env')], {
+      env: { ...baseEnv, RESTIC_PASSWORD: undefined, RESTIC_MONITOR_READER: reader },
+    });
+    return (JSON.parse(result.stdout) as Array<{ error: string }>)[0]!.error;
+  };
+  assert.equal(await errorWith('restic'), `restic exited with code 1: Resolving password failed: Fatal: ${missing} does not exist`);
+  assert.equal(await errorWith('auto'), `password file ${missing} does not exist`);
 });
 
 test('RESTIC_MONITOR_CONFIG may come from the env file', async () => {

@@ -39,7 +39,7 @@ test('thousands of fast cycles (checks, pushes, scrapes) leave the daemon\'s mem
   const repositories = tokens.map((token, i) => `  r${i}:\n    url: /srv/r${i}\n    push_token: ${token}`).join('\n');
   await writeFile(config, `listen: 127.0.0.1:0\nconcurrency: 4\ndefaults:\n  interval: 20ms\n  push_url: ${receiver.pushUrl}\nrepositories:\n${repositories}\n`);
   // A restic that answers at once: the cycle is all daemon (schedule, spawn, push, metrics).
-  const daemon = await startDaemon(['-c', config], { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fast.sh') }).catch(async (error: unknown) => {
+  const daemon = await startDaemon(['-c', config], { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fast.sh') }).catch(async (error: unknown) => {
     await receiver.close();
     throw error;
   });

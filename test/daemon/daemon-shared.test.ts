@@ -33,7 +33,7 @@ test('the daemon runs restic once per interval for all hosts of a shared reposit
     config,
     ['concurrency: 1', 'defaults:', '  interval: 2s', '  max_age: 1h', `  push_url: ${receiver.pushUrl}`, `  extra_env: {RESTIC_PASSWORD: ${PASSWORD}}`, 'repositories:', '  fleet:', `    url: ${repo}`, '    hosts:', ...hosts, ''].join('\n'),
   );
-  const daemon = await startDaemon(['-c', config], { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'counting-restic.sh'), RESTIC_COUNT_FILE: counter });
+  const daemon = await startDaemon(['-c', config], { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'counting-restic.sh'), RESTIC_COUNT_FILE: counter });
   const beats = (token: string) => receiver.beats.filter((beat) => beat.token === token);
   try {
     await waitFor('four beats for every host', () => Object.values(TOKENS).every((token) => beats(token).length >= 4), 60_000);

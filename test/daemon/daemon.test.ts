@@ -132,7 +132,7 @@ test('SIGTERM while restic hangs (and ignores SIGTERM): exit 0 within 10 s, no c
   await writeFile(pidsFile, '');
   const config = join(dir, 'config.yaml');
   await writeFile(config, configText({ one: { url: freshUrl, token: 'tok-a-5678' }, two: { url: staleUrl, token: 'tok-b-5678' } }, '  timeout: 10m'));
-  const daemon = await startDaemon(['-c', config], { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang.sh'), HANG_PIDS: pidsFile });
+  const daemon = await startDaemon(['-c', config], { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang.sh'), HANG_PIDS: pidsFile });
   let pids: number[] = [];
   try {
     await waitFor('both hanging restics and their children', async () => {

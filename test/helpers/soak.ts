@@ -88,7 +88,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
   const rss: number[] = [];
   let healthChecks = 0;
   const startAt = Date.now();
-  const daemon = await startDaemon(['-c', config], { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-faulty'), FAKE_FAULTS_DIR: dir });
+  const daemon = await startDaemon(['-c', config], { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-faulty'), FAKE_FAULTS_DIR: dir });
   let stop: SoakReport['stop'] = { code: null, ms: NaN, leftoverProcesses: NaN };
   let stopAt = NaN;
   try {

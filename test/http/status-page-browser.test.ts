@@ -107,7 +107,7 @@ test('a real Chromium renders the status page of a running daemon: rows, states,
       assert.match(cells[5]!, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\n\d+[smh](?:\d+[sm])? ago$/);
     }
     assert.equal(byName.get('stale')![6], 'stale: latest snapshot 30d5h ago (max 1d)');
-    assert.equal(byName.get('missing')![6], 'check failed: repository not found');
+    assert.equal(byName.get('missing')![6], `check failed: repository not found (no config file in ${join(dir, 'nothing-here')})`);
     assert.equal(byName.get(MARKUP_NAME)![6], `no snapshots for host ${IMG_HOST}`);
     assert.match(byName.get(SCRIPT_NAME)![6]!, /^latest snapshot 2h(?:\d+m)? ago \(max 1d\)$/);
 

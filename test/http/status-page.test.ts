@@ -210,7 +210,7 @@ repositories:
     push_token: ${secrets.unknownToken}
 `,
   );
-  const daemon = await startDaemon(['-c', config], { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-leaky') });
+  const daemon = await startDaemon(['-c', config], { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-leaky') });
   try {
     await waitFor('both repositories checked', async () => ((await (await fetch(`${daemon.url}/status`)).json()) as unknown[]).length === 2);
     const html = await (await fetch(`${daemon.url}/`)).text();

@@ -62,7 +62,7 @@ test("promtool check metrics finds nothing to say about a live daemon's /metrics
     await waitFor('every repository checked once', async () => ((await (await fetch(`${daemon.url}/status`)).json()) as unknown[]).length === 4);
     const text = await (await fetch(`${daemon.url}/metrics`)).text();
     assert.match(text, /^restic_monitor_config_last_reload_successful 1$/m, 'the daemon-only gauges are there too');
-    assert.match(text, /^restic_monitor_push_failures_total\{repository="odd \\"name\\" \\\\ here",mode="restic",reader="restic"\} 1$/m);
+    assert.match(text, /^restic_monitor_push_failures_total\{repository="odd \\"name\\" \\\\ here",mode="restic",reader="builtin"\} 1$/m);
     await assertCleanMetrics(text);
   } finally {
     await daemon.stop();
@@ -77,7 +77,7 @@ test('promtool check metrics finds nothing to say about a run --textfile output'
   const run = await runCli(['run', '-c', config, '--textfile', textfile]);
   assert.equal(run.code, 1, run.stderr);
   const text = await readFile(textfile, 'utf8');
-  assert.match(text, /^restic_monitor_check_success\{repository="missing",mode="restic",reader="restic"\} 0$/m);
+  assert.match(text, /^restic_monitor_check_success\{repository="missing",mode="restic",reader="builtin"\} 0$/m);
   await assertCleanMetrics(text);
 });
 

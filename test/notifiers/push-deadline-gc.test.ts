@@ -28,7 +28,7 @@ async function runUnderGc(name: string, repositories: string) {
   const started = Date.now();
   const result = await runCli(['run', '--config', config], {
     env: {
-      RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh'),
+      RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh'),
       NODE_OPTIONS: `--expose-gc --import ${hook('gc-hook.js')} --import ${hook('max-rss-hook.js')}`,
       RM_GC_COUNT_FILE: gcCount,
       RM_MAX_RSS_FILE: maxRss,

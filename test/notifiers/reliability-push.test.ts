@@ -42,7 +42,7 @@ repositories:
   refused: {push_token: healthy, push_url: "${refusedUrl}"}
 `,
   );
-  const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') }, timeoutMs: 60_000 });
+  const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') }, timeoutMs: 60_000 });
   assert.equal(result.code, 1);
   const line = (name: string, push: string) => `UP   ${name}: latest snapshot 1h ago (max 1d) [${push}]`;
   assert.deepEqual(result.stdout.trimEnd().split('\n'), [
@@ -80,7 +80,7 @@ repositories:
 `,
   );
   const runStart = Date.now();
-  const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh'), FAKE_RESTIC_LOG: log } });
+  const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh'), FAKE_RESTIC_LOG: log } });
   assert.equal(result.code, 1);
   const starts = (await readFile(log, 'utf8')).trim().split('\n').map((line) => line.split(' '));
   assert.deepEqual(starts.map(([, repo]) => repo), ['/first', '/second', '/third']);
@@ -102,7 +102,7 @@ test('Kuma\'s own msg is shown with secrets masked, long ones cut in the middle 
   const root = await tempDir();
   const config = join(root, 'sql.yaml');
   await writeFile(config, `defaults:\n  url: /unused\n  push_url: ${receiver.pushUrl}\nrepositories:\n  busy-kuma: {push_token: ${token}}\n`);
-  const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') } });
+  const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') } });
   assert.equal(result.code, 1);
   assert.equal(
     result.stdout,

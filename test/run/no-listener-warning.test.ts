@@ -25,7 +25,7 @@ before(async () => {
 });
 after(() => receiver.close());
 
-const env = { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') };
+const env = { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') };
 
 test('the daemon with two dozen checks in flight emits no warning', async () => {
   const daemon = await startDaemon(['-c', config], env);

@@ -67,6 +67,11 @@ export class BuiltinResticChecker implements Checker {
     return (await this.answer(repository, context, options)).snapshots;
   }
 
+  /** A reloaded config: keys and snapshots of repositories no check reads any more go. */
+  retain(checks: readonly Check[]): void {
+    this.reader.retain(new Set(checks.map((check) => check.url)));
+  }
+
   async close(): Promise<void> {
     this.reader.forget();
     await Promise.all([this.pool.destroy(), this.agents.close()]);

@@ -21,6 +21,8 @@ export interface ReaderOptions {
 export class ResticReader {
   private readonly secret = randomBytes(32);
   private readonly open = new Map<string, Promise<OpenRepository>>();
+  /** Each open entry's URL, so that a reload can drop the repositories no longer configured. */
+  private readonly urls = new Map<string, string>();
   private readonly derive: DeriveUserKey | undefined;
 
   constructor(options: ReaderOptions = {}) {
@@ -40,6 +42,21 @@ export class ResticReader {
   /** Drops every key and cached snapshot (a daemon reloading its config, tests). */
   forget(): void {
     this.open.clear();
+    this.urls.clear();
+  }
+
+  /**
+   * Keeps only the repositories at these URLs: a daemon whose reloaded config dropped a
+   * repository drops its key and snapshots too. (A password changed at one URL leaves the
+   * old entry until the URL goes or the process restarts: entries are not told apart by
+   * anything but an HMAC of URL and password.)
+   */
+  retain(urls: ReadonlySet<string>): void {
+    for (const [id, url] of this.urls) {
+      if (urls.has(url)) continue;
+      this.open.delete(id);
+      this.urls.delete(id);
+    }
   }
 
   /** How many repositories are held open. */
@@ -55,9 +72,10 @@ export class ResticReader {
       if (!opening) {
         opening = OpenRepository.open(backend, password, signal, this.derive);
         this.open.set(id, opening);
+        this.urls.set(id, url);
         const entry = opening;
         // A failed opening is not kept: the next check tries again.
-        entry.catch(() => this.open.get(id) === entry && this.open.delete(id));
+        entry.catch(() => this.open.get(id) === entry && this.drop(id));
       }
       let repository: OpenRepository;
       try {
@@ -74,8 +92,13 @@ export class ResticReader {
         // A MAC failure under a key that opened this repository before: it may have been
         // re-initialised at the same place (a new master key). Open it afresh, once.
         if (!(shared && attempt === 0 && error instanceof MacError)) throw error;
-        if (this.open.get(id) === opening) this.open.delete(id);
+        if (this.open.get(id) === opening) this.drop(id);
       }
     }
+  }
+
+  private drop(id: string): void {
+    this.open.delete(id);
+    this.urls.delete(id);
   }
 }

@@ -100,6 +100,28 @@ describe('the key cache: one derivation per repository and password, then one li
     assert.equal(derivations, 2);
   });
 
+  test('a reloaded config that drops a repository drops its key; the others stay open', async () => {
+    const [kept, dropped] = await Promise.all([
+      makeRepository(join(root, 'kept'), [{ host: 'h1' }]),
+      makeRepository(join(root, 'dropped'), [{ host: 'h1' }]),
+    ]);
+    const reader = counting();
+    const checker = new BuiltinResticChecker({ reader });
+    const check = (url: string) => checker.check(checkConfig({ url, extraEnv: withPassword, reader: 'builtin' }), { signal, env });
+    derivations = 0;
+    await Promise.all([check(kept), check(dropped)]);
+    assert.equal(reader.size, 2);
+    assert.equal(derivations, 2);
+
+    checker.retain([checkConfig({ url: kept, reader: 'builtin' })]);
+    assert.equal(reader.size, 1);
+    await check(kept);
+    assert.equal(derivations, 2, 'the kept repository needed no new derivation');
+    await check(dropped);
+    assert.equal(derivations, 3, 'the dropped repository is derived afresh when it comes back');
+    await checker.close();
+  });
+
   test('reading changes nothing in the repository', async () => {
     const url = await makeRepository(join(root, 'untouched'), [{ host: 'h1' }]);
     const before = await fingerprint(url);

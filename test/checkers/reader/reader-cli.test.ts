@@ -27,7 +27,7 @@ async function status(reader: string | undefined): Promise<{ code: number | null
 }
 
 test('reader: builtin, auto and restic give the same answer; status --json says which reader answered', async () => {
-  for (const [reader, expected] of [['builtin', 'builtin'], ['auto', 'builtin'], ['restic', 'restic'], [undefined, 'restic']] as const) {
+  for (const [reader, expected] of [['builtin', 'builtin'], ['auto', 'builtin'], ['restic', 'restic'], [undefined, 'builtin']] as const) {
     const { rows } = await status(reader);
     assert.deepEqual(
       rows.map((row) => [row.name, row.mode, row.reader, row.latest]),

@@ -58,7 +58,7 @@ describe('a hung restic through the CLI', () => {
 
   test('each check is killed at its timeout and reported down; no process is left', async () => {
     const pids = join(root, 'timeout.pids');
-    const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'), FAKE_RESTIC_PIDS: pids } });
+    const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'), FAKE_RESTIC_PIDS: pids } });
     assert.equal(result.code, 1);
     assert.equal(result.stdout, 'DOWN stuck: check failed: timed out after 1s [not pushed (no push target)]\nDOWN also-stuck: check failed: timed out after 1s [not pushed (no push target)]\n');
     const started = await readPids(pids);
@@ -70,7 +70,7 @@ describe('a hung restic through the CLI', () => {
     const shared = join(root, 'shared.yaml');
     await writeFile(shared, 'repositories:\n  quick: {url: /same, host: a, timeout: 1s}\n  patient: {url: /same, host: b, timeout: 3s}\n');
     const pids = join(root, 'shared.pids');
-    const result = await runCli(['run', '--config', shared], { env: { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'), FAKE_RESTIC_PIDS: pids } });
+    const result = await runCli(['run', '--config', shared], { env: { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'), FAKE_RESTIC_PIDS: pids } });
     assert.equal(result.stdout, 'DOWN quick: check failed: timed out after 1s [not pushed (no push target)]\nDOWN patient: check failed: timed out after 3s [not pushed (no push target)]\n');
     const started = await readPids(pids);
     assert.equal(started.length, 2, 'one restic (and its grandchild) for both checks');
@@ -85,14 +85,18 @@ describe('a hung restic through the CLI', () => {
       const textfile = join(root, `${signal}.prom`);
       await writeFile(textfile, 'restic_monitor_up{repository="stuck",mode="restic"} 1\n');
       const child = spawn(process.execPath, [CLI, 'run', '--config', patient, '--textfile', textfile], {
-        env: { ...process.env, RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'), FAKE_RESTIC_PIDS: pids, LOG_LEVEL: 'silent' },
+        env: { ...process.env, RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'), FAKE_RESTIC_PIDS: pids, LOG_LEVEL: 'silent' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));
       const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-      // Wait until both checks have started their fake restic (and its grandchild).
-      while ((await readPids(pids)).length < 4) await new Promise((resolve) => setTimeout(resolve, 50));
+      // Wait (bounded) until both checks have started their fake restic (and its grandchild).
+      const waitUntil = Date.now() + 30_000;
+      while ((await readPids(pids)).length < 4) {
+        assert.ok(Date.now() < waitUntil && child.exitCode === null, `the fake restic did not start twice: ${await readPids(pids)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       child.kill(signal);
       assert.equal(await exited, 1);
       assert.equal(stdout, 'DOWN stuck: check failed: aborted [not pushed (no push target)]\nDOWN also-stuck: check failed: aborted [not pushed (no push target)]\n');

@@ -7,6 +7,7 @@ import { ResticChecker } from '../../../src/checkers/restic/restic.js';
 import type { Check } from '../../../src/config/types.js';
 import { checkConfig } from '../../helpers/config.js';
 import { FIXTURES } from '../../helpers/paths.js';
+import { waitFor } from '../../helpers/daemon-process.js';
 import { readPids, survivors } from '../../helpers/processes.js';
 import { startRestServer, type RestServer } from '../../helpers/rclone-serve.js';
 import { countedFrom, listSnapshots, makeRepository, PASSWORD, resticTime, resticVersion, tempDir } from '../../helpers/restic-repos.js';
@@ -226,7 +227,7 @@ describe('a hung restic never hangs the monitor', () => {
     const controller = new AbortController();
     const checker = new ResticChecker({ binary: join(FIXTURES, 'restic-hang') });
     const failure = reason(checker.check(checkConfig({ url: '/x' }), { signal: controller.signal, env: { ...env, FAKE_RESTIC_PIDS: pids } }));
-    while ((await readPids(pids)).length < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor('the fake restic and its child', async () => (await readPids(pids)).length >= 2);
     controller.abort();
     assert.equal(await failure, 'aborted');
     assert.deepEqual(await survivors(await readPids(pids)), []);

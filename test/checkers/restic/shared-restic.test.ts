@@ -38,7 +38,7 @@ async function status(config: string, args: string[] = []): Promise<{ rows: Row[
   await writeFile(path, config);
   await writeFile(counter, '');
   const result = await runCli(['status', '--json', '-c', path, ...args], {
-    env: { RESTIC_MONITOR_RESTIC: join(FIXTURES, 'counting-restic.sh'), RESTIC_COUNT_FILE: counter, RESTIC_CACHE_DIR: join(dir, 'cache') },
+    env: { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'counting-restic.sh'), RESTIC_COUNT_FILE: counter, RESTIC_CACHE_DIR: join(dir, 'cache') },
   });
   assert.equal(result.stderr, '');
   const starts = (await readFile(counter, 'utf8')).split('\n').filter((line) => line !== '');
@@ -139,7 +139,7 @@ async function status0190(config: string, env: Record<string, string> = {}): Pro
   const argsFile = `${path}.args`;
   await writeFile(path, config);
   await writeFile(argsFile, '');
-  const result = await runCli(['status', '--json', '-c', path], { env: { RESTIC_MONITOR_RESTIC: FAKE_0190, FAKE_RESTIC_ARGS: argsFile, ...env } });
+  const result = await runCli(['status', '--json', '-c', path], { env: { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: FAKE_0190, FAKE_RESTIC_ARGS: argsFile, ...env } });
   assert.equal(result.stderr, '');
   return { rows: JSON.parse(result.stdout) as Row[], args: (await readFile(argsFile, 'utf8')).split('\n').filter((line) => line !== '') };
 }
@@ -209,7 +209,7 @@ repositories:
       web2: {push_token: tok-web2, max_age: 6h}
 `,
     );
-    const result = await runCli(['run', '-c', path], { env: { RESTIC_MONITOR_RESTIC: FAKE_0190, FAKE_RESTIC_DELAY_MS: '1500' } });
+    const result = await runCli(['run', '-c', path], { env: { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: FAKE_0190, FAKE_RESTIC_DELAY_MS: '1500' } });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.deepEqual(receiver.beats.map((beat) => [beat.token, beat.status]), [['tok-web1', 'up'], ['tok-web2', 'up']]);
     const [first, second] = receiver.beats.map((beat) => beat.ping!);

@@ -83,14 +83,23 @@ const status = async (config: string, env: Record<string, string | undefined>) =
   return { ...result, results: JSON.parse(result.stdout || '[]') as CheckResult[] };
 };
 
-test('fast and restic mode agree on the same repositories within a few seconds; only fast mode loads the S3 SDK', async () => {
+test('fast and restic mode (either reader) agree on the same repositories within a few seconds; the restic binary alone loads no S3 SDK', async () => {
   const config = await writeConfig('agree.yaml', '');
-  // The import trace shows whether the S3 SDK was loaded: only when fast mode is used.
+  // The import trace shows whether the S3 SDK was loaded: by fast mode and the built-in
+  // reader, never when the restic binary does the reading.
   const trace = `--import=${join(ROOT, 'dist', 'test', 'helpers', 'import-trace.js')}`;
   const fast = await status(config, { RESTIC_MONITOR_FAST: 'true', NODE_OPTIONS: trace });
-  const slow = await status(config, { RESTIC_PASSWORD: 'repo-password-for-tests', RESTIC_CACHE_DIR: join(dir, 'cache'), NODE_OPTIONS: trace });
+  const slow = await status(config, { RESTIC_PASSWORD: 'repo-password-for-tests', RESTIC_CACHE_DIR: join(dir, 'cache'), NODE_OPTIONS: trace, RESTIC_MONITOR_READER: 'restic' });
+  const builtin = await status(config, { RESTIC_PASSWORD: 'repo-password-for-tests', NODE_OPTIONS: trace });
   assert.match(fast.stderr, /import-trace: @aws-sdk\/client-s3/);
   assert.doesNotMatch(slow.stderr, /import-trace/);
+  assert.match(builtin.stderr, /import-trace: @aws-sdk\/client-s3/);
+  assert.equal(builtin.code, 1, builtin.stderr);
+  assert.deepEqual(
+    builtin.results.map((r) => [r.name, r.mode, r.reader, r.status, r.latest]),
+    slow.results.map((r) => [r.name, r.mode, 'builtin', r.status, r.latest]),
+    'the built-in reader gives the restic binary\'s answer',
+  );
   assert.equal(fast.code, 1, fast.stderr);
   assert.equal(slow.code, 1, slow.stderr);
   assert.deepEqual(fast.results.map((r) => [r.name, r.mode, r.status]), [
