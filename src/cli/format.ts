@@ -1,8 +1,7 @@
 import { stringify } from 'yaml';
-import { formatDuration } from '../duration.js';
-import { isPlainEnvName } from '../config/plain-env.js';
-import { DEFAULTS, type Config, type Check } from '../config/types.js';
-import { MASK, type Redactor } from '../redact.js';
+import { showCheck } from '../config/keys.js';
+import type { Config, Check } from '../config/types.js';
+import type { Redactor } from '../redact.js';
 import { describePlan, planChecks, type Plan } from '../checkers/plan.js';
 
 /** `validate`: the expanded repositories as YAML, secrets masked, ready to eyeball. */
@@ -14,24 +13,10 @@ export function formatValidation(config: Config, redactor: Redactor, json: boole
   return `${stringify(view).trimEnd()}\n# config OK: ${countText(config)}`;
 }
 
-function describe(repository: Check, redactor: Redactor, plan: Plan): Record<string, unknown> {
-  return {
-    url: redactor.redact(repository.url),
-    // The run's own decision (plan.ts), with the reason when fast mode was asked for and restic serves.
-    mode: describePlan(plan.of(repository)),
-    // Shown when it is not the default: which reader a restic-mode check will use.
-    ...(repository.reader !== undefined && repository.reader !== DEFAULTS.reader && plan.of(repository).kind === 'restic' && { reader: repository.reader }),
-    max_age: formatDuration(repository.maxAgeMs, true),
-    timeout: formatDuration(repository.timeoutMs, true),
-    push: repository.pushUrl && repository.pushToken ? `${redactor.redact(repository.pushUrl.replace(/\/*$/, '/'))}${MASK}` : null,
-    ...(repository.pingUrl && { ping: redactor.redact(repository.pingUrl) }),
-    ...(repository.host && { host: repository.host }),
-    ...(repository.tags.length > 0 && { tags: repository.tags }),
-    ...(repository.paths.length > 0 && { paths: repository.paths }),
-    ...(repository.caCert && { ca_cert: repository.caCert }),
-    ...(repository.cacheDir && { cache_dir: repository.cacheDir }),
-    extra_env: Object.fromEntries(Object.entries(repository.extraEnv).map(([key, value]) => [key, isPlainEnvName(key) ? value : MASK])),
-  };
+/** A check as `validate` shows it: the declared keys' entries (config/keys.ts), with the plan's mode. */
+function describe(check: Check, redactor: Redactor, plan: Plan): Record<string, unknown> {
+  const planned = plan.of(check);
+  return showCheck(check, { redact: (text) => redactor.redact(text), mode: describePlan(planned), kind: planned.kind });
 }
 
 /** "2 repositories", or "1 repository, 3 checks" when hosts fan a repository out. */

@@ -10,8 +10,8 @@ import { CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
 import { addResult, type Tally } from '../metrics/tally.js';
 import type { PushTarget } from '../push/target.js';
 import { redactorFor } from '../redact.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../run/result.js';
-import { resultsJsonText } from '../run/result-json.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CheckResult } from '../run/result.js';
+import { resultJson } from '../run/result-json.js';
 import { inFlightBound, limitsFor } from '../run/limiter.js';
 import { runCheck, type Limits, type RunDeps } from '../run/run-once.js';
 import { shareResticRuns } from '../checkers/restic/shared-restic.js';
@@ -19,7 +19,7 @@ import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn } from '../checkers/select.js';
 import { overdueAfterMs, worstCaseCycleMs } from '../run/bounds.js';
 import { judgeHealth } from './health.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, type EntryView } from './scheduler.js';
 import type { Timers } from './timers.js';
 
 /** Where SIGHUP comes from; `process` in production, an EventEmitter in tests. */
@@ -98,7 +98,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
             })),
             now(),
           ),
-        status: () => resultsJsonText(inOrder().map((tally) => tally.latest)),
+        status: () => withNextRun(inOrder().map((tally) => tally.latest), scheduler.view(), options.now().getTime() - now()),
         statusPage: () =>
           renderStatusPage({
             results: inOrder().map((tally) => tally.latest),
@@ -174,6 +174,20 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
  * enough for a queue of host checks to drain, far shorter than any interval.
  */
 export const sharedListingReuseMs = (check: Check) => Math.min(60_000, check.intervalMs / 2);
+
+/**
+ * /status: each result with `next_run`, when its check is next due (ISO; for a check running
+ * now, when it became due; null for a schedule with no run left).
+ */
+function withNextRun(results: readonly CheckResult[], view: readonly EntryView[], clockToWallMs: number): string {
+  const due = new Map(view.map((entry) => [entry.check.name, entry.nextDueAt]));
+  const rows = results.map((result) => {
+    const at = due.get(result.name);
+    // The scheduler's clock is the wall clock in production; tests give it a fake one.
+    return { ...resultJson(result), next_run: at === undefined ? null : new Date(at + clockToWallMs).toISOString() };
+  });
+  return `${JSON.stringify(rows, null, 2)}\n`;
+}
 
 /** Milliseconds on the scheduler's clock (fake timers in tests). */
 function clockOf(options: DaemonOptions): () => number {
