@@ -85,6 +85,9 @@ test('no secret appears in any output of any command or failure path', async () 
   // A bad push_url holding Kuma's token, and one beside a push_token.
   await writeFile(bad, `repositories:\n  x:\n    url: /x\n    push_url: "ftp://kuma/api/push/${CANARY.pastedToken}?status=up"\n  y:\n    url: /y\n    push_url: "http://kuma/api/push/${CANARY.pastedToken}"\n    push_token: ${CANARY.token}\n`);
   outputs.push(await runCli(['run', '--config', bad], { env }));
+  // What a dry run would push where, and test beats: delivered, refused (unknown token), unreachable.
+  outputs.push(await runCli(['run', '--dry-run', '--config', config], { env }));
+  for (const name of ['from-env', 'pasted-push-url', 'url-password', 'fast-s3']) outputs.push(await runCli(['test-push', name, '--config', config], { env }));
 
   assert.equal(outputs[4]!.code, 1);
   assert.match(outputs[4]!.stdout, /wrong-password: check failed: wrong password or no key found/);
@@ -93,6 +96,9 @@ test('no secret appears in any output of any command or failure path', async () 
   assert.ok(receiver.beats.length >= 2, 'pushes arrived');
   assert.ok(receiver.beats.some((beat) => beat.token === CANARY.pastedToken), 'the token pasted in push_url was used');
   assert.equal(outputs[7]!.code, 2);
+  assert.match(outputs[8]!.stdout, /^DOWN fast-s3: .* \[would push down to healthchecks http:\/\/127\.0\.0\.1:1\/\*\*\*\/fail\]$/m);
+  assert.deepEqual(outputs.slice(9).map((output) => output.code), [0, 0, 1, 1]);
+  assert.match(outputs[11]!.stdout, /^url-password: test beat to uptime-kuma \S+\/api\/push\/\*\*\* failed: Uptime Kuma: HTTP 404: Monitor not found or not active\.$/m);
 
   const everything = [
     ...outputs.flatMap((output) => [output.stdout, output.stderr]),

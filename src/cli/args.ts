@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import { chooseLogLevel } from '../log-level.js';
 
-export const COMMANDS = ['run', 'status', 'validate', 'daemon'] as const;
+export const COMMANDS = ['run', 'status', 'validate', 'daemon', 'test-push'] as const;
 export type Command = (typeof COMMANDS)[number] | 'help' | 'version';
 
 export interface CommandLine {
@@ -11,6 +12,12 @@ export interface CommandLine {
   json: boolean;
   /** run: also write Prometheus metrics to this file (node_exporter textfile collector). */
   textfile?: string;
+  /** run: check, push nothing, show what would be pushed where. */
+  dryRun: boolean;
+  /** --log-level as given (checked here; it wins over LOG_LEVEL). */
+  logLevel?: string;
+  /** test-push: the check (or repository with hosts) to send a test beat for. */
+  target?: string;
 }
 
 export class UsageError extends Error {}
@@ -22,6 +29,8 @@ Commands:
   status     check every repository, push nothing, print a table (--json: JSON)
   validate   check the config only (no network) and print it with secrets masked
   daemon     keep running: check each repository every interval, serve metrics on listen
+  test-push NAME
+             check nothing: send one "up" test beat to NAME's push targets, say if each got it
 
 Options:
   -c, --config FILE   config file (default: $RESTIC_MONITOR_CONFIG, else ./config.yaml)
@@ -31,6 +40,9 @@ Options:
   --only NAME         only this repository, or all of its hosts/ checks (repeatable)
   --json              machine-readable output (status, validate)
   --textfile FILE     run: also write Prometheus metrics to FILE, atomically
+  --dry-run           run: check, push nothing, show what would be pushed where
+  --log-level LEVEL   JSON logs on stderr from LEVEL up (default: $LOG_LEVEL, else warn;
+                      daemon: info): fatal, error, warn, info, debug, trace, silent
   -h, --help          show this help
   -V, --version       show the version
 
@@ -53,6 +65,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
         only: { type: 'string', multiple: true },
         json: { type: 'boolean' },
         textfile: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -62,14 +76,25 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     throw new UsageError((error as Error).message.split('. ')[0]!.replace(/^Unknown option/, 'unknown option'));
   }
   const { values, positionals } = parsed;
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   const name = positionals[0] ?? 'run';
+  const operands = name === 'test-push' ? 1 : 0;
+  if (positionals.length > 1 + operands) throw new UsageError(`unexpected argument "${positionals[1 + operands]}"`);
   let command: Command;
   if (values.help || name === 'help') command = 'help';
   else if (values.version) command = 'version';
   else if ((COMMANDS as readonly string[]).includes(name)) command = name as Command;
   else throw new UsageError(`unknown command "${name}" (commands: ${COMMANDS.join(', ')})`);
   if (values.textfile !== undefined && command !== 'run') throw new UsageError(`--textfile works with run only, not ${command}`);
+  if (values['dry-run'] && command !== 'run') throw new UsageError(`--dry-run works with run only, not ${command}`);
+  if (values['dry-run'] && values.textfile !== undefined) throw new UsageError('--dry-run writes nothing: drop --textfile');
+  if (command === 'test-push') {
+    if (positionals[1] === undefined) throw new UsageError('test-push needs the name of a check: restic-monitor test-push NAME');
+    if (values.only !== undefined) throw new UsageError('test-push takes the name of one check, not --only');
+  }
+  if (values['log-level'] !== undefined) {
+    const choice = chooseLogLevel(values['log-level'], undefined, 'warn');
+    if ('error' in choice) throw new UsageError(choice.error);
+  }
   if (values.json && command !== 'status' && command !== 'validate') throw new UsageError(`--json works with status and validate, not ${command}`);
   if (values['environment-file'] !== undefined && values['env-file'] !== undefined) {
     throw new UsageError('--env-file is another name for --environment-file: give one of them');
@@ -82,5 +107,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     only: values.only ?? [],
     json: values.json ?? false,
     ...(values.textfile !== undefined && { textfile: values.textfile }),
+    dryRun: values['dry-run'] ?? false,
+    ...(values['log-level'] !== undefined && { logLevel: values['log-level'] }),
+    ...(command === 'test-push' && { target: positionals[1]! }),
   };
 }

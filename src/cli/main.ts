@@ -14,7 +14,8 @@ import { createLogger, type Sink } from '../log.js';
 import type { PushTarget } from '../push/target.js';
 import { HealthchecksTarget } from '../push/healthchecks.js';
 import { UptimeKumaTarget } from '../push/uptime-kuma.js';
-import { redactorFor } from '../redact.js';
+import { redactorFor, type Redactor } from '../redact.js';
+import type { Status } from '../verdict.js';
 import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from '../run/result.js';
 import { resultsJsonText } from '../run/result-json.js';
 import { runOnce } from '../run/run-once.js';
@@ -23,11 +24,17 @@ import { renderMetrics } from '../metrics/render.js';
 import { talliesOf } from '../metrics/tally.js';
 import { writeTextfile } from '../metrics/textfile.js';
 import { parseCommandLine, USAGE, UsageError, type CommandLine } from './args.js';
-import { formatRunLine, formatStatusTable, formatValidation } from './format.js';
+import { formatValidation } from './format.js';
+import { createProgress, type Terminal } from './progress.js';
+import { formatRunLine, type PushPreview } from './run-line.js';
+import { formatStatusTable } from './status-table.js';
+import { checksNamed, testPush } from './test-push.js';
+import { chooseLogLevel } from '../log-level.js';
 
 export interface Io {
   stdout: Sink & { isTTY?: boolean };
-  stderr: Sink;
+  /** isTTY: a terminal shows a live count of checks done (run, status). */
+  stderr: Terminal;
   env: Readonly<Record<string, string | undefined>>;
   now: () => Date;
   signal: AbortSignal;
@@ -69,10 +76,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return EXIT_USAGE;
   }
 
+  // After the env file, which may set LOG_LEVEL. One-shot commands print their own results:
+  // their log shows only what those do not (warn); the daemon has nothing but its log (info).
+  const levelChoice = chooseLogLevel(commandLine.logLevel, io.env.LOG_LEVEL, commandLine.command === 'daemon' ? 'info' : 'warn');
+  if ('error' in levelChoice) {
+    io.stderr.write(`restic-monitor: ${levelChoice.error}\n`);
+    return EXIT_USAGE;
+  }
+  const logLevel = levelChoice.level;
+
   const path = commandLine.config ?? io.env.RESTIC_MONITOR_CONFIG ?? 'config.yaml';
   let config: Config;
   try {
     config = selectRepositories(await loadConfig(path, io.env), commandLine.only);
+    if (commandLine.target !== undefined) config = { ...config, checks: checksNamed(config.checks, commandLine.target) };
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`restic-monitor: ${error.message}\n`);
@@ -96,6 +113,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   // One reader for the process: a daemon keeps each repository's key between checks.
   const checkers = io.checkers ?? [new BuiltinResticChecker({ binary: new ResticChecker() }), new S3Checker(), new LocalChecker(), new RcloneChecker()];
   const pushTargets = io.pushTargets ?? [new UptimeKumaTarget(), new HealthchecksTarget()];
+  if (commandLine.command === 'test-push') {
+    const { lines, ok } = await testPush(config.checks, { pushTargets, redactor, signal: io.signal });
+    io.stdout.write(lines.map((line) => `${line}\n`).join(''));
+    return ok ? 0 : EXIT_FAILED;
+  }
   if (commandLine.command === 'daemon') {
     const load = async () => selectRepositories(await loadConfig(path, io.env), commandLine.only);
     return runDaemon({
@@ -107,30 +129,38 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       secrets: envFileSecrets,
       now: io.now,
       stderr: io.stderr,
+      logLevel,
       signal: io.signal,
       ...(io.hangup && { hangup: io.hangup }),
     });
   }
 
-  const push = commandLine.command === 'run';
-  // status prints its own table; its log stays quiet unless asked.
-  const logger = createLogger(redactor, io.env.LOG_LEVEL, push ? 'info' : 'error', io.stderr);
-  const results = await runOnce(
-    config,
-    {
-      checkers,
-      pushTargets,
-      now: io.now,
-      env: io.env,
-      logger,
-      redactor,
-    },
-    { push, signal: io.signal },
-  );
+  const push = commandLine.command === 'run' && !commandLine.dryRun;
+  // Log lines pass through the progress count, which clears itself before each and redraws after.
+  const progress = createProgress(io.stderr, config.checks.length);
+  const logger = createLogger(redactor, logLevel, progress.sink);
+  let results;
+  try {
+    results = await runOnce(
+      config,
+      {
+        checkers,
+        pushTargets,
+        now: io.now,
+        env: io.env,
+        logger,
+        redactor,
+      },
+      { push, printed: true, signal: io.signal, onChecked: () => progress.tick() },
+    );
+  } finally {
+    progress.done();
+  }
   if (commandLine.command === 'status') {
     io.stdout.write(commandLine.json ? resultsJsonText(results) : `${formatStatusTable(results, { color })}\n`);
   } else {
-    for (const result of results) io.stdout.write(`${formatRunLine(result, { color })}\n`);
+    const previews = commandLine.dryRun ? previewPushes(config, pushTargets, redactor) : undefined;
+    for (const result of results) io.stdout.write(`${formatRunLine(result, { color }, previews?.(result.name, result.status))}\n`);
   }
   // A run cut short by a signal would write every repository as down: keep the last file.
   if (commandLine.textfile !== undefined && !io.signal.aborted) {
@@ -142,6 +172,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
   }
   return exitCodeFor(results);
+}
+
+/** run --dry-run: where each check's verdict would have gone, secrets masked. */
+function previewPushes(config: Config, pushTargets: readonly PushTarget[], redactor: Redactor) {
+  const byName = new Map(config.checks.map((check) => [check.name, check]));
+  return (name: string, status: Status): PushPreview[] => {
+    const check = byName.get(name)!;
+    return pushTargets
+      .filter((target) => target.wants(check))
+      .map((target) => ({ target: target.kind, destination: redactor.redact(target.destination(check, status)) }));
+  };
 }
 
 function selectRepositories(config: Config, only: readonly string[]): Config {

@@ -1,4 +1,5 @@
 // One repository's keys: defaults merged, templates and ${VAR} expanded, values validated.
+import { longestGapMs, processTimeZone } from '../cron.js';
 import { formatDuration, MAX_TIMER_MS, readDuration } from '../duration.js';
 import { expandTemplate, TemplateError } from '../template.js';
 import { passwordInUrl, redactUrl } from '../redact.js';
@@ -8,13 +9,14 @@ import { expandEnvRefs, EnvRefError } from './env-refs.js';
 import type { CheckEntry } from './hosts.js';
 import type { Env } from './parse.js';
 import { isPlainEnvName } from './plain-env.js';
+import { KEYS, type DeclaredFields, type KeyDeclaration } from './keys.js';
 import { isMapping } from './schema.js';
 import { readSignals, signalKeyNames } from './signals.js';
-import { DEFAULTS, type BucketLookup, type ModeChoice, type ReaderChoice, type Check } from './types.js';
+import type { Check, ModeChoice, ReaderChoice } from './types.js';
 
-const MODES: readonly ModeChoice[] = ['restic', 'fast', 'auto'];
-const BUCKET_LOOKUPS: readonly BucketLookup[] = ['auto', 'path', 'dns'];
-export const READERS: readonly ReaderChoice[] = ['auto', 'builtin', 'restic'];
+/** The declared keys read the same way for every key of their type, into their Check field. */
+const PLAIN = (Object.entries(KEYS) as [string, KeyDeclaration][]).filter(([, key]) => key.field !== undefined);
+export const READERS: readonly ReaderChoice[] = KEYS.reader.value.values;
 // Unreserved URL characters only: anything else would change the push URL's meaning.
 const TOKEN = /^[A-Za-z0-9._~-]+$/;
 
@@ -68,7 +70,6 @@ export function buildCheck(
     if (typeof raw !== 'string') return undefined;
     return expandOrReport(`${origin(key)}.${key}`, raw, vars, env, fail, secrets);
   };
-  // `timer`: the value becomes one setTimeout, which cannot wait longer than MAX_TIMER_MS.
   const duration = (key: string, fallback: string, timer = false): number | undefined => {
     const raw = text(key) ?? (pick(key) === undefined || pick(key) === null ? fallback : undefined);
     if (raw === undefined) return undefined;
@@ -83,12 +84,40 @@ export function buildCheck(
     }
     return parsed.ms;
   };
-  const choice = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+  const choice = (key: string, allowed: readonly string[], fallback: string): string => {
     const raw = text(key);
     if (raw === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    if (allowed.includes(raw)) return raw;
     fail(`${origin(key)}.${key}: "${raw}" is not one of ${allowed.join(', ')}`);
     return fallback;
+  };
+  const list = (key: string): string[] => {
+    const raw = pick(key);
+    if (!Array.isArray(raw)) return [];
+    return raw.flatMap((item) => (typeof item === 'string' ? [expandOrReport(`${origin(key)}.${key}`, item, vars, env, fail, secrets) ?? ''] : []));
+  };
+  const checked = (key: string, check?: (value: string) => string | undefined): string | undefined => {
+    const value = text(key);
+    const problem = value === undefined ? undefined : check?.(value);
+    if (problem === undefined) return value;
+    fail(`${origin(key)}.${key}: ${problem}`);
+    return undefined;
+  };
+  // RESTIC_MONITOR_FAST and RESTIC_MONITOR_READER replace the declared defaults.
+  const fallbacks: Record<string, string> = { mode: defaultMode, reader: defaultReader };
+  const plain = (key: string, { value }: KeyDeclaration): unknown => {
+    switch (value.type) {
+      case 'duration':
+        return duration(key, value.default, value.timer);
+      case 'choice':
+        return choice(key, value.values, fallbacks[key] ?? value.default);
+      case 'list':
+        return list(key);
+      case 'text':
+        return checked(key, value.check);
+      default:
+        throw new Error(`${key}: a ${value.type} key has no plain reader`);
+    }
   };
 
   const url = text('url');
@@ -97,14 +126,22 @@ export function buildCheck(
   const s3 = url !== undefined && isS3Url(url) ? parseS3Url(url) : undefined;
   if (s3 && 'error' in s3) fail(`repositories.${name}.url: "${redactUrl(url!)}" ${s3.error}`);
 
-  const maxAgeMs = duration('max_age', DEFAULTS.maxAge);
-  const timeoutMs = duration('timeout', DEFAULTS.timeout, true);
-  const pushTimeoutMs = duration('push_timeout', DEFAULTS.pushTimeout, true);
-  // Not bounded: the scheduler splits a longer wait into timer-sized steps.
-  const intervalMs = duration('interval', DEFAULTS.interval);
-  const mode = choice('mode', MODES, defaultMode);
-  const bucketLookup = choice('bucket_lookup', BUCKET_LOOKUPS, DEFAULTS.bucketLookup);
-  const reader = choice('reader', READERS, defaultReader);
+  const fields: Record<string, unknown> = {};
+  let incomplete = false;
+  for (const [key, declaration] of PLAIN) {
+    const value = plain(key, declaration);
+    if (value === undefined && declaration.value.type === 'duration') incomplete = true;
+    if (value !== undefined) fields[declaration.field!] = value;
+  }
+
+  if (pickCadence(entry, own, defaults, fail) === 'schedule' && typeof fields.schedule === 'string') {
+    // What "on schedule" means for /healthz and the shared-listing window (see cron.ts).
+    fields.intervalMs = longestGapMs(fields.schedule, (fields.timeZone as string | undefined) ?? processTimeZone());
+  } else {
+    // An interval check: an inherited schedule, and any time_zone, mean nothing to it.
+    delete fields.schedule;
+    delete fields.timeZone;
+  }
 
   // push_url may be Kuma's whole push URL, token included (see splitPushUrl).
   const pushUrlPath = `${origin('push_url')}.push_url`;
@@ -153,51 +190,45 @@ export function buildCheck(
     if (password) secrets.add(password);
   }
 
-  const list = (key: string): string[] => {
-    const raw = pick(key);
-    if (!Array.isArray(raw)) return [];
-    return raw.flatMap((item) => (typeof item === 'string' ? [expandOrReport(`${origin(key)}.${key}`, item, vars, env, fail, secrets) ?? ''] : []));
-  };
-  const tags = list('tags');
-  const paths = list('paths');
-  const caCert = text('ca_cert');
-  const cacheDir = text('cache_dir');
-  const region = text('region');
   const host = entry.host ?? text('host');
   const signals = readSignals((key) => (typeof pick(key) === 'string' ? text(key) : pick(key)), origin, fail);
   // Fast mode sees encrypted files only: asked for by name, it cannot serve a signal. A
   // default of fast (RESTIC_MONITOR_FAST) falls back to restic for it instead (plan.ts).
-  if (signals !== undefined && mode === 'fast' && pick('mode') !== undefined && pick('mode') !== null) {
-    const names = signalKeyNames(signals);
-    fail(`${entry.source}: mode fast cannot check ${names.join(', ')} (it sees no snapshot contents): use mode restic or auto`);
+  if (signals !== undefined && fields.mode === 'fast' && pick('mode') !== undefined && pick('mode') !== null) {
+    fail(`${entry.source}: mode fast cannot check ${signalKeyNames(signals).join(', ')} (it sees no snapshot contents): use mode restic or auto`);
   }
 
-  if (failed || url === undefined || maxAgeMs === undefined || timeoutMs === undefined || pushTimeoutMs === undefined || intervalMs === undefined) {
-    return undefined;
-  }
+  if (failed || incomplete || url === undefined) return undefined;
   return {
     name,
     repository: entry.repository,
     url,
-    maxAgeMs,
+    ...(fields as DeclaredFields & Pick<Check, 'bucketLookup'>),
     ...(pushUrl !== undefined && { pushUrl }),
     ...(pushToken !== undefined && { pushToken }),
     ...(pingUrl !== undefined && { pingUrl }),
     extraEnv,
-    timeoutMs,
-    pushTimeoutMs,
-    mode,
-    reader,
-    ...(caCert !== undefined && { caCert }),
-    ...(cacheDir !== undefined && { cacheDir }),
-    intervalMs,
-    ...(region !== undefined && { region }),
-    bucketLookup,
     ...(host !== undefined && { host }),
-    tags,
-    paths,
     ...(signals !== undefined && { signals }),
   };
+}
+
+/**
+ * `schedule` or `interval`: the layer nearest the check that sets either decides (a host
+ * entry, then the repository, then `defaults`), so a repository's own `interval` overrides
+ * an inherited `schedule` and the other way round. Both in one layer is an error there.
+ */
+function pickCadence(entry: CheckEntry, own: Record<string, unknown>, defaults: Record<string, unknown>, fail: (problem: string) => void): 'schedule' | 'interval' | undefined {
+  const layer = (key: string) => (key in own && own[key] !== null ? entry.where(key) : defaults[key] !== undefined && defaults[key] !== null ? 'defaults' : undefined);
+  const rank = (where: string) => (where === 'defaults' ? 0 : where === `repositories.${entry.repository}` ? 1 : 2);
+  const [schedule, interval] = [layer('schedule'), layer('interval')];
+  if (schedule === undefined) return interval === undefined ? undefined : 'interval';
+  if (interval === undefined) return 'schedule';
+  if (schedule === interval) {
+    fail(`${schedule}: "schedule" and "interval" cannot both be set (a check runs at cron times or every interval: keep one)`);
+    return undefined;
+  }
+  return rank(schedule) > rank(interval) ? 'schedule' : 'interval';
 }
 
 /**

@@ -1,3 +1,4 @@
+import { REPOSITORY_ONLY } from './keys.js';
 import { checkKind, isMapping } from './schema.js';
 
 /**
@@ -20,13 +21,6 @@ export interface CheckEntry {
   /** The key path where `key` (or `extra_env.<envKey>`) was set in `own`, for messages. */
   where(key: string, envKey?: string): string;
 }
-
-/** Keys a host entry may not set: they belong to the repository, or are the entry itself. */
-const REPOSITORY_ONLY: Readonly<Record<string, string>> = {
-  url: 'a host shares its repository\'s url',
-  host: 'the host is the key of this entry',
-  hosts: 'hosts do not nest',
-};
 
 /**
  * Expands `hosts:` into one entry per host, each inheriting the repository's keys; a

@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
 import { parseListen } from '../http/listen.js';
 import { expandHosts } from './hosts.js';
+import { NOT_IN_DEFAULTS } from './keys.js';
 import { ConfigError, unknownKeyMessage } from './errors.js';
 import { buildCheck, expandOrReport, READERS } from './check.js';
 import { checkKind, isMapping, REPOSITORY_KEYS, TOP_LEVEL_KEYS } from './schema.js';
@@ -58,7 +59,9 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   if (repositories === undefined) report('repositories: missing: the config needs at least one repository');
   else if (isMapping(repositories) && Object.keys(repositories).length === 0) report('repositories: empty: the config needs at least one repository');
   checkKeys('defaults', defaults, report);
-  if (defaults.hosts !== undefined) report('defaults.hosts: not allowed here: only a repository can fan out into hosts');
+  for (const [key, reason] of Object.entries(NOT_IN_DEFAULTS)) {
+    if (defaults[key] !== undefined) report(`defaults.${key}: not allowed here: ${reason}`);
+  }
 
   const concurrency = root.concurrency ?? options.defaultConcurrency ?? 4;
   if (Number.isInteger(concurrency) && ((concurrency as number) < 1 || (concurrency as number) > 1024)) {
@@ -108,7 +111,7 @@ function checkKeys(path: string, map: Record<string, unknown>, report: (problem:
   for (const [key, value] of Object.entries(map)) {
     const kind = REPOSITORY_KEYS[key];
     if (!kind) report(unknownKeyMessage(path, key, Object.keys(REPOSITORY_KEYS)));
-    else if (kind === 'hosts' && path === 'defaults') continue; // reported once by the caller
+    else if (path === 'defaults' && key in NOT_IN_DEFAULTS) continue; // reported once by the caller
     else if (value !== null) {
       const problem = checkKind(`${path}.${key}`, value, kind);
       if (problem) report(problem);

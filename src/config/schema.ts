@@ -1,44 +1,9 @@
 import { describeType } from './errors.js';
 
-/** The shape a key's raw YAML value must have before it is expanded and validated. */
-export type RawKind = 'string' | 'map' | 'list' | 'integer' | 'hosts' | 'scalar';
+import type { RawKind } from './keys.js';
 
-/** Keys a repository (or `defaults`) may hold. The first five are the original tool's. */
-export const REPOSITORY_KEYS: Readonly<Record<string, RawKind>> = {
-  url: 'string',
-  max_age: 'string',
-  push_url: 'string',
-  push_token: 'string',
-  extra_env: 'map',
-  timeout: 'string',
-  push_timeout: 'string',
-  mode: 'string',
-  reader: 'string',
-  ca_cert: 'string',
-  cache_dir: 'string',
-  interval: 'string',
-  region: 'string',
-  bucket_lookup: 'string',
-  host: 'string',
-  tags: 'list',
-  paths: 'list',
-  /** Fans one repository out into one check per host (see config/hosts.ts). */
-  hosts: 'hosts',
-  /** healthchecks.io-style ping URL: up pings it, down pings <ping_url>/fail. */
-  ping_url: 'string',
-  /** Health signals (config/signals.ts reads their values). */
-  min_files: 'integer',
-  min_size: 'scalar',
-  max_shrink: 'scalar',
-  min_snapshots: 'integer',
-};
-
-export const TOP_LEVEL_KEYS: Readonly<Record<string, RawKind>> = {
-  defaults: 'map',
-  repositories: 'map',
-  concurrency: 'integer',
-  listen: 'string',
-};
+// The keys themselves are declared in keys.ts; this checks a raw value's shape.
+export { REPOSITORY_KEYS, TOP_LEVEL_KEYS, type RawKind } from './keys.js';
 
 export function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);

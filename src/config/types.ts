@@ -1,8 +1,10 @@
+import { defaultOf, type DeclaredFields } from './keys.js';
+
 /** How a repository's newest snapshot is found; `auto` picks fast where the URL allows it. */
-export type ModeChoice = 'restic' | 'fast' | 'auto';
-export type BucketLookup = 'auto' | 'path' | 'dns';
+export type ModeChoice = DeclaredFields['mode'];
+export type BucketLookup = DeclaredFields['bucketLookup'];
 /** Restic mode: the built-in reader, the restic binary, or the built-in one where it can read (auto). */
-export type ReaderChoice = 'auto' | 'builtin' | 'restic';
+export type ReaderChoice = NonNullable<DeclaredFields['reader']>;
 
 /**
  * A repository: where snapshots live and what it takes to read them. Checks of one
@@ -22,31 +24,21 @@ export interface Repository {
 /**
  * A check: one row of output. A repository, or one host of it, with its limits, filters
  * and push targets, after defaults are merged, templates expanded and values validated.
+ * The plain keys' fields (maxAgeMs, timeoutMs, mode, tags, ...) come from their
+ * declarations in keys.ts; the ones below are read by code of their own (config/check.ts).
  */
-export interface Check extends Repository {
+export interface Check extends Repository, DeclaredFields {
   /** Unique: the repository's key, or `repository/host` for a host of `hosts:`. */
   name: string;
   /** The repository's key in the config (`name` without `/host`). */
   repository: string;
-  maxAgeMs: number;
   /** Uptime Kuma push base URL; the push goes to pushUrl + pushToken. */
   pushUrl?: string;
   pushToken?: string;
   /** healthchecks.io-style ping URL (its path is the credential). */
   pingUrl?: string;
-  /** Upper bound for one check (restic run or S3 listing), after which it is killed. */
-  timeoutMs: number;
-  /** Upper bound for one push attempt. */
-  pushTimeoutMs: number;
-  mode: ModeChoice;
-  /** Unset: auto. Parsed configs always set it. */
-  reader?: ReaderChoice;
-  /** Daemon only: how often this check runs. */
-  intervalMs: number;
-  /** restic-mode filters (restic snapshots --host/--tag/--path). */
+  /** The restic --host filter: the `host` key, or the host of a `hosts:` entry. */
   host?: string;
-  tags: string[];
-  paths: string[];
   /** Health signals beyond freshness (src/health/signals.ts); unset when none is configured. */
   signals?: SignalLimits;
 }
@@ -78,12 +70,13 @@ export interface Config {
   secrets: string[];
 }
 
+/** The declared defaults (keys.ts), under the names the code uses. */
 export const DEFAULTS = {
-  maxAge: '1d',
-  timeout: '10m',
-  pushTimeout: '10s',
-  interval: '1h',
-  mode: 'restic' as ModeChoice,
-  bucketLookup: 'auto' as BucketLookup,
-  reader: 'auto' as ReaderChoice,
+  maxAge: defaultOf('max_age'),
+  timeout: defaultOf('timeout'),
+  pushTimeout: defaultOf('push_timeout'),
+  interval: defaultOf('interval'),
+  mode: defaultOf('mode') as ModeChoice,
+  bucketLookup: defaultOf('bucket_lookup') as BucketLookup,
+  reader: defaultOf('reader') as ReaderChoice,
 };

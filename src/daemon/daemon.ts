@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { LevelWithSilent, Logger } from 'pino';
 import type { Checker } from '../checkers/checker.js';
 import { ConfigError } from '../config/errors.js';
 import type { Config, Check } from '../config/types.js';
@@ -10,8 +10,8 @@ import { CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
 import { addResult, type Tally } from '../metrics/tally.js';
 import type { PushTarget } from '../push/target.js';
 import { redactorFor } from '../redact.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../run/result.js';
-import { resultsJsonText } from '../run/result-json.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CheckResult } from '../run/result.js';
+import { resultJson } from '../run/result-json.js';
 import { inFlightBound, limitsFor } from '../run/limiter.js';
 import { runCheck, type Limits, type RunDeps } from '../run/run-once.js';
 import { shareResticRuns } from '../checkers/restic/shared-restic.js';
@@ -19,7 +19,7 @@ import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn } from '../checkers/select.js';
 import { overdueAfterMs, worstCaseCycleMs } from '../run/bounds.js';
 import { judgeHealth } from './health.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, type EntryView } from './scheduler.js';
 import type { Timers } from './timers.js';
 
 /** Where SIGHUP comes from; `process` in production, an EventEmitter in tests. */
@@ -40,6 +40,8 @@ export interface DaemonOptions {
   secrets?: readonly string[];
   now: () => Date;
   stderr: Sink;
+  /** The log level (the CLI's chooseLogLevel: --log-level, else LOG_LEVEL); default info. */
+  logLevel?: LevelWithSilent;
   /** Aborted by SIGTERM/SIGINT: stop the schedule, abort checks, return 0. */
   signal: AbortSignal;
   hangup?: HangupSource;
@@ -96,7 +98,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
             })),
             now(),
           ),
-        status: () => resultsJsonText(inOrder().map((tally) => tally.latest)),
+        status: () => withNextRun(inOrder().map((tally) => tally.latest), scheduler.view(), options.now().getTime() - now()),
         statusPage: () =>
           renderStatusPage({
             results: inOrder().map((tally) => tally.latest),
@@ -173,6 +175,20 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
  */
 export const sharedListingReuseMs = (check: Check) => Math.min(60_000, check.intervalMs / 2);
 
+/**
+ * /status: each result with `next_run`, when its check is next due (ISO; for a check running
+ * now, when it became due; null for a schedule with no run left).
+ */
+function withNextRun(results: readonly CheckResult[], view: readonly EntryView[], clockToWallMs: number): string {
+  const due = new Map(view.map((entry) => [entry.check.name, entry.nextDueAt]));
+  const rows = results.map((result) => {
+    const at = due.get(result.name);
+    // The scheduler's clock is the wall clock in production; tests give it a fake one.
+    return { ...resultJson(result), next_run: at === undefined ? null : new Date(at + clockToWallMs).toISOString() };
+  });
+  return `${JSON.stringify(rows, null, 2)}\n`;
+}
+
 /** Milliseconds on the scheduler's clock (fake timers in tests). */
 function clockOf(options: DaemonOptions): () => number {
   return () => options.timers?.now() ?? options.now().getTime();
@@ -188,7 +204,7 @@ function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunD
     pushTargets: options.pushTargets,
     now: options.now,
     env: options.env,
-    logger: createLogger(redactor, options.env.LOG_LEVEL, 'info', options.stderr),
+    logger: createLogger(redactor, options.logLevel ?? 'info', options.stderr),
     redactor,
     limits,
   };

@@ -2,6 +2,7 @@ import type { Check } from '../config/types.js';
 import { MAX_TIMER_MS } from '../duration.js';
 import type { CheckResult } from '../run/result.js';
 import { AbortFanout } from '../abort/fanout.js';
+import { nextRunAfter, processTimeZone } from '../cron.js';
 import { jitterMs, realTimers, type Timers } from './timers.js';
 
 export interface Schedule {
@@ -28,12 +29,17 @@ export interface SchedulerOptions {
   groupOf?: (check: Check) => string | undefined;
 }
 
-/** Where one check stands, for /healthz. */
+/** Where one check stands, for /healthz and /status. */
 export interface EntryView {
   check: Check;
   /** When its last check ended, or when it joined the schedule if none has. */
   lastProgressAt: number;
   running: boolean;
+  /**
+   * When it is next due (epoch ms): for a check that is running or waiting for a free place,
+   * when it became due. Undefined: a schedule with no run left.
+   */
+  nextDueAt: number | undefined;
 }
 
 interface Entry {
@@ -46,8 +52,9 @@ interface Entry {
 }
 
 /**
- * Runs each check's check every `intervalMs` (plus jitter), first at start. A
- * check is never checked twice at once, and at most `concurrency` checks run in the
+ * Runs each check every `intervalMs` (plus jitter), or at each run of its cron
+ * `schedule` (no jitter: the user chose the minute), first at start. A
+ * check never runs twice at once, and at most `concurrency` checks run in the
  * whole process. It keeps one entry per check and one timer, whatever it has done.
  */
 export class Scheduler {
@@ -121,6 +128,7 @@ export class Scheduler {
       check: entry.check,
       lastProgressAt: entry.lastProgressAt,
       running: this.inFlight.has(entry.check.name),
+      nextDueAt: Number.isFinite(entry.nextDueAt) ? entry.nextDueAt : undefined,
     }));
   }
 
@@ -174,8 +182,7 @@ export class Scheduler {
         this.inFlight.delete(check.name);
         const now = this.timers.now();
         entry.lastProgressAt = now;
-        const interval = entry.check.intervalMs;
-        entry.nextDueAt = entry.changed ? now : this.nextDue(entry.check, Math.max(now, startedAt + interval + jitterMs(interval, this.random)));
+        entry.nextDueAt = entry.changed ? now : this.following(entry.check, startedAt, now);
         entry.changed = false;
         this.pump();
       }
@@ -183,6 +190,19 @@ export class Scheduler {
       // bookkeeping above has run either way.
     })().catch(() => undefined);
     this.inFlight.set(check.name, done);
+  }
+
+  /**
+   * When a check that started at `startedAt` and ended `now` is next due. A schedule's next
+   * run after `now`: runs missed while the check ran are skipped, not caught up; one that
+   * has no run left is never due again (Infinity: the timer waits in steps, finding nothing).
+   */
+  private following(check: Check, startedAt: number, now: number): number {
+    if (check.schedule !== undefined) {
+      return nextRunAfter(check.schedule, check.timeZone ?? processTimeZone(), now) ?? Infinity;
+    }
+    const interval = check.intervalMs;
+    return this.nextDue(check, Math.max(now, startedAt + interval + jitterMs(interval, this.random)));
   }
 
   /**

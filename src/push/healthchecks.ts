@@ -1,4 +1,5 @@
 import type { Check } from '../config/types.js';
+import type { Status } from '../verdict.js';
 import { send, type Answer } from './http.js';
 import { retrying, type AttemptOutcome, type RetryPolicy } from './retry.js';
 import { PushError, type PushTarget, type Report } from './target.js';
@@ -39,6 +40,10 @@ export class HealthchecksTarget implements PushTarget {
 
   wants(check: Check): boolean {
     return check.pingUrl !== undefined;
+  }
+
+  destination(check: Check, status: Status): string {
+    return buildHealthchecksUrl(check.pingUrl!, { status }).toString();
   }
 
   async push(check: Check, report: Report, signal: AbortSignal): Promise<void> {

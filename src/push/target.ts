@@ -25,6 +25,12 @@ export interface Report {
 export interface PushTarget {
   readonly kind: string;
   wants(check: Check): boolean;
+  /**
+   * Where a push of `status` would go (shown by `run --dry-run` and `test-push`), with the
+   * secrets this target knows by name masked; the caller still passes it through the
+   * redactor (a ping URL's key, a password in the URL).
+   */
+  destination(check: Check, status: Status): string;
   push(check: Check, report: Report, signal: AbortSignal): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import type { Check } from '../config/types.js';
+import { MASK } from '../redact.js';
 import { shorten } from '../text.js';
 import { send, type Answer } from './http.js';
 import { retrying, type AttemptOutcome, type RetryPolicy } from './retry.js';
@@ -51,6 +52,13 @@ export class UptimeKumaTarget implements PushTarget {
 
   wants(check: Check): boolean {
     return check.pushUrl !== undefined && check.pushToken !== undefined;
+  }
+
+  destination(check: Check): string {
+    const url = new URL(check.pushUrl!);
+    url.pathname = `${url.pathname.replace(/\/*$/, '/')}${MASK}`;
+    url.search = '';
+    return url.toString();
   }
 
   async push(check: Check, report: Report, signal: AbortSignal): Promise<void> {

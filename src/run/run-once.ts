@@ -36,6 +36,14 @@ export interface RunOptions {
   /** false for `status`: check and show, push nothing. */
   push: boolean;
   signal: AbortSignal;
+  /**
+   * The caller prints every result for a person (`run`, `status`): a result then logs at
+   * info, not warn/error, so that at their default level (warn) each appears once. The
+   * daemon has no other output and leaves it unset.
+   */
+  printed?: boolean;
+  /** Called as each check ends (the CLI's progress count). */
+  onChecked?: (result: CheckResult) => void;
 }
 
 /** Runs every check of `config` (bounded by its concurrency) and pushes the verdicts. */
@@ -55,7 +63,9 @@ export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Pro
   return mapLimit(config.checks, inFlightBound(config.concurrency), async (check) => {
     const own = signals.child();
     try {
-      return await runCheck(check, cycle, { ...options, signal: own.signal });
+      const result = await runCheck(check, cycle, { ...options, signal: own.signal });
+      options.onChecked?.(result);
+      return result;
     } finally {
       own.release();
     }
@@ -99,7 +109,7 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
   const latest = 'latest' in observed ? observed.latest : null;
   // A check cut short because we are stopping says nothing about the repository: no alarm in the log.
   const stopping = options.signal.aborted;
-  log[verdict.status === 'up' || stopping ? 'info' : 'warn'](
+  log[verdict.status === 'up' || stopping || options.printed ? 'info' : 'warn'](
     { mode: checker.mode, ...(reader && { reader }), status: verdict.status, latest: latest?.toISOString() ?? null, age_seconds: ageSeconds(verdict.ageMs), duration_ms: Math.round(durationMs) },
     message,
   );
@@ -118,7 +128,7 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
         // (Kuma's "update ... - SQLITE_BUSY: database is locked").
         const reason = shortenMiddle(deps.redactor.redact(error instanceof PushError ? error.reason : `internal error: ${(error as Error).message}`), MAX_REASON_LENGTH);
         pushes.push({ target: target.kind, delivered: false, error: reason });
-        log[stopping || options.signal.aborted ? 'info' : 'error']({ target: target.kind }, `push failed: ${reason}`);
+        log[stopping || options.signal.aborted || options.printed ? 'info' : 'error']({ target: target.kind }, `push failed: ${reason}`);
       }
     }
   }

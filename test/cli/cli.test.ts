@@ -48,9 +48,23 @@ describe('run', () => {
     assert.equal(beats[DB_TOKEN]?.status, 'down');
     assert.equal(settleAges(beats[DB_TOKEN]!.msg), 'stale: latest snapshot 8h ago (max 6h)');
     assert.ok(beats[WEB_TOKEN]!.ping! >= 1);
-    // Logs are JSON lines on stderr, one per repository at least.
-    const logs = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { repository?: string; msg: string });
-    assert.ok(logs.some((log) => log.repository === 'db-server' && log.msg.startsWith('stale:')));
+    // Each result appears once, on stdout: at the default level (warn) the log repeats none of them.
+    assert.equal(result.stderr, '');
+  });
+
+  test('--log-level info (or LOG_LEVEL) adds JSON lines on stderr, one per repository; the flag wins', async () => {
+    for (const [args, level] of [
+      [['--log-level', 'info'], undefined],
+      [[], 'info'],
+      [['--log-level', 'INFO'], 'silent'],
+    ] as const) {
+      const result = await runCli(['run', '--config', configPath, ...args], { env: { ...env(), LOG_LEVEL: level } });
+      assert.equal(result.code, 1, result.stderr);
+      const logs = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { repository?: string; msg: string; level: number });
+      assert.ok(logs.some((log) => log.repository === 'db-server' && log.msg.startsWith('stale:') && log.level === 30), result.stderr);
+      assert.ok(logs.some((log) => log.repository === 'web-server' && log.msg.startsWith('latest snapshot')), result.stderr);
+      for (const token of [WEB_TOKEN, DB_TOKEN]) assert.ok(!result.stderr.includes(token), 'token in the log');
+    }
   });
 
   test('run is the default command; --only limits it; all fresh and pushed is exit 0', async () => {
@@ -105,17 +119,20 @@ describe('status', () => {
   test('a table for people, without colour when not on a terminal', async () => {
     const result = await runCli(['status', '--config', configPath], { env: env() });
     const lines = settleAges(result.stdout).trimEnd().split('\n');
-    assert.match(lines[0]!, /^REPOSITORY\s+MODE\s+LATEST SNAPSHOT\s+AGE\s+MAX AGE\s+STATE\s+MESSAGE$/);
-    assert.match(lines[1]!, /^web-server\s+restic\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+3h\s+1d\s+UP\s+latest snapshot 3h ago \(max 1d\)$/);
-    assert.match(lines[2]!, /^db-server\s+restic\s+\S+ \S+\s+8h\s+6h\s+DOWN\s+stale: latest snapshot 8h ago \(max 6h\)$/);
+    assert.match(lines[0]!, /^REPOSITORY\s+MODE\s+LATEST SNAPSHOT\s+AGE\s+MAX AGE\s+STATE\s+DURATION\s+MESSAGE$/);
+    assert.match(lines[1]!, /^web-server\s+restic\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+3h\s+1d\s+UP\s+(\d+ms|\d\.\ds|\d+s|\d+m\d*s?)\s+latest snapshot 3h ago \(max 1d\)$/);
+    assert.match(lines[2]!, /^db-server\s+restic\s+\S+ \S+\s+8h\s+6h\s+DOWN\s+\S+\s+stale: latest snapshot 8h ago \(max 6h\)$/);
     assert.equal(lines[1]!.indexOf('restic'), lines[0]!.indexOf('MODE'), 'columns are aligned');
     assert.doesNotMatch(result.stdout, /\u001b\[/);
+    // status logs nothing at its default level, and stderr is no terminal here: no progress count.
+    assert.equal(result.stderr, '');
   });
 });
 
 describe('validate', () => {
   test('prints the expanded repositories with every secret masked, touching nothing', async () => {
-    const result = await runCli(['validate', '--config', configPath], { env: {} });
+    // The default reader (the versioned runs set RESTIC_MONITOR_READER, which validate shows).
+    const result = await runCli(['validate', '--config', configPath], { env: { RESTIC_MONITOR_READER: undefined } });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`web-server:\\n    url: ${root}/restic-web-server\\n    mode: restic\\n    max_age: 1d`));
     assert.match(result.stdout, /push: http:\/\/127\.0\.0\.1:\d+\/api\/push\/\*\*\*/);
@@ -127,7 +144,7 @@ describe('validate', () => {
 
 describe('usage and config errors exit 2 with one clear message', () => {
   const cases: Array<[string, string[], string]> = [
-    ['unknown command', ['frobnicate'], 'restic-monitor: unknown command "frobnicate" (commands: run, status, validate, daemon)\nRun "restic-monitor --help" for usage.\n'],
+    ['unknown command', ['frobnicate'], 'restic-monitor: unknown command "frobnicate" (commands: run, status, validate, daemon, test-push)\nRun "restic-monitor --help" for usage.\n'],
     ['unknown option', ['run', '--colour'], 'restic-monitor: unknown option \'--colour\'\nRun "restic-monitor --help" for usage.\n'],
     ['--json where no JSON is printed', ['run', '--json'], 'restic-monitor: --json works with status and validate, not run\nRun "restic-monitor --help" for usage.\n'],
     ['option without its value', ['run', '--config'], 'restic-monitor: Option \'-c, --config <value>\' argument missing\nRun "restic-monitor --help" for usage.\n'],
@@ -191,17 +208,29 @@ test('--version and --help', async () => {
 test('validate counts repositories and, when hosts fan one out, its checks', async () => {
   const path = join(root, 'hosts.yaml');
   await writeFile(path, 'repositories:\n  fleet:\n    url: /srv/fleet\n    hosts:\n      web1: {}\n      web2: {max_age: 6h}\n  solo: {url: /srv/solo}\n');
-  const result = await runCli(['validate', '--config', path]);
+  const result = await runCli(['validate', '--config', path], { env: { RESTIC_MONITOR_READER: undefined } });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /\n# config OK: 2 repositories, 3 checks\n$/);
   assert.match(result.stdout, /fleet\/web2:\n    url: \/srv\/fleet\n    mode: restic\n    max_age: 6h/);
 });
 
-test('a mistyped LOG_LEVEL is reported, and the default level used', async () => {
-  const result = await runCli(['status', '--json', '--config', configPath, '--only', 'web-server'], { env: { ...env(), LOG_LEVEL: 'verbose' } });
-  assert.equal(result.code, 0, result.stderr);
-  const lines = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
-  assert.deepEqual(lines.map((line) => line.msg), ['LOG_LEVEL "verbose" is not one of fatal, error, warn, info, debug, trace, silent: using error']);
+test('a mistyped LOG_LEVEL or --log-level is a usage error: nothing is checked', async () => {
+  const before = receiver.requests.length;
+  const fromEnv = await runCli(['run', '--config', configPath], { env: { ...env(), LOG_LEVEL: 'verbose' } });
+  assert.equal(fromEnv.code, 2);
+  assert.equal(fromEnv.stderr, 'restic-monitor: LOG_LEVEL "verbose" is not a log level (levels: fatal, error, warn, info, debug, trace, silent)\n');
+  assert.equal(fromEnv.stdout, '');
+  const fromFlag = await runCli(['status', '--config', configPath, '--log-level', 'warning'], { env: env() });
+  assert.equal(fromFlag.code, 2);
+  assert.equal(
+    fromFlag.stderr,
+    'restic-monitor: --log-level "warning" is not a log level (levels: fatal, error, warn, info, debug, trace, silent)\nRun "restic-monitor --help" for usage.\n',
+  );
+  assert.equal(fromFlag.stdout, '');
+  // The flag wins: a good one covers a bad LOG_LEVEL.
+  const both = await runCli(['status', '--config', configPath, '--only', 'web-server', '--log-level', 'warn'], { env: { ...env(), LOG_LEVEL: 'verbose' } });
+  assert.equal(both.code, 0, both.stderr);
+  assert.equal(receiver.requests.length, before, 'nothing pushed');
 });
 
 describe("push_url pasted from Kuma, token and query included", () => {

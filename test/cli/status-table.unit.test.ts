@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CheckError, type Checker } from '../../src/checkers/checker.js';
 import { main } from '../../src/cli/main.js';
+import { formatStatusTable } from '../../src/cli/status-table.js';
+import { stringWidth } from '../../src/cli/style.js';
+import type { CheckResult } from '../../src/run/result.js';
 import { tempDir } from '../helpers/restic-repos.js';
 
 const now = new Date('2026-11-22T12:00:00Z');
@@ -21,6 +24,9 @@ const checker: Checker = {
   },
 };
 
+/** The fake checks take 0 ms or, on a loaded machine, a few: the DURATION column shows whichever, padded to its header. */
+const settleDurations = (table: string) => table.replace(/\b\d{1,3}ms {2,}/g, (cell) => '0ms'.padEnd(cell.length));
+
 async function status(tty: boolean, env: Record<string, string> = {}) {
   const dir = await tempDir('rm-status-');
   const config = join(dir, 'config.yaml');
@@ -35,20 +41,20 @@ async function status(tty: boolean, env: Record<string, string> = {}) {
     checkers: [checker],
     pushTargets: [],
   });
-  return { code, stdout };
+  return { code, stdout: settleDurations(stdout) };
 }
 
-test('status prints an aligned table: repository, mode, latest snapshot, age, max age, state, message', async () => {
+test('status prints an aligned table: repository, mode, latest snapshot, age, max age, state, duration, message', async () => {
   const { code, stdout } = await status(false);
   assert.equal(code, 1);
   assert.equal(
     stdout,
     [
-      'REPOSITORY  MODE    LATEST SNAPSHOT       AGE    MAX AGE  STATE  MESSAGE',
-      'web-server  restic  2026-11-22 08:48:00Z  3h12m  1d       UP     latest snapshot 3h12m ago (max 1d)',
-      'db          restic  2026-11-20 08:00:00Z  2d4h   1d       DOWN   stale: latest snapshot 2d4h ago (max 1d)',
-      'broken      restic  -                     -      6h       DOWN   check failed: wrong password or no key found',
-      'empty       restic  -                     -      1d       DOWN   no snapshots',
+      'REPOSITORY  MODE    LATEST SNAPSHOT       AGE    MAX AGE  STATE  DURATION  MESSAGE',
+      'web-server  restic  2026-11-22 08:48:00Z  3h12m  1d       UP     0ms       latest snapshot 3h12m ago (max 1d)',
+      'db          restic  2026-11-20 08:00:00Z  2d4h   1d       DOWN   0ms       stale: latest snapshot 2d4h ago (max 1d)',
+      'broken      restic  -                     -      6h       DOWN   0ms       check failed: wrong password or no key found',
+      'empty       restic  -                     -      1d       DOWN   0ms       no snapshots',
       '',
     ].join('\n'),
   );
@@ -64,4 +70,66 @@ test('status colours the state only on a terminal, and not with NO_COLOR', async
   assert.equal(tty.stdout.replace(/\u001b\[\d+m/g, ''), plain.stdout);
   const noColor = await status(true, { NO_COLOR: '1' });
   assert.equal(noColor.stdout, plain.stdout);
+});
+
+/** A result as runOnce makes it, checked at `now`; the fields a test does not name are an up restic check. */
+function result(fields: Partial<CheckResult> & { name: string }): CheckResult {
+  return {
+    repository: fields.name,
+    status: 'up',
+    mode: 'restic',
+    latest: new Date('2026-11-22T09:00:00.000Z'),
+    latestBasis: 'time',
+    ageMs: 3 * 3_600_000,
+    maxAgeMs: 86_400_000,
+    message: 'latest snapshot 3h ago (max 1d)',
+    error: null,
+    durationMs: 0,
+    checkedAt: now,
+    pushes: [],
+    ...fields,
+  };
+}
+
+test('the DURATION column: milliseconds under a second, tenths under ten seconds, then two units', () => {
+  const table = formatStatusTable(
+    [0, 340, 999, 1000, 2_560, 9_999, 12_400, 65_000, 3_725_000].map((ms) => result({ name: `took-${ms}`, durationMs: ms })),
+    { color: false },
+  );
+  const durations = table.split('\n').slice(1).map((line) => line.split(/\s{2,}/)[6]);
+  assert.deepEqual(durations, ['0ms', '340ms', '999ms', '1.0s', '2.5s', '9.9s', '12s', '1m5s', '1h2m']);
+});
+
+test('a snapshot ahead of the clock shows its age with a minus sign, within the tolerance and beyond it', () => {
+  // Today's table showed "0s" for the first (age_seconds is clamped at 0 while fresh) and "2h" for the second.
+  const table = formatStatusTable(
+    [
+      // Decided at checked_at + duration_ms: 12:00:02, so 5m ahead.
+      result({ name: 'ahead-5m', latest: new Date('2026-11-22T12:05:02.000Z'), ageMs: 0, durationMs: 2_000, message: 'latest snapshot just now (max 1d)' }),
+      result({ name: 'ahead-2h', status: 'down', latest: new Date('2026-11-22T14:00:00.000Z'), ageMs: -7200000, message: 'latest snapshot is 2h in the future: check the clocks' }),
+      result({ name: 'now', latest: new Date('2026-11-22T12:00:00.400Z'), ageMs: 0, message: 'latest snapshot just now (max 1d)' }),
+    ],
+    { color: false },
+  );
+  assert.deepEqual(
+    table.split('\n').map((line) => line.split(/\s{2,}/)[3]),
+    ['AGE', '-5m', '-2h', '0s'],
+  );
+});
+
+test('wide names keep the table aligned: CJK and emoji take two columns, combining marks none', () => {
+  const names = ['web-server', '日本語サーバー', 'backup-📦', 'café', 'cafe\u0301', 'ｆｕｌｌ'];
+  const table = formatStatusTable(names.map((name) => result({ name })), { color: false });
+  const lines = table.split('\n');
+  assert.equal(lines[0], 'REPOSITORY      MODE    LATEST SNAPSHOT       AGE  MAX AGE  STATE  DURATION  MESSAGE');
+  assert.deepEqual(lines.slice(1), [
+    'web-server      restic  2026-11-22 09:00:00Z  3h   1d       UP     0ms       latest snapshot 3h ago (max 1d)',
+    '日本語サーバー  restic  2026-11-22 09:00:00Z  3h   1d       UP     0ms       latest snapshot 3h ago (max 1d)',
+    'backup-📦       restic  2026-11-22 09:00:00Z  3h   1d       UP     0ms       latest snapshot 3h ago (max 1d)',
+    'café            restic  2026-11-22 09:00:00Z  3h   1d       UP     0ms       latest snapshot 3h ago (max 1d)',
+    'cafe\u0301            restic  2026-11-22 09:00:00Z  3h   1d       UP     0ms       latest snapshot 3h ago (max 1d)',
+    'ｆｕｌｌ        restic  2026-11-22 09:00:00Z  3h   1d       UP     0ms       latest snapshot 3h ago (max 1d)',
+  ]);
+  // The same, in terminal columns: MODE starts in column 16 on every line.
+  for (const line of lines) assert.equal(stringWidth(line.slice(0, line.indexOf('restic') === -1 ? line.indexOf('MODE') : line.indexOf('restic'))), 16, line);
 });

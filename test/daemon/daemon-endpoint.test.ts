@@ -146,6 +146,8 @@ test('the endpoint serves /metrics, /status and /healthz, and /healthz turns 503
       duration_ms: 0,
       checked_at: '2026-11-22T12:00:00.000Z',
       pushes: [],
+      // interval 10m, no jitter (random: () => 0)
+      next_run: '2026-11-22T12:10:00.000Z',
     });
 
     let health = await fetch(`${url}/healthz`);

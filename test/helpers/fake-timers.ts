@@ -2,9 +2,14 @@ import type { Timers } from '../../src/daemon/timers.js';
 
 /** A manual clock: time moves only through advance(), and due callbacks run in time order. */
 export class FakeTimers implements Timers {
-  private time = 0;
+  private time: number;
   private nextId = 1;
   readonly pending = new Map<number, { at: number; callback: () => void }>();
+
+  /** `startMs`: the clock's first reading; an epoch time where calendar (cron) times matter. */
+  constructor(startMs = 0) {
+    this.time = startMs;
+  }
 
   now(): number {
     return this.time;

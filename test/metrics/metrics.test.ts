@@ -201,9 +201,9 @@ test('run --textfile into a missing directory says so and exits 1', async () => 
 });
 
 test('the command line knows daemon and run --textfile', () => {
-  assert.deepEqual(parseCommandLine(['daemon', '-c', 'c.yaml']), { command: 'daemon', config: 'c.yaml', only: [], json: false });
-  assert.deepEqual(parseCommandLine(['run', '--textfile', '/x/restic.prom']), { command: 'run', only: [], json: false, textfile: '/x/restic.prom' });
-  assert.deepEqual(parseCommandLine(['--textfile', 'r.prom']), { command: 'run', only: [], json: false, textfile: 'r.prom' });
+  assert.deepEqual(parseCommandLine(['daemon', '-c', 'c.yaml']), { command: 'daemon', config: 'c.yaml', only: [], json: false, dryRun: false });
+  assert.deepEqual(parseCommandLine(['run', '--textfile', '/x/restic.prom']), { command: 'run', only: [], json: false, dryRun: false, textfile: '/x/restic.prom' });
+  assert.deepEqual(parseCommandLine(['--textfile', 'r.prom']), { command: 'run', only: [], json: false, dryRun: false, textfile: 'r.prom' });
 });
 
 test('--textfile belongs to run only', async () => {

@@ -102,7 +102,8 @@ test('Kuma\'s own msg is shown with secrets masked, long ones cut in the middle 
   const root = await tempDir();
   const config = join(root, 'sql.yaml');
   await writeFile(config, `defaults:\n  url: /unused\n  push_url: ${receiver.pushUrl}\nrepositories:\n  busy-kuma: {push_token: ${token}}\n`);
-  const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') } });
+  // At info: run prints the failure on stdout, and logs it (at info, so once at the default level) too.
+  const result = await runCli(['run', '--config', config], { env: { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh'), LOG_LEVEL: 'info' } });
   assert.equal(result.code, 1);
   assert.equal(
     result.stdout,

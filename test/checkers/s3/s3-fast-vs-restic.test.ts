@@ -90,7 +90,7 @@ test('fast and restic mode (either reader) agree on the same repositories within
   const trace = `--import=${join(ROOT, 'dist', 'test', 'helpers', 'import-trace.js')}`;
   const fast = await status(config, { RESTIC_MONITOR_FAST: 'true', NODE_OPTIONS: trace });
   const slow = await status(config, { RESTIC_PASSWORD: 'repo-password-for-tests', RESTIC_CACHE_DIR: join(dir, 'cache'), NODE_OPTIONS: trace, RESTIC_MONITOR_READER: 'restic' });
-  const builtin = await status(config, { RESTIC_PASSWORD: 'repo-password-for-tests', NODE_OPTIONS: trace });
+  const builtin = await status(config, { RESTIC_PASSWORD: 'repo-password-for-tests', NODE_OPTIONS: trace, RESTIC_MONITOR_READER: 'builtin' });
   assert.match(fast.stderr, /import-trace: @aws-sdk\/client-s3/);
   assert.doesNotMatch(slow.stderr, /import-trace/);
   assert.match(builtin.stderr, /import-trace: @aws-sdk\/client-s3/);

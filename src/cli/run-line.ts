@@ -1,0 +1,23 @@
+import type { CheckResult } from '../run/result.js';
+import { viewOf } from './result-view.js';
+import { paint, type Style } from './style.js';
+
+/** Where a dry run would have pushed one result: a push target's kind and its masked URL. */
+export interface PushPreview {
+  target: string;
+  destination: string;
+}
+
+/**
+ * `run`: one line per check, with what happened to its push; with `preview` (a dry run),
+ * what would have been pushed where instead.
+ */
+export function formatRunLine(result: CheckResult, style: Style, preview?: readonly PushPreview[]): string {
+  const view = viewOf(result);
+  const pushes = preview
+    ? preview.map((push) => `would push ${view.status} to ${push.target} ${push.destination}`)
+    : view.pushes.map((push) => (push.delivered ? `pushed to ${push.target}` : `push to ${push.target} failed: ${push.error}`));
+  const tail = pushes.length === 0 ? 'not pushed (no push target)' : pushes.join('; ');
+  const state = paint(style, view.status === 'up' ? 32 : 31, view.status.toUpperCase());
+  return `${state.padEnd(style.color ? 13 : 4)} ${view.name}: ${view.message} [${tail}]`;
+}

@@ -1,0 +1,48 @@
+import { formatDuration } from '../duration.js';
+import type { CheckResult } from '../run/result.js';
+import { viewOf, type ResultView } from './result-view.js';
+import { padEnd, paint, stringWidth, type Style } from './style.js';
+
+const HEADER = ['REPOSITORY', 'MODE', 'LATEST SNAPSHOT', 'AGE', 'MAX AGE', 'STATE', 'DURATION', 'MESSAGE'];
+const STATE_COLUMN = HEADER.indexOf('STATE');
+
+/** `status`: an aligned table (by display width: wide names too); ANSI colour only when `style.color`. */
+export function formatStatusTable(results: readonly CheckResult[], style: Style): string {
+  const rows = results.map((result) => cellsOf(viewOf(result)));
+  const widths = HEADER.map((title, column) => Math.max(stringWidth(title), ...rows.map((row) => stringWidth(row[column]!))));
+  const line = (cells: string[], colorState: boolean) =>
+    cells
+      .map((cell, column) => {
+        const padded = column === cells.length - 1 ? cell : padEnd(cell, widths[column]!);
+        return colorState && column === STATE_COLUMN ? paint(style, cell === 'UP' ? 32 : 31, padded) : padded;
+      })
+      .join('  ')
+      .trimEnd();
+  return [line(HEADER, false), ...rows.map((row) => line(row, true))].join('\n');
+}
+
+function cellsOf(view: ResultView): string[] {
+  return [
+    view.name,
+    view.mode,
+    view.latest ? `${view.latest.toISOString().slice(0, 19).replace('T', ' ')}Z` : '-',
+    formatAge(view.ageMs),
+    formatDuration(view.maxAgeMs, true),
+    view.status.toUpperCase(),
+    formatCheckDuration(view.durationMs),
+    view.message,
+  ];
+}
+
+/** "3h12m"; "-5m" for a snapshot five minutes ahead of the clock; "-" without a snapshot. */
+export function formatAge(ageMs: number | null): string {
+  if (ageMs === null) return '-';
+  return ageMs < 0 ? `-${formatDuration(-ageMs)}` : formatDuration(ageMs);
+}
+
+/** "340ms", "2.5s", "1m5s": how long a check took, precise where it is short. */
+export function formatCheckDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 10_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
+  return formatDuration(ms);
+}

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { KEYS, REPOSITORY_KEYS, TOP_LEVEL_KEYS, type KeyDeclaration } from '../../src/config/keys.js';
+import { parseConfig } from '../../src/config/parse.js';
+
+/** The project, found by its package.json: the same from dist/test/ (tsc) and test:unit's bundle. */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('no package.json above the test');
+    dir = parent;
+  }
+  return dir;
+}
+const ROOT = projectRoot();
+
+const declared = Object.entries(KEYS) as [string, KeyDeclaration][];
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const example = readFileSync(join(ROOT, 'config.example.yaml'), 'utf8');
+
+/** The rows of the markdown table under `heading`, as written. */
+function tableRows(heading: string): string[] {
+  const start = readme.indexOf(`\n${heading}`);
+  assert.ok(start >= 0, `README has no "${heading}"`);
+  const section = readme.slice(start + 1).split('\n## ')[0]!.split('\n### ')[0]!;
+  return section.split('\n').filter((line) => line.startsWith('| `'));
+}
+
+/** A declaration as its README row: key, default, doc line. */
+const row = (name: string, key: KeyDeclaration) => `| \`${name}\` | ${key.shownDefault} | ${key.doc} |`;
+
+function assertSameRows(actual: string[], expected: string[]): void {
+  const missing = expected.filter((line) => !actual.includes(line));
+  const extra = actual.filter((line) => !expected.includes(line));
+  assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, 'README rows differ from src/config/keys.ts');
+  assert.equal(actual.length, new Set(actual).size, 'a README row appears twice');
+}
+
+test("README's repository key table is the declared repository keys, row for row (default and doc line)", () => {
+  const expected = declared.filter(([, key]) => key.places.includes('repository')).map(([name, key]) => row(name, key));
+  assertSameRows(tableRows('### Repository keys'), expected);
+});
+
+test("README's top-level key table is the declared top-level keys, plus the ignored x- keys", () => {
+  const expected = declared.filter(([, key]) => key.places.includes('top')).map(([name, key]) => row(name, key));
+  assertSameRows(
+    tableRows('### Top-level keys').filter((line) => !line.startsWith('| `x-...`')),
+    expected,
+  );
+});
+
+test("every declared default in README's tables is the one parsing uses", () => {
+  for (const [name, key] of declared) {
+    if ('default' in key.value) assert.equal(key.shownDefault, `\`${key.value.default}\``, name);
+  }
+});
+
+/** config.example.yaml with its commented-out keys (`# timeout: 10m`) switched on. */
+function exampleUncommented(): string {
+  return example.replace(/^(\s*)# ?(\s*[a-z_0-9-]+:(?: .*)?)$/gm, '$1$2');
+}
+
+test('config.example.yaml names exactly the declared keys, each in a place it may appear', () => {
+  const root = parse(exampleUncommented()) as Record<string, unknown>;
+  const top = Object.keys(root);
+  const inRepositories = new Set<string>();
+  const add = (map: unknown) => Object.keys((map ?? {}) as object).forEach((key) => inRepositories.add(key));
+  add(root.defaults);
+  for (const repository of Object.values(root.repositories as Record<string, Record<string, unknown> | null>)) {
+    add(repository);
+    for (const host of Object.values((repository?.hosts ?? {}) as Record<string, unknown>)) add(host);
+  }
+  assert.deepEqual(top.sort(), Object.keys(TOP_LEVEL_KEYS).sort());
+  assert.deepEqual([...inRepositories].sort(), Object.keys(REPOSITORY_KEYS).sort());
+});
+
+test('config.example.yaml with every commented-out key switched on is a valid config', () => {
+  const text = exampleUncommented();
+  const env = Object.fromEntries([...text.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((match) => [match[1]!, 'value-from-env']));
+  const config = parseConfig(text, env);
+  assert.deepEqual(
+    config.checks.map((check) => check.name),
+    ['web-server', 'db-server', 'fleet/web1', 'fleet/web2'],
+  );
+});
