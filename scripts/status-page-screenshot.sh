@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes docs/status-page.png: a daemon over throwaway local repositories (fresh, stale, one
-# in fast mode, one with a wrong password, one whose heartbeat target refuses), and headless
+# in fast mode, one with a wrong password, one whose push target refuses), and headless
 # Chromium's screenshot of its status page. Nothing outside a temp directory is touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -56,34 +56,55 @@ export function nextRunAfter(expression: string, zone: string, afterMs: number):
 const GAP_REFERENCE_MS = Date.UTC(2024, 0, 1);
 /** A leap year and the next: long enough for schedules on a day of the month or year. */
 const GAP_SPAN_MS = 2 * 366 * 86_400_000;
-const GAP_MAX_RUNS = 1000;
+const DAY_MS = 86_400_000;
 /** Longest wall-clock gaps, by expression: parsing a fleet that shares a schedule computes one. */
 const wallGaps = new Map<string, number>();
 
 /**
- * The longest wait between two runs in `zone`, an upper bound: the longest gap between wall-clock
- * times over two years (or the first 1,000 runs of a frequent schedule), plus the zone's DST
- * shift, which a run after the clocks go back (or the run DST skips) can add. What "on
- * schedule" means for a scheduled check. Counted on a fixed-offset clock: croner's zone
- * arithmetic costs a millisecond a run.
+ * The longest wait between two runs in `zone`, an upper bound: the longest gap between
+ * wall-clock times over two years, plus the zone's DST shift, which a run after the clocks
+ * go back (or the run DST skips) can add. What "on schedule" means for a scheduled check.
+ * Counted on a fixed-offset clock: croner's zone arithmetic costs a millisecond a run.
  */
 export function longestGapMs(expression: string, zone: string): number {
   const key = expression.trim();
   let wall = wallGaps.get(key);
   if (wall === undefined) {
-    const cron = new Cron(key, { utcOffset: 0 });
-    let previous = cron.nextRun(new Date(GAP_REFERENCE_MS));
-    wall = 0;
-    for (let runs = 0; previous !== null && runs < GAP_MAX_RUNS && previous.getTime() < GAP_REFERENCE_MS + GAP_SPAN_MS; runs++) {
-      const next = cron.nextRun(previous);
-      if (next === null) break;
-      wall = Math.max(wall, next.getTime() - previous.getTime());
-      previous = next;
-    }
+    wall = wallGapMs(new Cron(key, { utcOffset: 0 }));
     if (wallGaps.size < 1000) wallGaps.set(key, wall);
   }
   return wall + dstShiftMs(zone);
 }
+
+/**
+ * The minute and hour fields pick the same times of day on every day the day fields let
+ * run, so the longest gap is either between two of those times or from one running day's
+ * last run to the next running day's first. Walking days, not runs, keeps a schedule that
+ * runs in bursts (every minute on the 1st) from hiding its month-long gap, at one step per
+ * running day (at most ~730) plus one day's runs (at most 1,440).
+ */
+function wallGapMs(cron: Cron): number {
+  const first = cron.nextRun(new Date(GAP_REFERENCE_MS - 1));
+  if (first === null) return 0;
+  const firstDay = startOfDay(first.getTime());
+  const times: number[] = [];
+  for (let run: Date | null = first; run !== null && run.getTime() < firstDay + DAY_MS; run = cron.nextRun(run)) {
+    times.push(run.getTime() - firstDay);
+  }
+  let gap = 0;
+  for (let i = 1; i < times.length; i++) gap = Math.max(gap, times[i]! - times[i - 1]!);
+  const [earliest, latest] = [times[0]!, times.at(-1)!];
+  for (let day = firstDay; day < GAP_REFERENCE_MS + GAP_SPAN_MS; ) {
+    const next = cron.nextRun(new Date(day + DAY_MS - 1));
+    if (next === null) break;
+    const nextDay = startOfDay(next.getTime());
+    gap = Math.max(gap, nextDay + earliest - (day + latest));
+    day = nextDay;
+  }
+  return gap;
+}
+
+const startOfDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 
 /** How far a zone's clocks move at its DST changes (0 for UTC, 1 h for most that have DST). */
 function dstShiftMs(zone: string): number {

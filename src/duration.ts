@@ -27,9 +27,6 @@ const PART = new RegExp(`(${NUMBER})(${UNIT})`, 'g');
 const UNIT_LIST = 'ns, us, ms, s, m, h, d, w';
 const EXAMPLES = '(e.g. 1d, 6h, 30m, 1h30m)';
 
-/** The longest a Node timer can wait (src/abort/deadline.ts). */
-export { MAX_TIMER_MS } from './abort/deadline.js';
-
 export type DurationResult = { ms: number } | { error: string };
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatDuration, MAX_TIMER_MS, parseDuration, readDuration } from '../src/duration.js';
+import { MAX_TIMER_MS } from '../src/abort/deadline.js';
+import { formatDuration, parseDuration, readDuration } from '../src/duration.js';
 
 const H = 3_600_000;
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, posix, relative, sep } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, posix, relative, sep } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from './helpers/project-root.js';
 
 // The layer rule (README "Architecture"): config/ reads no checker, checkers/ know nothing
 // of how a run, the daemon, the CLI, the HTTP server or the push targets use them, push/
@@ -10,15 +10,6 @@ import { fileURLToPath } from 'node:url';
 // point (src/cli.ts) reaches into cli/. This test reads the sources, so it runs the same
 // from dist/test/ (tsc) and from test:unit's bundle: it finds the project by its package.json.
 
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('no package.json above the test');
-    dir = parent;
-  }
-  return dir;
-}
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -19,8 +19,8 @@ export interface Checker {
   /** The kind planCheck (plan.ts) names for the repositories this checker serves. */
   readonly kind: CheckerKind;
   /** Whether this checker can serve the repository's URL at all. */
-  supports(repository: Check): boolean;
-  check(repository: Check, context: CheckContext): Promise<Observation>;
+  supports(check: Check): boolean;
+  check(check: Check, context: CheckContext): Promise<Observation>;
   /** Drops what it keeps for checks no longer configured; the daemon calls it on reload. */
   retain?(checks: readonly Check[]): void;
   /** Releases what it keeps between checks (pooled connections); the daemon calls it on stop. */

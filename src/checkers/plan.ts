@@ -21,14 +21,14 @@ export interface CheckPlan {
  * URL, and fall back to restic where none can serve it, or where host/tag/path filters need
  * the decrypted snapshot list.
  */
-export function planCheck(repository: Pick<Check, 'url' | 'mode' | 'host' | 'tags' | 'paths' | 'signals'>): CheckPlan {
-  if (repository.mode === 'restic') return { kind: 'restic' };
+export function planCheck(check: Pick<Check, 'url' | 'mode' | 'host' | 'tags' | 'paths' | 'signals'>): CheckPlan {
+  if (check.mode === 'restic') return { kind: 'restic' };
   // Fast mode sees only encrypted snapshot files: it cannot tell hosts, tags or paths apart.
-  if (isFiltered(repository)) return { kind: 'restic', fallback: 'host/tags/paths filters need restic mode' };
+  if (isFiltered(check)) return { kind: 'restic', fallback: 'host/tags/paths filters need restic mode' };
   // ... nor count files, bytes or snapshots per host.
-  const signals = signalKeyNames(repository.signals);
+  const signals = signalKeyNames(check.signals);
   if (signals.length > 0) return { kind: 'restic', fallback: `${signals.join(', ')} need${signals.length === 1 ? 's' : ''} restic mode` };
-  const { url } = repository;
+  const { url } = check;
   if (isS3Url(url)) return 'error' in parseS3Url(url) ? { kind: 'restic', fallback: 'fast mode cannot read this s3 URL' } : { kind: 's3' };
   if (url.startsWith('rclone:')) {
     return rcloneRemote(url) !== undefined ? { kind: 'rclone' } : { kind: 'restic', fallback: 'fast mode needs rclone:REMOTE:PATH' };
@@ -53,7 +53,7 @@ export function describePlan(plan: CheckPlan): string {
 
 /** One check as the run, the daemon and `validate` carry it out. */
 export interface PlannedCheck extends CheckPlan {
-  repository: Check;
+  check: Check;
   /** The shareKey of the restic run it shares with other checks; undefined when it runs alone. */
   group?: string;
 }
@@ -71,8 +71,8 @@ export interface Plan {
   checks: readonly PlannedCheck[];
   /** Groups of two or more restic checks sharing one run, by shareKey. */
   groups: ReadonlyMap<string, readonly Check[]>;
-  /** The planned check of a repository of this config (by name). */
-  of(repository: Check): PlannedCheck;
+  /** The planned entry of one check of this config (by name). */
+  of(check: Check): PlannedCheck;
 }
 
 /**
@@ -81,29 +81,29 @@ export interface Plan {
  * shareKey, two or more of them). The run, the daemon, its scheduler and `validate` read
  * this plan and decide none of it themselves.
  */
-export function planChecks(repositories: readonly Check[], available: Available = EVERY_KIND): Plan {
-  const planned = repositories.map((repository): PlannedCheck => {
-    const plan = planCheck(repository);
-    return available.kinds.has(plan.kind) ? { ...plan, repository } : { kind: 'restic', repository };
+export function planChecks(checks: readonly Check[], available: Available = EVERY_KIND): Plan {
+  const planned = checks.map((check): PlannedCheck => {
+    const plan = planCheck(check);
+    return available.kinds.has(plan.kind) ? { ...plan, check } : { kind: 'restic', check };
   });
   const groups = new Map<string, Check[]>();
   if (available.shareRestic) {
-    for (const check of planned) {
-      if (check.kind !== 'restic') continue;
-      const key = shareKey(check.repository);
-      groups.set(key, [...(groups.get(key) ?? []), check.repository]);
+    for (const entry of planned) {
+      if (entry.kind !== 'restic') continue;
+      const key = shareKey(entry.check);
+      groups.set(key, [...(groups.get(key) ?? []), entry.check]);
     }
     for (const [key, group] of groups) if (group.length < 2) groups.delete(key);
   }
-  const checks = planned.map((check) => {
-    const key = check.kind === 'restic' ? shareKey(check.repository) : undefined;
-    return key !== undefined && groups.has(key) ? { ...check, group: key } : check;
+  const grouped = planned.map((entry) => {
+    const key = entry.kind === 'restic' ? shareKey(entry.check) : undefined;
+    return key !== undefined && groups.has(key) ? { ...entry, group: key } : entry;
   });
-  const byName = new Map(checks.map((check) => [check.repository.name, check]));
+  const byName = new Map(grouped.map((entry) => [entry.check.name, entry]));
   return {
-    checks,
+    checks: grouped,
     groups,
-    of: (repository) => byName.get(repository.name) ?? planChecks([repository], available).checks[0]!,
+    of: (check) => byName.get(check.name) ?? planChecks([check], available).checks[0]!,
   };
 }
 
@@ -112,7 +112,7 @@ export function planChecks(repositories: readonly Check[], available: Available 
  * credentials and options; they can share one listing. Filters and max_age are not part of
  * it: they are applied to the shared listing in memory.
  */
-export function shareKey(repository: Check): string {
-  const env = Object.entries(repository.extraEnv).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([repository.url, env, repository.caCert ?? null, repository.cacheDir ?? null, repository.reader ?? null]);
+export function shareKey(check: Check): string {
+  const env = Object.entries(check.extraEnv).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([check.url, env, check.caCert ?? null, check.cacheDir ?? null, check.reader ?? null]);
 }

@@ -20,9 +20,9 @@ export function checkerOfKind(kind: CheckerKind, checkers: readonly Checker[]): 
 }
 
 /**
- * The checker planChecks names for one repository: the same decision `validate` prints. A
+ * The checker planChecks names for one check: the same decision `validate` prints. A
  * list without that kind (a test's stand-in restic alone) gets restic, as before.
  */
-export function chooseChecker(repository: Check, checkers: readonly Checker[]): Checker {
-  return checkerOfKind(planChecks([repository], availableIn(checkers)).checks[0]!.kind, checkers);
+export function chooseChecker(check: Check, checkers: readonly Checker[]): Checker {
+  return checkerOfKind(planChecks([check], availableIn(checkers)).checks[0]!.kind, checkers);
 }

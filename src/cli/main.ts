@@ -9,7 +9,7 @@ import { EnvFileError } from '../config/env-file.js';
 import { loadEnvFile } from '../config/env-file-load.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/types.js';
+import type { Check, Config } from '../config/types.js';
 import { createLogger, type Sink } from '../log.js';
 import type { PushTarget } from '../push/target.js';
 import { HealthchecksTarget } from '../push/healthchecks.js';
@@ -43,7 +43,6 @@ export interface Io {
   checkers?: readonly Checker[];
   pushTargets?: readonly PushTarget[];
 }
-
 
 /** The whole CLI as a function: argv and the outside world in, an exit code out. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -88,7 +87,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const path = commandLine.config ?? io.env.RESTIC_MONITOR_CONFIG ?? 'config.yaml';
   let config: Config;
   try {
-    config = selectRepositories(await loadConfig(path, io.env), commandLine.only);
+    config = selectChecks(await loadConfig(path, io.env), commandLine.only);
     if (commandLine.target !== undefined) config = { ...config, checks: checksNamed(config.checks, commandLine.target) };
   } catch (error) {
     if (error instanceof UsageError) {
@@ -119,7 +118,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return ok ? 0 : EXIT_FAILED;
   }
   if (commandLine.command === 'daemon') {
-    const load = async () => selectRepositories(await loadConfig(path, io.env), commandLine.only);
+    const load = async () => selectChecks(await loadConfig(path, io.env), commandLine.only);
     return runDaemon({
       config,
       load,
@@ -185,16 +184,16 @@ function previewPushes(config: Config, pushTargets: readonly PushTarget[], redac
   };
 }
 
-function selectRepositories(config: Config, only: readonly string[]): Config {
+function selectChecks(config: Config, only: readonly string[]): Config {
   if (only.length === 0) return config;
-  const known = new Set(config.checks.map((repository) => repository.name));
+  const known = new Set(config.checks.map((check) => check.name));
   // "--only fleet" picks every host check of a repository that fans out (fleet/web1, ...).
-  const picks = (name: string, repository: { name: string }) => repository.name === name || repository.name.startsWith(`${name}/`);
-  const missing = only.filter((name) => !config.checks.some((repository) => picks(name, repository)));
+  const picks = (name: string, check: Check) => check.name === name || check.repository === name;
+  const missing = only.filter((name) => !config.checks.some((check) => picks(name, check)));
   if (missing.length > 0) {
     throw new UsageError(missing.map((name) => `--only ${name}: no such repository (known: ${[...known].join(', ')})`).join('\n'));
   }
-  return { ...config, checks: config.checks.filter((repository) => only.some((name) => picks(name, repository))) };
+  return { ...config, checks: config.checks.filter((check) => only.some((name) => picks(name, check))) };
 }
 
 // The bundle (scripts/bundle.mjs) has no package.json beside it: esbuild writes the version in.

@@ -1,6 +1,7 @@
 // One repository's keys: defaults merged, templates and ${VAR} expanded, values validated.
 import { longestGapMs, processTimeZone } from '../cron.js';
-import { formatDuration, MAX_TIMER_MS, readDuration } from '../duration.js';
+import { MAX_TIMER_MS } from '../abort/deadline.js';
+import { formatDuration, readDuration } from '../duration.js';
 import { expandTemplate, TemplateError } from '../template.js';
 import { passwordInUrl, redactUrl } from '../redact.js';
 import { isS3Url, parseS3Url } from '../urls/s3.js';

@@ -11,7 +11,7 @@ import { addResult, type Tally } from '../metrics/tally.js';
 import type { PushTarget } from '../push/target.js';
 import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CheckResult } from '../run/result.js';
-import { resultJson } from '../run/result-json.js';
+import { resultsJsonText } from '../run/result-json.js';
 import { inFlightBound, limitsFor } from '../run/limiter.js';
 import { runCheck, type Limits, type RunDeps } from '../run/run-once.js';
 import { shareResticRuns } from '../checkers/restic/shared-restic.js';
@@ -181,12 +181,11 @@ export const sharedListingReuseMs = (check: Check) => Math.min(60_000, check.int
  */
 function withNextRun(results: readonly CheckResult[], view: readonly EntryView[], clockToWallMs: number): string {
   const due = new Map(view.map((entry) => [entry.check.name, entry.nextDueAt]));
-  const rows = results.map((result) => {
+  return resultsJsonText(results, (result) => {
     const at = due.get(result.name);
     // The scheduler's clock is the wall clock in production; tests give it a fake one.
-    return { ...resultJson(result), next_run: at === undefined ? null : new Date(at + clockToWallMs).toISOString() };
+    return { next_run: at === undefined ? null : new Date(at + clockToWallMs).toISOString() };
   });
-  return `${JSON.stringify(rows, null, 2)}\n`;
 }
 
 /** Milliseconds on the scheduler's clock (fake timers in tests). */

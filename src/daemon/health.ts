@@ -24,5 +24,5 @@ export function judgeHealth(running: boolean, entries: readonly HealthEntry[], n
       return { ok: false, reason: `${entry.name}: no check ended for ${formatDuration(silent)} (limit ${formatDuration(limit)})` };
     }
   }
-  return { ok: true, reason: `ok: ${entries.length} ${entries.length === 1 ? 'repository' : 'repositories'} on schedule` };
+  return { ok: true, reason: `ok: ${entries.length} ${entries.length === 1 ? 'check' : 'checks'} on schedule` };
 }

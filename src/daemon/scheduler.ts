@@ -1,5 +1,5 @@
 import type { Check } from '../config/types.js';
-import { MAX_TIMER_MS } from '../duration.js';
+import { MAX_TIMER_MS } from '../abort/deadline.js';
 import type { CheckResult } from '../run/result.js';
 import { AbortFanout } from '../abort/fanout.js';
 import { nextRunAfter, processTimeZone } from '../cron.js';

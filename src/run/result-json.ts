@@ -50,9 +50,12 @@ export function resultJson(result: CheckResult): CheckResultJson {
   };
 }
 
-/** The text of `status --json` and `/status`: the results in config order, indented, one trailing newline. */
-export function resultsJsonText(results: readonly CheckResult[]): string {
-  return `${JSON.stringify(results.map(resultJson), null, 2)}\n`;
+/**
+ * The text of `status --json` and `/status`: the results in config order, indented, one
+ * trailing newline. `extra` adds fields after a result's own (the daemon's `next_run`).
+ */
+export function resultsJsonText(results: readonly CheckResult[], extra?: (result: CheckResult) => Record<string, unknown>): string {
+  return `${JSON.stringify(results.map((result) => ({ ...resultJson(result), ...extra?.(result) })), null, 2)}\n`;
 }
 
 /**

@@ -14,7 +14,7 @@ export type LatestBasis = 'backup_end' | 'time' | 'file_time';
 /**
  * One check's outcome, typed: times are Dates, durations milliseconds. Every output is a
  * rendering of it: `status --json` and `/status` (result-json.ts), the status table and the
- * run line (cli/format.ts), metrics and the textfile (metrics/), the status page
+ * run line (cli/status-table.ts, cli/run-line.ts), metrics and the textfile (metrics/), the status page
  * (http/status-page.ts) and the pushed message (its `message`).
  */
 export interface CheckResult {

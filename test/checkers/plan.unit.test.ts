@@ -19,7 +19,7 @@ const config = parseConfig(
 `,
   {},
 );
-const by = (plan: ReturnType<typeof planChecks>) => Object.fromEntries(plan.checks.map((check) => [check.repository.name, [check.kind, check.group !== undefined]]));
+const by = (plan: ReturnType<typeof planChecks>) => Object.fromEntries(plan.checks.map((check) => [check.check.name, [check.kind, check.group !== undefined]]));
 
 test('planChecks: one checker kind per check, and the restic checks of one repository share one run', () => {
   const plan = planChecks(config.checks);

@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { KEYS, REPOSITORY_KEYS, TOP_LEVEL_KEYS, type KeyDeclaration } from '../../src/config/keys.js';
 import { parseConfig } from '../../src/config/parse.js';
+import { projectRoot } from '../helpers/project-root.js';
 
-/** The project, found by its package.json: the same from dist/test/ (tsc) and test:unit's bundle. */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('no package.json above the test');
-    dir = parent;
-  }
-  return dir;
-}
 const ROOT = projectRoot();
 
 const declared = Object.entries(KEYS) as [string, KeyDeclaration][];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatValidation } from '../../src/cli/format.js';
 import { parseConfig } from '../../src/config/parse.js';
-import { processTimeZone } from '../../src/cron.js';
+import { longestGapMs, processTimeZone } from '../../src/cron.js';
 import { judgeHealth } from '../../src/daemon/health.js';
 import { formatDuration } from '../../src/duration.js';
 import { UptimeKumaTarget } from '../../src/push/uptime-kuma.js';
@@ -105,4 +105,25 @@ test("/healthz's limit for a scheduled check is built on its longest gap: every 
   // Across a DST change the longest gap is 13 h: the limit follows it.
   const [berlin] = parseConfig('repositories:\n  web: {url: /x, schedule: "0 6,18 * * *", time_zone: Europe/Berlin}\n', {}).checks;
   assert.equal(berlin!.intervalMs, 13 * HOUR);
+});
+
+test('the longest gap of a schedule that runs in bursts is the wait between the bursts, not within one', () => {
+  const MINUTE = 60_000;
+  const DAY = 24 * HOUR;
+  const gaps = Object.fromEntries(
+    ['* * 1 * *', '* 0 * * *', '*/5 * * * *', '0 6,18 * * *', '30 2 * * 1-5', '0 0 29 2 *', '@yearly'].map((expression) => [expression, longestGapMs(expression, 'UTC')]),
+  );
+  assert.deepEqual(gaps, {
+    // Every minute of the 1st: from Jan 1st 23:59 to Feb 1st 00:00 (a 31-day month).
+    '* * 1 * *': 30 * DAY + MINUTE,
+    // Every minute from 00:00 to 00:59: from 00:59 to the next day's 00:00.
+    '* 0 * * *': 23 * HOUR + MINUTE,
+    '*/5 * * * *': 5 * MINUTE,
+    '0 6,18 * * *': 12 * HOUR,
+    // Friday 02:30 to Monday 02:30.
+    '30 2 * * 1-5': 3 * DAY,
+    // Feb 29th 2024 to Feb 29th 2028.
+    '0 0 29 2 *': 1461 * DAY,
+    '@yearly': 366 * DAY,
+  });
 });

@@ -23,7 +23,7 @@ const MINUTE = 60_000;
 
 test('health: ok while every repository had a cycle end within its limit, 503 past it', () => {
   const entry = { name: 'db', lastProgressAt: 0, overdueAfterMs: 21 * MINUTE };
-  assert.deepEqual(judgeHealth(true, [entry], 21 * MINUTE), { ok: true, reason: 'ok: 1 repository on schedule' });
+  assert.deepEqual(judgeHealth(true, [entry], 21 * MINUTE), { ok: true, reason: 'ok: 1 check on schedule' });
   assert.deepEqual(judgeHealth(true, [entry], 21 * MINUTE + 1000), { ok: false, reason: 'db: no check ended for 21m1s (limit 21m)' });
   assert.deepEqual(judgeHealth(false, [entry], 0), { ok: false, reason: 'scheduler stopped' });
 });
@@ -152,7 +152,7 @@ test('the endpoint serves /metrics, /status and /healthz, and /healthz turns 503
 
     let health = await fetch(`${url}/healthz`);
     assert.equal(health.status, 200);
-    assert.equal(await health.text(), 'ok: 1 repository on schedule\n');
+    assert.equal(await health.text(), 'ok: 1 check on schedule\n');
 
     await timers.advance(10 * MINUTE); // the second check starts, and hangs
     assert.equal(checks, 2);

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { nextRunAfter } from '../../src/cron.js';
-import { startDaemon, waitFor } from '../helpers/daemon-process.js';
+import { getJson, startDaemon, waitFor } from '../helpers/daemon-process.js';
 import { makeRepository, PASSWORD, resticTime, tempDir } from '../helpers/restic-repos.js';
 
 const SCHEDULE = '0 6,18 * * *';
@@ -32,7 +32,7 @@ test('a real daemon runs a scheduled check at start and shows its next run (and 
     type Entry = { name: string; status: string; checked_at: string; next_run: string | null };
     let status: Entry[] = [];
     await waitFor('both checks in /status', async () => {
-      status = (await (await fetch(`${daemon.url}/status`)).json()) as Entry[];
+      status = await getJson<Entry[]>(`${daemon.url}/status`);
       return status.length === 2;
     });
     const byName = Object.fromEntries(status.map((entry) => [entry.name, entry]));

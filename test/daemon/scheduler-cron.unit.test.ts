@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Check } from '../../src/config/types.js';
 import { Scheduler } from '../../src/daemon/scheduler.js';
-import { MAX_TIMER_MS } from '../../src/duration.js';
+import { MAX_TIMER_MS } from '../../src/abort/deadline.js';
 import type { CheckResult } from '../../src/run/result.js';
 import { FakeTimers, settle } from '../helpers/fake-timers.js';
 import { checkConfig } from '../helpers/config.js';

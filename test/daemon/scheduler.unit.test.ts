@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Check } from '../../src/config/types.js';
 import { Scheduler } from '../../src/daemon/scheduler.js';
 import { jitterMs, realTimers } from '../../src/daemon/timers.js';
-import { MAX_TIMER_MS } from '../../src/duration.js';
+import { MAX_TIMER_MS } from '../../src/abort/deadline.js';
 import type { CheckResult } from '../../src/run/result.js';
 import { FakeTimers, settle } from '../helpers/fake-timers.js';
 

@@ -22,6 +22,21 @@ export async function waitFor(what: string, predicate: () => boolean | Promise<b
   }
 }
 
+/**
+ * GET `url`'s JSON, given up after `timeoutMs`: a daemon that hangs mid-answer fails the
+ * test in seconds, not after undici's 300 s. A timer cleared afterwards, not
+ * AbortSignal.timeout (which a garbage collection can lose on Node 20).
+ */
+export async function getJson<T>(url: string, timeoutMs = 10_000): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`GET ${url}: no answer within ${timeoutMs} ms`)), timeoutMs);
+  try {
+    return (await (await fetch(url, { signal: controller.signal })).json()) as T;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Starts `restic-monitor daemon` as a real process and waits for its endpoint. */
 export async function startDaemon(args: string[], env: Record<string, string | undefined> = {}): Promise<DaemonProcess> {
   const child = spawn(process.execPath, [CLI, 'daemon', ...args], {

@@ -21,14 +21,14 @@ export class LocalChecker implements Checker {
   readonly mode = 'fast' as const;
   readonly kind = 'local' as const;
 
-  supports(repository: Check): boolean {
-    return localRepositoryPath(repository.url) !== undefined;
+  supports(check: Check): boolean {
+    return localRepositoryPath(check.url) !== undefined;
   }
 
-  check(repository: Check, context: CheckContext): Promise<Observation> {
-    const path = localRepositoryPath(repository.url);
+  check(check: Check, context: CheckContext): Promise<Observation> {
+    const path = localRepositoryPath(check.url);
     if (path === undefined) return Promise.reject(new CheckError('not a local repository'));
-    return withDeadline(newestSnapshotFile(path), repository.timeoutMs, context.signal);
+    return withDeadline(newestSnapshotFile(path), check.timeoutMs, context.signal);
   }
 }
 

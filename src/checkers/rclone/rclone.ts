@@ -38,20 +38,20 @@ export class RcloneChecker implements Checker {
     this.binary = options.binary;
   }
 
-  supports(repository: Check): boolean {
-    return rcloneRemote(repository.url) !== undefined;
+  supports(check: Check): boolean {
+    return rcloneRemote(check.url) !== undefined;
   }
 
-  async check(repository: Check, context: CheckContext): Promise<Observation> {
-    const remote = rcloneRemote(repository.url);
+  async check(check: Check, context: CheckContext): Promise<Observation> {
+    const remote = rcloneRemote(check.url);
     if (remote === undefined) throw new CheckError('not an rclone repository');
     const binary = this.binary ?? context.env.RESTIC_MONITOR_RCLONE ?? 'rclone';
     const target = snapshotsDir(remote);
     let result: ProcessResult;
     try {
       result = await this.run(binary, [...LSJSON_ARGS, target], {
-        env: childEnv(context.env, repository.extraEnv),
-        timeoutMs: repository.timeoutMs,
+        env: childEnv(context.env, check.extraEnv),
+        timeoutMs: check.timeoutMs,
         signal: context.signal,
       });
     } catch (error) {
@@ -60,7 +60,7 @@ export class RcloneChecker implements Checker {
       }
       throw error;
     }
-    if (result.timedOut) throw new CheckError(timeoutReason(repository.timeoutMs));
+    if (result.timedOut) throw new CheckError(timeoutReason(check.timeoutMs));
     if (result.aborted) throw new CheckError('aborted');
     if (result.overflow) throw new CheckError('rclone printed more output than the monitor accepts');
     if (result.code !== 0) throw new CheckError(describeRcloneFailure(result, remote));

@@ -27,7 +27,7 @@ export interface BuiltinCheckerOptions {
    * version, RESTIC_PASSWORD_COMMAND), and `reader: restic` every repository. Without it,
    * only the built-in reader answers.
    */
-  binary?: Checker & { list(repository: Check, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]> };
+  binary?: Checker & { list(check: Check, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]> };
   readCa?: (path: string) => Promise<string>;
 }
 
@@ -53,19 +53,19 @@ export class BuiltinResticChecker implements Checker {
     this.readCa = options.readCa ?? ((path) => readFile(path, 'utf8'));
   }
 
-  supports(repository: Check): boolean {
-    return backendKind(repository.url) !== undefined || (this.binary?.supports(repository) ?? false);
+  supports(check: Check): boolean {
+    return backendKind(check.url) !== undefined || (this.binary?.supports(check) ?? false);
   }
 
-  async check(repository: Check, context: CheckContext): Promise<Observation & { reader: ReaderName }> {
-    const options = listOptionsFor([repository]);
-    const { snapshots, reader } = await this.answer(repository, context, options);
-    return { ...observeListing(snapshots, repository, options), reader };
+  async check(check: Check, context: CheckContext): Promise<Observation & { reader: ReaderName }> {
+    const options = listOptionsFor([check]);
+    const { snapshots, reader } = await this.answer(check, context, options);
+    return { ...observeListing(snapshots, check, options), reader };
   }
 
   /** What ResticChecker.list gives: the snapshots passing the repository's filters. */
-  async list(repository: Check, context: CheckContext, options: ListOptions = {}): Promise<SnapshotSummary[]> {
-    return (await this.answer(repository, context, options)).snapshots;
+  async list(check: Check, context: CheckContext, options: ListOptions = {}): Promise<SnapshotSummary[]> {
+    return (await this.answer(check, context, options)).snapshots;
   }
 
   /** A reloaded config: keys and snapshots of repositories no check reads any more go. */
@@ -79,18 +79,18 @@ export class BuiltinResticChecker implements Checker {
   }
 
   /** The filtered snapshots and which reader gave them (shared runs pass it on). */
-  async answer(repository: Check, context: CheckContext, options: ListOptions = {}): Promise<{ snapshots: SnapshotSummary[]; reader: ReaderName }> {
-    const choice = repository.reader ?? 'auto';
+  async answer(check: Check, context: CheckContext, options: ListOptions = {}): Promise<{ snapshots: SnapshotSummary[]; reader: ReaderName }> {
+    const choice = check.reader ?? 'auto';
     const binary = this.binary;
-    if (binary && (choice === 'restic' || (choice === 'auto' && backendKind(repository.url) === undefined))) {
-      return { snapshots: await withReader(binary.list(repository, context, options), 'restic'), reader: 'restic' };
+    if (binary && (choice === 'restic' || (choice === 'auto' && backendKind(check.url) === undefined))) {
+      return { snapshots: await withReader(binary.list(check, context, options), 'restic'), reader: 'restic' };
     }
     try {
-      const all = await this.read(repository, context);
-      const mine = all.map(summary).filter((snapshot) => matches(snapshot, repository));
+      const all = await this.read(check, context);
+      const mine = all.map(summary).filter((snapshot) => matches(snapshot, check));
       return { snapshots: options.everySnapshot ? mine : latestPerGroup(mine, options.latest), reader: 'builtin' };
     } catch (error) {
-      if (binary && choice === 'auto' && fallsBackToBinary(error)) return { snapshots: await withReader(binary.list(repository, context, options), 'restic'), reader: 'restic' };
+      if (binary && choice === 'auto' && fallsBackToBinary(error)) return { snapshots: await withReader(binary.list(check, context, options), 'restic'), reader: 'restic' };
       throw readerFailure(error instanceof ReaderError ? new CheckError(error.message) : error, 'builtin');
     }
   }
@@ -100,32 +100,32 @@ export class BuiltinResticChecker implements Checker {
    * reader fetches files side by side: once the wait is over (answer, failure or deadline)
    * the requests still in flight are aborted rather than left to run (abortWhenSettled).
    */
-  private read(repository: Check, context: CheckContext): Promise<ResticSnapshot[]> {
+  private read(check: Check, context: CheckContext): Promise<ResticSnapshot[]> {
     return withDeadline(
       async (signal) => {
         // The password the binary would get: the same child environment rules (a repository's
         // own password source beats an inherited one).
-        const env = childEnv(context.env, repository.extraEnv);
+        const env = childEnv(context.env, check.extraEnv);
         const password = await resolvePassword(env);
-        const caPem = await this.ca(repository);
+        const caPem = await this.ca(check);
         const backend = openBackend(
-          { url: repository.url, extraEnv: repository.extraEnv, env: context.env, ...(repository.region && { region: repository.region }), bucketLookup: repository.bucketLookup, ...(caPem !== undefined && { caPem }) },
+          { url: check.url, extraEnv: check.extraEnv, env: context.env, ...(check.region && { region: check.region }), bucketLookup: check.bucketLookup, ...(caPem !== undefined && { caPem }) },
           { s3Pool: this.pool, restAgent: this.agents.get },
         );
-        return this.reader.snapshots(repository.url, password, backend, signal);
+        return this.reader.snapshots(check.url, password, backend, signal);
       },
-      repository.timeoutMs,
+      check.timeoutMs,
       context.signal,
       { abortWhenSettled: true },
     );
   }
 
-  private async ca(repository: Check): Promise<string | undefined> {
-    if (!repository.caCert || backendKind(repository.url) === 'local') return undefined;
+  private async ca(check: Check): Promise<string | undefined> {
+    if (!check.caCert || backendKind(check.url) === 'local') return undefined;
     try {
-      return await this.readCa(repository.caCert);
+      return await this.readCa(check.caCert);
     } catch (error) {
-      throw new CheckError(`cannot read ca_cert ${repository.caCert}: ${describeFsError(error as NodeJS.ErrnoException)}`);
+      throw new CheckError(`cannot read ca_cert ${check.caCert}: ${describeFsError(error as NodeJS.ErrnoException)}`);
     }
   }
 }

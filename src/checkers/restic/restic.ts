@@ -30,26 +30,26 @@ export function listOptionsFor(checks: readonly Check[], shared = false): ListOp
 }
 
 /** Arguments for a read-only listing: never a command that writes, locks or prunes. */
-export function resticArgs(repository: Check, options: ListOptions = {}): string[] {
+export function resticArgs(check: Check, options: ListOptions = {}): string[] {
   const args = ['snapshots', '--json', '--no-lock'];
   // The newest per (host, paths) group keeps the output small however many snapshots there
   // are, and serves a shared listing's host and path checks. --latest alone means that in
   // restic 0.9-0.18 and 0.19.1 but only the overall newest in 0.19.0; with an explicit
   // --group-by (stable since 0.9.5) it means the same in every version.
   if (!options.everySnapshot) args.push('--group-by', 'host,paths', '--latest', String(options.latest ?? 1));
-  if (repository.caCert) args.push('--cacert', repository.caCert);
-  if (repository.cacheDir === 'off') args.push('--no-cache');
-  else if (repository.cacheDir) args.push('--cache-dir', repository.cacheDir);
-  if (repository.host) args.push('--host', repository.host);
-  if (repository.tags.length > 0) args.push('--tag', repository.tags.join(','));
-  for (const path of repository.paths) args.push('--path', path);
+  if (check.caCert) args.push('--cacert', check.caCert);
+  if (check.cacheDir === 'off') args.push('--no-cache');
+  else if (check.cacheDir) args.push('--cache-dir', check.cacheDir);
+  if (check.host) args.push('--host', check.host);
+  if (check.tags.length > 0) args.push('--tag', check.tags.join(','));
+  for (const path of check.paths) args.push('--path', path);
   return args;
 }
 
 /** restic's environment (child-env.ts says what is inherited and what is not). */
-export function resticEnv(repository: Check, base: CheckContext['env']): NodeJS.ProcessEnv {
+export function resticEnv(check: Check, base: CheckContext['env']): NodeJS.ProcessEnv {
   // The URL goes through the environment, not argv: a password inside it stays out of `ps`.
-  return childEnv(base, repository.extraEnv, { RESTIC_REPOSITORY: repository.url });
+  return childEnv(base, check.extraEnv, { RESTIC_REPOSITORY: check.url });
 }
 
 export class ResticChecker implements Checker {
@@ -67,21 +67,21 @@ export class ResticChecker implements Checker {
     return true; // restic reads every backend it knows; the rest it reports itself
   }
 
-  async check(repository: Check, context: CheckContext): Promise<Observation> {
-    const options = listOptionsFor([repository]);
-    return observeListing(await this.list(repository, context, options), repository, options);
+  async check(check: Check, context: CheckContext): Promise<Observation> {
+    const options = listOptionsFor([check]);
+    return observeListing(await this.list(check, context, options), check, options);
   }
 
   /** One restic run: the snapshots that pass the repository's own filters. */
-  async list(repository: Check, context: CheckContext, options: ListOptions = {}): Promise<SnapshotSummary[]> {
+  async list(check: Check, context: CheckContext, options: ListOptions = {}): Promise<SnapshotSummary[]> {
     const binary = this.binary ?? context.env.RESTIC_MONITOR_RESTIC ?? 'restic';
     let result;
     // Read while restic prints: memory holds one snapshot at a time, not all of the output.
     const reader = new SnapshotReader();
     try {
-      result = await this.run(binary, resticArgs(repository, options), {
-        env: resticEnv(repository, context.env),
-        timeoutMs: repository.timeoutMs,
+      result = await this.run(binary, resticArgs(check, options), {
+        env: resticEnv(check, context.env),
+        timeoutMs: check.timeoutMs,
         signal: context.signal,
         onStdout: (chunk) => reader.push(chunk),
       });
@@ -92,7 +92,7 @@ export class ResticChecker implements Checker {
       throw error;
     }
     if (result.code !== 0 || result.timedOut || result.aborted || result.overflow) {
-      throw new CheckError(describeResticFailure(result, repository.timeoutMs));
+      throw new CheckError(describeResticFailure(result, check.timeoutMs));
     }
     try {
       return reader.end();

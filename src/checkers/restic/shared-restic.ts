@@ -9,9 +9,9 @@ import { matches } from '../snapshot-filter.js';
 
 /** A restic checker that can hand back the snapshot list itself (ResticChecker does). */
 export interface SnapshotLister extends Checker {
-  list(repository: Check, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]>;
+  list(check: Check, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]>;
   /** The same, and which reader answered (the built-in reader's checker has it). */
-  answer?(repository: Check, context: CheckContext, options?: ListOptions): Promise<{ snapshots: SnapshotSummary[]; reader?: Observation['reader'] }>;
+  answer?(check: Check, context: CheckContext, options?: ListOptions): Promise<{ snapshots: SnapshotSummary[]; reader?: Observation['reader'] }>;
 }
 
 function isLister(checker: Checker): checker is SnapshotLister {
@@ -24,7 +24,7 @@ export interface ShareOptions {
    * one listing throughout (the default); the daemon, whose group members start a moment
    * apart, bounds it so that each interval gets a listing of its own.
    */
-  reuseMs?: (repository: Check) => number;
+  reuseMs?: (check: Check) => number;
   now?: () => number;
 }
 
@@ -59,20 +59,20 @@ class SharedResticChecker implements Checker {
   constructor(
     private readonly inner: SnapshotLister,
     private readonly groups: ReadonlyMap<string, readonly Check[]>,
-    private readonly reuseMs: (repository: Check) => number,
+    private readonly reuseMs: (check: Check) => number,
     private readonly now: () => number,
   ) {}
 
-  supports(repository: Check): boolean {
-    return this.inner.supports(repository);
+  supports(check: Check): boolean {
+    return this.inner.supports(check);
   }
 
-  async check(repository: Check, context: CheckContext): Promise<Observation> {
-    const key = shareKey(repository);
+  async check(check: Check, context: CheckContext): Promise<Observation> {
+    const key = shareKey(check);
     const group = this.groups.get(key);
-    if (!group) return this.inner.check(repository, context);
+    if (!group) return this.inner.check(check, context);
     let listing = this.listings.get(key);
-    if (!listing || (listing.settledAt !== undefined && this.now() - listing.settledAt > this.reuseMs(repository))) {
+    if (!listing || (listing.settledAt !== undefined && this.now() - listing.settledAt > this.reuseMs(check))) {
       // --latest 1 keeps each (host, paths) group's newest, which serves host and path
       // filters; the newest of a group may lack a tag, so tags need every snapshot (as does
       // min_snapshots), and max_shrink the two newest of each group.
@@ -93,10 +93,10 @@ class SharedResticChecker implements Checker {
       listing = fresh;
     }
     // The run serves the whole group with the longest timeout; each check still keeps its own.
-    const { snapshots, reader } = await withDeadline(listing.snapshots, repository.timeoutMs, context.signal);
-    const mine = snapshots.filter((snapshot) => matches(snapshot, repository));
+    const { snapshots, reader } = await withDeadline(listing.snapshots, check.timeoutMs, context.signal);
+    const mine = snapshots.filter((snapshot) => matches(snapshot, check));
     const sharedRunMs = (listing.settledAt ?? this.now()) - listing.startedAt;
-    return { ...observeListing(mine, repository, listing.options), sharedRunMs, ...(reader && { reader }) };
+    return { ...observeListing(mine, check, listing.options), sharedRunMs, ...(reader && { reader }) };
   }
 }
 

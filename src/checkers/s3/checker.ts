@@ -33,17 +33,17 @@ export class S3Checker implements Checker {
     this.readCa = options.readCa ?? ((path) => readFile(path, 'utf8'));
   }
 
-  supports(repository: Check): boolean {
+  supports(check: Check): boolean {
     // host/tag/path filters need the decrypted snapshot list: only restic can honour them.
-    return !isFiltered(repository) && isS3Url(repository.url) && !('error' in parseS3Url(repository.url));
+    return !isFiltered(check) && isS3Url(check.url) && !('error' in parseS3Url(check.url));
   }
 
-  async check(repository: Check, context: CheckContext): Promise<Observation> {
-    const location = parseS3Url(repository.url);
+  async check(check: Check, context: CheckContext): Promise<Observation> {
+    const location = parseS3Url(check.url);
     if ('error' in location) throw new CheckError(`repository URL ${location.error}`);
     try {
       // One signal for the timeout and the caller's abort, handed to every request.
-      return await withDeadline((signal) => this.list(repository, location, context, signal), repository.timeoutMs, context.signal);
+      return await withDeadline((signal) => this.list(check, location, context, signal), check.timeoutMs, context.signal);
     } catch (error) {
       if (error instanceof CheckError) throw error;
       if (error instanceof ListingError) throw new CheckError(error.message);
@@ -56,8 +56,8 @@ export class S3Checker implements Checker {
     return this.pool.destroy();
   }
 
-  private async list(repository: Check, location: S3Location, context: CheckContext, signal: AbortSignal): Promise<Observation> {
-    const settings = await this.settings(repository, location, context);
+  private async list(check: Check, location: S3Location, context: CheckContext, signal: AbortSignal): Promise<Observation> {
+    const settings = await this.settings(check, location, context);
     const [sdk, client] = await Promise.all([this.pool.sdk(), this.pool.get(settings)]);
     const prefix = snapshotsPrefix(location);
     return newestSnapshot(prefix, async (token) => {
@@ -93,21 +93,21 @@ export class S3Checker implements Checker {
     return pem;
   }
 
-  private async settings(repository: Check, location: S3Location, context: CheckContext): Promise<ClientSettings> {
+  private async settings(check: Check, location: S3Location, context: CheckContext): Promise<ClientSettings> {
     let caPem: string | undefined;
-    if (repository.caCert) {
+    if (check.caCert) {
       try {
-        caPem = await this.caFile(repository.caCert);
+        caPem = await this.caFile(check.caCert);
       } catch (error) {
-        throw new CheckError(`cannot read ca_cert ${repository.caCert}: ${describeFsError(error as NodeJS.ErrnoException)}`);
+        throw new CheckError(`cannot read ca_cert ${check.caCert}: ${describeFsError(error as NodeJS.ErrnoException)}`);
       }
     }
-    const lookup = repository.bucketLookup;
+    const lookup = check.bucketLookup;
     return {
       endpoint: `${location.useTls ? 'https' : 'http'}://${location.endpoint}`,
-      region: repository.region ?? regionFromEnv(repository.extraEnv, context.env) ?? location.region ?? 'us-east-1',
+      region: check.region ?? regionFromEnv(check.extraEnv, context.env) ?? location.region ?? 'us-east-1',
       pathStyle: lookup === 'auto' ? location.pathStyle : lookup === 'path',
-      credentials: credentialSource(repository.extraEnv, context.env),
+      credentials: credentialSource(check.extraEnv, context.env),
       ...(caPem !== undefined && { caPem }),
     };
   }
