@@ -1,3 +1,4 @@
+import type { SeenLock } from './checkers/lock-facts.js';
 import type { SnapshotFacts } from './checkers/snapshot-facts.js';
 import type { SignalLimits } from './config/types.js';
 import { formatDuration } from './duration.js';
@@ -20,7 +21,7 @@ export interface Verdict {
 /** A snapshot this far ahead of our clock means one of the two clocks is wrong. */
 export const FUTURE_TOLERANCE_MS = 3_600_000;
 
-export type Outcome = { latest: Date | null; scope?: string; facts?: SnapshotFacts } | { failure: string };
+export type Outcome = { latest: Date | null; scope?: string; facts?: SnapshotFacts; oldestLock?: SeenLock | null } | { failure: string };
 
 /**
  * Pure: what to report, given what the check saw, the allowed age, the health signals'
@@ -30,7 +31,7 @@ export type Outcome = { latest: Date | null; scope?: string; facts?: SnapshotFac
 export function decide(observed: Outcome, maxAgeMs: number, now: Date, limits?: SignalLimits): Verdict {
   const freshness = decideFreshness(observed, maxAgeMs, now);
   if (!hasSignals(limits)) return freshness.verdict;
-  const outcome = evaluateSignals(limits, 'failure' in observed ? undefined : observed.facts);
+  const outcome = 'failure' in observed ? evaluateSignals(limits, undefined) : evaluateSignals(limits, observed.facts, { oldest: observed.oldestLock, now });
   const verdict = { ...freshness.verdict, signals: outcome.results };
   // No snapshot, a failed check, clocks apart: that message says it all.
   if (freshness.age === undefined) return verdict;

@@ -1,5 +1,6 @@
 import type { Check } from '../config/types.js';
 import type { CheckerKind } from './plan.js';
+import type { SeenLock } from './lock-facts.js';
 import type { SnapshotFacts } from './snapshot-facts.js';
 
 /**
@@ -56,6 +57,11 @@ export interface Observation {
   reader?: 'builtin' | 'restic';
   /** Restic mode: the newest snapshot's size, its predecessor's, the count (health signals). */
   facts?: SnapshotFacts;
+  /**
+   * max_lock_age: the oldest lock in the repository, null when it holds none; absent when
+   * the locks were not listed (no max_lock_age, or a reader that cannot list them).
+   */
+  oldestLock?: SeenLock | null;
 }
 
 export class CheckError extends Error {

@@ -196,7 +196,10 @@ export function buildCheck(
   // Fast mode sees encrypted files only: asked for by name, it cannot serve a signal. A
   // default of fast (RESTIC_MONITOR_FAST) falls back to restic for it instead (plan.ts).
   if (signals !== undefined && fields.mode === 'fast' && pick('mode') !== undefined && pick('mode') !== null) {
-    fail(`${entry.source}: mode fast cannot check ${signalKeyNames(signals).join(', ')} (it sees no snapshot contents): use mode restic or auto`);
+    const needRestic = signalKeyNames(signals, true);
+    if (needRestic.length > 0) fail(`${entry.source}: mode fast cannot check ${needRestic.join(', ')} (it sees no snapshot contents): use mode restic or auto`);
+    // Lock file times are listed locally and on S3; rclone's listing is not wired yet.
+    else if (url?.startsWith('rclone:')) fail(`${entry.source}: mode fast cannot check max_lock_age on rclone: repositories yet: use mode restic or auto`);
   }
 
   if (failed || incomplete || url === undefined) return undefined;

@@ -231,6 +231,12 @@ export const KEYS = {
     shownDefault: 'none',
     doc: "restic mode: the repository holds at least this many snapshots (of the check's host, for a host check)",
   },
+  max_lock_age: {
+    value: { type: 'text' },
+    places: EVERYWHERE,
+    shownDefault: 'none',
+    doc: 'no lock in the repository is older than this duration (`2h`); fast mode reads lock file times (local directory, no password), restic mode the locks themselves (host and PID)',
+  },
   hosts: {
     value: { type: 'hosts' },
     places: ['repository'],
@@ -294,6 +300,7 @@ export const SHOWN: { readonly [K in KeyName]?: { label?: string; show: (check: 
   min_size: { show: (check) => (check.signals?.minBytes === undefined ? undefined : showSize(check.signals.minBytes)) },
   max_shrink: { show: (check) => (check.signals?.maxShrink === undefined ? undefined : formatPercent(check.signals.maxShrink)) },
   min_snapshots: { show: (check) => check.signals?.minSnapshots },
+  max_lock_age: { show: (check) => (check.signals?.maxLockAgeMs === undefined ? undefined : duration(check.signals.maxLockAgeMs)) },
   extra_env: { show: (check) => Object.fromEntries(Object.entries(check.extraEnv).map(([key, value]) => [key, isPlainEnvName(key) ? value : MASK])) },
 };
 type Declared = (typeof KEYS)[KeyName];

@@ -57,6 +57,8 @@ export interface SignalLimits {
   maxShrink?: number;
   /** min_snapshots: at least this many snapshots (of the check's host, for host checks). */
   minSnapshots?: number;
+  /** max_lock_age: no lock in the repository is older than this (milliseconds). */
+  maxLockAgeMs?: number;
 }
 
 export interface Config {

@@ -1,15 +1,18 @@
 // Health beyond freshness: the configured limits against what one check's listing showed.
 // Pure: limits and facts in, one result per configured signal and the first failure out.
+import type { SeenLock } from '../checkers/lock-facts.js';
 import type { SnapshotFacts } from '../checkers/snapshot-facts.js';
+import { formatDuration } from '../duration.js';
 import type { SignalLimits } from '../config/types.js';
 import { formatBytes, formatPercent } from '../config/sizes.js';
 
-export type SignalName = 'min_files' | 'min_size' | 'max_shrink' | 'min_snapshots';
+export type SignalName = 'min_files' | 'min_size' | 'max_shrink' | 'min_snapshots' | 'max_lock_age';
 
 /**
  * One configured signal as `status --json` shows it. `limit` and `value` are in the signal's
- * unit: files, bytes, snapshots, or percent (max_shrink: how much smaller the newest is, the
- * larger of its files and bytes shrinkage). `ok: null` (and `value: null`): could not be
+ * unit: files, bytes, snapshots, percent (max_shrink: how much smaller the newest is, the
+ * larger of its files and bytes shrinkage), or seconds (max_lock_age: the oldest lock's age;
+ * value null and ok true when the repository holds no lock). `ok: null` (and `value: null`): could not be
  * checked (no summary, no listing), which alone never makes a check down.
  */
 export interface SignalResult {
@@ -31,8 +34,18 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const NO_SUMMARY = 'size not checked: the latest snapshot has no summary (restic before 0.17)';
 const NO_PREVIOUS_SUMMARY = 'max_shrink not checked: the previous snapshot has no summary (restic before 0.17)';
 
-/** Every configured signal is evaluated against `facts` (undefined: the check saw nothing). */
-export function evaluateSignals(limits: SignalLimits, facts: SnapshotFacts | undefined): SignalsOutcome {
+/** What a check saw of the repository's locks, and when it judges them. */
+export interface LockObservation {
+  /** The oldest lock, null when there is none; undefined when the locks were not listed. */
+  oldest: SeenLock | null | undefined;
+  now: Date;
+}
+
+/**
+ * Every configured signal is evaluated against `facts` and `locks` (both undefined: the check
+ * saw nothing).
+ */
+export function evaluateSignals(limits: SignalLimits, facts: SnapshotFacts | undefined, locks?: LockObservation): SignalsOutcome {
   const results: SignalResult[] = [];
   const failures: string[] = [];
   let unchecked: string | undefined;
@@ -71,6 +84,21 @@ export function evaluateSignals(limits: SignalLimits, facts: SnapshotFacts | und
     const count = facts?.count ?? null;
     const failure = count === null ? undefined : `${plural(count, 'snapshot')} (min_snapshots ${limits.minSnapshots})`;
     add('min_snapshots', limits.minSnapshots, count, count === null ? null : count >= limits.minSnapshots, failure, 'min_snapshots not checked: the snapshot count is unknown');
+  }
+  if (limits.maxLockAgeMs !== undefined) {
+    const limit = limits.maxLockAgeMs / 1000;
+    const oldest = locks?.oldest;
+    if (oldest === undefined) {
+      add('max_lock_age', limit, null, null);
+      if (locks) unchecked ??= 'max_lock_age not checked: the locks were not listed';
+    }
+    else if (oldest === null) add('max_lock_age', limit, null, true);
+    else {
+      const ageMs = Math.max(0, locks!.now.getTime() - oldest.time.getTime());
+      const from = oldest.hostname === undefined ? '' : ` from ${oldest.hostname}${oldest.pid === undefined ? '' : ` (pid ${oldest.pid})`}`;
+      const failure = `stale lock${from} for ${formatDuration(ageMs)} (max_lock_age ${formatDuration(limits.maxLockAgeMs, true)})`;
+      add('max_lock_age', limit, Math.round(ageMs / 1000), ageMs <= limits.maxLockAgeMs, failure);
+    }
   }
   return { results, failures, ...(unchecked !== undefined && { unchecked }) };
 }

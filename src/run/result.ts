@@ -53,6 +53,8 @@ export interface CheckResult {
   latestBytes?: number;
   /** Restic mode: how many snapshots the check counts, when its listing held them all (min_snapshots). */
   snapshotCount?: number;
+  /** max_lock_age: how old the oldest lock was when the check started (0: no lock); when listed. */
+  oldestLockAgeMs?: number;
 }
 
 /** The documented exit codes (README), in one place. */

@@ -105,6 +105,7 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
   const pushedMs = observation?.sharedRunMs ?? durationMs;
   const verdict = decide(observed, check.maxAgeMs, deps.now(), check.signals);
   const facts = 'failure' in observed ? undefined : observed.facts;
+  const oldestLock = 'failure' in observed ? undefined : observed.oldestLock;
   const message = deps.redactor.redact(verdict.message);
   const latest = 'latest' in observed ? observed.latest : null;
   // A check cut short because we are stopping says nothing about the repository: no alarm in the log.
@@ -150,5 +151,6 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
     ...(verdict.signals && { signals: verdict.signals }),
     ...(facts?.latest && { latestFiles: facts.latest.files, latestBytes: facts.latest.bytes }),
     ...(facts?.count !== undefined && { snapshotCount: facts.count }),
+    ...(oldestLock !== undefined && { oldestLockAgeMs: oldestLock === null ? 0 : Math.max(0, started.getTime() - oldestLock.time.getTime()) }),
   };
 }

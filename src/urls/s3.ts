@@ -78,6 +78,11 @@ export function snapshotsPrefix(location: Pick<S3Location, 'prefix'>): string {
   return `${posix.join(location.prefix || '.', 'snapshots')}/`;
 }
 
+/** `<prefix>/locks/`: where max_lock_age lists the lock objects. */
+export function locksPrefix(location: Pick<S3Location, 'prefix'>): string {
+  return `${posix.join(location.prefix || '.', 'locks')}/`;
+}
+
 /** Go's strings.SplitN: at most n parts, the last one holding the rest. */
 function splitN(text: string, n: number): string[] {
   const parts = text.split('/');

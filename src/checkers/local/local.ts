@@ -7,6 +7,7 @@ import { withDeadline } from '../deadline.js';
 import { isResticFileName } from '../file-names.js';
 import { localRepositoryPath } from '../../urls/local.js';
 import { Newest } from '../newest.js';
+import { oldestLock, type SeenLock } from '../lock-facts.js';
 
 /** stat calls in flight at once: enough to hide NFS latency, few enough to be polite. */
 const STAT_CONCURRENCY = 16;
@@ -28,8 +29,41 @@ export class LocalChecker implements Checker {
   check(check: Check, context: CheckContext): Promise<Observation> {
     const path = localRepositoryPath(check.url);
     if (path === undefined) return Promise.reject(new CheckError('not a local repository'));
-    return withDeadline(newestSnapshotFile(path), check.timeoutMs, context.signal);
+    const locks = check.signals?.maxLockAgeMs !== undefined;
+    return withDeadline(locks ? withOldestLock(path) : newestSnapshotFile(path), check.timeoutMs, context.signal);
   }
+}
+
+/** max_lock_age: the snapshots, then the lock files' times (one more listing). */
+async function withOldestLock(path: string): Promise<Observation> {
+  const observation = await newestSnapshotFile(path);
+  return { ...observation, oldestLock: await oldestLockFile(path) };
+}
+
+/**
+ * The oldest file in `<repo>/locks/`, by modification time. restic rewrites a live lock's
+ * file every 5 minutes, so an old file is a lock whose process is gone. A repository
+ * without a locks/ directory (restic creates it lazily on some backends) holds no lock.
+ */
+async function oldestLockFile(path: string): Promise<SeenLock | null> {
+  const dir = join(path, 'locks');
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((entry) => !entry.isDirectory() && isResticFileName(entry.name)).map((entry) => entry.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new CheckError(await describeFailure(error as NodeJS.ErrnoException, path, dir));
+  }
+  const times = await mapLimit(names, STAT_CONCURRENCY, async (name) => {
+    try {
+      return (await stat(join(dir, name))).mtimeMs;
+    } catch (error) {
+      // A lock removed between the listing and the stat was released: not stale.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new CheckError(await describeFailure(error as NodeJS.ErrnoException, path, dir));
+    }
+  });
+  return oldestLock(times.flatMap((time) => (time === undefined ? [] : [{ time: new Date(time) }])));
 }
 
 async function newestSnapshotFile(path: string): Promise<Observation> {

@@ -14,6 +14,8 @@ import { fallsBackToBinary, ReaderError } from './errors.js';
 import { resolvePassword } from './password.js';
 import { ResticReader } from './reader.js';
 import type { ResticSnapshot } from './snapshot.js';
+import type { ResticLock } from './lock.js';
+import { oldestLock, type SeenLock } from '../lock-facts.js';
 
 /** Which reader answered a check: reported beside `mode` in status output and metrics. */
 export type ReaderName = Exclude<ReaderChoice, 'auto'>;
@@ -59,8 +61,8 @@ export class BuiltinResticChecker implements Checker {
 
   async check(check: Check, context: CheckContext): Promise<Observation & { reader: ReaderName }> {
     const options = listOptionsFor([check]);
-    const { snapshots, reader } = await this.answer(check, context, options);
-    return { ...observeListing(snapshots, check, options), reader };
+    const { snapshots, reader, oldestLock } = await this.answer(check, context, options);
+    return { ...observeListing(snapshots, check, options), reader, ...(oldestLock !== undefined && { oldestLock }) };
   }
 
   /** What ResticChecker.list gives: the snapshots passing the repository's filters. */
@@ -79,16 +81,17 @@ export class BuiltinResticChecker implements Checker {
   }
 
   /** The filtered snapshots and which reader gave them (shared runs pass it on). */
-  async answer(check: Check, context: CheckContext, options: ListOptions = {}): Promise<{ snapshots: SnapshotSummary[]; reader: ReaderName }> {
+  async answer(check: Check, context: CheckContext, options: ListOptions = {}): Promise<{ snapshots: SnapshotSummary[]; reader: ReaderName; oldestLock?: SeenLock | null }> {
     const choice = check.reader ?? 'auto';
     const binary = this.binary;
     if (binary && (choice === 'restic' || (choice === 'auto' && backendKind(check.url) === undefined))) {
       return { snapshots: await withReader(binary.list(check, context, options), 'restic'), reader: 'restic' };
     }
     try {
-      const all = await this.read(check, context);
+      const { snapshots: all, locks } = await this.read(check, context, options.locks === true);
       const mine = all.map(summary).filter((snapshot) => matches(snapshot, check));
-      return { snapshots: options.everySnapshot ? mine : latestPerGroup(mine, options.latest), reader: 'builtin' };
+      const snapshots = options.everySnapshot ? mine : latestPerGroup(mine, options.latest);
+      return { snapshots, reader: 'builtin', ...(locks && { oldestLock: oldestLock(locks.map(seenLock)) }) };
     } catch (error) {
       if (binary && choice === 'auto' && fallsBackToBinary(error)) return { snapshots: await withReader(binary.list(check, context, options), 'restic'), reader: 'restic' };
       throw readerFailure(error instanceof ReaderError ? new CheckError(error.message) : error, 'builtin');
@@ -100,7 +103,7 @@ export class BuiltinResticChecker implements Checker {
    * reader fetches files side by side: once the wait is over (answer, failure or deadline)
    * the requests still in flight are aborted rather than left to run (abortWhenSettled).
    */
-  private read(check: Check, context: CheckContext): Promise<ResticSnapshot[]> {
+  private read(check: Check, context: CheckContext, withLocks: boolean): Promise<{ snapshots: ResticSnapshot[]; locks?: ResticLock[] }> {
     return withDeadline(
       async (signal) => {
         // The password the binary would get: the same child environment rules (a repository's
@@ -112,7 +115,10 @@ export class BuiltinResticChecker implements Checker {
           { url: check.url, extraEnv: check.extraEnv, env: context.env, ...(check.region && { region: check.region }), bucketLookup: check.bucketLookup, ...(caPem !== undefined && { caPem }) },
           { s3Pool: this.pool, restAgent: this.agents.get },
         );
-        return this.reader.snapshots(check.url, password, backend, signal);
+        const snapshots = await this.reader.snapshots(check.url, password, backend, signal);
+        // max_lock_age: one more listing (locks/), and each lock file decrypted.
+        if (!withLocks) return { snapshots };
+        return { snapshots, locks: await this.reader.locks(check.url, password, backend, signal) };
       },
       check.timeoutMs,
       context.signal,
@@ -128,6 +134,13 @@ export class BuiltinResticChecker implements Checker {
       throw new CheckError(`cannot read ca_cert ${check.caCert}: ${describeFsError(error as NodeJS.ErrnoException)}`);
     }
   }
+}
+
+/** A decrypted lock as max_lock_age reports it: its `time` is when it was made or last refreshed. */
+function seenLock(lock: ResticLock): SeenLock {
+  const time = new Date(Date.parse(lock.time));
+  if (Number.isNaN(time.getTime())) throw new CheckError(`lock ${lock.id.slice(0, 8)} has no readable time`);
+  return { time, hostname: lock.hostname, pid: lock.pid, exclusive: lock.exclusive };
 }
 
 /** A failed check still says which reader failed: status output shows it beside the error. */

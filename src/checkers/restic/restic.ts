@@ -17,6 +17,8 @@ export interface ListOptions {
   everySnapshot?: boolean;
   /** How many of the newest per (host, paths) group (default 1); max_shrink needs 2. */
   latest?: number;
+  /** max_lock_age: the locks too (the built-in reader decrypts them; see BuiltinResticChecker). */
+  locks?: boolean;
 }
 
 /**
@@ -25,8 +27,9 @@ export interface ListOptions {
  * tag); the two newest per group for max_shrink; else the newest per group, as always.
  */
 export function listOptionsFor(checks: readonly Check[], shared = false): ListOptions {
-  if (checks.some((check) => check.signals?.minSnapshots !== undefined || (shared && check.tags.length > 0))) return { everySnapshot: true };
-  return checks.some((check) => check.signals?.maxShrink !== undefined) ? { latest: 2 } : {};
+  const locks = checks.some((check) => check.signals?.maxLockAgeMs !== undefined) ? { locks: true } : {};
+  if (checks.some((check) => check.signals?.minSnapshots !== undefined || (shared && check.tags.length > 0))) return { everySnapshot: true, ...locks };
+  return checks.some((check) => check.signals?.maxShrink !== undefined) ? { latest: 2, ...locks } : locks;
 }
 
 /** Arguments for a read-only listing: never a command that writes, locks or prunes. */

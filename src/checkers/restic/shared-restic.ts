@@ -11,7 +11,7 @@ import { matches } from '../snapshot-filter.js';
 export interface SnapshotLister extends Checker {
   list(check: Check, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]>;
   /** The same, and which reader answered (the built-in reader's checker has it). */
-  answer?(check: Check, context: CheckContext, options?: ListOptions): Promise<{ snapshots: SnapshotSummary[]; reader?: Observation['reader'] }>;
+  answer?(check: Check, context: CheckContext, options?: ListOptions): Promise<{ snapshots: SnapshotSummary[]; reader?: Observation['reader']; oldestLock?: Observation['oldestLock'] }>;
 }
 
 function isLister(checker: Checker): checker is SnapshotLister {
@@ -43,7 +43,7 @@ export function shareResticRuns(checkers: readonly Checker[], plan: Pick<Plan, '
 }
 
 interface Listing {
-  snapshots: Promise<{ snapshots: SnapshotSummary[]; reader?: Observation['reader'] }>;
+  snapshots: Promise<{ snapshots: SnapshotSummary[]; reader?: Observation['reader']; oldestLock?: Observation['oldestLock'] }>;
   startedAt: number;
   options: ListOptions;
   /** When it settled; undefined while restic still runs. */
@@ -93,10 +93,12 @@ class SharedResticChecker implements Checker {
       listing = fresh;
     }
     // The run serves the whole group with the longest timeout; each check still keeps its own.
-    const { snapshots, reader } = await withDeadline(listing.snapshots, check.timeoutMs, context.signal);
+    const { snapshots, reader, oldestLock } = await withDeadline(listing.snapshots, check.timeoutMs, context.signal);
     const mine = snapshots.filter((snapshot) => matches(snapshot, check));
     const sharedRunMs = (listing.settledAt ?? this.now()) - listing.startedAt;
-    return { ...observeListing(mine, check, listing.options), sharedRunMs, ...(reader && { reader }) };
+    // Locks are the repository's, not a host's: every member that asked sees the same oldest.
+    const locks = oldestLock !== undefined && check.signals?.maxLockAgeMs !== undefined ? { oldestLock } : {};
+    return { ...observeListing(mine, check, listing.options), sharedRunMs, ...(reader && { reader }), ...locks };
   }
 }
 

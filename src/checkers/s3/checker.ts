@@ -5,8 +5,8 @@ import { CheckError, type CheckContext, type Checker, type Observation } from '.
 import { S3ClientPool, type ClientSettings } from './client-pool.js';
 import { credentialSource, regionFromEnv } from './credentials.js';
 import { describeS3Error } from './errors.js';
-import { ListingError, newestSnapshot } from './listing.js';
-import { isS3Url, parseS3Url, snapshotsPrefix, type S3Location } from '../../urls/s3.js';
+import { ListingError, newestSnapshot, oldestLockObject } from './listing.js';
+import { isS3Url, locksPrefix, parseS3Url, snapshotsPrefix, type S3Location } from '../../urls/s3.js';
 import { describeFsError } from '../../fs-errors.js';
 import { isFiltered } from '../snapshot-filter.js';
 
@@ -59,9 +59,8 @@ export class S3Checker implements Checker {
   private async list(check: Check, location: S3Location, context: CheckContext, signal: AbortSignal): Promise<Observation> {
     const settings = await this.settings(check, location, context);
     const [sdk, client] = await Promise.all([this.pool.sdk(), this.pool.get(settings)]);
-    const prefix = snapshotsPrefix(location);
-    return newestSnapshot(prefix, async (token) => {
-      // Delimiter: only the direct children of snapshots/, as restic reads them; anything
+    const fetchPageOf = (prefix: string) => async (token: string | undefined) => {
+      // Delimiter: only the direct children of snapshots/ (locks/), as restic reads them; anything
       // deeper comes back folded into CommonPrefixes, which are not counted.
       const page = await client.send(
         new sdk.ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, Delimiter: '/', ...(token !== undefined && { ContinuationToken: token }) }),
@@ -77,7 +76,12 @@ export class S3Checker implements Checker {
         ...(object.LastModified !== undefined && { lastModified: object.LastModified }),
       }));
       return { objects, truncated: page.IsTruncated === true, ...(page.NextContinuationToken !== undefined && { nextToken: page.NextContinuationToken }) };
-    });
+    };
+    const observation = await newestSnapshot(snapshotsPrefix(location), fetchPageOf(snapshotsPrefix(location)));
+    if (check.signals?.maxLockAgeMs === undefined) return observation;
+    // max_lock_age: one more listing, of locks/, on the same client.
+    const locks = locksPrefix(location);
+    return { ...observation, oldestLock: await oldestLockObject(locks, fetchPageOf(locks)) };
   }
 
   /** Read afresh after CA_REREAD_MS, so a long-running process sees a renewed certificate. */
