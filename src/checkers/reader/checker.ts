@@ -29,7 +29,10 @@ export interface BuiltinCheckerOptions {
    * version, RESTIC_PASSWORD_COMMAND), and `reader: restic` every repository. Without it,
    * only the built-in reader answers.
    */
-  binary?: Checker & { list(check: Check, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]> };
+  binary?: Checker & {
+    list(check: Check, context: CheckContext, options?: ListOptions): Promise<SnapshotSummary[]>;
+    answer?(check: Check, context: CheckContext, options?: ListOptions): Promise<{ snapshots: SnapshotSummary[]; oldestLock?: SeenLock | null }>;
+  };
   readCa?: (path: string) => Promise<string>;
 }
 
@@ -85,7 +88,7 @@ export class BuiltinResticChecker implements Checker {
     const choice = check.reader ?? 'auto';
     const binary = this.binary;
     if (binary && (choice === 'restic' || (choice === 'auto' && backendKind(check.url) === undefined))) {
-      return { snapshots: await withReader(binary.list(check, context, options), 'restic'), reader: 'restic' };
+      return { ...(await withReader(binaryAnswer(binary, check, context, options), 'restic')), reader: 'restic' };
     }
     try {
       const { snapshots: all, locks } = await this.read(check, context, options.locks === true);
@@ -93,7 +96,7 @@ export class BuiltinResticChecker implements Checker {
       const snapshots = options.everySnapshot ? mine : latestPerGroup(mine, options.latest);
       return { snapshots, reader: 'builtin', ...(locks && { oldestLock: oldestLock(locks.map(seenLock)) }) };
     } catch (error) {
-      if (binary && choice === 'auto' && fallsBackToBinary(error)) return { snapshots: await withReader(binary.list(check, context, options), 'restic'), reader: 'restic' };
+      if (binary && choice === 'auto' && fallsBackToBinary(error)) return { ...(await withReader(binaryAnswer(binary, check, context, options), 'restic')), reader: 'restic' };
       throw readerFailure(error instanceof ReaderError ? new CheckError(error.message) : error, 'builtin');
     }
   }
@@ -134,6 +137,11 @@ export class BuiltinResticChecker implements Checker {
       throw new CheckError(`cannot read ca_cert ${check.caCert}: ${describeFsError(error as NodeJS.ErrnoException)}`);
     }
   }
+}
+
+/** The binary's listing, with its oldest lock when it can tell (ResticChecker.answer). */
+function binaryAnswer(binary: NonNullable<BuiltinCheckerOptions['binary']>, check: Check, context: CheckContext, options: ListOptions): Promise<{ snapshots: SnapshotSummary[]; oldestLock?: SeenLock | null }> {
+  return binary.answer ? binary.answer(check, context, options) : binary.list(check, context, options).then((snapshots) => ({ snapshots }));
 }
 
 /** A decrypted lock as max_lock_age reports it: its `time` is when it was made or last refreshed. */

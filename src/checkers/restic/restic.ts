@@ -5,6 +5,8 @@ import { childEnv } from '../child-env.js';
 import { describeResticFailure } from './restic-errors.js';
 import { OutputError, SnapshotReader, type SnapshotSummary } from './restic-output.js';
 import { observeListing } from '../snapshot-facts.js';
+import { oldestLock, type SeenLock } from '../lock-facts.js';
+import { toResticLock, type ResticLock } from '../reader/lock.js';
 
 export interface ResticCheckerOptions {
   /** The restic binary; RESTIC_MONITOR_RESTIC or "restic" from PATH by default. */
@@ -40,14 +42,24 @@ export function resticArgs(check: Check, options: ListOptions = {}): string[] {
   // restic 0.9-0.18 and 0.19.1 but only the overall newest in 0.19.0; with an explicit
   // --group-by (stable since 0.9.5) it means the same in every version.
   if (!options.everySnapshot) args.push('--group-by', 'host,paths', '--latest', String(options.latest ?? 1));
-  if (check.caCert) args.push('--cacert', check.caCert);
-  if (check.cacheDir === 'off') args.push('--no-cache');
-  else if (check.cacheDir) args.push('--cache-dir', check.cacheDir);
+  args.push(...globalArgs(check));
   if (check.host) args.push('--host', check.host);
   if (check.tags.length > 0) args.push('--tag', check.tags.join(','));
   for (const path of check.paths) args.push('--path', path);
   return args;
 }
+
+/** The options every restic run of a check takes: CA file and cache. */
+function globalArgs(check: Check): string[] {
+  const args: string[] = [];
+  if (check.caCert) args.push('--cacert', check.caCert);
+  if (check.cacheDir === 'off') args.push('--no-cache');
+  else if (check.cacheDir) args.push('--cache-dir', check.cacheDir);
+  return args;
+}
+
+/** A lock ID as `restic list locks` prints it: 64 hex digits. */
+const LOCK_ID = /^[0-9a-f]{64}$/;
 
 /** restic's environment (child-env.ts says what is inherited and what is not). */
 export function resticEnv(check: Check, base: CheckContext['env']): NodeJS.ProcessEnv {
@@ -72,7 +84,59 @@ export class ResticChecker implements Checker {
 
   async check(check: Check, context: CheckContext): Promise<Observation> {
     const options = listOptionsFor([check]);
-    return observeListing(await this.list(check, context, options), check, options);
+    const observation = observeListing(await this.list(check, context, options), check, options);
+    return options.locks ? { ...observation, oldestLock: oldestLock(await this.locks(check, context)) } : observation;
+  }
+
+  /** What the shared run takes: the listing and, for max_lock_age, the oldest lock. */
+  async answer(check: Check, context: CheckContext, options: ListOptions = {}): Promise<{ snapshots: SnapshotSummary[]; oldestLock?: SeenLock | null }> {
+    const snapshots = await this.list(check, context, options);
+    return options.locks ? { snapshots, oldestLock: oldestLock(await this.locks(check, context)) } : { snapshots };
+  }
+
+  /**
+   * max_lock_age: `restic list locks --no-lock`, then `restic cat lock ID --no-lock` for each
+   * (1 + N runs, each paying the key derivation; a repository rarely holds more than a few
+   * locks). A lock removed between the two (released) is skipped. All within the timeout.
+   */
+  async locks(check: Check, context: CheckContext): Promise<SeenLock[]> {
+    const deadline = performance.now() + check.timeoutMs;
+    const ids = (await this.runText(check, context, ['list', 'locks', '--no-lock'], deadline)).split('\n').map((line) => line.trim()).filter((line) => LOCK_ID.test(line));
+    const locks: SeenLock[] = [];
+    for (const id of ids) {
+      let text: string;
+      try {
+        text = await this.runText(check, context, ['cat', 'lock', id, '--no-lock'], deadline);
+      } catch (error) {
+        if (error instanceof CheckError && /not exist|no such file|not found/i.test(error.reason)) continue;
+        throw error;
+      }
+      let lock: ResticLock;
+      try {
+        lock = toResticLock(id, JSON.parse(text));
+      } catch {
+        throw new CheckError(`unreadable output from restic cat lock ${id.slice(0, 8)}`);
+      }
+      const time = new Date(Date.parse(lock.time));
+      if (Number.isNaN(time.getTime())) throw new CheckError(`lock ${id.slice(0, 8)} has no readable time`);
+      locks.push({ time, hostname: lock.hostname, pid: lock.pid, exclusive: lock.exclusive });
+    }
+    return locks;
+  }
+
+  /** One restic run whose whole output is wanted (small: lock IDs, one lock). */
+  private async runText(check: Check, context: CheckContext, command: string[], deadline: number): Promise<string> {
+    const binary = this.binary ?? context.env.RESTIC_MONITOR_RESTIC ?? 'restic';
+    const timeoutMs = Math.max(1, Math.round(deadline - performance.now()));
+    let result;
+    try {
+      result = await this.run(binary, [...command, ...globalArgs(check)], { env: resticEnv(check, context.env), timeoutMs, signal: context.signal, maxStdoutBytes: 16 * 1024 * 1024 });
+    } catch (error) {
+      if (error instanceof SpawnError) throw new CheckError(error.describe('restic'));
+      throw error;
+    }
+    if (result.code !== 0 || result.timedOut || result.aborted || result.overflow) throw new CheckError(describeResticFailure(result, check.timeoutMs));
+    return result.stdout;
   }
 
   /** One restic run: the snapshots that pass the repository's own filters. */
