@@ -90,3 +90,66 @@ test('mode auto, and fast by RESTIC_MONITOR_FAST, pick restic for a check with a
   const mib = parseConfig('repositories:\n  web: {url: /srv/web, min_size: 10MiB}\n', {});
   assert.equal((JSON.parse(formatValidation(mib, new Redactor([]), true)) as { repositories: { web: { min_size: string } } }).repositories.web.min_size, '10MiB');
 });
+
+test('max_lock_age: a duration per repository, host entry or defaults; fast mode keeps it on local and S3 repositories', () => {
+  const config = parseConfig(
+    `defaults:
+  url: /srv/{{ .Name }}
+  mode: auto
+  max_lock_age: 2h
+repositories:
+  web: {}
+  bucket: {url: "s3:https://s3.example.test/b/web", max_lock_age: 90m}
+  remote: {url: "rclone:remote:web"}
+  fleet:
+    min_files: 1
+    hosts:
+      web1: {max_lock_age: 1d}
+`,
+    {},
+  );
+  assert.deepEqual(
+    config.checks.map((check) => [check.name, check.signals]),
+    [
+      ['web', { maxLockAgeMs: 7_200_000 }],
+      ['bucket', { maxLockAgeMs: 5_400_000 }],
+      ['remote', { maxLockAgeMs: 7_200_000 }],
+      ['fleet/web1', { minFiles: 1, maxLockAgeMs: 86_400_000 }],
+    ],
+  );
+  const plan = planChecks(config.checks);
+  assert.deepEqual(
+    config.checks.map((check) => describePlan(plan.of(check))),
+    ['fast (local directory)', 'fast (S3 listing)', 'restic (max_lock_age on rclone needs restic mode)', 'restic (host/tags/paths filters need restic mode)'],
+  );
+  const shown = JSON.parse(formatValidation(config, new Redactor([]), true)) as { repositories: Record<string, Record<string, unknown>> };
+  assert.equal(shown.repositories.web!.max_lock_age, '2h');
+  assert.equal(shown.repositories.bucket!.max_lock_age, '1h30m');
+});
+
+test('max_lock_age: bad values name the key; mode fast by name on rclone is refused, on a local directory allowed', () => {
+  assert.deepEqual(
+    configProblems(`defaults:
+  url: /srv/{{ .Name }}
+repositories:
+  a: {max_lock_age: 2}
+  b: {max_lock_age: "0s"}
+  c: {max_lock_age: 2 hours}
+  d: {max_lock_age: [2h]}
+`),
+    [
+      'repositories.a.max_lock_age: expected a string, got a number (put it in quotes)',
+      'repositories.b.max_lock_age: "0s" must be more than zero',
+      'repositories.c.max_lock_age: "2 hours" is not a duration (e.g. 1d, 6h, 30m, 1h30m)',
+      'repositories.d.max_lock_age: expected a string, got a list',
+    ],
+  );
+  assert.deepEqual(configProblems('repositories:\n  web: {url: "rclone:remote:web", mode: fast, max_lock_age: 2h}\n'), [
+    'repositories.web: mode fast cannot check max_lock_age on rclone: repositories yet: use mode restic or auto',
+  ]);
+  assert.deepEqual(configProblems('repositories:\n  web: {url: "rclone:remote:web", mode: fast, max_lock_age: 2h, min_files: 3}\n'), [
+    'repositories.web: mode fast cannot check min_files (it sees no snapshot contents): use mode restic or auto',
+  ]);
+  const local = parseConfig('repositories:\n  web: {url: /srv/web, mode: fast, max_lock_age: 2h}\n', {});
+  assert.equal(describePlan(planChecks(local.checks).of(local.checks[0]!)), 'fast (local directory)');
+});

@@ -170,3 +170,32 @@ test('the restic listing grows only as far as the signals need it, and not at al
   assert.equal(args([tagged]), 'snapshots --json --no-lock --group-by host,paths --latest 1');
   assert.equal(args([tagged, plain], true), 'snapshots --json --no-lock');
 });
+
+test('max_lock_age: the oldest lock against the limit; host and PID when known, the file time alone in fast mode', () => {
+  const HOUR = 3_600_000;
+  const at = new Date('2026-11-22T12:00:00Z');
+  const ago = (ms: number) => new Date(at.getTime() - ms);
+  const limits = { maxLockAgeMs: 2 * HOUR };
+  const stale = evaluateSignals(limits, undefined, { oldest: { time: ago(3 * HOUR + 5000), hostname: 'web1', pid: 4121, exclusive: false }, now: at });
+  assert.deepEqual(stale.results, [{ name: 'max_lock_age', limit: 7200, value: 10805, ok: false }]);
+  assert.deepEqual(stale.failures, ['stale lock from web1 (pid 4121) for 3h (max_lock_age 2h)']);
+  const fast = evaluateSignals({ maxLockAgeMs: 90 * 60_000 }, undefined, { oldest: { time: ago(26 * HOUR) }, now: at });
+  assert.deepEqual(fast.failures, ['stale lock for 1d2h (max_lock_age 1h30m)']);
+  const fresh = evaluateSignals(limits, undefined, { oldest: { time: ago(5 * 60_000) }, now: at });
+  assert.deepEqual(fresh, { results: [{ name: 'max_lock_age', limit: 7200, value: 300, ok: true }], failures: [] });
+  assert.deepEqual(evaluateSignals(limits, undefined, { oldest: null, now: at }), { results: [{ name: 'max_lock_age', limit: 7200, value: null, ok: true }], failures: [] });
+  // Not listed (a check that could not): not judged, and said in an up message.
+  assert.deepEqual(evaluateSignals(limits, undefined, { oldest: undefined, now: at }), {
+    results: [{ name: 'max_lock_age', limit: 7200, value: null, ok: null }],
+    failures: [],
+    unchecked: 'max_lock_age not checked: the locks were not listed',
+  });
+
+  const verdict = decide({ latest: ago(2 * HOUR), oldestLock: { time: ago(3 * HOUR), hostname: 'web1', pid: 4121 } }, DAY, at, limits);
+  assert.equal(verdict.status, 'down');
+  assert.equal(verdict.message, 'stale lock from web1 (pid 4121) for 3h (max_lock_age 2h); latest snapshot 2h ago');
+  const both = decide({ latest: ago(3 * DAY), oldestLock: { time: ago(3 * HOUR) } }, DAY, at, limits);
+  assert.equal(both.message, 'stale: latest snapshot 3d ago (max 1d); stale lock for 3h (max_lock_age 2h)');
+  assert.deepEqual(listOptionsFor([checkConfig({ url: '/r', signals: limits })]), { locks: true });
+  assert.deepEqual(listOptionsFor([checkConfig({ url: '/r', signals: { ...limits, minSnapshots: 2 } })]), { everySnapshot: true, locks: true });
+});
