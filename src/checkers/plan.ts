@@ -29,8 +29,6 @@ export function planCheck(check: Pick<Check, 'url' | 'mode' | 'host' | 'tags' | 
   const signals = signalKeyNames(check.signals, true);
   if (signals.length > 0) return { kind: 'restic', fallback: `${signals.join(', ')} need${signals.length === 1 ? 's' : ''} restic mode` };
   const { url } = check;
-  // max_lock_age reads lock file times in fast mode: local directories and S3 list them.
-  if (url.startsWith('rclone:') && check.signals?.maxLockAgeMs !== undefined) return { kind: 'restic', fallback: 'max_lock_age on rclone needs restic mode' };
   if (isS3Url(url)) return 'error' in parseS3Url(url) ? { kind: 'restic', fallback: 'fast mode cannot read this s3 URL' } : { kind: 's3' };
   if (url.startsWith('rclone:')) {
     return rcloneRemote(url) !== undefined ? { kind: 'rclone' } : { kind: 'restic', fallback: 'fast mode needs rclone:REMOTE:PATH' };

@@ -197,9 +197,8 @@ export function buildCheck(
   // default of fast (RESTIC_MONITOR_FAST) falls back to restic for it instead (plan.ts).
   if (signals !== undefined && fields.mode === 'fast' && pick('mode') !== undefined && pick('mode') !== null) {
     const needRestic = signalKeyNames(signals, true);
+    // max_lock_age needs no contents: fast mode reads the lock files' times.
     if (needRestic.length > 0) fail(`${entry.source}: mode fast cannot check ${needRestic.join(', ')} (it sees no snapshot contents): use mode restic or auto`);
-    // Lock file times are listed locally and on S3; rclone's listing is not wired yet.
-    else if (url?.startsWith('rclone:')) fail(`${entry.source}: mode fast cannot check max_lock_age on rclone: repositories yet: use mode restic or auto`);
   }
 
   if (failed || incomplete || url === undefined) return undefined;

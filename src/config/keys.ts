@@ -235,7 +235,7 @@ export const KEYS = {
     value: { type: 'text' },
     places: EVERYWHERE,
     shownDefault: 'none',
-    doc: 'no lock in the repository is older than this duration (`2h`); fast mode reads lock file times (local directory, no password), restic mode the locks themselves (host and PID)',
+    doc: 'no lock in the repository is older than this duration (`2h`); fast mode reads lock file times (no password), restic mode the locks themselves (host and PID)',
   },
   hosts: {
     value: { type: 'hosts' },

@@ -91,7 +91,7 @@ test('mode auto, and fast by RESTIC_MONITOR_FAST, pick restic for a check with a
   assert.equal((JSON.parse(formatValidation(mib, new Redactor([]), true)) as { repositories: { web: { min_size: string } } }).repositories.web.min_size, '10MiB');
 });
 
-test('max_lock_age: a duration per repository, host entry or defaults; fast mode keeps it on local and S3 repositories', () => {
+test('max_lock_age: a duration per repository, host entry or defaults; fast mode keeps it on local, S3 and rclone repositories', () => {
   const config = parseConfig(
     `defaults:
   url: /srv/{{ .Name }}
@@ -120,14 +120,14 @@ repositories:
   const plan = planChecks(config.checks);
   assert.deepEqual(
     config.checks.map((check) => describePlan(plan.of(check))),
-    ['fast (local directory)', 'fast (S3 listing)', 'restic (max_lock_age on rclone needs restic mode)', 'restic (host/tags/paths filters need restic mode)'],
+    ['fast (local directory)', 'fast (S3 listing)', 'fast (rclone listing)', 'restic (host/tags/paths filters need restic mode)'],
   );
   const shown = JSON.parse(formatValidation(config, new Redactor([]), true)) as { repositories: Record<string, Record<string, unknown>> };
   assert.equal(shown.repositories.web!.max_lock_age, '2h');
   assert.equal(shown.repositories.bucket!.max_lock_age, '1h30m');
 });
 
-test('max_lock_age: bad values name the key; mode fast by name on rclone is refused, on a local directory allowed', () => {
+test('max_lock_age: bad values name the key; mode fast by name takes it, but not beside a signal that needs restic', () => {
   assert.deepEqual(
     configProblems(`defaults:
   url: /srv/{{ .Name }}
@@ -144,9 +144,6 @@ repositories:
       'repositories.d.max_lock_age: expected a string, got a list',
     ],
   );
-  assert.deepEqual(configProblems('repositories:\n  web: {url: "rclone:remote:web", mode: fast, max_lock_age: 2h}\n'), [
-    'repositories.web: mode fast cannot check max_lock_age on rclone: repositories yet: use mode restic or auto',
-  ]);
   assert.deepEqual(configProblems('repositories:\n  web: {url: "rclone:remote:web", mode: fast, max_lock_age: 2h, min_files: 3}\n'), [
     'repositories.web: mode fast cannot check min_files (it sees no snapshot contents): use mode restic or auto',
   ]);

@@ -93,15 +93,17 @@ async function status(config: string): Promise<{ rows: Map<string, CheckResult>;
   return { rows: new Map(rows.map((row) => [row.name, row])), code: result.code, stdout: result.stdout };
 }
 
-test('fast mode, no password: a killed backup\'s lock file 3 hours old is a stale lock, on a local directory and on S3', async () => {
+test('fast mode, no password: a killed backup\'s lock file 3 hours old is a stale lock, on a local directory, through rclone and on S3', async () => {
   const { rows, code, stdout } = await status(`repositories:
   stale: {url: ${stale}, mode: fast, max_lock_age: 2h}
   fresh: {url: ${fresh}, mode: fast, max_lock_age: 2h}
   clean: {url: ${clean}, mode: fast, max_lock_age: 2h}
+  rclone: {url: "rclone:tst:${stale}", mode: fast, max_lock_age: 2h, extra_env: {RCLONE_CONFIG_TST_TYPE: local, RCLONE_CONFIG: /dev/null}}
+  rclone-clean: {url: "rclone:tst:${clean}", mode: fast, max_lock_age: 2h, extra_env: {RCLONE_CONFIG_TST_TYPE: local, RCLONE_CONFIG: /dev/null}}
   s3: {url: "${s3.url('stale')}", mode: fast, max_lock_age: 2h, ca_cert: ${ca.certPath}, extra_env: {AWS_ACCESS_KEY_ID: S3RVER, AWS_SECRET_ACCESS_KEY: S3RVER}}
 `);
   assert.equal(code, 1);
-  for (const name of ['stale', 's3']) {
+  for (const name of ['stale', 's3', 'rclone']) {
     const row = rows.get(name)!;
     assert.equal(row.mode, 'fast', name);
     assert.equal(row.status, 'down', name);
@@ -114,7 +116,7 @@ test('fast mode, no password: a killed backup\'s lock file 3 hours old is a stal
     // Three hours and the few seconds the test took.
     assert.ok(signal!.value! >= 10800 && signal!.value! < 10800 + 600, String(signal!.value));
   }
-  for (const name of ['fresh', 'clean']) {
+  for (const name of ['fresh', 'clean', 'rclone-clean']) {
     const row = rows.get(name)!;
     assert.equal(row.status, 'up', `${name}: ${row.message}`);
     assert.match(row.message, /^latest snapshot (\d+s ago|\d+m\d*s? ago|just now) \(max 1d\)$/);

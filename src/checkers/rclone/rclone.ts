@@ -5,7 +5,8 @@ import { CheckError, type CheckContext, type Checker, type Observation } from '.
 import { childEnv } from '../child-env.js';
 import { notConfiguredReason, rcloneErrorLine } from './rclone-errors.js';
 import { isResticFileName } from '../file-names.js';
-import { rcloneRemote, snapshotsDir } from '../../urls/rclone.js';
+import { locksDir, rcloneRemote, snapshotsDir } from '../../urls/rclone.js';
+import { oldestLock, type SeenLock } from '../lock-facts.js';
 import { Newest } from '../newest.js';
 
 /**
@@ -45,13 +46,24 @@ export class RcloneChecker implements Checker {
   async check(check: Check, context: CheckContext): Promise<Observation> {
     const remote = rcloneRemote(check.url);
     if (remote === undefined) throw new CheckError('not an rclone repository');
+    const deadline = performance.now() + check.timeoutMs;
+    const observation = newestModTime(await this.list(check, context, remote, snapshotsDir(remote), deadline));
+    if (check.signals?.maxLockAgeMs === undefined) return observation;
+    // max_lock_age: one more listing, of locks/; a remote without one holds no lock.
+    const locks = await this.list(check, context, remote, locksDir(remote), deadline, true);
+    return { ...observation, oldestLock: locks === undefined ? null : oldestModTime(locks) };
+  }
+
+  /** One `rclone lsjson` of `target`; `missingOk`: a missing directory is undefined, not a failure. */
+  private async list(check: Check, context: CheckContext, remote: string, target: string, deadline: number, missingOk?: false): Promise<string>;
+  private async list(check: Check, context: CheckContext, remote: string, target: string, deadline: number, missingOk: true): Promise<string | undefined>;
+  private async list(check: Check, context: CheckContext, remote: string, target: string, deadline: number, missingOk = false): Promise<string | undefined> {
     const binary = this.binary ?? context.env.RESTIC_MONITOR_RCLONE ?? 'rclone';
-    const target = snapshotsDir(remote);
     let result: ProcessResult;
     try {
       result = await this.run(binary, [...LSJSON_ARGS, target], {
         env: childEnv(context.env, check.extraEnv),
-        timeoutMs: check.timeoutMs,
+        timeoutMs: Math.max(1, Math.round(deadline - performance.now())),
         signal: context.signal,
       });
     } catch (error) {
@@ -63,13 +75,26 @@ export class RcloneChecker implements Checker {
     if (result.timedOut) throw new CheckError(timeoutReason(check.timeoutMs));
     if (result.aborted) throw new CheckError('aborted');
     if (result.overflow) throw new CheckError('rclone printed more output than the monitor accepts');
+    if (missingOk && (result.code === 3 || /directory not found/i.test(result.stderrTail))) return undefined;
     if (result.code !== 0) throw new CheckError(describeRcloneFailure(result, remote));
-    return newestModTime(result.stdout);
+    return result.stdout;
   }
+}
+
+/** Pure: the oldest ModTime of the lock files in `rclone lsjson` output; null when none. */
+export function oldestModTime(stdout: string): SeenLock | null {
+  return oldestLock(modTimes(stdout).map((time) => ({ time: new Date(time) })));
 }
 
 /** Pure: the newest ModTime of the snapshot files in `rclone lsjson` output. */
 export function newestModTime(stdout: string): Observation {
+  const newest = new Newest((time: number) => time);
+  for (const time of modTimes(stdout)) newest.offer(time);
+  return { latest: newest.item === undefined ? null : new Date(newest.item), snapshots: newest.count };
+}
+
+/** The ModTimes of the restic files (64 hex digits) in `rclone lsjson` output. */
+function modTimes(stdout: string): number[] {
   let entries: unknown;
   try {
     entries = JSON.parse(stdout);
@@ -77,14 +102,14 @@ export function newestModTime(stdout: string): Observation {
     throw new CheckError('unreadable output from rclone: not JSON');
   }
   if (!Array.isArray(entries)) throw new CheckError('unreadable output from rclone: not a list');
-  const newest = new Newest((time: number) => time);
+  const times: number[] = [];
   for (const entry of entries as Array<{ Name?: unknown; ModTime?: unknown; IsDir?: unknown }>) {
     if (entry?.IsDir === true || typeof entry?.Name !== 'string' || !isResticFileName(entry.Name)) continue;
     const time = typeof entry.ModTime === 'string' ? Date.parse(entry.ModTime) : NaN;
     if (Number.isNaN(time)) throw new CheckError(`unreadable output from rclone: ${entry.Name.slice(0, 8)} has no readable ModTime`);
-    newest.offer(time);
+    times.push(time);
   }
-  return { latest: newest.item === undefined ? null : new Date(newest.item), snapshots: newest.count };
+  return times;
 }
 
 /** rclone exits 3 for a missing directory and prints "<date> <LEVEL> : ..." lines. */
