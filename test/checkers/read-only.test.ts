@@ -20,7 +20,8 @@ test('checks leave a repository byte for byte as it was, with either reader; res
   const before = await fingerprint(repo);
   for (const reader of ['restic', 'builtin']) {
     const config = join(root, `config-${reader}.yaml`);
-    await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    reader: ${reader}\n    cache_dir: ${cache}\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
+    // max_lock_age: the lock listing (restic list locks --no-lock) reads only, too.
+    await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    reader: ${reader}\n    cache_dir: ${cache}\n    max_lock_age: 2h\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
     for (let i = 0; i < 3; i++) {
       const result = await runCli(['status', '--json', '--config', config]);
       assert.equal(result.code, 0, result.stderr);
@@ -39,7 +40,7 @@ test('a repository nobody may write to checks fine (run as an unprivileged user)
   await mkdir(cache);
   spawnSync('chown', ['nobody:nogroup', cache]);
   const config = join(root, 'nobody.yaml');
-  await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    cache_dir: ${cache}\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
+  await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    cache_dir: ${cache}\n    max_lock_age: 2h\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
   await chmod(config, 0o644);
   const before = await fingerprint(repo);
   const result = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, await cliForNobody(), 'status', '--config', config], {
