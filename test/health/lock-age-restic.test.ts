@@ -143,7 +143,7 @@ test('restic mode names the host and PID of the lock, with the built-in reader a
     const row = rows.get(name)!;
     assert.equal(row.reader, reader);
     assert.equal(row.status, 'down', name);
-    const pattern = new RegExp(`^stale lock from ${hostname()} \\(pid ${freshPid}\\) for (\\d+)s \\(max_lock_age 1s\\); latest snapshot (\\d+s ago|\\d+m\\d*s? ago|just now)$`);
+    const pattern = new RegExp(`^stale lock from ${hostname()} \\(pid ${freshPid}\\) for (\\d+s|\\d+m\\d*s?) \\(max_lock_age 1s\\); latest snapshot (\\d+s ago|\\d+m\\d*s? ago|just now)$`);
     assert.match(row.message, pattern, name);
   }
   assert.equal(rows.get('roomy')!.status, 'up', rows.get('roomy')!.message);
