@@ -138,17 +138,17 @@ test('restic mode names the host and PID of the lock, with the built-in reader a
   roomy: {url: ${fresh}, mode: restic, reader: builtin, max_lock_age: 2h, ${env}}
   clean: {url: ${clean}, mode: restic, reader: restic, max_lock_age: 1s, ${env}}
 `);
-  assert.equal(code, 1);
   for (const [name, reader] of [['builtin', 'builtin'], ['binary', 'restic']] as const) {
     const row = rows.get(name)!;
     assert.equal(row.reader, reader);
-    assert.equal(row.status, 'down', name);
+    assert.equal(row.status, 'down', `${name}: ${row.message} ${JSON.stringify(row.signals)}`);
     const pattern = new RegExp(`^stale lock from ${hostname()} \\(pid ${freshPid}\\) for (\\d+s|\\d+m\\d*s?) \\(max_lock_age 1s\\); latest snapshot (\\d+s ago|\\d+m\\d*s? ago|just now)$`);
     assert.match(row.message, pattern, name);
   }
   assert.equal(rows.get('roomy')!.status, 'up', rows.get('roomy')!.message);
   assert.equal(rows.get('clean')!.status, 'up', rows.get('clean')!.message);
   assert.deepEqual(rows.get('clean')!.signals, [{ name: 'max_lock_age', limit: 1, value: null, ok: true }]);
+  assert.equal(code, 1);
 });
 
 test('restic mode on the aged local lock: the lock\'s own time counts, not the file time', async () => {
