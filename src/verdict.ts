@@ -2,7 +2,8 @@ import type { SeenLock } from './checkers/lock-facts.js';
 import type { SnapshotFacts } from './checkers/snapshot-facts.js';
 import type { SignalLimits } from './config/types.js';
 import { formatDuration } from './duration.js';
-import { evaluateSignals, hasSignals, type SignalResult } from './health/signals.js';
+import { evaluateSignals, hasSignals, type SignalResult, type SignalsOutcome } from './health/signals.js';
+import { integrityFailure, type IntegrityStatus } from './integrity/status.js';
 
 export type Status = 'up' | 'down';
 
@@ -28,14 +29,20 @@ export type Outcome = { latest: Date | null; scope?: string; facts?: SnapshotFac
  * limits and the time now. One verdict: up only when the newest snapshot is fresh and every
  * configured signal holds; the message leads with what failed first and keeps the age.
  */
-export function decide(observed: Outcome, maxAgeMs: number, now: Date, limits?: SignalLimits): Verdict {
+export function decide(observed: Outcome, maxAgeMs: number, now: Date, limits?: SignalLimits, integrity?: IntegrityStatus): Verdict {
   const freshness = decideFreshness(observed, maxAgeMs, now);
-  if (!hasSignals(limits)) return freshness.verdict;
-  const outcome = 'failure' in observed ? evaluateSignals(limits, undefined) : evaluateSignals(limits, observed.facts, { oldest: observed.oldestLock, now });
-  const verdict = { ...freshness.verdict, signals: outcome.results };
+  // A failed integrity check (daemon only) leads: a damaged repository matters most.
+  const damaged = integrityFailure(integrity, now);
+  if (!hasSignals(limits) && damaged === undefined) return freshness.verdict;
+  const outcome: Partial<SignalsOutcome> & { failures: string[] } = !hasSignals(limits)
+    ? { failures: [] }
+    : 'failure' in observed
+      ? evaluateSignals(limits, undefined)
+      : evaluateSignals(limits, observed.facts, { oldest: observed.oldestLock, now });
+  const verdict = outcome.results === undefined ? freshness.verdict : { ...freshness.verdict, signals: outcome.results };
   // No snapshot, a failed check, clocks apart: that message says it all.
   if (freshness.age === undefined) return verdict;
-  const [first, ...rest] = outcome.failures;
+  const [first, ...rest] = damaged === undefined ? outcome.failures : [damaged, ...outcome.failures];
   const failed = first === undefined ? undefined : `${first}${rest.length > 0 ? ` and ${rest.length} more` : ''}`;
   if (freshness.verdict.status === 'down') return failed === undefined ? verdict : { ...verdict, message: `${verdict.message}; ${failed}` };
   if (failed !== undefined) return { ...verdict, status: 'down', message: `${failed}; latest snapshot ${freshness.age}` };

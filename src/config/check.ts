@@ -13,6 +13,8 @@ import { isPlainEnvName } from './plain-env.js';
 import { KEYS, type DeclaredFields, type KeyDeclaration } from './keys.js';
 import { isMapping } from './schema.js';
 import { readSignals, signalKeyNames } from './signals.js';
+import { INTEGRITY_KEYS, readIntegrity, type IntegritySettings } from './integrity.js';
+import { unknownKeyMessage } from './errors.js';
 import type { Check, ModeChoice, ReaderChoice } from './types.js';
 
 /** The declared keys read the same way for every key of their type, into their Check field. */
@@ -201,6 +203,8 @@ export function buildCheck(
     if (needRestic.length > 0) fail(`${entry.source}: mode fast cannot check ${needRestic.join(', ')} (it sees no snapshot contents): use mode restic or auto`);
   }
 
+  const integrity = readIntegrityKey(entry, defaults, (key, path, raw) => expandOrReport(path, raw, vars, env, fail, secrets), fail);
+
   if (failed || incomplete || url === undefined) return undefined;
   return {
     name,
@@ -213,7 +217,37 @@ export function buildCheck(
     extraEnv,
     ...(host !== undefined && { host }),
     ...(signals !== undefined && { signals }),
+    ...(integrity !== undefined && { integrity }),
   };
+}
+
+/**
+ * `integrity:`: defaults' sub-keys with the repository's laid over them, key by key (as
+ * extra_env merges), each reported where it was written.
+ */
+function readIntegrityKey(
+  entry: CheckEntry,
+  defaults: Record<string, unknown>,
+  expand: (key: string, path: string, raw: string) => string | undefined,
+  fail: (problem: string) => void,
+): IntegritySettings | undefined {
+  const ownMap = isMapping(entry.own.integrity) ? entry.own.integrity : undefined;
+  const defaultMap = isMapping(defaults.integrity) ? defaults.integrity : undefined;
+  if (ownMap === undefined && defaultMap === undefined) return undefined;
+  const where = (key: string) => (ownMap !== undefined && key in ownMap ? entry.where('integrity') : 'defaults');
+  const merged = { ...defaultMap, ...ownMap };
+  let known = true;
+  for (const key of Object.keys(merged)) {
+    if ((INTEGRITY_KEYS as readonly string[]).includes(key)) continue;
+    known = false;
+    fail(unknownKeyMessage(`${where(key)}.integrity`, key, INTEGRITY_KEYS));
+  }
+  const value = (key: string) => {
+    const raw = merged[key];
+    return typeof raw === 'string' ? expand(key, `${where(key)}.integrity.${key}`, raw) : undefined;
+  };
+  const settings = readIntegrity(value, where, fail);
+  return known ? settings : undefined;
 }
 
 /**

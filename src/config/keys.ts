@@ -6,6 +6,7 @@ import { formatDuration } from '../duration.js';
 import { MASK } from '../redact.js';
 import { isPlainEnvName } from './plain-env.js';
 import { formatBytes, formatPercent, readSize } from './sizes.js';
+import { describeIntegrity } from './integrity.js';
 import type { Check } from './types.js';
 
 /** Where a key may be written: the top level, a repository, `defaults`, a `hosts:` entry. */
@@ -237,6 +238,14 @@ export const KEYS = {
     shownDefault: 'none',
     doc: 'no lock in the repository is older than this duration (`2h`); fast mode reads lock file times (no password), restic mode the locks themselves (host and PID)',
   },
+  integrity: {
+    // Read by config/integrity.ts; run by the daemon alone (daemon/integrity-queue.ts).
+    value: { type: 'map' },
+    places: ['repository', 'defaults'],
+    notInHost: 'integrity is checked once per repository: set it on the repository, and its hosts share the result',
+    shownDefault: 'none',
+    doc: 'daemon only: `restic check --no-lock` every `interval` (default `1w`), one repository at a time, `read_data_subset` (`5%`, `1/10`, `500MiB`) to read data too, killed after `timeout` (default `6h`); a failed check makes the repository down until one passes; see [Health signals](#health-signals)',
+  },
   hosts: {
     value: { type: 'hosts' },
     places: ['repository'],
@@ -301,6 +310,7 @@ export const SHOWN: { readonly [K in KeyName]?: { label?: string; show: (check: 
   max_shrink: { show: (check) => (check.signals?.maxShrink === undefined ? undefined : formatPercent(check.signals.maxShrink)) },
   min_snapshots: { show: (check) => check.signals?.minSnapshots },
   max_lock_age: { show: (check) => (check.signals?.maxLockAgeMs === undefined ? undefined : duration(check.signals.maxLockAgeMs)) },
+  integrity: { show: (check) => (check.integrity === undefined ? undefined : describeIntegrity(check.integrity)) },
   extra_env: { show: (check) => Object.fromEntries(Object.entries(check.extraEnv).map(([key, value]) => [key, isPlainEnvName(key) ? value : MASK])) },
 };
 type Declared = (typeof KEYS)[KeyName];

@@ -1,3 +1,4 @@
+import type { IntegritySettings } from './integrity.js';
 import { defaultOf, type DeclaredFields } from './keys.js';
 
 /** How a repository's newest snapshot is found; `auto` picks fast where the URL allows it. */
@@ -41,6 +42,8 @@ export interface Check extends Repository, DeclaredFields {
   host?: string;
   /** Health signals beyond freshness (src/health/signals.ts); unset when none is configured. */
   signals?: SignalLimits;
+  /** `integrity:` (daemon only): restic check on a schedule of its own; unset when not configured. */
+  integrity?: IntegritySettings;
 }
 
 /**

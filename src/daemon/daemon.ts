@@ -21,6 +21,10 @@ import { overdueAfterMs, worstCaseCycleMs } from '../run/bounds.js';
 import { judgeHealth } from './health.js';
 import { Scheduler, type EntryView } from './scheduler.js';
 import type { Timers } from './timers.js';
+import { IntegrityQueue } from './integrity-queue.js';
+import { runIntegrityCheck } from '../integrity/restic-check.js';
+import { NOT_CHECKED_YET, type IntegrityStatus } from '../integrity/status.js';
+import { shorten } from '../text.js';
 
 /** Where SIGHUP comes from; `process` in production, an EventEmitter in tests. */
 export interface HangupSource {
@@ -77,6 +81,23 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     // Group members keep one due time: the plan says which checks share a restic run.
     groupOf: (check) => deps.plan.of(check).group,
   });
+  // integrity: restic check per repository on its own schedule, one at a time (integrity-queue.ts).
+  const integrity = new IntegrityQueue(config.checks, {
+    run: async (job, signal) => {
+      deps.logger.info({ repository: job.repository }, 'integrity check started');
+      const result = await runIntegrityCheck(job.check, job.settings, { env: options.env, now: options.now, signal });
+      // Redact first, shorten after: a cut through a secret would hide it from the redactor.
+      return result && { ...result, message: shorten(deps.redactor.redact(result.message), MAX_INTEGRITY_MESSAGE) };
+    },
+    onResult: (repository, result) => {
+      deps.logger[result.ok ? 'info' : 'error']({ repository, duration_ms: result.durationMs }, result.ok ? `integrity check passed: ${result.message}` : `integrity check failed: ${result.message}`);
+      // The checks of this repository judge the new result now, not an interval later.
+      scheduler.runNow(config.checks.filter((check) => check.repository === repository).map((check) => check.name));
+    },
+    onError: (error, job) => deps.logger.error({ repository: job.repository }, `internal error: ${(error as Error).message}`),
+    ...(options.timers && { timers: options.timers }),
+  });
+  deps.integrity = integrityLookup(integrity);
   const now = clockOf(options);
   const inOrder = () => config.checks.flatMap((check) => tallies.get(check.name) ?? []);
 
@@ -129,7 +150,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     if (next.listen !== config.listen) deps.logger.warn(`listen changed to ${next.listen ?? '(none)'}: it takes effect on restart`);
     config = { ...next, listen: config.listen };
     limits.checks.setLimit(config.concurrency);
-    deps = buildDeps(config, options, limits);
+    deps = { ...buildDeps(config, options, limits), integrity: integrityLookup(integrity) };
+    integrity.update(config.checks);
     reloadOk = true;
     loadedAt = options.now().getTime() / 1000;
     const names = new Set(config.checks.map((check) => check.name));
@@ -152,7 +174,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     endpoint ? `daemon started, serving ${endpoint.url}/metrics` : 'daemon started',
   );
   // Stopped while starting (a SIGTERM during start-up): start no restic only to kill it.
-  if (!options.signal.aborted) scheduler.start();
+  if (!options.signal.aborted) {
+    scheduler.start();
+    integrity.start();
+  }
   await new Promise<void>((resolve) => {
     if (options.signal.aborted) resolve();
     else options.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -160,13 +185,25 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
 
   deps.logger.info('stopping: aborting checks in flight');
   hangup.off('SIGHUP', onHangup);
-  await scheduler.stop();
+  await Promise.all([scheduler.stop(), integrity.stop()]);
   await reloading;
   await endpoint?.close();
   // Pooled keep-alive connections (the S3 clients) close with the daemon.
   await Promise.all(options.checkers.map((checker) => checker.close?.()));
   deps.logger.info('daemon stopped');
   return EXIT_OK;
+}
+
+/** An integrity check's reason, as long as a check's (run-once.ts). */
+const MAX_INTEGRITY_MESSAGE = 200;
+
+/** A check's view of its repository's integrity: the last result, or that none has ended yet. */
+function integrityLookup(queue: IntegrityQueue): (check: Check) => IntegrityStatus | undefined {
+  return (check) => {
+    if (check.integrity === undefined) return undefined;
+    const result = queue.result(check.repository);
+    return result === undefined ? { ok: null, checkedAt: null, message: NOT_CHECKED_YET } : { ok: result.ok, checkedAt: result.checkedAt, message: result.message };
+  };
 }
 
 /**

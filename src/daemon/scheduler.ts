@@ -109,6 +109,22 @@ export class Scheduler {
     this.pump();
   }
 
+  /**
+   * Checks these now (one running checks again as soon as it ends): something their verdict
+   * depends on changed outside them (their repository's integrity check ended).
+   */
+  runNow(names: readonly string[]): void {
+    if (this.stopped) return;
+    const now = this.timers.now();
+    for (const name of names) {
+      const entry = this.entries.get(name);
+      if (!entry) continue;
+      if (this.inFlight.has(name)) entry.changed = true;
+      else entry.nextDueAt = Math.min(entry.nextDueAt, now);
+    }
+    this.pump();
+  }
+
   /** Stops scheduling, aborts the checks in flight and resolves once every one has ended. */
   async stop(): Promise<void> {
     this.stopped = true;

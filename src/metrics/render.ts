@@ -57,6 +57,9 @@ const FAMILIES: readonly Family[] = [
   { name: 'latest_snapshot_files', type: 'gauge', help: 'Files the newest snapshot processed (its summary, restic 0.17+), as the last check saw it.', value: (t) => t.latest.latestFiles },
   { name: 'latest_snapshot_bytes', type: 'gauge', help: 'Bytes the newest snapshot processed (its summary, restic 0.17+), as the last check saw it.', value: (t) => t.latest.latestBytes },
   { name: 'oldest_lock_age_seconds', type: 'gauge', help: 'Age of the oldest lock in the repository when the last check looked (0: none); only with max_lock_age set.', value: (t) => (t.latest.oldestLockAgeMs === undefined ? undefined : Math.round(t.latest.oldestLockAgeMs) / 1000) },
+  // integrity: (daemon only): present once the repository's first integrity check has ended.
+  { name: 'integrity_ok', type: 'gauge', help: "Whether the repository's last integrity check (restic check, integrity: set) found no errors (1) or failed (0).", value: (t) => (t.latest.integrity?.ok == null ? undefined : t.latest.integrity.ok ? 1 : 0) },
+  { name: 'integrity_checked_timestamp_seconds', type: 'gauge', help: "When the repository's last integrity check started, seconds since the epoch.", value: (t) => (t.latest.integrity?.checkedAt ? seconds(t.latest.integrity.checkedAt) : undefined) },
   { name: 'checks_total', type: 'counter', help: 'Checks made since the process started.', value: (t) => t.checks },
   { name: 'check_errors_total', type: 'counter', help: 'Checks that could not be made (restic or the backend failed, timeout).', value: (t) => t.checkErrors },
   { name: 'push_failures_total', type: 'counter', help: 'Pushes that were not delivered to their target.', value: (t) => t.pushFailures },

@@ -26,6 +26,8 @@ export interface CheckResultJson {
   snapshot_count?: number;
   /** One object per configured health signal. */
   signals?: SignalResult[];
+  /** Daemon, `integrity:` set: the last integrity check (ok and checked_at null before the first). */
+  integrity?: { ok: boolean | null; checked_at: string | null; message: string };
 }
 
 export function resultJson(result: CheckResult): CheckResultJson {
@@ -47,6 +49,7 @@ export function resultJson(result: CheckResult): CheckResultJson {
     ...(result.latestBytes !== undefined && { latest_bytes: result.latestBytes }),
     ...(result.snapshotCount !== undefined && { snapshot_count: result.snapshotCount }),
     ...(result.signals && { signals: result.signals }),
+    ...(result.integrity && { integrity: { ok: result.integrity.ok, checked_at: result.integrity.checkedAt?.toISOString() ?? null, message: result.integrity.message } }),
   };
 }
 

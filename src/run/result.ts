@@ -1,6 +1,7 @@
 import type { Mode } from '../checkers/checker.js';
 import type { SignalResult } from '../health/signals.js';
 import type { Status } from '../verdict.js';
+import type { IntegrityStatus } from '../integrity/status.js';
 
 export interface PushOutcome {
   target: string;
@@ -55,6 +56,8 @@ export interface CheckResult {
   snapshotCount?: number;
   /** max_lock_age: how old the oldest lock was when the check started (0: no lock); when listed. */
   oldestLockAgeMs?: number;
+  /** Daemon, `integrity:` set: the repository's last integrity check as this check judged it. */
+  integrity?: IntegrityStatus;
 }
 
 /** The documented exit codes (README), in one place. */

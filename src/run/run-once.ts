@@ -13,6 +13,7 @@ import { inFlightBound, limitsFor, type Limits } from './limiter.js';
 import { mapLimit } from '../pool.js';
 import type { PushOutcome, CheckResult } from './result.js';
 import { ageSeconds } from './result-json.js';
+import type { IntegrityStatus } from '../integrity/status.js';
 
 /** A reason long enough to act on, short enough for a status line and a pushed message. */
 const MAX_REASON_LENGTH = 200;
@@ -30,6 +31,11 @@ export interface RunDeps {
   limits?: Limits;
   /** The config's plan (planChecks); without it, each check is planned on its own. */
   plan?: Plan;
+  /**
+   * The daemon's integrity checks: a check's view of its repository's last one, undefined
+   * when it sets no `integrity:`. One-shot runs have none (integrity is daemon only).
+   */
+  integrity?: (check: Check) => IntegrityStatus | undefined;
 }
 
 export interface RunOptions {
@@ -103,7 +109,8 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
   const durationMs = performance.now() - startedAt;
   // A check served by a restic run it shared pushes that run's duration as its own.
   const pushedMs = observation?.sharedRunMs ?? durationMs;
-  const verdict = decide(observed, check.maxAgeMs, deps.now(), check.signals);
+  const integrity = deps.integrity?.(check);
+  const verdict = decide(observed, check.maxAgeMs, deps.now(), check.signals, integrity);
   const facts = 'failure' in observed ? undefined : observed.facts;
   const oldestLock = 'failure' in observed ? undefined : observed.oldestLock;
   const message = deps.redactor.redact(verdict.message);
@@ -151,6 +158,7 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
     ...(verdict.signals && { signals: verdict.signals }),
     ...(facts?.latest && { latestFiles: facts.latest.files, latestBytes: facts.latest.bytes }),
     ...(facts?.count !== undefined && { snapshotCount: facts.count }),
+    ...(integrity !== undefined && { integrity }),
     ...(oldestLock !== undefined && { oldestLockAgeMs: oldestLock === null ? 0 : Math.max(0, started.getTime() - oldestLock.time.getTime()) }),
   };
 }
