@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { runIntegrityCheck } from '../../src/integrity/restic-check.js';
+import type { IntegritySettings } from '../../src/config/integrity.js';
+import { checkConfig } from '../helpers/config.js';
+import { makeRepository, PASSWORD, restic, resticVersion, tempDir } from '../helpers/restic-repos.js';
+
+// Real restic (whichever is first on PATH: scripts/test.sh runs this file with 0.14, 0.18
+// and 0.19.1): a healthy repository, one with a data pack corrupted, one with it deleted.
+let root: string;
+let healthy: string;
+let corrupted: string;
+let missing: string;
+/** The corrupted pack: its ID (file name) and the hash of what it holds now, 8 digits each. */
+let pack: { id: string; now: string };
+let version: number[];
+
+async function packFiles(repo: string): Promise<Array<{ path: string; size: number }>> {
+  const files: Array<{ path: string; size: number }> = [];
+  for (const dir of await readdir(join(repo, 'data'))) {
+    for (const name of await readdir(join(repo, 'data', dir))) {
+      const path = join(repo, 'data', dir, name);
+      files.push({ path, size: (await stat(path)).size });
+    }
+  }
+  return files.sort((a, b) => b.size - a.size);
+}
+
+before(async () => {
+  root = await tempDir('rm-integrity-');
+  version = await resticVersion();
+  const data = join(root, 'data');
+  await mkdir(data);
+  // Incompressible content: a data pack of its own, apart from the (small) tree pack.
+  for (let i = 0; i < 20; i++) await writeFile(join(data, `f${i}`), createHash('sha512').update(String(i)).digest().toString('hex').repeat(300));
+  healthy = await makeRepository(join(root, 'healthy'));
+  await restic(['-r', healthy, 'backup', '--quiet', data]);
+  corrupted = join(root, 'corrupted');
+  missing = join(root, 'missing');
+  await cp(healthy, corrupted, { recursive: true });
+  await cp(healthy, missing, { recursive: true });
+  // The largest pack holds the files' data: 16 bytes overwritten in its middle.
+  const [largest] = await packFiles(corrupted);
+  const bytes = await readFile(largest!.path);
+  bytes.write('XXXXXXXXXXXXXXXX', 1000);
+  await writeFile(largest!.path, bytes);
+  pack = { id: largest!.path.split('/').pop()!.slice(0, 8), now: createHash('sha256').update(bytes).digest('hex').slice(0, 8) };
+  await rm((await packFiles(missing))[0]!.path);
+});
+
+const settings = (extra: Partial<IntegritySettings> = {}): IntegritySettings => ({ intervalMs: 3_600_000, timeoutMs: 120_000, ...extra });
+const check = (url: string, cacheDir?: string) => checkConfig({ url, extraEnv: { RESTIC_PASSWORD: PASSWORD }, ...(cacheDir && { cacheDir }) });
+const run = (url: string, extra: Partial<IntegritySettings> = {}, cacheDir?: string) =>
+  runIntegrityCheck(check(url, cacheDir), settings(extra), { env: process.env, now: () => new Date(), signal: new AbortController().signal });
+
+test('a healthy repository passes, with and without reading its data; the check\'s cache is gone afterwards', async () => {
+  const cache = join(root, 'cache');
+  await mkdir(cache);
+  const plain = await run(healthy, {}, cache);
+  assert.deepEqual([plain!.ok, plain!.message], [true, 'no errors found']);
+  const read = await run(healthy, { readDataSubset: '100%' }, cache);
+  assert.deepEqual([read!.ok, read!.message], [true, 'no errors found (read 100% of the data)']);
+  assert.deepEqual(await readdir(cache), [], 'the temporary cache directory was removed');
+  const group = await run(healthy, { readDataSubset: '1/2' }, 'off');
+  assert.equal(group!.ok, true);
+});
+
+test('a corrupted data pack fails with restic\'s reason once the data is read; the structure alone does not show it', async () => {
+  const structure = await run(corrupted);
+  assert.equal(structure!.ok, true, 'check without read_data_subset reads no data pack');
+  const result = await run(corrupted, { readDataSubset: '100%' });
+  assert.equal(result!.ok, false);
+  const { id, now } = pack;
+  // As each restic prints it (IDs shortened to 8 digits).
+  if (version[1]! < 18) assert.equal(result!.message, `Pack ID does not match, want ${id}, got ${now}`);
+  else {
+    const from = version[1]! >= 19 ? `from pack ${id}` : `from ${id}`;
+    assert.match(result!.message, new RegExp(`^pack ${id} contains \\d+ errors?: \\[blob [0-9a-f]{8}: decrypting blob <data/[0-9a-f]{8}> ${from} failed: ciphertext verification failed unexpected pack id ${now}.*\\]$`));
+  }
+});
+
+test('a deleted pack fails the structure check, in the same words in every version', async () => {
+  const result = await run(missing);
+  assert.deepEqual([result!.ok, result!.message], [false, `pack ${(await packFiles(healthy))[0]!.path.split('/').pop()!.slice(0, 8)}: does not exist`]);
+});
+
+test('a check that cannot start says why in the usual words: wrong password, no repository', async () => {
+  const wrong = await runIntegrityCheck(checkConfig({ url: healthy, extraEnv: { RESTIC_PASSWORD: 'not-it' } }), settings(), { env: process.env, now: () => new Date(), signal: new AbortController().signal });
+  assert.deepEqual([wrong!.ok, wrong!.message], [false, 'wrong password or no key found']);
+  const none = await run(join(root, 'nothing-here'));
+  assert.deepEqual([none!.ok, none!.message], [false, 'repository not found']);
+});
