@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { runIntegrityCheck } from '../../src/integrity/restic-check.js';
 import type { IntegritySettings } from '../../src/config/integrity.js';
 import { checkConfig } from '../helpers/config.js';
-import { makeRepository, PASSWORD, restic, resticVersion, tempDir } from '../helpers/restic-repos.js';
+import { copyWithoutPack, corruptedCopy, repositoryWithData } from '../helpers/damaged-repos.js';
+import { PASSWORD, resticVersion, tempDir } from '../helpers/restic-repos.js';
 
 // Real restic (whichever is first on PATH: scripts/test.sh runs this file with 0.14, 0.18
 // and 0.19.1): a healthy repository, one with a data pack corrupted, one with it deleted.
@@ -16,39 +16,18 @@ let corrupted: string;
 let missing: string;
 /** The corrupted pack: its ID (file name) and the hash of what it holds now, 8 digits each. */
 let pack: { id: string; now: string };
+/** The deleted pack's ID, 8 digits. */
+let deleted: string;
 let version: number[];
-
-async function packFiles(repo: string): Promise<Array<{ path: string; size: number }>> {
-  const files: Array<{ path: string; size: number }> = [];
-  for (const dir of await readdir(join(repo, 'data'))) {
-    for (const name of await readdir(join(repo, 'data', dir))) {
-      const path = join(repo, 'data', dir, name);
-      files.push({ path, size: (await stat(path)).size });
-    }
-  }
-  return files.sort((a, b) => b.size - a.size);
-}
 
 before(async () => {
   root = await tempDir('rm-integrity-');
   version = await resticVersion();
-  const data = join(root, 'data');
-  await mkdir(data);
-  // Incompressible content: a data pack of its own, apart from the (small) tree pack.
-  for (let i = 0; i < 20; i++) await writeFile(join(data, `f${i}`), createHash('sha512').update(String(i)).digest().toString('hex').repeat(300));
-  healthy = await makeRepository(join(root, 'healthy'));
-  await restic(['-r', healthy, 'backup', '--quiet', data]);
+  healthy = await repositoryWithData(join(root, 'healthy'), root);
   corrupted = join(root, 'corrupted');
   missing = join(root, 'missing');
-  await cp(healthy, corrupted, { recursive: true });
-  await cp(healthy, missing, { recursive: true });
-  // The largest pack holds the files' data: 16 bytes overwritten in its middle.
-  const [largest] = await packFiles(corrupted);
-  const bytes = await readFile(largest!.path);
-  bytes.write('XXXXXXXXXXXXXXXX', 1000);
-  await writeFile(largest!.path, bytes);
-  pack = { id: largest!.path.split('/').pop()!.slice(0, 8), now: createHash('sha256').update(bytes).digest('hex').slice(0, 8) };
-  await rm((await packFiles(missing))[0]!.path);
+  pack = await corruptedCopy(healthy, corrupted);
+  deleted = await copyWithoutPack(healthy, missing);
 });
 
 const settings = (extra: Partial<IntegritySettings> = {}): IntegritySettings => ({ intervalMs: 3_600_000, timeoutMs: 120_000, ...extra });
@@ -84,7 +63,7 @@ test('a corrupted data pack fails with restic\'s reason once the data is read; t
 
 test('a deleted pack fails the structure check, in the same words in every version', async () => {
   const result = await run(missing);
-  assert.deepEqual([result!.ok, result!.message], [false, `pack ${(await packFiles(healthy))[0]!.path.split('/').pop()!.slice(0, 8)}: does not exist`]);
+  assert.deepEqual([result!.ok, result!.message], [false, `pack ${deleted}: does not exist`]);
 });
 
 test('a check that cannot start says why in the usual words: wrong password, no repository', async () => {
