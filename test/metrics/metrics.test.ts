@@ -99,7 +99,7 @@ test('a failed check between two good ones: timestamp and age series never drop 
 test('docs/daemon.md documents every series the metrics have', async () => {
   const docs = await readFile(join(ROOT, 'docs', 'daemon.md'), 'utf8');
   const families = parsePrometheus(renderMetrics([addResult(undefined, base)], now, { configReloadOk: true, configLoadedAt: 1 }));
-  assert.equal(families.size, 17);
+  assert.equal(families.size, 19);
   for (const name of families.keys()) assert.match(docs, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `${name} in the metrics table`);
 });
 
@@ -210,4 +210,17 @@ test('--textfile belongs to run only', async () => {
   const run = await runCli(['status', '--textfile', '/tmp/x.prom']);
   assert.equal(run.code, 2);
   assert.equal(run.stderr, 'restic-monitor: --textfile works with run only, not status\nRun "restic-monitor --help" for usage.\n');
+});
+
+test('integrity: integrity_ok and its time once a check ended; no series before the first', () => {
+  const checkedAt = new Date('2026-11-22T09:00:00.000Z');
+  const web = { check: base.name, repository: base.repository, mode: 'restic' };
+  const families = parsePrometheus(
+    renderMetrics(talliesOf([{ ...base, integrity: { ok: false, checkedAt, message: 'pack 1bc4c348: does not exist' } }, { ...base, name: 'db', repository: 'db', integrity: { ok: null, checkedAt: null, message: 'not checked yet' } }]), now),
+  );
+  assert.equal(sampleValue(families, 'restic_monitor_integrity_ok', web), 0);
+  assert.equal(sampleValue(families, 'restic_monitor_integrity_checked_timestamp_seconds', web), checkedAt.getTime() / 1000);
+  const db = { check: 'db', repository: 'db', mode: 'restic' };
+  assert.throws(() => sampleValue(families, 'restic_monitor_integrity_ok', db), /0 samples/);
+  assert.throws(() => sampleValue(families, 'restic_monitor_integrity_checked_timestamp_seconds', db), /0 samples/);
 });

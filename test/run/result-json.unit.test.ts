@@ -85,3 +85,11 @@ test('ages: floored while the snapshot is behind the clock, rounded when it is a
   assert.equal(ageSeconds(-7_200_400), -7200);
   assert.equal(ageSeconds(-7_200_600), -7201);
 });
+
+test('integrity (daemon): {ok, checked_at, message} after every other field; null before the first check ends', () => {
+  const failed = resultJson({ ...typed, integrity: { ok: false, checkedAt: new Date('2026-11-22T09:00:00.000Z'), message: 'pack 1bc4c348: does not exist' } });
+  assert.deepEqual(Object.keys(failed).at(-1), 'integrity');
+  assert.deepEqual(failed.integrity, { ok: false, checked_at: '2026-11-22T09:00:00.000Z', message: 'pack 1bc4c348: does not exist' });
+  assert.deepEqual(resultJson({ ...typed, integrity: { ok: null, checkedAt: null, message: 'not checked yet' } }).integrity, { ok: null, checked_at: null, message: 'not checked yet' });
+  assert.equal('integrity' in resultJson(typed), false, 'absent without integrity: (and in one-shot runs)');
+});
