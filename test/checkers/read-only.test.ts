@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/daemon-process.js';
 import { fingerprint } from '../helpers/fingerprint.js';
 import { cliForNobody } from '../helpers/unprivileged.js';
 import { makeRepository, PASSWORD, tempDir } from '../helpers/restic-repos.js';
@@ -50,6 +51,35 @@ test('a repository nobody may write to checks fine (run as an unprivileged user)
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /repo\s+restic\s+.*UP\s+\S+\s+latest snapshot/);
   assert.deepEqual(await fingerprint(repo), before);
+  spawnSync('chmod', ['-R', 'u+w', repo]);
+});
+
+test('an integrity check (restic check --no-lock, all data read) as nobody on a read-only repository: it passes and the repository is unchanged', async () => {
+  await chmod(root, 0o755);
+  spawnSync('chmod', ['-R', 'a+rX,a-w', repo]);
+  const cache = join(root, 'nobody-integrity-cache');
+  await mkdir(cache);
+  spawnSync('chown', ['nobody:nogroup', cache]);
+  const config = join(root, 'nobody-integrity.yaml');
+  await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    cache_dir: ${cache}\n    interval: 1h\n    integrity: {interval: 1h, read_data_subset: 100%}\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
+  await chmod(config, 0o644);
+  const before = await fingerprint(repo);
+  const daemon = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, await cliForNobody(), 'daemon', '--config', config], {
+    env: { PATH: process.env.PATH, HOME: '/nonexistent' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  daemon.stderr.on('data', (chunk) => (log += chunk));
+  const exited = new Promise<number | null>((resolve) => daemon.on('exit', (code) => resolve(code)));
+  try {
+    await waitFor('the integrity check to end', () => /"msg":"integrity check (passed|failed)/.test(log), 60_000);
+  } finally {
+    daemon.kill('SIGTERM');
+    assert.equal(await exited, 0, log);
+  }
+  assert.match(log, /"msg":"integrity check passed: no errors found \(read 100% of the data\)"/);
+  assert.deepEqual(await fingerprint(repo), before);
+  assert.deepEqual((await readdir(cache)).filter((name) => name.startsWith('restic-monitor-check-')), [], "the check's own cache is removed");
   spawnSync('chmod', ['-R', 'u+w', repo]);
 });
 
