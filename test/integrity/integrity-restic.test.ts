@@ -5,6 +5,7 @@ import { before, test } from 'node:test';
 import { runIntegrityCheck } from '../../src/integrity/restic-check.js';
 import type { IntegritySettings } from '../../src/config/integrity.js';
 import { checkConfig } from '../helpers/config.js';
+import { FIXTURES } from '../helpers/paths.js';
 import { copyWithoutPack, corruptedCopy, repositoryWithData } from '../helpers/damaged-repos.js';
 import { PASSWORD, resticVersion, tempDir } from '../helpers/restic-repos.js';
 
@@ -71,4 +72,14 @@ test('a check that cannot start says why in the usual words: wrong password, no 
   assert.deepEqual([wrong!.ok, wrong!.message], [false, 'wrong password or no key found']);
   const none = await run(join(root, 'nothing-here'));
   assert.deepEqual([none!.ok, none!.message], [false, 'repository not found']);
+});
+
+test('a check that hangs is killed at its timeout and recorded as failed; an aborted one records nothing', async () => {
+  const pids = join(root, 'hang-pids');
+  const env = { ...process.env, RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-check-log.sh'), CHECK_HANG: '1', HANG_PIDS: pids };
+  const timedOut = await runIntegrityCheck(check(healthy), settings({ timeoutMs: 1000 }), { env, now: () => new Date(), signal: new AbortController().signal });
+  assert.deepEqual([timedOut!.ok, timedOut!.message], [false, 'timed out after 1s']);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 500);
+  assert.equal(await runIntegrityCheck(check(healthy), settings(), { env, now: () => new Date(), signal: controller.signal }), undefined);
 });
