@@ -138,6 +138,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   // Log lines pass through the progress count, which clears itself before each and redraws after.
   const progress = createProgress(io.stderr, config.checks.length);
   const logger = createLogger(redactor, logLevel, progress.sink);
+  // integrity: is the daemon's alone (a restic check per cron run would cost more than the run).
+  const withIntegrity = new Set(config.checks.filter((check) => check.integrity !== undefined).map((check) => check.repository));
+  if (withIntegrity.size > 0) logger.info({ repositories: [...withIntegrity] }, `integrity: not checked by ${commandLine.command}: the daemon runs restic check`);
   let results;
   try {
     results = await runOnce(

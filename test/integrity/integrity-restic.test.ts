@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { runIntegrityCheck } from '../../src/integrity/restic-check.js';
 import type { IntegritySettings } from '../../src/config/integrity.js';
+import { runCli } from '../helpers/cli.js';
 import { checkConfig } from '../helpers/config.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { copyWithoutPack, corruptedCopy, repositoryWithData } from '../helpers/damaged-repos.js';
@@ -82,4 +83,15 @@ test('a check that hangs is killed at its timeout and recorded as failed; an abo
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 500);
   assert.equal(await runIntegrityCheck(check(healthy), settings(), { env, now: () => new Date(), signal: controller.signal }), undefined);
+});
+
+test('run and status do not run the integrity check, and say so at info', async () => {
+  const config = join(root, 'one-shot.yaml');
+  await writeFile(config, `repositories:\n  nas:\n    url: ${corrupted}\n    integrity: {interval: 1d, read_data_subset: 100%}\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
+  const result = await runCli(['status', '--json', '--log-level', 'info', '--config', config]);
+  assert.equal(result.code, 0, result.stderr);
+  const [row] = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+  assert.equal(row!.status, 'up', 'the corrupted pack is not looked at');
+  assert.equal('integrity' in row!, false);
+  assert.match(result.stderr, /"repositories":\["nas"\],"msg":"integrity: not checked by status: the daemon runs restic check"/);
 });
