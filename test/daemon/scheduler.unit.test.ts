@@ -270,3 +270,25 @@ test('with real Node timers, interval: 4w sets one timer and waits (no TimeoutOv
   assert.ok(set <= 3, `timers set in 300 ms: ${set}`);
   assert.deepEqual(warnings, []);
 });
+
+test('runNow (an integrity result came in): the named checks run now; one running runs again as soon as it ends', async () => {
+  const timers = new FakeTimers();
+  const checks = controlledChecks(timers);
+  const scheduler = new Scheduler({ checks: [repo('a'), repo('b'), repo('c')], concurrency: 4 }, { check: checks.check, onResult: () => {}, timers, random: () => 0 });
+  scheduler.start();
+  await settle();
+  checks.finish('a');
+  checks.finish('c');
+  await timers.advance(MINUTE);
+  scheduler.runNow(['a', 'b', 'unknown']);
+  await settle();
+  assert.deepEqual(checks.started.map((s) => [s.name, s.at]), [['a', 0], ['b', 0], ['c', 0], ['a', MINUTE]], 'a now; b is still running');
+  checks.finish('b');
+  await settle();
+  assert.deepEqual(checks.started.at(-1), { name: 'b', at: MINUTE, url: '/srv/b' }, 'b again once it ended');
+  checks.finish('a');
+  checks.finish('b');
+  await timers.advance(9 * MINUTE);
+  assert.deepEqual(checks.started.filter((s) => s.at === 10 * MINUTE).map((s) => s.name), ['c'], 'then each on its own interval again');
+  await scheduler.stop();
+});
