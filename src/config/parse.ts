@@ -4,6 +4,7 @@ import { expandHosts } from './hosts.js';
 import { NOT_IN_DEFAULTS } from './keys.js';
 import { ConfigError, unknownKeyMessage } from './errors.js';
 import { buildCheck, expandOrReport, READERS } from './check.js';
+import { readDiscover } from './discover.js';
 import { checkKind, isMapping, REPOSITORY_KEYS, TOP_LEVEL_KEYS } from './schema.js';
 import { DEFAULTS, type Check, type Config, type ModeChoice, type ReaderChoice } from './types.js';
 
@@ -56,8 +57,10 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   }
   const defaults = isMapping(root.defaults) ? root.defaults : {};
   const repositories = root.repositories;
-  if (repositories === undefined) report('repositories: missing: the config needs at least one repository');
-  else if (isMapping(repositories) && Object.keys(repositories).length === 0) report('repositories: empty: the config needs at least one repository');
+  // A config that only discovers its repositories needs none of its own.
+  const discovers = root.discover !== undefined && root.discover !== null;
+  if (repositories === undefined && !discovers) report('repositories: missing: the config needs at least one repository');
+  else if (isMapping(repositories) && Object.keys(repositories).length === 0 && !discovers) report('repositories: empty: the config needs at least one repository');
   checkKeys('defaults', defaults, report);
   for (const [key, reason] of Object.entries(NOT_IN_DEFAULTS)) {
     if (defaults[key] !== undefined) report(`defaults.${key}: not allowed here: ${reason}`);
@@ -94,6 +97,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
       if (check) built.push(check);
     }
   }
+  const discover = readDiscover(root.discover, defaults, { env, report, secrets, defaultMode, defaultReader });
   let listen: string | undefined;
   if (typeof root.listen === 'string') listen = expandOrReport('listen', root.listen, {}, env, report, secrets);
   const listenProblem = listen === undefined ? undefined : parseListen(listen);
@@ -103,6 +107,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
     checks: built,
     concurrency: concurrency as number,
     ...(listen !== undefined && { listen }),
+    ...(discover !== undefined && { discover }),
     secrets: [...secrets].filter((secret) => secret.length >= 4),
   };
 }
