@@ -93,7 +93,7 @@ function checkFor(name: string, url: string, defaults: Record<string, unknown>, 
   const problems: string[] = [];
   const secrets = new Set<string>();
   // A found path is data, not config: a `${` in a folder name is not a variable.
-  const entry = entryFor(name, `discovered repository "${name}"`, url.replace(/\$\{/g, '$${'), name);
+  const entry = entryFor(name, `discovered repository "${name}"`, url.replace(/\$\{/g, '$$$${'), name);
   const check = buildCheck(entry, defaults, { ...context, report: (problem) => problems.push(problem), secrets });
   if (!check || problems.length > 0) return { problems: problems.length > 0 ? problems : [`${entry.source}: cannot be checked with defaults`] };
   return { check, secrets: [...secrets] };
