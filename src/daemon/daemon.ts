@@ -116,6 +116,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
             pending: allChecks().filter((check) => !tallies.has(check.name)).map((check) => check.name),
             now: options.now(),
             refreshSeconds: STATUS_PAGE_REFRESH_SECONDS,
+            unmonitored: discovery.unmonitored,
           }),
       });
     } catch (error) {

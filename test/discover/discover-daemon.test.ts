@@ -45,6 +45,9 @@ discover:
   const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
   assert.match(metrics, /^restic_monitor_unmonitored_repositories 1$/m);
   assert.match(metrics, /^restic_monitor_up\{check="alpha",repository="alpha",mode="fast"\} 1$/m);
+  const page = await (await fetch(`${daemon.url}/`)).text();
+  assert.match(page, /<tr class="unmonitored" data-state="unmonitored"><td class="name">orphan<\/td><td class="state"><span class="badge">UNMONITORED<\/span>/);
+  assert.match(page, /1 up, 1 unmonitored\./);
   const status = await getJson<CheckResultJson[]>(`${daemon.url}/status`);
   assert.equal(typeof (status[0] as CheckResultJson & { next_run: string }).next_run, 'string');
 
