@@ -106,3 +106,33 @@ discover:
     ],
   );
 });
+
+test('validate shows the locations, secrets masked, and lists nothing; --only turns discovery off', async () => {
+  const config = `defaults:
+  mode: fast
+discover:
+  - url: "s3:https://user:\${S3_PASS}@s3.example.invalid/backups"
+  - {url: ${root}, check: false}
+`;
+  const file = join(dir, 'validate.yaml');
+  await writeFile(file, config);
+  const result = await runCli(['validate', '-c', file], { env: { S3_PASS: 'very-secret-pass' } });
+  assert.equal(result.stderr, '');
+  assert.equal(result.code, 0);
+  assert.equal(
+    result.stdout,
+    `concurrency: ${result.stdout.match(/^concurrency: (\d+)$/m)![1]}
+repositories: {}
+discover:
+  - url: s3:https://user:***@s3.example.invalid/backups
+    check: true
+  - url: ${root}
+    check: false
+# config OK: no repositories of its own; discover: 2 locations, listed by run, status and daemon, not by validate
+`,
+  );
+  // An unreachable .invalid host would be a down row: --only lists nothing, so there is none.
+  const only = await cli(['status', '--json', '--only', 'alpha'], `defaults: {mode: fast}\nrepositories:\n  alpha: {url: ${root}/alpha}\ndiscover:\n  - url: "s3:https://s3.example.invalid/backups"\n`);
+  assert.deepEqual((JSON.parse(only.stdout) as Row[]).map((row) => `${row.name} ${row.status}`), ['alpha up']);
+  assert.equal(only.code, 0);
+});
