@@ -77,8 +77,9 @@ export function rcloneLister(listing: Check, context: ListerContext, options: { 
   const binary = options.binary ?? context.env.RESTIC_MONITOR_RCLONE ?? 'rclone';
   const deadline = performance.now() + listing.timeoutMs;
   return async (path) => {
-    const base = remote.endsWith(':') || path.length === 0 ? remote : `${remote.replace(/\/+$/, '')}/`;
-    const target = `${base}${path.join('/')}${path.length > 0 ? '/' : ''}`;
+    // A trailing slash says "a directory": without it rclone's S3 backend first sends a HEAD.
+    const base = remote.endsWith(':') ? remote : `${remote.replace(/\/+$/, '')}/`;
+    const target = path.length === 0 ? base : `${base}${path.join('/')}/`;
     let result;
     try {
       result = await run(binary, [...RCLONE_LIST_ARGS, target], {
