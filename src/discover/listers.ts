@@ -95,7 +95,7 @@ export function rcloneLister(listing: Check, context: ListerContext, options: { 
     if (result.timedOut || result.aborted) throw new CheckError(result.aborted ? 'aborted' : timeoutReason(listing.timeoutMs));
     if (result.code !== 0) {
       const reason = describeRcloneFailure(result, remote);
-      throw new CheckError(reason.startsWith('not a restic repository') ? `no directory ${target}` : reason);
+      throw new CheckError(reason.startsWith('not a restic repository') ? `no directory ${path.length === 0 ? remote : target}` : reason);
     }
     return parseLsjson(result.stdout);
   };
