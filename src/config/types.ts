@@ -71,6 +71,11 @@ export interface SignalLimits {
 export interface Config {
   /** Every check, in config order. */
   checks: Check[];
+  /**
+   * Primaries (mirror_of) of selected checks that `--only` left out: looked at for their
+   * copies, never pushed or shown.
+   */
+  unselectedPrimaries?: Check[];
   /** How many checks run at once. */
   concurrency: number;
   /** Daemon HTTP endpoint, "host:port"; unset means none. */
