@@ -19,6 +19,8 @@ import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn } from '../checkers/select.js';
 import { overdueAfterMs, worstCaseCycleMs } from '../run/bounds.js';
 import { judgeHealth } from './health.js';
+import { primariesFirst } from '../config/mirror.js';
+import { PrimaryLooks, primariesOf } from '../run/primary-looks.js';
 import { Scheduler, type EntryView } from './scheduler.js';
 import { realTimers, type Timers } from './timers.js';
 import { carryOver, describeDiscovery, DISCOVER_EVERY_MS, discoverRepositories, emptyDiscovery, type Discovery } from '../discover/discover.js';
@@ -67,8 +69,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     return [...config.checks, ...discovery.checks.filter((check) => !names.has(check.name))];
   };
   const withFound = (): Config => ({ ...config, checks: allChecks(), secrets: [...config.secrets, ...discovery.secrets] });
-  const schedule = (current: Config) => ({ checks: current.checks, concurrency: inFlightBound(current.concurrency) });
-  let deps = buildDeps(config, options, limits);
+  // Primaries first (mirror_of), so that at start a copy finds its primary's look begun; a
+  // primary that --only left out is checked on its own schedule too, never pushed or shown.
+  const schedule = (current: Config) => ({ checks: primariesFirst([...current.checks, ...(current.unselectedPrimaries ?? [])]), concurrency: inFlightBound(current.concurrency) });
+  const lookOnly = (current: Config) => new Set((current.unselectedPrimaries ?? []).map((check) => check.name));
+  let hidden = lookOnly(config);
+  // A copy judges its lag by its primary's latest look, kept across checks and reloads.
+  const primaries = new PrimaryLooks(primariesOf(config.checks));
+  let deps = buildDeps(config, options, limits, primaries);
   const listen = config.listen === undefined ? undefined : parseListen(config.listen);
   if (typeof listen === 'string') {
     options.stderr.write(`restic-monitor: config error:\n  ${listen}\n`);
@@ -79,8 +87,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   let reloadOk = true;
   let loadedAt = options.now().getTime() / 1000;
   const scheduler = new Scheduler(schedule(config), {
-    check: (check, signal) => runCheck(check, deps, { push: true, signal }),
-    onResult: (result) => tallies.set(result.name, addResult(tallies.get(result.name), result)),
+    check: (check, signal) => runCheck(check, deps, { push: !hidden.has(check.name), signal }),
+    onResult: (result) => {
+      if (!hidden.has(result.name)) tallies.set(result.name, addResult(tallies.get(result.name), result));
+    },
     onError: (error, check) => deps.logger.error({ check: check.name, repository: check.repository }, `internal error: ${(error as Error).message}`),
     ...(options.timers && { timers: options.timers }),
     ...(options.random && { random: options.random }),
@@ -141,6 +151,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     if (next.listen !== config.listen) deps.logger.warn(`listen changed to ${next.listen ?? '(none)'}: it takes effect on restart`);
     config = { ...next, listen: config.listen };
     limits.checks.setLimit(config.concurrency);
+    primaries.retain(primariesOf(config.checks));
+    hidden = lookOnly(config);
     reloadOk = true;
     loadedAt = options.now().getTime() / 1000;
     applyChecks();
@@ -151,7 +163,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   /** After a reload or a discovery: the schedule, the tallies and the checkers follow the checks. */
   const applyChecks = () => {
     const current = withFound();
-    deps = buildDeps(current, options, limits);
+    deps = buildDeps(current, options, limits, primaries);
     const names = new Set(current.checks.map((check) => check.name));
     for (const name of [...tallies.keys()]) if (!names.has(name)) tallies.delete(name);
     scheduler.update(schedule(current));
@@ -257,9 +269,9 @@ function clockOf(options: DaemonOptions): () => number {
   return () => options.timers?.now() ?? options.now().getTime();
 }
 
-function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunDeps & { logger: Logger; plan: Plan } {
+function buildDeps(config: Config, options: DaemonOptions, limits: Limits, primaries: PrimaryLooks): RunDeps & { logger: Logger; plan: Plan } {
   const redactor = redactorFor(options.env, config.secrets, options.secrets ?? []);
-  const plan = planChecks(config.checks, availableIn(options.checkers));
+  const plan = planChecks([...config.checks, ...(config.unselectedPrimaries ?? [])], availableIn(options.checkers));
   return {
     // Hosts of one repository share one restic run per interval, as in a one-shot run.
     checkers: shareResticRuns(options.checkers, plan, { reuseMs: sharedListingReuseMs, now: clockOf(options) }),
@@ -270,5 +282,6 @@ function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunD
     logger: createLogger(redactor, options.logLevel ?? 'info', options.stderr),
     redactor,
     limits,
+    primaries,
   };
 }

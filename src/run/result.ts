@@ -55,6 +55,10 @@ export interface CheckResult {
   snapshotCount?: number;
   /** max_lock_age: how old the oldest lock was when the check started (0: no lock); when listed. */
   oldestLockAgeMs?: number;
+  /** mirror_of: the primary's check name. */
+  primary?: string;
+  /** mirror_of: how far the newest snapshot trails the primary's (0: not at all); when both are known. */
+  mirrorLagMs?: number;
 }
 
 /**

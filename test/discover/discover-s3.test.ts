@@ -106,7 +106,7 @@ discover:
 
   // The table, the run lines and the metrics say the same.
   const table = await cli(['status'], config);
-  assert.match(table.stdout, /^host2\/mail\s+-\s+-\s+-\s+-\s+UNMONITORED\s+-\s+no check has this url \(found under s3:http:\/\/.*\/backups\)$/m);
+  assert.match(table.stdout, /^host2\/mail\s+-\s+-\s+-\s+-\s+UNMONITORED\s+-\s+-\s+no check has this url \(found under s3:http:\/\/.*\/backups\)$/m);
   const textfile = join(dir, 'metrics.prom');
   const run = await cli(['run', '--textfile', textfile], config);
   assert.equal(run.code, 1);
