@@ -13,7 +13,7 @@ import type { Check } from './types.js';
 export type Place = 'top' | 'repository' | 'defaults' | 'host';
 
 /** The shape a key's raw YAML value must have before it is expanded and validated. */
-export type RawKind = 'string' | 'map' | 'list' | 'integer' | 'hosts' | 'scalar';
+export type RawKind = 'string' | 'map' | 'list' | 'integer' | 'hosts' | 'scalar' | 'discover';
 
 /**
  * What a key's value is. A `text`, `duration`, `choice` or `list` key with a `field` is read
@@ -32,7 +32,9 @@ export type ValueSpec =
   | { type: 'map' }
   | { type: 'integer' }
   /** A string or a number, read by the key's own reader (the health signals, config/signals.ts). */
-  | { type: 'scalar' };
+  | { type: 'scalar' }
+  /** A list of `{url, check}` locations, read by config/discover.ts. */
+  | { type: 'discover' };
 
 /** What `validate` shows of a check besides the config: the plan's decision. */
 export interface ShowContext {
@@ -238,6 +240,19 @@ export const KEYS = {
     shownDefault: 'none',
     doc: 'no lock in the repository is older than this duration (`2h`); fast mode reads lock file times (no password), restic mode the locks themselves (host and PID)',
   },
+  mirror_of: {
+    value: { type: 'text' },
+    places: ['repository', 'host'],
+    notInDefaults: 'each copy names its own primary: in defaults every repository, the primary too, would be a copy of it',
+    shownDefault: 'none',
+    doc: "this repository is a copy (`restic copy`, `rclone sync`) of the check named here (`nas`, `fleet/web1`; a repository with `hosts:` means its host of the same name): its newest snapshot trails that check's by at most `max_lag`",
+  },
+  max_lag: {
+    value: { type: 'text' },
+    places: EVERYWHERE,
+    shownDefault: "the check's `max_age`",
+    doc: "with `mirror_of`: how far the newest snapshot may trail the primary's (`1d`); in `defaults` it applies to the checks that set `mirror_of`",
+  },
   integrity: {
     // Read by config/integrity.ts; run by the daemon alone (daemon/integrity-queue.ts).
     value: { type: 'map' },
@@ -278,6 +293,12 @@ export const KEYS = {
     shownDefault: 'none',
     doc: 'daemon mode: `host:port` of the metrics and status endpoint',
   },
+  discover: {
+    value: { type: 'discover' },
+    places: ['top'],
+    shownDefault: 'none',
+    doc: 'where to look for restic repositories: a list of `{url, check}` (an `s3:` prefix, a directory or `rclone:REMOTE:PATH`; `check` defaults to `true`: check each one found with `defaults`; `false`: report those no check covers as unmonitored); see [Health signals](#health-signals)',
+  },
 } as const satisfies Record<string, KeyDeclaration>;
 
 export type KeyName = keyof typeof KEYS;
@@ -310,6 +331,8 @@ export const SHOWN: { readonly [K in KeyName]?: { label?: string; show: (check: 
   max_shrink: { show: (check) => (check.signals?.maxShrink === undefined ? undefined : formatPercent(check.signals.maxShrink)) },
   min_snapshots: { show: (check) => check.signals?.minSnapshots },
   max_lock_age: { show: (check) => (check.signals?.maxLockAgeMs === undefined ? undefined : duration(check.signals.maxLockAgeMs)) },
+  mirror_of: { show: (check) => check.mirrorOf },
+  max_lag: { show: (check) => (check.signals?.maxLagMs === undefined ? undefined : duration(check.signals.maxLagMs)) },
   integrity: { show: (check) => (check.integrity === undefined ? undefined : describeIntegrity(check.integrity)) },
   extra_env: { show: (check) => Object.fromEntries(Object.entries(check.extraEnv).map(([key, value]) => [key, isPlainEnvName(key) ? value : MASK])) },
 };

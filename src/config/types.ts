@@ -42,6 +42,11 @@ export interface Check extends Repository, DeclaredFields {
   host?: string;
   /** Health signals beyond freshness (src/health/signals.ts); unset when none is configured. */
   signals?: SignalLimits;
+  /**
+   * mirror_of: the name of the check this repository is a copy of (resolved: `fleet/web1` for
+   * `mirror_of: fleet` on a host check `copy/web1`); its limit is signals.maxLagMs.
+   */
+  mirrorOf?: string;
   /** `integrity:` (daemon only): restic check on a schedule of its own; unset when not configured. */
   integrity?: IntegritySettings;
 }
@@ -62,17 +67,50 @@ export interface SignalLimits {
   minSnapshots?: number;
   /** max_lock_age: no lock in the repository is older than this (milliseconds). */
   maxLockAgeMs?: number;
+  /** max_lag: with mirrorOf, how far the newest snapshot may trail the primary's (milliseconds). */
+  maxLagMs?: number;
 }
 
 export interface Config {
   /** Every check, in config order. */
   checks: Check[];
+  /**
+   * Primaries (mirror_of) of selected checks that `--only` left out: looked at for their
+   * copies, never pushed or shown.
+   */
+  unselectedPrimaries?: Check[];
   /** How many checks run at once. */
   concurrency: number;
   /** Daemon HTTP endpoint, "host:port"; unset means none. */
   listen?: string;
   /** Every secret value found while parsing: tokens, extra_env values, ${VAR} values. */
   secrets: string[];
+  /** Top-level `discover:`, in config order; unset when the config has none. */
+  discover?: Discover;
+}
+
+/** Where to look for repositories, and how to check the ones found (config/discover.ts). */
+export interface Discover {
+  locations: DiscoverLocation[];
+  /**
+   * The check of a repository found at `url`, named `name`: `defaults` with that url (its
+   * `{{ .Name }}` is `name`); or the problems that keep `defaults` from making one. Secrets
+   * it expanded (a `${VAR}` named by a template) come back with it.
+   */
+  checkFor(name: string, url: string): { check: Check; secrets: string[] } | { problems: string[] };
+}
+
+export interface DiscoverLocation {
+  /** Where it is written: `discover[0]`. */
+  where: string;
+  url: string;
+  /** true: each repository found is checked with defaults; false: only compared with the checks. */
+  check: boolean;
+  /**
+   * `defaults` applied to the location's url: the listing's credentials (extra_env), ca_cert,
+   * region, bucket_lookup and timeout, and the max_age shown on its rows.
+   */
+  listing: Check;
 }
 
 /** The declared defaults (keys.ts), under the names the code uses. */

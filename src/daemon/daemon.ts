@@ -10,7 +10,7 @@ import { CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
 import { addResult, type Tally } from '../metrics/tally.js';
 import type { PushTarget } from '../push/target.js';
 import { redactorFor } from '../redact.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CheckResult } from '../run/result.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CheckResult, type UnmonitoredRepository } from '../run/result.js';
 import { resultsJsonText } from '../run/result-json.js';
 import { inFlightBound, limitsFor } from '../run/limiter.js';
 import { runCheck, type Limits, type RunDeps } from '../run/run-once.js';
@@ -19,8 +19,12 @@ import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn } from '../checkers/select.js';
 import { overdueAfterMs, worstCaseCycleMs } from '../run/bounds.js';
 import { judgeHealth } from './health.js';
+import { primariesFirst } from '../config/mirror.js';
+import { PrimaryLooks, primariesOf } from '../run/primary-looks.js';
 import { Scheduler, type EntryView } from './scheduler.js';
-import type { Timers } from './timers.js';
+import { realTimers, type Timers } from './timers.js';
+import { carryOver, describeDiscovery, DISCOVER_EVERY_MS, discoverRepositories, emptyDiscovery, type Discovery } from '../discover/discover.js';
+import { addResult as tallyOf } from '../metrics/tally.js';
 import { IntegrityQueue } from './integrity-queue.js';
 import { runIntegrityCheck } from '../integrity/restic-check.js';
 import { NOT_CHECKED_YET, type IntegrityStatus } from '../integrity/status.js';
@@ -61,8 +65,22 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   // repositories to fill both, so a slow push target never delays the next check.
   // The two bounds (limiter.ts); the scheduler's own cap is inFlightBound, never the tighter one.
   const limits: Limits = limitsFor(config.concurrency);
-  const schedule = (current: Config) => ({ checks: current.checks, concurrency: inFlightBound(current.concurrency) });
-  let deps = buildDeps(config, options, limits);
+  // What discover: found last (daemon.md "Discovery"); its checks run beside the configured ones.
+  let discovery: Discovery = emptyDiscovery();
+  // A configured check wins a name: a reload may configure one that discover had found.
+  const allChecks = (): Check[] => {
+    const names = new Set(config.checks.map((check) => check.name));
+    return [...config.checks, ...discovery.checks.filter((check) => !names.has(check.name))];
+  };
+  const withFound = (): Config => ({ ...config, checks: allChecks(), secrets: [...config.secrets, ...discovery.secrets] });
+  // Primaries first (mirror_of), so that at start a copy finds its primary's look begun; a
+  // primary that --only left out is checked on its own schedule too, never pushed or shown.
+  const schedule = (current: Config) => ({ checks: primariesFirst([...current.checks, ...(current.unselectedPrimaries ?? [])]), concurrency: inFlightBound(current.concurrency) });
+  const lookOnly = (current: Config) => new Set((current.unselectedPrimaries ?? []).map((check) => check.name));
+  let hidden = lookOnly(config);
+  // A copy judges its lag by its primary's latest look, kept across checks and reloads.
+  const primaries = new PrimaryLooks(primariesOf(config.checks));
+  let deps = buildDeps(config, options, limits, primaries);
   const listen = config.listen === undefined ? undefined : parseListen(config.listen);
   if (typeof listen === 'string') {
     options.stderr.write(`restic-monitor: config error:\n  ${listen}\n`);
@@ -73,8 +91,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   let reloadOk = true;
   let loadedAt = options.now().getTime() / 1000;
   const scheduler = new Scheduler(schedule(config), {
-    check: (check, signal) => runCheck(check, deps, { push: true, signal }),
-    onResult: (result) => tallies.set(result.name, addResult(tallies.get(result.name), result)),
+    check: (check, signal) => runCheck(check, deps, { push: !hidden.has(check.name), signal }),
+    onResult: (result) => {
+      if (!hidden.has(result.name)) tallies.set(result.name, addResult(tallies.get(result.name), result));
+    },
     onError: (error, check) => deps.logger.error({ check: check.name, repository: check.repository }, `internal error: ${(error as Error).message}`),
     ...(options.timers && { timers: options.timers }),
     ...(options.random && { random: options.random }),
@@ -92,21 +112,22 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     onResult: (repository, result) => {
       deps.logger[result.ok ? 'info' : 'error']({ repository, duration_ms: result.durationMs }, result.ok ? `integrity check passed: ${result.message}` : `integrity check failed: ${result.message}`);
       // The checks of this repository judge the new result now, not an interval later.
-      scheduler.runNow(config.checks.filter((check) => check.repository === repository).map((check) => check.name));
+      scheduler.runNow(allChecks().filter((check) => check.repository === repository).map((check) => check.name));
     },
     onError: (error, job) => deps.logger.error({ repository: job.repository }, `internal error: ${(error as Error).message}`),
     ...(options.timers && { timers: options.timers }),
   });
   deps.integrity = integrityLookup(integrity);
   const now = clockOf(options);
-  const inOrder = () => config.checks.flatMap((check) => tallies.get(check.name) ?? []);
+  // Discover's down rows (a location not listed) follow the checks.
+  const inOrder = () => [...allChecks().flatMap((check) => tallies.get(check.name) ?? []), ...discovery.failures.map((row) => tallyOf(undefined, row))];
 
   let endpoint: HttpEndpoint | undefined;
   if (listen) {
     try {
       endpoint = await startHttpEndpoint(listen, {
         metrics: () => ({
-          body: renderMetrics(inOrder(), options.now(), { configReloadOk: reloadOk, configLoadedAt: loadedAt }),
+          body: renderMetrics(inOrder(), options.now(), { configReloadOk: reloadOk, configLoadedAt: loadedAt, ...(config.discover && { unmonitored: discovery.unmonitored }) }),
           contentType: CONTENT_TYPE,
         }),
         health: () =>
@@ -119,13 +140,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
             })),
             now(),
           ),
-        status: () => withNextRun(inOrder().map((tally) => tally.latest), scheduler.view(), options.now().getTime() - now()),
+        status: () => withNextRun(inOrder().map((tally) => tally.latest), scheduler.view(), options.now().getTime() - now(), discovery.unmonitored),
         statusPage: () =>
           renderStatusPage({
             results: inOrder().map((tally) => tally.latest),
-            pending: config.checks.filter((check) => !tallies.has(check.name)).map((check) => check.name),
+            pending: allChecks().filter((check) => !tallies.has(check.name)).map((check) => check.name),
             now: options.now(),
             refreshSeconds: STATUS_PAGE_REFRESH_SECONDS,
+            unmonitored: discovery.unmonitored,
           }),
       });
     } catch (error) {
@@ -150,15 +172,63 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     if (next.listen !== config.listen) deps.logger.warn(`listen changed to ${next.listen ?? '(none)'}: it takes effect on restart`);
     config = { ...next, listen: config.listen };
     limits.checks.setLimit(config.concurrency);
-    deps = { ...buildDeps(config, options, limits), integrity: integrityLookup(integrity) };
-    integrity.update(config.checks);
+    primaries.retain(primariesOf(config.checks));
+    hidden = lookOnly(config);
     reloadOk = true;
     loadedAt = options.now().getTime() / 1000;
-    const names = new Set(config.checks.map((check) => check.name));
-    for (const name of [...tallies.keys()]) if (!names.has(name)) tallies.delete(name);
-    scheduler.update(schedule(config));
-    for (const checker of options.checkers) checker.retain?.(config.checks);
+    applyChecks();
     deps.logger.info({ checks: config.checks.length, concurrency: config.concurrency }, 'config reloaded');
+    // The locations may have changed, and so may what a found repository is checked with.
+    rediscover();
+  };
+  /** After a reload or a discovery: the schedule, the tallies and the checkers follow the checks. */
+  const applyChecks = () => {
+    const current = withFound();
+    deps = { ...buildDeps(current, options, limits, primaries), integrity: integrityLookup(integrity) };
+    integrity.update(current.checks);
+    const names = new Set(current.checks.map((check) => check.name));
+    for (const name of [...tallies.keys()]) if (!names.has(name)) tallies.delete(name);
+    scheduler.update(schedule(current));
+    for (const checker of options.checkers) checker.retain?.(current.checks);
+  };
+
+  // discover: at start, after each reload, and every DISCOVER_EVERY_MS. One at a time: a
+  // newer one aborts the one in flight, whose findings are dropped.
+  const timers = options.timers ?? realTimers;
+  let discoverTimer: unknown;
+  let discoverRun: AbortController | undefined;
+  let discovering: Promise<void> = Promise.resolve();
+  const rediscover = () => {
+    timers.clearTimeout(discoverTimer);
+    discoverTimer = undefined;
+    discoverRun?.abort();
+    discoverRun = undefined;
+    if (options.signal.aborted) return;
+    if (config.discover === undefined) {
+      if (discovery.checks.length + discovery.unmonitored.length + discovery.failures.length > 0) {
+        discovery = emptyDiscovery();
+        applyChecks();
+      }
+      return;
+    }
+    const run = new AbortController();
+    discoverRun = run;
+    const current = config;
+    const previous = discovering;
+    discovering = (async () => {
+      await previous;
+      if (run.signal.aborted) return;
+      const redactor = deps.redactor;
+      const found = await discoverRepositories(current, { checkers: options.checkers, env: options.env, now: options.now, signal: run.signal, redact: (text) => redactor.redact(text) });
+      if (run.signal.aborted) return;
+      discovery = carryOver(discovery, found, new Set(current.checks.map((check) => check.name)));
+      applyChecks();
+      for (const walk of found.walks) {
+        if (walk.failure !== undefined) deps.logger.error({ location: walk.location.where }, `discovery failed under ${deps.redactor.redact(walk.location.url)}: ${deps.redactor.redact(walk.failure)}`);
+      }
+      deps.logger.info(describeDiscovery(discovery), 'discovery done');
+      discoverTimer = timers.setTimeout(rediscover, DISCOVER_EVERY_MS);
+    })().catch((error: unknown) => deps.logger.error(`internal error in discovery: ${(error as Error).message}`));
   };
   const onHangup = () => {
     reloading = reloading.then(reload).catch((error: unknown) => {
@@ -176,6 +246,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   // Stopped while starting (a SIGTERM during start-up): start no restic only to kill it.
   if (!options.signal.aborted) {
     scheduler.start();
+    rediscover();
     integrity.start();
   }
   await new Promise<void>((resolve) => {
@@ -185,8 +256,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
 
   deps.logger.info('stopping: aborting checks in flight');
   hangup.off('SIGHUP', onHangup);
+  timers.clearTimeout(discoverTimer);
+  discoverRun?.abort();
   await Promise.all([scheduler.stop(), integrity.stop()]);
   await reloading;
+  await discovering;
   await endpoint?.close();
   // Pooled keep-alive connections (the S3 clients) close with the daemon.
   await Promise.all(options.checkers.map((checker) => checker.close?.()));
@@ -216,13 +290,13 @@ export const sharedListingReuseMs = (check: Check) => Math.min(60_000, check.int
  * /status: each result with `next_run`, when its check is next due (ISO; for a check running
  * now, when it became due; null for a schedule with no run left).
  */
-function withNextRun(results: readonly CheckResult[], view: readonly EntryView[], clockToWallMs: number): string {
+function withNextRun(results: readonly CheckResult[], view: readonly EntryView[], clockToWallMs: number, unmonitored: readonly UnmonitoredRepository[]): string {
   const due = new Map(view.map((entry) => [entry.check.name, entry.nextDueAt]));
   return resultsJsonText(results, (result) => {
     const at = due.get(result.name);
     // The scheduler's clock is the wall clock in production; tests give it a fake one.
     return { next_run: at === undefined ? null : new Date(at + clockToWallMs).toISOString() };
-  });
+  }, unmonitored);
 }
 
 /** Milliseconds on the scheduler's clock (fake timers in tests). */
@@ -230,9 +304,9 @@ function clockOf(options: DaemonOptions): () => number {
   return () => options.timers?.now() ?? options.now().getTime();
 }
 
-function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunDeps & { logger: Logger; plan: Plan } {
+function buildDeps(config: Config, options: DaemonOptions, limits: Limits, primaries: PrimaryLooks): RunDeps & { logger: Logger; plan: Plan } {
   const redactor = redactorFor(options.env, config.secrets, options.secrets ?? []);
-  const plan = planChecks(config.checks, availableIn(options.checkers));
+  const plan = planChecks([...config.checks, ...(config.unselectedPrimaries ?? [])], availableIn(options.checkers));
   return {
     // Hosts of one repository share one restic run per interval, as in a one-shot run.
     checkers: shareResticRuns(options.checkers, plan, { reuseMs: sharedListingReuseMs, now: clockOf(options) }),
@@ -243,5 +317,6 @@ function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunD
     logger: createLogger(redactor, options.logLevel ?? 'info', options.stderr),
     redactor,
     limits,
+    primaries,
   };
 }

@@ -1,4 +1,4 @@
-import type { CheckResult } from '../run/result.js';
+import type { CheckResult, UnmonitoredRepository } from '../run/result.js';
 import type { Tally } from './tally.js';
 
 /**
@@ -14,6 +14,8 @@ export interface ProcessInfo {
   configReloadOk?: boolean;
   /** Seconds since the epoch of the last successful config load; daemon only. */
   configLoadedAt?: number;
+  /** What `discover:` found and no check covers; undefined (no series) without `discover:`. */
+  unmonitored?: readonly UnmonitoredRepository[];
 }
 
 interface Family {
@@ -109,6 +111,23 @@ export function renderMetrics(tallies: readonly Tally[], now: Date, info: Proces
     for (const result of tally.latest.signals ?? []) {
       if (result.ok === null) continue;
       lines.push(`${signal}{${labelsOf(tally.latest)},signal="${result.name}"} ${result.ok ? 1 : 0}`);
+    }
+  }
+  // mirror_of: how far each copy trailed its primary at its last check (both looks had a snapshot).
+  const lag = `${PREFIX}mirror_lag_seconds`;
+  lines.push(`# HELP ${lag} How far the newest snapshot of a copy (mirror_of) trailed its primary's newest at the last check (0: not at all).`, `# TYPE ${lag} gauge`);
+  for (const tally of tallies) {
+    const { mirrorLagMs, primary } = tally.latest;
+    if (mirrorLagMs === undefined || primary === undefined) continue;
+    lines.push(`${lag}{${labelsOf(tally.latest)},primary="${escapeLabel(primary)}"} ${formatValue(Math.round(mirrorLagMs) / 1000)}`);
+  }
+  if (info.unmonitored !== undefined) {
+    const count = `${PREFIX}unmonitored_repositories`;
+    const each = `${PREFIX}unmonitored_repository_info`;
+    lines.push(`# HELP ${count} Repositories discover: found that no check covers.`, `# TYPE ${count} gauge`, `${count} ${info.unmonitored.length}`);
+    lines.push(`# HELP ${each} One series (value 1) per repository discover: found that no check covers.`, `# TYPE ${each} gauge`);
+    for (const repository of info.unmonitored) {
+      lines.push(`${each}{name="${escapeLabel(repository.name)}",url="${escapeLabel(repository.url)}",location="${escapeLabel(repository.location)}"} 1`);
     }
   }
   if (info.configReloadOk !== undefined) {

@@ -49,7 +49,7 @@ test('a repository nobody may write to checks fine (run as an unprivileged user)
     env: { PATH: process.env.PATH, HOME: '/nonexistent' },
   });
   assert.equal(result.status, 0, result.stdout + result.stderr);
-  assert.match(result.stdout, /repo\s+restic\s+.*UP\s+\S+\s+latest snapshot/);
+  assert.match(result.stdout, /repo\s+restic\s+.*UP\s+ok\s+\S+\s+latest snapshot/);
   assert.deepEqual(await fingerprint(repo), before);
   spawnSync('chmod', ['-R', 'u+w', repo]);
 });
