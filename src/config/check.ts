@@ -13,6 +13,7 @@ import { isPlainEnvName } from './plain-env.js';
 import { KEYS, type DeclaredFields, type KeyDeclaration } from './keys.js';
 import { isMapping } from './schema.js';
 import { readSignals, signalKeyNames } from './signals.js';
+import { readRestoreDrill } from './restore-drill.js';
 import type { Check, ModeChoice, ReaderChoice } from './types.js';
 
 /** The declared keys read the same way for every key of their type, into their Check field. */
@@ -192,7 +193,14 @@ export function buildCheck(
   }
 
   const host = entry.host ?? text('host');
-  const signals = readSignals((key) => (typeof pick(key) === 'string' ? text(key) : pick(key)), origin, fail);
+  const scalarSignals = readSignals((key) => (typeof pick(key) === 'string' ? text(key) : pick(key)), origin, fail);
+  const restoreDrill = readRestoreDrill(pick('restore_drill'), {
+    where: `${origin('restore_drill')}.restore_drill`,
+    expand: (path, raw) => expandOrReport(path, raw, vars, env, fail, secrets),
+    maxAgeMs: fields.maxAgeMs as number | undefined,
+    fail,
+  });
+  const signals = restoreDrill === undefined ? scalarSignals : { ...scalarSignals, restoreDrill };
   // Fast mode sees encrypted files only: asked for by name, it cannot serve a signal. A
   // default of fast (RESTIC_MONITOR_FAST) falls back to restic for it instead (plan.ts).
   if (signals !== undefined && fields.mode === 'fast' && pick('mode') !== undefined && pick('mode') !== null) {

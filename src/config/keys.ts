@@ -237,6 +237,12 @@ export const KEYS = {
     shownDefault: 'none',
     doc: 'no lock in the repository is older than this duration (`2h`); fast mode reads lock file times (no password), restic mode the locks themselves (host and PID)',
   },
+  restore_drill: {
+    value: { type: 'map' },
+    places: EVERYWHERE,
+    shownDefault: 'none',
+    doc: 'restic mode: `{path: /var/lib/backup-canary, interval: 1d, max_age: 1d}`: `restic dump --no-lock latest PATH` must succeed and the timestamp the backup job wrote into the file must be at most `max_age` (default: the check\'s) old; the daemon drills every `interval` (default `1d`), a one-shot run each time',
+  },
   hosts: {
     value: { type: 'hosts' },
     places: ['repository'],
@@ -301,6 +307,12 @@ export const SHOWN: { readonly [K in KeyName]?: { label?: string; show: (check: 
   max_shrink: { show: (check) => (check.signals?.maxShrink === undefined ? undefined : formatPercent(check.signals.maxShrink)) },
   min_snapshots: { show: (check) => check.signals?.minSnapshots },
   max_lock_age: { show: (check) => (check.signals?.maxLockAgeMs === undefined ? undefined : duration(check.signals.maxLockAgeMs)) },
+  restore_drill: {
+    show: (check) => {
+      const drill = check.signals?.restoreDrill;
+      return drill === undefined ? undefined : { path: drill.path, interval: duration(drill.intervalMs), max_age: duration(drill.maxAgeMs) };
+    },
+  },
   extra_env: { show: (check) => Object.fromEntries(Object.entries(check.extraEnv).map(([key, value]) => [key, isPlainEnvName(key) ? value : MASK])) },
 };
 type Declared = (typeof KEYS)[KeyName];

@@ -59,6 +59,18 @@ export interface SignalLimits {
   minSnapshots?: number;
   /** max_lock_age: no lock in the repository is older than this (milliseconds). */
   maxLockAgeMs?: number;
+  /** restore_drill: the canary file restic dump reads from the latest snapshot, and its limits. */
+  restoreDrill?: RestoreDrill;
+}
+
+/** restore_drill: a timestamp file the backup job writes, read back from the latest snapshot. */
+export interface RestoreDrill {
+  /** Absolute, as the backup saw it. */
+  path: string;
+  /** Daemon: how long a passing drill stands before the next one (a one-shot run drills each time). */
+  intervalMs: number;
+  /** The timestamp inside may be at most this old when the drill reads it. */
+  maxAgeMs: number;
 }
 
 export interface Config {

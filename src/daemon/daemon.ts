@@ -14,6 +14,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CheckResult } from '../run/resul
 import { resultsJsonText } from '../run/result-json.js';
 import { inFlightBound, limitsFor } from '../run/limiter.js';
 import { runCheck, type Limits, type RunDeps } from '../run/run-once.js';
+import { DrillKeeper } from '../run/drills.js';
 import { shareResticRuns } from '../checkers/restic/shared-restic.js';
 import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn } from '../checkers/select.js';
@@ -58,7 +59,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   // The two bounds (limiter.ts); the scheduler's own cap is inFlightBound, never the tighter one.
   const limits: Limits = limitsFor(config.concurrency);
   const schedule = (current: Config) => ({ checks: current.checks, concurrency: inFlightBound(current.concurrency) });
-  let deps = buildDeps(config, options, limits);
+  // Passing restore drills stand for their interval, across reloads (run/drills.ts).
+  const drills = new DrillKeeper();
+  let deps = buildDeps(config, options, limits, drills);
   const listen = config.listen === undefined ? undefined : parseListen(config.listen);
   if (typeof listen === 'string') {
     options.stderr.write(`restic-monitor: config error:\n  ${listen}\n`);
@@ -129,7 +132,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     if (next.listen !== config.listen) deps.logger.warn(`listen changed to ${next.listen ?? '(none)'}: it takes effect on restart`);
     config = { ...next, listen: config.listen };
     limits.checks.setLimit(config.concurrency);
-    deps = buildDeps(config, options, limits);
+    deps = buildDeps(config, options, limits, drills);
+    drills.retain(config.checks);
     reloadOk = true;
     loadedAt = options.now().getTime() / 1000;
     const names = new Set(config.checks.map((check) => check.name));
@@ -193,7 +197,7 @@ function clockOf(options: DaemonOptions): () => number {
   return () => options.timers?.now() ?? options.now().getTime();
 }
 
-function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunDeps & { logger: Logger; plan: Plan } {
+function buildDeps(config: Config, options: DaemonOptions, limits: Limits, drills: DrillKeeper): RunDeps & { logger: Logger; plan: Plan } {
   const redactor = redactorFor(options.env, config.secrets, options.secrets ?? []);
   const plan = planChecks(config.checks, availableIn(options.checkers));
   return {
@@ -206,5 +210,6 @@ function buildDeps(config: Config, options: DaemonOptions, limits: Limits): RunD
     logger: createLogger(redactor, options.logLevel ?? 'info', options.stderr),
     redactor,
     limits,
+    drills,
   };
 }

@@ -5,8 +5,9 @@ import type { SnapshotFacts } from '../checkers/snapshot-facts.js';
 import { formatDuration } from '../duration.js';
 import type { SignalLimits } from '../config/types.js';
 import { formatBytes, formatPercent } from '../config/sizes.js';
+import { judgeDrill, type DrillRun } from './restore-drill.js';
 
-export type SignalName = 'min_files' | 'min_size' | 'max_shrink' | 'min_snapshots' | 'max_lock_age';
+export type SignalName = 'min_files' | 'min_size' | 'max_shrink' | 'min_snapshots' | 'max_lock_age' | 'restore_drill';
 
 /**
  * One configured signal as `status --json` shows it. `limit` and `value` are in the signal's
@@ -42,10 +43,10 @@ export interface LockObservation {
 }
 
 /**
- * Every configured signal is evaluated against `facts` and `locks` (both undefined: the check
- * saw nothing).
+ * Every configured signal is evaluated against `facts`, `locks` and `drill` (all undefined: the
+ * check saw nothing; `drill` undefined: no restore drill ran).
  */
-export function evaluateSignals(limits: SignalLimits, facts: SnapshotFacts | undefined, locks?: LockObservation): SignalsOutcome {
+export function evaluateSignals(limits: SignalLimits, facts: SnapshotFacts | undefined, locks?: LockObservation, drill?: DrillRun): SignalsOutcome {
   const results: SignalResult[] = [];
   const failures: string[] = [];
   let unchecked: string | undefined;
@@ -98,6 +99,14 @@ export function evaluateSignals(limits: SignalLimits, facts: SnapshotFacts | und
       const from = oldest.hostname === undefined ? '' : ` from ${oldest.hostname}${oldest.pid === undefined ? '' : ` (pid ${oldest.pid})`}`;
       const failure = `stale lock${from} for ${formatDuration(ageMs)} (max_lock_age ${formatDuration(limits.maxLockAgeMs, true)})`;
       add('max_lock_age', limit, Math.round(ageMs / 1000), ageMs <= limits.maxLockAgeMs, failure);
+    }
+  }
+  if (limits.restoreDrill !== undefined) {
+    const limit = limits.restoreDrill.maxAgeMs / 1000;
+    if (drill === undefined) add('restore_drill', limit, null, null);
+    else {
+      const judged = judgeDrill(limits.restoreDrill, drill);
+      add('restore_drill', limit, judged.value, judged.ok, judged.failure);
     }
   }
   return { results, failures, ...(unchecked !== undefined && { unchecked }) };

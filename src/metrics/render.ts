@@ -57,6 +57,7 @@ const FAMILIES: readonly Family[] = [
   { name: 'latest_snapshot_files', type: 'gauge', help: 'Files the newest snapshot processed (its summary, restic 0.17+), as the last check saw it.', value: (t) => t.latest.latestFiles },
   { name: 'latest_snapshot_bytes', type: 'gauge', help: 'Bytes the newest snapshot processed (its summary, restic 0.17+), as the last check saw it.', value: (t) => t.latest.latestBytes },
   { name: 'oldest_lock_age_seconds', type: 'gauge', help: 'Age of the oldest lock in the repository when the last check looked (0: none); only with max_lock_age set.', value: (t) => (t.latest.oldestLockAgeMs === undefined ? undefined : Math.round(t.latest.oldestLockAgeMs) / 1000) },
+  { name: 'restore_drill_age_seconds', type: 'gauge', help: 'Age of the canary timestamp the last restore drill read from the latest snapshot, as of that drill; only with restore_drill set and a drill that read one.', value: (t) => (t.latest.drillAgeMs === undefined ? undefined : Math.round(t.latest.drillAgeMs) / 1000) },
   { name: 'checks_total', type: 'counter', help: 'Checks made since the process started.', value: (t) => t.checks },
   { name: 'check_errors_total', type: 'counter', help: 'Checks that could not be made (restic or the backend failed, timeout).', value: (t) => t.checkErrors },
   { name: 'push_failures_total', type: 'counter', help: 'Pushes that were not delivered to their target.', value: (t) => t.pushFailures },
@@ -101,7 +102,7 @@ export function renderMetrics(tallies: readonly Tally[], now: Date, info: Proces
   // One series per configured signal the last check could judge (a signal it could not,
   // such as min_size on a snapshot without summary, has none).
   const signal = `${PREFIX}signal_ok`;
-  lines.push(`# HELP ${signal} Whether a configured health signal (min_files, min_size, max_shrink, min_snapshots, max_lock_age) held at the last check (1) or not (0).`, `# TYPE ${signal} gauge`);
+  lines.push(`# HELP ${signal} Whether a configured health signal (min_files, min_size, max_shrink, min_snapshots, max_lock_age, restore_drill) held at the last check (1) or not (0).`, `# TYPE ${signal} gauge`);
   for (const tally of tallies) {
     for (const result of tally.latest.signals ?? []) {
       if (result.ok === null) continue;

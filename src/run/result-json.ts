@@ -26,6 +26,8 @@ export interface CheckResultJson {
   snapshot_count?: number;
   /** One object per configured health signal. */
   signals?: SignalResult[];
+  /** restore_drill: when the drill behind its signal ran (ISO). */
+  drilled_at?: string;
 }
 
 export function resultJson(result: CheckResult): CheckResultJson {
@@ -47,6 +49,7 @@ export function resultJson(result: CheckResult): CheckResultJson {
     ...(result.latestBytes !== undefined && { latest_bytes: result.latestBytes }),
     ...(result.snapshotCount !== undefined && { snapshot_count: result.snapshotCount }),
     ...(result.signals && { signals: result.signals }),
+    ...(result.drilledAt && { drilled_at: result.drilledAt.toISOString() }),
   };
 }
 
