@@ -28,15 +28,15 @@ export function readCanary(content: string, redact: (text: string) => string = (
     const time = Date.parse(`${day}T${clock}${millis}${offset}`);
     if (!Number.isNaN(time)) return { writtenAt: new Date(time) };
   }
+  if (BINARY.test(text)) return { error: 'canary holds binary data, not a timestamp (a directory? restic dump writes one as a tar stream)' };
   return { error: `canary holds no timestamp: ${showFound(redact(text))} (expected the output of date -Is or Unix seconds)` };
 }
 
-/**
- * What was found, quoted on one line and cut short: a file that is not the canary (the
- * wrong path, a directory's tar stream) may hold anything, so control bytes are escaped and
- * only the start is shown.
- */
+/** Control bytes or bytes that are not UTF-8: not a text file, so nothing of it is shown. */
+const BINARY = /[\u0000-\u0008\u000e-\u001f\u007f\ufffd]/;
+
+/** What was found, on one line, quoted and cut short: a file that is not the canary may hold anything. */
 export function showFound(text: string): string {
-  const shown = JSON.stringify(text.length > SHOWN_CHARS ? text.slice(0, SHOWN_CHARS) : text);
-  return text.length > SHOWN_CHARS ? `${shown.slice(0, -1)}..."` : shown;
+  const line = text.replace(/\s+/g, ' ');
+  return JSON.stringify(line.length > SHOWN_CHARS ? `${line.slice(0, SHOWN_CHARS - 3)}...` : line);
 }

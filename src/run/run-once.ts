@@ -94,7 +94,8 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
     startedAt = performance.now();
     const seen = await checker.check(check, { signal: options.signal, env: deps.env });
     // restore_drill, in the same slot: after the listing, and only when it could be made.
-    if (check.signals?.restoreDrill === undefined || checker.mode !== 'restic') return seen;
+    // No snapshot (that says it all) or no restic: nothing to drill.
+    if (check.signals?.restoreDrill === undefined || checker.mode !== 'restic' || seen.latest === null) return seen;
     let drill = deps.drills?.current(check, deps.now());
     if (drill === undefined) {
       drill = await (deps.drill ?? drillRestore)(check, { signal: options.signal, env: deps.env }, { now: deps.now, redact: (text) => deps.redactor.redact(text) });
