@@ -98,7 +98,9 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
     if (check.signals?.restoreDrill === undefined || checker.mode !== 'restic' || seen.latest === null) return seen;
     let drill = deps.drills?.current(check, deps.now());
     if (drill === undefined) {
-      drill = await (deps.drill ?? drillRestore)(check, { signal: options.signal, env: deps.env }, { now: deps.now, redact: (text) => deps.redactor.redact(text) });
+      // The check's timeout covers both: the drill gets what the listing left of it.
+      const timeoutMs = Math.max(1, Math.round(check.timeoutMs - (performance.now() - startedAt)));
+      drill = await (deps.drill ?? drillRestore)(check, { signal: options.signal, env: deps.env }, { now: deps.now, redact: (text) => deps.redactor.redact(text), timeoutMs });
       deps.drills?.keep(check, drill);
     }
     return { ...seen, drill };

@@ -147,6 +147,15 @@ test('without a host the repository\'s latest is drilled; a directory is binary 
   assert.equal(failed.drilled_at, undefined);
 });
 
+test('a dump that hangs is killed within the check\'s timeout, and says so', async () => {
+  const { rows } = await status(`repositories:\n  fresh: {url: ${repo}, host: fresh, reader: builtin, timeout: 3s, restore_drill: {path: ${canary}}}\n`, {
+    RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'),
+  });
+  const row = rows.get('fresh')!;
+  assert.equal(row.status, 'down');
+  assert.match(row.message, new RegExp(`^restore drill: timed out after 3s; latest snapshot ${AGE}$`));
+});
+
 test('the daemon drills every interval and judges by the kept drill in between; drilled_at shows which', async () => {
   const counter = join(dir, 'daemon.starts');
   await writeFile(counter, '');

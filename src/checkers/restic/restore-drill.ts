@@ -16,6 +16,8 @@ export interface DrillOptions {
   now?: () => Date;
   /** Applied to the canary's content before a message shows part of it. */
   redact?: (text: string) => string;
+  /** What is left of the check's timeout after its listing (default: all of it). */
+  timeoutMs?: number;
 }
 
 /**
@@ -32,8 +34,9 @@ export function drillArgs(check: Check, path: string): string[] {
 }
 
 /**
- * Runs the check's drill (check.signals.restoreDrill must be set) within the check's timeout.
- * Never rejects: every failure is a DrillRun with a reason.
+ * Runs the check's drill (check.signals.restoreDrill must be set) within what is left of the
+ * check's timeout: a check with a drill still ends within its `timeout`, as /healthz expects.
+ * Never rejects on a failed drill: every failure is a DrillRun with a reason.
  */
 export async function drillRestore(check: Check, context: CheckContext, options: DrillOptions = {}): Promise<DrillRun> {
   const drill = check.signals!.restoreDrill!;
@@ -43,7 +46,7 @@ export async function drillRestore(check: Check, context: CheckContext, options:
   try {
     result = await (options.run ?? runProcess)(binary, drillArgs(check, drill.path), {
       env: resticEnv(check, context.env),
-      timeoutMs: check.timeoutMs,
+      timeoutMs: options.timeoutMs ?? check.timeoutMs,
       signal: context.signal,
       maxStdoutBytes: CANARY_MAX_BYTES,
     });
