@@ -16,6 +16,7 @@ import type { CheckResultJson as CheckResult } from '../../src/run/result-json.j
 import { runCli } from '../helpers/cli.js';
 import { FakeTimers } from '../helpers/fake-timers.js';
 import { FIXTURES } from '../helpers/paths.js';
+import { readPids, survivors } from '../helpers/processes.js';
 import { PASSWORD, restic, tempDir } from '../helpers/restic-repos.js';
 
 const exec = promisify(execFile);
@@ -147,13 +148,18 @@ test('without a host the repository\'s latest is drilled; a directory is binary 
   assert.equal(failed.drilled_at, undefined);
 });
 
-test('a dump that hangs is killed within the check\'s timeout, and says so', async () => {
+test('a dump that hangs is killed within the check\'s timeout, with what it started, and says so', async () => {
+  const pids = join(dir, 'hang.pids');
   const { rows } = await status(`repositories:\n  fresh: {url: ${repo}, host: fresh, reader: builtin, timeout: 3s, restore_drill: {path: ${canary}}}\n`, {
     RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'),
+    FAKE_RESTIC_PIDS: pids,
   });
   const row = rows.get('fresh')!;
   assert.equal(row.status, 'down');
   assert.match(row.message, new RegExp(`^restore drill: timed out after 3s; latest snapshot ${AGE}$`));
+  const started = await readPids(pids);
+  assert.equal(started.length, 2);
+  assert.deepEqual(await survivors(started), []);
 });
 
 test('the daemon drills every interval and judges by the kept drill in between; drilled_at shows which', async () => {
