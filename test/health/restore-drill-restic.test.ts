@@ -50,6 +50,8 @@ before(async () => {
     ['old', await date('-Is', '-d', '3 days ago')],
     ['unix', await date('+%s')],
     ['big', `${'0'.repeat(10_000)}\n`],
+    // The wrong file, holding a secret the monitor knows (the repository password).
+    ['leaky', `password=${PASSWORD}\n`],
     ['junk', 'hello world\n'],
   ];
   for (const [host, content] of canaries) {
@@ -130,6 +132,7 @@ test('without a host the repository\'s latest is drilled; a directory is binary 
   dir: {url: ${repo}, restore_drill: {path: ${join(dir, 'src')}}}
   nowhere: {url: ${repo}, restore_drill: {path: /var/lib/never-backed-up}}
   latest: {url: ${repo}, restore_drill: {path: ${canary}}}
+  leaky: {url: ${repo}, host: leaky, restore_drill: {path: ${canary}}}
   nopassword:
     url: ${repo}
     reader: builtin
@@ -140,6 +143,9 @@ test('without a host the repository\'s latest is drilled; a directory is binary 
   assert.match(rows.get('nowhere')!.message, new RegExp(`^restore drill: /var/lib/never-backed-up not in the latest snapshot; latest snapshot ${AGE}$`));
   // The latest snapshot overall is junk's.
   assert.match(rows.get('latest')!.message, /^restore drill: canary holds no timestamp: "hello world"/);
+  // What the file held is shown, with the secret masked.
+  assert.match(rows.get('leaky')!.message, /^restore drill: canary holds no timestamp: "password=\*\*\*" \(expected/);
+  assert.equal(JSON.stringify([...rows.values()]).includes(PASSWORD), false);
   // The listing fails first: its reason, and no drill judged.
   const failed = rows.get('nopassword')!;
   assert.equal(failed.status, 'down');
