@@ -2,7 +2,7 @@ import type { SeenLock } from './checkers/lock-facts.js';
 import type { SnapshotFacts } from './checkers/snapshot-facts.js';
 import type { SignalLimits } from './config/types.js';
 import { formatDuration } from './duration.js';
-import { evaluateSignals, hasSignals, type SignalResult } from './health/signals.js';
+import { evaluateSignals, hasSignals, type PrimarySeen, type SignalResult } from './health/signals.js';
 import type { DrillRun } from './health/restore-drill.js';
 
 export type Status = 'up' | 'down';
@@ -22,7 +22,7 @@ export interface Verdict {
 /** A snapshot this far ahead of our clock means one of the two clocks is wrong. */
 export const FUTURE_TOLERANCE_MS = 3_600_000;
 
-export type Outcome = { latest: Date | null; scope?: string; facts?: SnapshotFacts; oldestLock?: SeenLock | null; drill?: DrillRun } | { failure: string };
+export type Outcome = { latest: Date | null; scope?: string; facts?: SnapshotFacts; oldestLock?: SeenLock | null; primary?: PrimarySeen; drill?: DrillRun } | { failure: string };
 
 /**
  * Pure: what to report, given what the check saw, the allowed age, the health signals'
@@ -32,7 +32,7 @@ export type Outcome = { latest: Date | null; scope?: string; facts?: SnapshotFac
 export function decide(observed: Outcome, maxAgeMs: number, now: Date, limits?: SignalLimits): Verdict {
   const freshness = decideFreshness(observed, maxAgeMs, now);
   if (!hasSignals(limits)) return freshness.verdict;
-  const outcome = 'failure' in observed ? evaluateSignals(limits, undefined) : evaluateSignals(limits, observed.facts, { oldest: observed.oldestLock, now }, observed.drill);
+  const outcome = 'failure' in observed ? evaluateSignals(limits, undefined) : evaluateSignals(limits, observed.facts, { oldest: observed.oldestLock, now }, observed.primary && { primary: observed.primary, latest: observed.latest }, observed.drill);
   const verdict = { ...freshness.verdict, signals: outcome.results };
   // No snapshot, a failed check, clocks apart: that message says it all.
   if (freshness.age === undefined) return verdict;

@@ -193,7 +193,12 @@ function selectChecks(config: Config, only: readonly string[]): Config {
   if (missing.length > 0) {
     throw new UsageError(missing.map((name) => `--only ${name}: no such repository (known: ${[...known].join(', ')})`).join('\n'));
   }
-  return { ...config, checks: config.checks.filter((check) => only.some((name) => picks(name, check))) };
+  const checks = config.checks.filter((check) => only.some((name) => picks(name, check)));
+  // A selected copy still needs its primary's look (mirror_of): looked at, not pushed or shown.
+  const selected = new Set(checks.map((check) => check.name));
+  const wanted = new Set(checks.flatMap((check) => (check.mirrorOf !== undefined && !selected.has(check.mirrorOf) ? [check.mirrorOf] : [])));
+  const unselectedPrimaries = config.checks.filter((check) => wanted.has(check.name));
+  return { ...config, checks, ...(unselectedPrimaries.length > 0 && { unselectedPrimaries }) };
 }
 
 // The bundle (scripts/bundle.mjs) has no package.json beside it: esbuild writes the version in.

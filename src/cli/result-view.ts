@@ -1,3 +1,4 @@
+import type { SignalResult } from '../health/signals.js';
 import type { Status } from '../verdict.js';
 import type { CheckResult, PushOutcome } from '../run/result.js';
 
@@ -19,6 +20,8 @@ export interface ResultView {
   durationMs: number;
   message: string;
   pushes: readonly PushOutcome[];
+  /** The configured health signals' results; undefined when none is configured. */
+  signals: readonly SignalResult[] | undefined;
 }
 
 export function viewOf(result: CheckResult): ResultView {
@@ -32,6 +35,7 @@ export function viewOf(result: CheckResult): ResultView {
     durationMs: result.durationMs,
     message: result.message,
     pushes: result.pushes,
+    signals: result.signals,
   };
 }
 

@@ -1,9 +1,10 @@
 import { formatDuration } from '../duration.js';
+import type { SignalResult } from '../health/signals.js';
 import type { CheckResult } from '../run/result.js';
 import { viewOf, type ResultView } from './result-view.js';
 import { padEnd, paint, stringWidth, type Style } from './style.js';
 
-const HEADER = ['REPOSITORY', 'MODE', 'LATEST SNAPSHOT', 'AGE', 'MAX AGE', 'STATE', 'DURATION', 'MESSAGE'];
+const HEADER = ['REPOSITORY', 'MODE', 'LATEST SNAPSHOT', 'AGE', 'MAX AGE', 'STATE', 'SIGNALS', 'DURATION', 'MESSAGE'];
 const STATE_COLUMN = HEADER.indexOf('STATE');
 
 /** `status`: an aligned table (by display width: wide names too); ANSI colour only when `style.color`. */
@@ -29,9 +30,23 @@ function cellsOf(view: ResultView): string[] {
     formatAge(view.ageMs),
     formatDuration(view.maxAgeMs, true),
     view.status.toUpperCase(),
+    formatSignals(view.signals),
     formatCheckDuration(view.durationMs),
     view.message,
   ];
+}
+
+/**
+ * The health signals at a glance: `-` when none is configured, `ok` when all held, else the
+ * failed ones by name (`max_shrink,max_lag`); `?` stands for those that could not be judged
+ * (`?` alone: none failed, some unchecked; `max_lag,?`: both).
+ */
+export function formatSignals(signals: readonly SignalResult[] | undefined): string {
+  if (signals === undefined || signals.length === 0) return '-';
+  const failed = signals.filter((signal) => signal.ok === false).map((signal) => signal.name);
+  const unchecked = signals.some((signal) => signal.ok === null);
+  if (failed.length === 0) return unchecked ? '?' : 'ok';
+  return [...failed, ...(unchecked ? ['?'] : [])].join(',');
 }
 
 /** "3h12m"; "-5m" for a snapshot five minutes ahead of the clock; "-" without a snapshot. */

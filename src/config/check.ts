@@ -12,6 +12,7 @@ import type { Env } from './parse.js';
 import { isPlainEnvName } from './plain-env.js';
 import { KEYS, type DeclaredFields, type KeyDeclaration } from './keys.js';
 import { isMapping } from './schema.js';
+import { readMirror } from './mirror.js';
 import { readSignals, signalKeyNames } from './signals.js';
 import { readRestoreDrill } from './restore-drill.js';
 import type { Check, ModeChoice, ReaderChoice } from './types.js';
@@ -193,14 +194,19 @@ export function buildCheck(
   }
 
   const host = entry.host ?? text('host');
-  const scalarSignals = readSignals((key) => (typeof pick(key) === 'string' ? text(key) : pick(key)), origin, fail);
+  const read = readSignals((key) => (typeof pick(key) === 'string' ? text(key) : pick(key)), origin, fail);
+  const ownMaxLag = 'max_lag' in own && own.max_lag !== null;
+  // Never from defaults (NOT_IN_DEFAULTS reports it there once).
+  const ownMirrorOf = 'mirror_of' in own && own.mirror_of !== null ? text('mirror_of') : undefined;
+  const mirror = readMirror({ mirrorOf: ownMirrorOf, maxLag: text('max_lag'), ownMaxLag, maxAgeMs: fields.maxAgeMs as number | undefined }, origin, fail);
   const restoreDrill = readRestoreDrill(pick('restore_drill'), {
     where: `${origin('restore_drill')}.restore_drill`,
     expand: (path, raw) => expandOrReport(path, raw, vars, env, fail, secrets),
     maxAgeMs: fields.maxAgeMs as number | undefined,
     fail,
   });
-  const signals = restoreDrill === undefined ? scalarSignals : { ...scalarSignals, restoreDrill };
+  const withLag = mirror === undefined ? read : { ...read, maxLagMs: mirror.maxLagMs };
+  const signals = restoreDrill === undefined ? withLag : { ...withLag, restoreDrill };
   // Fast mode sees encrypted files only: asked for by name, it cannot serve a signal. A
   // default of fast (RESTIC_MONITOR_FAST) falls back to restic for it instead (plan.ts).
   if (signals !== undefined && fields.mode === 'fast' && pick('mode') !== undefined && pick('mode') !== null) {
@@ -221,6 +227,7 @@ export function buildCheck(
     extraEnv,
     ...(host !== undefined && { host }),
     ...(signals !== undefined && { signals }),
+    ...(mirror !== undefined && { mirrorOf: mirror.mirrorOf }),
   };
 }
 

@@ -237,6 +237,19 @@ export const KEYS = {
     shownDefault: 'none',
     doc: 'no lock in the repository is older than this duration (`2h`); fast mode reads lock file times (no password), restic mode the locks themselves (host and PID)',
   },
+  mirror_of: {
+    value: { type: 'text' },
+    places: ['repository', 'host'],
+    notInDefaults: 'each copy names its own primary: in defaults every repository, the primary too, would be a copy of it',
+    shownDefault: 'none',
+    doc: "this repository is a copy (`restic copy`, `rclone sync`) of the check named here (`nas`, `fleet/web1`; a repository with `hosts:` means its host of the same name): its newest snapshot trails that check's by at most `max_lag`",
+  },
+  max_lag: {
+    value: { type: 'text' },
+    places: EVERYWHERE,
+    shownDefault: "the check's `max_age`",
+    doc: "with `mirror_of`: how far the newest snapshot may trail the primary's (`1d`); in `defaults` it applies to the checks that set `mirror_of`",
+  },
   restore_drill: {
     value: { type: 'map' },
     places: EVERYWHERE,
@@ -307,6 +320,8 @@ export const SHOWN: { readonly [K in KeyName]?: { label?: string; show: (check: 
   max_shrink: { show: (check) => (check.signals?.maxShrink === undefined ? undefined : formatPercent(check.signals.maxShrink)) },
   min_snapshots: { show: (check) => check.signals?.minSnapshots },
   max_lock_age: { show: (check) => (check.signals?.maxLockAgeMs === undefined ? undefined : duration(check.signals.maxLockAgeMs)) },
+  mirror_of: { show: (check) => check.mirrorOf },
+  max_lag: { show: (check) => (check.signals?.maxLagMs === undefined ? undefined : duration(check.signals.maxLagMs)) },
   restore_drill: {
     show: (check) => {
       const drill = check.signals?.restoreDrill;

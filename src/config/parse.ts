@@ -4,6 +4,7 @@ import { expandHosts } from './hosts.js';
 import { NOT_IN_DEFAULTS } from './keys.js';
 import { ConfigError, unknownKeyMessage } from './errors.js';
 import { buildCheck, expandOrReport, READERS } from './check.js';
+import { resolveMirrors, type MirrorEntry } from './mirror.js';
 import { checkKind, isMapping, REPOSITORY_KEYS, TOP_LEVEL_KEYS } from './schema.js';
 import { DEFAULTS, type Check, type Config, type ModeChoice, type ReaderChoice } from './types.js';
 
@@ -74,6 +75,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   // A check's name keys the schedule, the status and the metrics: `fleet/web1:` beside
   // `fleet: {hosts: {web1: ...}}` would make two checks of one name, one never run.
   const sources = new Map<string, string>();
+  const copies: MirrorEntry[] = [];
   for (const [name, own] of Object.entries(isMapping(repositories) ? repositories : {})) {
     const path = `repositories.${name}`;
     // `web-server:` with nothing under it inherits everything from defaults.
@@ -92,8 +94,12 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
       sources.set(entry.name, entry.source);
       const check = buildCheck(entry, defaults, { env, report, secrets, defaultMode, defaultReader });
       if (check) built.push(check);
+      if (check?.mirrorOf !== undefined) copies.push({ name: check.name, ...(entry.host !== undefined && { host: entry.host }), where: entry.where('mirror_of'), target: check.mirrorOf });
     }
   }
+  // mirror_of names another check: known only now that every check is.
+  const primaries = resolveMirrors(copies, [...sources.keys()], report);
+  for (const check of built) if (check.mirrorOf !== undefined && primaries.has(check.name)) check.mirrorOf = primaries.get(check.name)!;
   let listen: string | undefined;
   if (typeof root.listen === 'string') listen = expandOrReport('listen', root.listen, {}, env, report, secrets);
   const listenProblem = listen === undefined ? undefined : parseListen(listen);

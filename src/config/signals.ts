@@ -30,7 +30,7 @@ export const SIGNAL_KEYS: readonly SignalKey[] = [
 ];
 
 /** Signals fast mode can check too: lock file times need no password. */
-export const FAST_SIGNALS: ReadonlySet<keyof SignalLimits> = new Set(['maxLockAgeMs']);
+export const FAST_SIGNALS: ReadonlySet<keyof SignalLimits> = new Set(['maxLockAgeMs', 'maxLagMs']);
 
 function readLockAge(raw: unknown): Parsed {
   const parsed = readDuration(String(raw));

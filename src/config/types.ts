@@ -41,6 +41,11 @@ export interface Check extends Repository, DeclaredFields {
   host?: string;
   /** Health signals beyond freshness (src/health/signals.ts); unset when none is configured. */
   signals?: SignalLimits;
+  /**
+   * mirror_of: the name of the check this repository is a copy of (resolved: `fleet/web1` for
+   * `mirror_of: fleet` on a host check `copy/web1`); its limit is signals.maxLagMs.
+   */
+  mirrorOf?: string;
 }
 
 /**
@@ -59,6 +64,8 @@ export interface SignalLimits {
   minSnapshots?: number;
   /** max_lock_age: no lock in the repository is older than this (milliseconds). */
   maxLockAgeMs?: number;
+  /** max_lag: with mirrorOf, how far the newest snapshot may trail the primary's (milliseconds). */
+  maxLagMs?: number;
   /** restore_drill: the canary file restic dump reads from the latest snapshot, and its limits. */
   restoreDrill?: RestoreDrill;
 }
@@ -76,6 +83,11 @@ export interface RestoreDrill {
 export interface Config {
   /** Every check, in config order. */
   checks: Check[];
+  /**
+   * Primaries (mirror_of) of selected checks that `--only` left out: looked at for their
+   * copies, never pushed or shown.
+   */
+  unselectedPrimaries?: Check[];
   /** How many checks run at once. */
   concurrency: number;
   /** Daemon HTTP endpoint, "host:port"; unset means none. */

@@ -20,6 +20,8 @@ import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn } from '../checkers/select.js';
 import { overdueAfterMs, worstCaseCycleMs } from '../run/bounds.js';
 import { judgeHealth } from './health.js';
+import { primariesFirst } from '../config/mirror.js';
+import { PrimaryLooks, primariesOf } from '../run/primary-looks.js';
 import { Scheduler, type EntryView } from './scheduler.js';
 import type { Timers } from './timers.js';
 
@@ -58,10 +60,16 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   // repositories to fill both, so a slow push target never delays the next check.
   // The two bounds (limiter.ts); the scheduler's own cap is inFlightBound, never the tighter one.
   const limits: Limits = limitsFor(config.concurrency);
-  const schedule = (current: Config) => ({ checks: current.checks, concurrency: inFlightBound(current.concurrency) });
+  // Primaries first (mirror_of), so that at start a copy finds its primary's look begun; a
+  // primary that --only left out is checked on its own schedule too, never pushed or shown.
+  const schedule = (current: Config) => ({ checks: primariesFirst([...current.checks, ...(current.unselectedPrimaries ?? [])]), concurrency: inFlightBound(current.concurrency) });
+  const lookOnly = (current: Config) => new Set((current.unselectedPrimaries ?? []).map((check) => check.name));
+  let hidden = lookOnly(config);
+  // A copy judges its lag by its primary's latest look, kept across checks and reloads.
+  const primaries = new PrimaryLooks(primariesOf(config.checks));
   // Passing restore drills stand for their interval, across reloads (run/drills.ts).
   const drills = new DrillKeeper();
-  let deps = buildDeps(config, options, limits, drills);
+  let deps = buildDeps(config, options, limits, primaries, drills);
   const listen = config.listen === undefined ? undefined : parseListen(config.listen);
   if (typeof listen === 'string') {
     options.stderr.write(`restic-monitor: config error:\n  ${listen}\n`);
@@ -72,8 +80,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   let reloadOk = true;
   let loadedAt = options.now().getTime() / 1000;
   const scheduler = new Scheduler(schedule(config), {
-    check: (check, signal) => runCheck(check, deps, { push: true, signal }),
-    onResult: (result) => tallies.set(result.name, addResult(tallies.get(result.name), result)),
+    check: (check, signal) => runCheck(check, deps, { push: !hidden.has(check.name), signal }),
+    onResult: (result) => {
+      if (!hidden.has(result.name)) tallies.set(result.name, addResult(tallies.get(result.name), result));
+    },
     onError: (error, check) => deps.logger.error({ check: check.name, repository: check.repository }, `internal error: ${(error as Error).message}`),
     ...(options.timers && { timers: options.timers }),
     ...(options.random && { random: options.random }),
@@ -132,7 +142,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     if (next.listen !== config.listen) deps.logger.warn(`listen changed to ${next.listen ?? '(none)'}: it takes effect on restart`);
     config = { ...next, listen: config.listen };
     limits.checks.setLimit(config.concurrency);
-    deps = buildDeps(config, options, limits, drills);
+    primaries.retain(primariesOf(config.checks));
+    hidden = lookOnly(config);
+    deps = buildDeps(config, options, limits, primaries, drills);
     drills.retain(config.checks);
     reloadOk = true;
     loadedAt = options.now().getTime() / 1000;
@@ -197,9 +209,9 @@ function clockOf(options: DaemonOptions): () => number {
   return () => options.timers?.now() ?? options.now().getTime();
 }
 
-function buildDeps(config: Config, options: DaemonOptions, limits: Limits, drills: DrillKeeper): RunDeps & { logger: Logger; plan: Plan } {
+function buildDeps(config: Config, options: DaemonOptions, limits: Limits, primaries: PrimaryLooks, drills: DrillKeeper): RunDeps & { logger: Logger; plan: Plan } {
   const redactor = redactorFor(options.env, config.secrets, options.secrets ?? []);
-  const plan = planChecks(config.checks, availableIn(options.checkers));
+  const plan = planChecks([...config.checks, ...(config.unselectedPrimaries ?? [])], availableIn(options.checkers));
   return {
     // Hosts of one repository share one restic run per interval, as in a one-shot run.
     checkers: shareResticRuns(options.checkers, plan, { reuseMs: sharedListingReuseMs, now: clockOf(options) }),
@@ -210,6 +222,7 @@ function buildDeps(config: Config, options: DaemonOptions, limits: Limits, drill
     logger: createLogger(redactor, options.logLevel ?? 'info', options.stderr),
     redactor,
     limits,
+    primaries,
     drills,
   };
 }

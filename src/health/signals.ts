@@ -7,13 +7,14 @@ import type { SignalLimits } from '../config/types.js';
 import { formatBytes, formatPercent } from '../config/sizes.js';
 import { judgeDrill, type DrillRun } from './restore-drill.js';
 
-export type SignalName = 'min_files' | 'min_size' | 'max_shrink' | 'min_snapshots' | 'max_lock_age' | 'restore_drill';
+export type SignalName = 'min_files' | 'min_size' | 'max_shrink' | 'min_snapshots' | 'max_lock_age' | 'max_lag' | 'restore_drill';
 
 /**
  * One configured signal as `status --json` shows it. `limit` and `value` are in the signal's
  * unit: files, bytes, snapshots, percent (max_shrink: how much smaller the newest is, the
  * larger of its files and bytes shrinkage), or seconds (max_lock_age: the oldest lock's age;
- * value null and ok true when the repository holds no lock). `ok: null` (and `value: null`): could not be
+ * value null and ok true when the repository holds no lock; max_lag: how far the newest
+ * snapshot trails the primary's, 0 when it does not). `ok: null` (and `value: null`): could not be
  * checked (no summary, no listing), which alone never makes a check down.
  */
 export interface SignalResult {
@@ -43,10 +44,28 @@ export interface LockObservation {
 }
 
 /**
- * Every configured signal is evaluated against `facts`, `locks` and `drill` (all undefined: the
- * check saw nothing; `drill` undefined: no restore drill ran).
+ * What a copy (mirror_of) knows of its primary's newest snapshot, from the primary's own look:
+ * `latest` (null: it holds none), `failure` (it could not be checked), or neither (not checked
+ * yet: the daemon before the primary's first check).
  */
-export function evaluateSignals(limits: SignalLimits, facts: SnapshotFacts | undefined, locks?: LockObservation, drill?: DrillRun): SignalsOutcome {
+export interface PrimarySeen {
+  /** The primary's check name. */
+  name: string;
+  latest?: Date | null;
+  failure?: string;
+}
+
+/** A copy's newest snapshot and its primary's, for max_lag. */
+export interface MirrorObservation {
+  primary: PrimarySeen;
+  latest: Date | null;
+}
+
+/**
+ * Every configured signal is evaluated against `facts`, `locks`, `mirror` and `drill` (all
+ * undefined: the check saw nothing; `drill` undefined: no restore drill ran).
+ */
+export function evaluateSignals(limits: SignalLimits, facts: SnapshotFacts | undefined, locks?: LockObservation, mirror?: MirrorObservation, drill?: DrillRun): SignalsOutcome {
   const results: SignalResult[] = [];
   const failures: string[] = [];
   let unchecked: string | undefined;
@@ -99,6 +118,21 @@ export function evaluateSignals(limits: SignalLimits, facts: SnapshotFacts | und
       const from = oldest.hostname === undefined ? '' : ` from ${oldest.hostname}${oldest.pid === undefined ? '' : ` (pid ${oldest.pid})`}`;
       const failure = `stale lock${from} for ${formatDuration(ageMs)} (max_lock_age ${formatDuration(limits.maxLockAgeMs, true)})`;
       add('max_lock_age', limit, Math.round(ageMs / 1000), ageMs <= limits.maxLockAgeMs, failure);
+    }
+  }
+  if (limits.maxLagMs !== undefined) {
+    const limit = limits.maxLagMs / 1000;
+    const primary = mirror?.primary;
+    const theirs = primary?.latest;
+    if (!mirror || !primary || mirror.latest === null || theirs === undefined || theirs === null) {
+      add('max_lag', limit, null, null);
+      // A primary that could not be checked says nothing about its copy: never down for it.
+      if (mirror && primary && mirror.latest !== null) unchecked ??= `max_lag not checked: ${primary.name} ${theirs === null ? 'has no snapshots' : primary.failure !== undefined ? 'could not be checked' : 'has not been checked yet'}`;
+    } else {
+      // A copy ahead of its primary (fast mode: copied files are newer) trails by nothing.
+      const lagMs = Math.max(0, theirs.getTime() - mirror.latest.getTime());
+      const failure = `copy lags ${primary.name} by ${formatDuration(lagMs)} (max_lag ${formatDuration(limits.maxLagMs, true)})`;
+      add('max_lag', limit, Math.round(lagMs / 1000), lagMs <= limits.maxLagMs, failure);
     }
   }
   if (limits.restoreDrill !== undefined) {

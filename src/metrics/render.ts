@@ -109,6 +109,14 @@ export function renderMetrics(tallies: readonly Tally[], now: Date, info: Proces
       lines.push(`${signal}{${labelsOf(tally.latest)},signal="${result.name}"} ${result.ok ? 1 : 0}`);
     }
   }
+  // mirror_of: how far each copy trailed its primary at its last check (both looks had a snapshot).
+  const lag = `${PREFIX}mirror_lag_seconds`;
+  lines.push(`# HELP ${lag} How far the newest snapshot of a copy (mirror_of) trailed its primary's newest at the last check (0: not at all).`, `# TYPE ${lag} gauge`);
+  for (const tally of tallies) {
+    const { mirrorLagMs, primary } = tally.latest;
+    if (mirrorLagMs === undefined || primary === undefined) continue;
+    lines.push(`${lag}{${labelsOf(tally.latest)},primary="${escapeLabel(primary)}"} ${formatValue(Math.round(mirrorLagMs) / 1000)}`);
+  }
   if (info.configReloadOk !== undefined) {
     const name = `${PREFIX}config_last_reload_successful`;
     lines.push(`# HELP ${name} Whether the last config load or SIGHUP reload succeeded.`, `# TYPE ${name} gauge`, `${name} ${info.configReloadOk ? 1 : 0}`);

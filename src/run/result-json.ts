@@ -26,6 +26,8 @@ export interface CheckResultJson {
   snapshot_count?: number;
   /** One object per configured health signal. */
   signals?: SignalResult[];
+  /** mirror_of: the primary's check name (its lag is the max_lag signal's value). */
+  mirror_of?: string;
   /** restore_drill: when the drill behind its signal ran (ISO). */
   drilled_at?: string;
 }
@@ -49,6 +51,7 @@ export function resultJson(result: CheckResult): CheckResultJson {
     ...(result.latestBytes !== undefined && { latest_bytes: result.latestBytes }),
     ...(result.snapshotCount !== undefined && { snapshot_count: result.snapshotCount }),
     ...(result.signals && { signals: result.signals }),
+    ...(result.primary !== undefined && { mirror_of: result.primary }),
     ...(result.drilledAt && { drilled_at: result.drilledAt.toISOString() }),
   };
 }

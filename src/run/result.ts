@@ -55,6 +55,10 @@ export interface CheckResult {
   snapshotCount?: number;
   /** max_lock_age: how old the oldest lock was when the check started (0: no lock); when listed. */
   oldestLockAgeMs?: number;
+  /** mirror_of: the primary's check name. */
+  primary?: string;
+  /** mirror_of: how far the newest snapshot trails the primary's (0: not at all); when both are known. */
+  mirrorLagMs?: number;
   /** restore_drill: when the drill the verdict used ran (the daemon keeps a passing one for its interval). */
   drilledAt?: Date;
   /** restore_drill: how old the canary's timestamp was when that drill read it; absent when it read none. */

@@ -13,6 +13,8 @@ import { inFlightBound, limitsFor, type Limits } from './limiter.js';
 import { mapLimit } from '../pool.js';
 import type { PushOutcome, CheckResult } from './result.js';
 import { ageSeconds } from './result-json.js';
+import { primariesFirst } from '../config/mirror.js';
+import { PrimaryLooks, primariesOf } from './primary-looks.js';
 import { drillRestore } from '../checkers/restic/restore-drill.js';
 import type { DrillRun } from '../health/restore-drill.js';
 import type { DrillKeeper } from './drills.js';
@@ -33,6 +35,8 @@ export interface RunDeps {
   limits?: Limits;
   /** The config's plan (planChecks); without it, each check is planned on its own. */
   plan?: Plan;
+  /** The primaries' looks, for copies (mirror_of); without it a copy's max_lag is unchecked. */
+  primaries?: PrimaryLooks;
   /** restore_drill: runs one drill (the restic binary's `dump` by default). */
   drill?: typeof drillRestore;
   /** The daemon's drills between runs; without it (a one-shot run) every check drills. */
@@ -53,23 +57,31 @@ export interface RunOptions {
   onChecked?: (result: CheckResult) => void;
 }
 
-/** Runs every check of `config` (bounded by its concurrency) and pushes the verdicts. */
-export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Promise<CheckResult[]> {
-  const plan = planChecks(config.checks, availableIn(deps.checkers));
+/**
+ * Runs every check of `config` (bounded by its concurrency) and pushes the verdicts. The
+ * primaries of copies (mirror_of) start first; a primary that `--only` left out
+ * (config.unselectedPrimaries) is looked at for its copies, never pushed or returned.
+ */
+export async function runOnce(config: Config, deps: RunDeps, options: RunOptions): Promise<CheckResult[]> {
+  const lookOnly = new Set((config.unselectedPrimaries ?? []).map((check) => check.name));
+  const all = primariesFirst([...config.checks, ...(config.unselectedPrimaries ?? [])]);
+  const plan = planChecks(all, availableIn(deps.checkers));
   // Checks on one repository URL share one restic run in this cycle.
   const cycle = {
     ...deps,
     plan,
     checkers: shareResticRuns(deps.checkers, plan),
     limits: limitsFor(config.concurrency),
+    primaries: new PrimaryLooks(primariesOf(config.checks)),
   };
   // One signal per check under the run's, so that the run's carries one listener
   // however many checks are in flight (see AbortFanout).
   const signals = new AbortFanout(options.signal);
   // Not a third bound: the limiters are the bounds (limiter.ts, inFlightBound).
-  return mapLimit(config.checks, inFlightBound(config.concurrency), async (check) => {
+  const results = await mapLimit(all, inFlightBound(config.concurrency), async (check) => {
     const own = signals.child();
     try {
+      if (lookOnly.has(check.name)) return runCheck(check, cycle, { ...options, push: false, signal: own.signal });
       const result = await runCheck(check, cycle, { ...options, signal: own.signal });
       options.onChecked?.(result);
       return result;
@@ -77,6 +89,9 @@ export function runOnce(config: Config, deps: RunDeps, options: RunOptions): Pro
       own.release();
     }
   }).finally(() => signals.dispose());
+  // Config order, as every output shows it.
+  const byName = new Map(results.map((result) => [result.name, result]));
+  return config.checks.map((check) => byName.get(check.name)!);
 }
 
 /** One check: look, decide, push. Never rejects: every failure becomes a result. */
@@ -107,6 +122,7 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
   };
   let observed: Outcome;
   let observation: (Observation & { drill?: DrillRun }) | undefined;
+  deps.primaries?.begun(check.name);
   // Which restic reader answered (or failed): set by the built-in reader's checker.
   let reader: CheckResult['reader'];
   try {
@@ -119,6 +135,14 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
     observed = { failure: shorten(deps.redactor.redact(reason), MAX_REASON_LENGTH) };
   }
   const durationMs = performance.now() - startedAt;
+  deps.primaries?.seen(check.name, observed);
+  // A copy judges its lag by its primary's look of this run (or the daemon's last one); the
+  // wait is not part of its duration.
+  if (check.mirrorOf !== undefined && !('failure' in observed)) {
+    observed = { ...observed, primary: (await deps.primaries?.of(check.mirrorOf)) ?? { name: check.mirrorOf } };
+  }
+  const primary = 'failure' in observed ? undefined : observed.primary;
+  const mirrorLagMs = primary?.latest && 'latest' in observed && observed.latest ? Math.max(0, primary.latest.getTime() - observed.latest.getTime()) : undefined;
   // A check served by a restic run it shared pushes that run's duration as its own.
   const pushedMs = observation?.sharedRunMs ?? durationMs;
   const verdict = decide(observed, check.maxAgeMs, deps.now(), check.signals);
@@ -170,6 +194,8 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
     ...(verdict.signals && { signals: verdict.signals }),
     ...(facts?.latest && { latestFiles: facts.latest.files, latestBytes: facts.latest.bytes }),
     ...(facts?.count !== undefined && { snapshotCount: facts.count }),
+    ...(check.mirrorOf !== undefined && { primary: check.mirrorOf }),
+    ...(mirrorLagMs !== undefined && { mirrorLagMs }),
     ...(oldestLock !== undefined && { oldestLockAgeMs: oldestLock === null ? 0 : Math.max(0, started.getTime() - oldestLock.time.getTime()) }),
     ...(drill !== undefined && { drilledAt: drill.at, ...('writtenAt' in drill && { drillAgeMs: Math.max(0, drill.at.getTime() - drill.writtenAt.getTime()) }) }),
   };

@@ -58,7 +58,7 @@ test('a repository nobody may write to checks fine (run as an unprivileged user)
     env: { PATH: process.env.PATH, HOME: '/nonexistent' },
   });
   assert.equal(result.status, 0, result.stdout + result.stderr);
-  assert.match(result.stdout, /repo\s+restic\s+.*UP\s+\S+\s+latest snapshot/);
+  assert.match(result.stdout, /repo\s+restic\s+.*UP\s+ok\s+\S+\s+latest snapshot/);
   // The drill ran, as nobody, and passed: restic dump read the canary from the read-only repository.
   const json = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, await cliForNobody(), 'status', '--json', '--config', config], {
     encoding: 'utf8',

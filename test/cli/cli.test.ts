@@ -119,9 +119,9 @@ describe('status', () => {
   test('a table for people, without colour when not on a terminal', async () => {
     const result = await runCli(['status', '--config', configPath], { env: env() });
     const lines = settleAges(result.stdout).trimEnd().split('\n');
-    assert.match(lines[0]!, /^REPOSITORY\s+MODE\s+LATEST SNAPSHOT\s+AGE\s+MAX AGE\s+STATE\s+DURATION\s+MESSAGE$/);
-    assert.match(lines[1]!, /^web-server\s+restic\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+3h\s+1d\s+UP\s+(\d+ms|\d\.\ds|\d+s|\d+m\d*s?)\s+latest snapshot 3h ago \(max 1d\)$/);
-    assert.match(lines[2]!, /^db-server\s+restic\s+\S+ \S+\s+8h\s+6h\s+DOWN\s+\S+\s+stale: latest snapshot 8h ago \(max 6h\)$/);
+    assert.match(lines[0]!, /^REPOSITORY\s+MODE\s+LATEST SNAPSHOT\s+AGE\s+MAX AGE\s+STATE\s+SIGNALS\s+DURATION\s+MESSAGE$/);
+    assert.match(lines[1]!, /^web-server\s+restic\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+3h\s+1d\s+UP\s+-\s+(\d+ms|\d\.\ds|\d+s|\d+m\d*s?)\s+latest snapshot 3h ago \(max 1d\)$/);
+    assert.match(lines[2]!, /^db-server\s+restic\s+\S+ \S+\s+8h\s+6h\s+DOWN\s+-\s+\S+\s+stale: latest snapshot 8h ago \(max 6h\)$/);
     assert.equal(lines[1]!.indexOf('restic'), lines[0]!.indexOf('MODE'), 'columns are aligned');
     assert.doesNotMatch(result.stdout, /\u001b\[/);
     // status logs nothing at its default level, and stderr is no terminal here: no progress count.

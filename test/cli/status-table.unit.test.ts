@@ -44,17 +44,17 @@ async function status(tty: boolean, env: Record<string, string> = {}) {
   return { code, stdout: settleDurations(stdout) };
 }
 
-test('status prints an aligned table: repository, mode, latest snapshot, age, max age, state, duration, message', async () => {
+test('status prints an aligned table: repository, mode, latest snapshot, age, max age, state, signals, duration, message', async () => {
   const { code, stdout } = await status(false);
   assert.equal(code, 1);
   assert.equal(
     stdout,
     [
-      'REPOSITORY  MODE    LATEST SNAPSHOT       AGE    MAX AGE  STATE  DURATION  MESSAGE',
-      'web-server  restic  2026-11-22 08:48:00Z  3h12m  1d       UP     0ms       latest snapshot 3h12m ago (max 1d)',
-      'db          restic  2026-11-20 08:00:00Z  2d4h   1d       DOWN   0ms       stale: latest snapshot 2d4h ago (max 1d)',
-      'broken      restic  -                     -      6h       DOWN   0ms       check failed: wrong password or no key found',
-      'empty       restic  -                     -      1d       DOWN   0ms       no snapshots',
+      'REPOSITORY  MODE    LATEST SNAPSHOT       AGE    MAX AGE  STATE  SIGNALS  DURATION  MESSAGE',
+      'web-server  restic  2026-11-22 08:48:00Z  3h12m  1d       UP     -        0ms       latest snapshot 3h12m ago (max 1d)',
+      'db          restic  2026-11-20 08:00:00Z  2d4h   1d       DOWN   -        0ms       stale: latest snapshot 2d4h ago (max 1d)',
+      'broken      restic  -                     -      6h       DOWN   -        0ms       check failed: wrong password or no key found',
+      'empty       restic  -                     -      1d       DOWN   -        0ms       no snapshots',
       '',
     ].join('\n'),
   );
@@ -96,7 +96,7 @@ test('the DURATION column: milliseconds under a second, tenths under ten seconds
     [0, 340, 999, 1000, 2_560, 9_999, 12_400, 65_000, 3_725_000].map((ms) => result({ name: `took-${ms}`, durationMs: ms })),
     { color: false },
   );
-  const durations = table.split('\n').slice(1).map((line) => line.split(/\s{2,}/)[6]);
+  const durations = table.split('\n').slice(1).map((line) => line.split(/\s{2,}/)[7]);
   assert.deepEqual(durations, ['0ms', '340ms', '999ms', '1.0s', '2.5s', '9.9s', '12s', '1m5s', '1h2m']);
 });
 
@@ -121,15 +121,37 @@ test('wide names keep the table aligned: CJK and emoji take two columns, combini
   const names = ['web-server', '日本語サーバー', 'backup-📦', 'café', 'cafe\u0301', 'ｆｕｌｌ'];
   const table = formatStatusTable(names.map((name) => result({ name })), { color: false });
   const lines = table.split('\n');
-  assert.equal(lines[0], 'REPOSITORY      MODE    LATEST SNAPSHOT       AGE  MAX AGE  STATE  DURATION  MESSAGE');
+  assert.equal(lines[0], 'REPOSITORY      MODE    LATEST SNAPSHOT       AGE  MAX AGE  STATE  SIGNALS  DURATION  MESSAGE');
   assert.deepEqual(lines.slice(1), [
-    'web-server      restic  2026-11-22 09:00:00Z  3h   1d       UP     0ms       latest snapshot 3h ago (max 1d)',
-    '日本語サーバー  restic  2026-11-22 09:00:00Z  3h   1d       UP     0ms       latest snapshot 3h ago (max 1d)',
-    'backup-📦       restic  2026-11-22 09:00:00Z  3h   1d       UP     0ms       latest snapshot 3h ago (max 1d)',
-    'café            restic  2026-11-22 09:00:00Z  3h   1d       UP     0ms       latest snapshot 3h ago (max 1d)',
-    'cafe\u0301            restic  2026-11-22 09:00:00Z  3h   1d       UP     0ms       latest snapshot 3h ago (max 1d)',
-    'ｆｕｌｌ        restic  2026-11-22 09:00:00Z  3h   1d       UP     0ms       latest snapshot 3h ago (max 1d)',
+    'web-server      restic  2026-11-22 09:00:00Z  3h   1d       UP     -        0ms       latest snapshot 3h ago (max 1d)',
+    '日本語サーバー  restic  2026-11-22 09:00:00Z  3h   1d       UP     -        0ms       latest snapshot 3h ago (max 1d)',
+    'backup-📦       restic  2026-11-22 09:00:00Z  3h   1d       UP     -        0ms       latest snapshot 3h ago (max 1d)',
+    'café            restic  2026-11-22 09:00:00Z  3h   1d       UP     -        0ms       latest snapshot 3h ago (max 1d)',
+    'cafe\u0301            restic  2026-11-22 09:00:00Z  3h   1d       UP     -        0ms       latest snapshot 3h ago (max 1d)',
+    'ｆｕｌｌ        restic  2026-11-22 09:00:00Z  3h   1d       UP     -        0ms       latest snapshot 3h ago (max 1d)',
   ]);
   // The same, in terminal columns: MODE starts in column 16 on every line.
   for (const line of lines) assert.equal(stringWidth(line.slice(0, line.indexOf('restic') === -1 ? line.indexOf('MODE') : line.indexOf('restic'))), 16, line);
+});
+
+test('the SIGNALS column: - without signals, ok when all hold, the failed ones by name, ? for those not judged; aligned', () => {
+  const signal = (name: 'min_files' | 'max_shrink' | 'max_lag' | 'min_size', ok: boolean | null) => ({ name, limit: 1, value: ok === null ? null : 1, ok });
+  const table = formatStatusTable(
+    [
+      result({ name: 'plain' }),
+      result({ name: 'healthy', signals: [signal('min_files', true), signal('max_lag', true)] }),
+      result({ name: 'shrunk', status: 'down', signals: [signal('max_shrink', false), signal('min_files', true), signal('max_lag', false)], message: 'shrank from 500 files to 0 (max_shrink 50%) and 1 more; latest snapshot 3h ago' }),
+      result({ name: 'old', signals: [signal('min_size', null), signal('min_files', true)], message: 'latest snapshot 3h ago (max 1d); size not checked: the latest snapshot has no summary (restic before 0.17)' }),
+      result({ name: 'both', status: 'down', signals: [signal('max_lag', false), signal('min_size', null)], message: 'copy lags nas by 3d (max_lag 1d); latest snapshot 3h ago' }),
+    ],
+    { color: false },
+  );
+  assert.deepEqual(table.split('\n'), [
+    'REPOSITORY  MODE    LATEST SNAPSHOT       AGE  MAX AGE  STATE  SIGNALS             DURATION  MESSAGE',
+    'plain       restic  2026-11-22 09:00:00Z  3h   1d       UP     -                   0ms       latest snapshot 3h ago (max 1d)',
+    'healthy     restic  2026-11-22 09:00:00Z  3h   1d       UP     ok                  0ms       latest snapshot 3h ago (max 1d)',
+    'shrunk      restic  2026-11-22 09:00:00Z  3h   1d       DOWN   max_shrink,max_lag  0ms       shrank from 500 files to 0 (max_shrink 50%) and 1 more; latest snapshot 3h ago',
+    'old         restic  2026-11-22 09:00:00Z  3h   1d       UP     ?                   0ms       latest snapshot 3h ago (max 1d); size not checked: the latest snapshot has no summary (restic before 0.17)',
+    'both        restic  2026-11-22 09:00:00Z  3h   1d       DOWN   max_lag,?           0ms       copy lags nas by 3d (max_lag 1d); latest snapshot 3h ago',
+  ]);
 });

@@ -75,6 +75,6 @@ test('config.example.yaml with every commented-out key switched on is a valid co
   const config = parseConfig(text, env);
   assert.deepEqual(
     config.checks.map((check) => check.name),
-    ['web-server', 'db-server', 'fleet/web1', 'fleet/web2'],
+    ['web-server', 'db-server', 'fleet/web1', 'fleet/web2', 'db-offsite'],
   );
 });

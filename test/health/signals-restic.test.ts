@@ -90,13 +90,13 @@ test('lost mount: a fresh snapshot of the emptied path is down, "shrank from 500
     const lm = rows.get(`mounts-${reader}/lm`)!;
     assert.equal(lm.status, 'down', reader);
     assert.equal(lm.reader, reader);
-    assert.match(lm.message, /^shrank from 500 files to 0 \(max_shrink 50%\); latest snapshot (\d+s ago|just now)$/, reader);
+    assert.match(lm.message, /^shrank from 500 files to 0 \(max_shrink 50%\); latest snapshot ((\d+m)?\d+s ago|\d+m ago|just now)$/, reader);
     assert.deepEqual(lm.signals, [{ name: 'max_shrink', limit: 50, value: 100, ok: false }]);
     assert.equal(lm.latest_files, 0);
     assert.equal(lm.latest_bytes, 0);
     const small = rows.get(`mounts-${reader}/small`)!;
     assert.equal(small.status, 'down', reader);
-    assert.match(small.message, /^20 B \(min_size 1 KiB\); latest snapshot (\d+s ago|just now)$/, reader);
+    assert.match(small.message, /^20 B \(min_size 1 KiB\); latest snapshot ((\d+m)?\d+s ago|\d+m ago|just now)$/, reader);
     assert.deepEqual(small.signals, [
       { name: 'min_files', limit: 1, value: 1, ok: true },
       { name: 'min_size', limit: 1024, value: 20, ok: false },
@@ -111,7 +111,7 @@ test('the same checks without signals: the listing is as it always was, and noth
   const { rows, starts } = await status(`repositories:\n  plain:\n    url: ${mounts}\n    reader: restic\n    host: lm\n`);
   const plain = rows.get('plain')!;
   assert.equal(plain.status, 'up');
-  assert.match(plain.message, /^latest snapshot (\d+s ago|just now) \(max 1d\)$/);
+  assert.match(plain.message, /^latest snapshot ((\d+m)?\d+s ago|\d+m ago|just now) \(max 1d\)$/);
   assert.equal(plain.signals, undefined);
   assert.equal(plain.latest_files, 0);
   assert.deepEqual(starts, ['snapshots --json --no-lock --group-by host,paths --latest 1 --host lm']);
@@ -136,7 +136,7 @@ test('prune wiped history: forget --keep-last 1 --prune leaves fewer than min_sn
   for (const reader of READERS) {
     const row = after.rows.get(`history-${reader}`)!;
     assert.equal(row.status, 'down', reader);
-    assert.match(row.message, /^1 snapshot \(min_snapshots 3\); latest snapshot (\d+s ago|just now)$/, reader);
+    assert.match(row.message, /^1 snapshot \(min_snapshots 3\); latest snapshot ((\d+m)?\d+s ago|\d+m ago|just now)$/, reader);
     assert.equal(row.snapshot_count, 1);
   }
 });
@@ -147,7 +147,7 @@ test('a snapshot of restic 0.14 has no summary: min_size cannot be checked, the 
   for (const reader of READERS) {
     const row = rows.get(`old-${reader}`)!;
     assert.equal(row.status, 'up', reader);
-    assert.match(row.message, /^latest snapshot (\d+s ago|just now) \(max 1d\); size not checked: the latest snapshot has no summary \(restic before 0\.17\)$/, reader);
+    assert.match(row.message, /^latest snapshot ((\d+m)?\d+s ago|\d+m ago|just now) \(max 1d\); size not checked: the latest snapshot has no summary \(restic before 0\.17\)$/, reader);
     assert.deepEqual(row.signals, [
       { name: 'min_size', limit: 1024, value: null, ok: null },
       { name: 'max_shrink', limit: 50, value: null, ok: null },
