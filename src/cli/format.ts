@@ -8,9 +8,12 @@ import { describePlan, planChecks, type Plan } from '../checkers/plan.js';
 export function formatValidation(config: Config, redactor: Redactor, json: boolean): string {
   const plan = planChecks(config.checks);
   const repositories = Object.fromEntries(config.checks.map((repository) => [repository.name, describe(repository, redactor, plan)]));
-  const view = { concurrency: config.concurrency, ...(config.listen && { listen: config.listen }), repositories };
+  // discover: shown as written (secrets masked), never listed: validate reads no network.
+  const discover = config.discover?.locations.map((location) => ({ url: redactor.redact(location.url), check: location.check }));
+  const view = { concurrency: config.concurrency, ...(config.listen && { listen: config.listen }), repositories, ...(discover && { discover }) };
   if (json) return JSON.stringify(view, null, 2);
-  return `${stringify(view).trimEnd()}\n# config OK: ${countText(config)}`;
+  const listed = discover ? `; discover: ${discover.length === 1 ? '1 location' : `${discover.length} locations`}, listed by run, status and daemon, not by validate` : '';
+  return `${stringify(view).trimEnd()}\n# config OK: ${countText(config)}${listed}`;
 }
 
 /** A check as `validate` shows it: the declared keys' entries (config/keys.ts), with the plan's mode. */
@@ -23,6 +26,7 @@ function describe(check: Check, redactor: Redactor, plan: Plan): Record<string, 
 function countText(config: Config): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const checks = config.checks.length;
+  if (checks === 0) return 'no repositories of its own';
   const repositories = new Set(config.checks.map((check) => check.repository)).size;
   const text = repositories === 1 ? '1 repository' : `${repositories} repositories`;
   return repositories === checks ? text : `${text}, ${plural(checks, 'check')}`;

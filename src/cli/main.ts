@@ -19,6 +19,8 @@ import type { Status } from '../verdict.js';
 import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from '../run/result.js';
 import { resultsJsonText } from '../run/result-json.js';
 import { runOnce } from '../run/run-once.js';
+import { describeDiscovery, discoverRepositories, type Discovery } from '../discover/discover.js';
+import type { Logger } from 'pino';
 import { runDaemon, type HangupSource } from '../daemon/daemon.js';
 import { renderMetrics } from '../metrics/render.js';
 import { talliesOf } from '../metrics/tally.js';
@@ -26,7 +28,7 @@ import { writeTextfile } from '../metrics/textfile.js';
 import { parseCommandLine, USAGE, UsageError, type CommandLine } from './args.js';
 import { formatValidation } from './format.js';
 import { createProgress, type Terminal } from './progress.js';
-import { formatRunLine, type PushPreview } from './run-line.js';
+import { formatRunLine, formatUnmonitoredLine, type PushPreview } from './run-line.js';
 import { formatStatusTable } from './status-table.js';
 import { checksNamed, testPush } from './test-push.js';
 import { chooseLogLevel } from '../log-level.js';
@@ -100,7 +102,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stderr.write(`restic-monitor: config error in ${path}:\n${lines}\n`);
     return EXIT_USAGE;
   }
-  const redactor = redactorFor(io.env, config.secrets, envFileSecrets);
+  let redactor = redactorFor(io.env, config.secrets, envFileSecrets);
   const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
 
   if (commandLine.command === 'validate') {
@@ -135,9 +137,19 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 
   const push = commandLine.command === 'run' && !commandLine.dryRun;
+  // discover: lists its locations first; what it found joins the checks. `--only` picks
+  // configured checks by name, so it lists nothing.
+  let discovery: Discovery | undefined;
+  if (config.discover !== undefined && commandLine.only.length === 0) {
+    const redactNow = redactor;
+    discovery = await discoverRepositories(config, { checkers, env: io.env, now: io.now, signal: io.signal, redact: (text) => redactNow.redact(text) });
+    config = { ...config, checks: [...config.checks, ...discovery.checks] };
+    redactor = redactorFor(io.env, [...config.secrets, ...discovery.secrets], envFileSecrets);
+  }
   // Log lines pass through the progress count, which clears itself before each and redraws after.
   const progress = createProgress(io.stderr, config.checks.length);
   const logger = createLogger(redactor, logLevel, progress.sink);
+  if (discovery) logDiscovery(logger, discovery);
   let results;
   try {
     results = await runOnce(
@@ -155,22 +167,26 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } finally {
     progress.done();
   }
+  // Down rows of discover (a location not listed, a repository defaults cannot check) follow the checks.
+  results = [...results, ...(discovery?.failures ?? [])];
+  const unmonitored = discovery?.unmonitored ?? [];
   if (commandLine.command === 'status') {
-    io.stdout.write(commandLine.json ? resultsJsonText(results) : `${formatStatusTable(results, { color })}\n`);
+    io.stdout.write(commandLine.json ? resultsJsonText(results, undefined, unmonitored) : `${formatStatusTable(results, { color }, unmonitored)}\n`);
   } else {
     const previews = commandLine.dryRun ? previewPushes(config, pushTargets, redactor) : undefined;
     for (const result of results) io.stdout.write(`${formatRunLine(result, { color }, previews?.(result.name, result.status))}\n`);
+    for (const repository of unmonitored) io.stdout.write(`${formatUnmonitoredLine(repository, { color })}\n`);
   }
   // A run cut short by a signal would write every repository as down: keep the last file.
   if (commandLine.textfile !== undefined && !io.signal.aborted) {
     try {
-      await writeTextfile(commandLine.textfile, renderMetrics(talliesOf(results), io.now()));
+      await writeTextfile(commandLine.textfile, renderMetrics(talliesOf(results), io.now(), discovery ? { unmonitored } : {}));
     } catch (error) {
       io.stderr.write(`restic-monitor: cannot write ${commandLine.textfile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
       return EXIT_FAILED;
     }
   }
-  return exitCodeFor(results);
+  return exitCodeFor(results, unmonitored);
 }
 
 /** run --dry-run: where each check's verdict would have gone, secrets masked. */
@@ -182,6 +198,12 @@ function previewPushes(config: Config, pushTargets: readonly PushTarget[], redac
       .filter((target) => target.wants(check))
       .map((target) => ({ target: target.kind, destination: redactor.redact(target.destination(check, status)) }));
   };
+}
+
+/** One line for the discovery, one error per location that could not be listed. */
+function logDiscovery(logger: Logger, discovery: Discovery): void {
+  // `run` and `status` print each failure as a row: the log repeats it at info, as for checks.
+  logger.info(describeDiscovery(discovery), 'discovery done');
 }
 
 function selectChecks(config: Config, only: readonly string[]): Config {

@@ -1,4 +1,5 @@
-import type { CheckResult } from '../run/result.js';
+import type { CheckResult, UnmonitoredRepository } from '../run/result.js';
+import { unmonitoredMessage } from '../run/result-json.js';
 import { viewOf } from './result-view.js';
 import { paint, type Style } from './style.js';
 
@@ -20,4 +21,9 @@ export function formatRunLine(result: CheckResult, style: Style, preview?: reado
   const tail = pushes.length === 0 ? 'not pushed (no push target)' : pushes.join('; ');
   const state = paint(style, view.status === 'up' ? 32 : 31, view.status.toUpperCase());
   return `${state.padEnd(style.color ? 13 : 4)} ${view.name}: ${view.message} [${tail}]`;
+}
+
+/** `run`: a repository discover found and no check covers; it has no monitor to push to. */
+export function formatUnmonitoredLine(repository: UnmonitoredRepository, style: Style): string {
+  return `${paint(style, 33, 'UNMONITORED')} ${repository.name}: ${unmonitoredMessage(repository)} [not pushed (no monitor)]`;
 }

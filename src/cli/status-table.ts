@@ -1,21 +1,25 @@
 import { formatDuration } from '../duration.js';
 import type { SignalResult } from '../health/signals.js';
-import type { CheckResult } from '../run/result.js';
+import type { CheckResult, UnmonitoredRepository } from '../run/result.js';
+import { unmonitoredMessage } from '../run/result-json.js';
 import { viewOf, type ResultView } from './result-view.js';
 import { padEnd, paint, stringWidth, type Style } from './style.js';
 
 const HEADER = ['REPOSITORY', 'MODE', 'LATEST SNAPSHOT', 'AGE', 'MAX AGE', 'STATE', 'SIGNALS', 'DURATION', 'MESSAGE'];
 const STATE_COLUMN = HEADER.indexOf('STATE');
 
-/** `status`: an aligned table (by display width: wide names too); ANSI colour only when `style.color`. */
-export function formatStatusTable(results: readonly CheckResult[], style: Style): string {
-  const rows = results.map((result) => cellsOf(viewOf(result)));
+/**
+ * `status`: an aligned table (by display width: wide names too); ANSI colour only when
+ * `style.color`. Unmonitored repositories (discover:) follow the checks, state UNMONITORED.
+ */
+export function formatStatusTable(results: readonly CheckResult[], style: Style, unmonitored: readonly UnmonitoredRepository[] = []): string {
+  const rows = [...results.map((result) => cellsOf(viewOf(result))), ...unmonitored.map((repository) => [repository.name, '-', '-', '-', '-', 'UNMONITORED', '-', '-', unmonitoredMessage(repository)])];
   const widths = HEADER.map((title, column) => Math.max(stringWidth(title), ...rows.map((row) => stringWidth(row[column]!))));
   const line = (cells: string[], colorState: boolean) =>
     cells
       .map((cell, column) => {
         const padded = column === cells.length - 1 ? cell : padEnd(cell, widths[column]!);
-        return colorState && column === STATE_COLUMN ? paint(style, cell === 'UP' ? 32 : 31, padded) : padded;
+        return colorState && column === STATE_COLUMN ? paint(style, cell === 'UP' ? 32 : cell === 'UNMONITORED' ? 33 : 31, padded) : padded;
       })
       .join('  ')
       .trimEnd();

@@ -12,7 +12,7 @@ import type { Check } from './types.js';
 export type Place = 'top' | 'repository' | 'defaults' | 'host';
 
 /** The shape a key's raw YAML value must have before it is expanded and validated. */
-export type RawKind = 'string' | 'map' | 'list' | 'integer' | 'hosts' | 'scalar';
+export type RawKind = 'string' | 'map' | 'list' | 'integer' | 'hosts' | 'scalar' | 'discover';
 
 /**
  * What a key's value is. A `text`, `duration`, `choice` or `list` key with a `field` is read
@@ -31,7 +31,9 @@ export type ValueSpec =
   | { type: 'map' }
   | { type: 'integer' }
   /** A string or a number, read by the key's own reader (the health signals, config/signals.ts). */
-  | { type: 'scalar' };
+  | { type: 'scalar' }
+  /** A list of `{url, check}` locations, read by config/discover.ts. */
+  | { type: 'discover' };
 
 /** What `validate` shows of a check besides the config: the plan's decision. */
 export interface ShowContext {
@@ -287,6 +289,12 @@ export const KEYS = {
     places: ['top'],
     shownDefault: 'none',
     doc: 'daemon mode: `host:port` of the metrics and status endpoint',
+  },
+  discover: {
+    value: { type: 'discover' },
+    places: ['top'],
+    shownDefault: 'none',
+    doc: 'where to look for restic repositories: a list of `{url, check}` (an `s3:` prefix, a directory or `rclone:REMOTE:PATH`; `check` defaults to `true`: check each one found with `defaults`; `false`: report those no check covers as unmonitored); see [Health signals](#health-signals)',
   },
 } as const satisfies Record<string, KeyDeclaration>;
 

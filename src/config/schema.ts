@@ -28,6 +28,8 @@ export function checkKind(path: string, value: unknown, kind: RawKind): string |
     case 'scalar':
       // The key's own reader (config/signals.ts) says what the value should look like.
       return typeof value === 'string' || typeof value === 'number' ? undefined : `${path}: expected a single value, got ${describeType(value)}`;
+    case 'discover':
+      return Array.isArray(value) ? undefined : `${path}: expected a list of locations (- url: s3:https://HOST/BUCKET/PREFIX), got ${describeType(value)}`;
     case 'hosts':
       return isMapping(value) ? undefined : `${path}: expected a mapping of host names (host: { push_token: ... }), got ${describeType(value)}`;
   }

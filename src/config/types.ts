@@ -94,6 +94,32 @@ export interface Config {
   listen?: string;
   /** Every secret value found while parsing: tokens, extra_env values, ${VAR} values. */
   secrets: string[];
+  /** Top-level `discover:`, in config order; unset when the config has none. */
+  discover?: Discover;
+}
+
+/** Where to look for repositories, and how to check the ones found (config/discover.ts). */
+export interface Discover {
+  locations: DiscoverLocation[];
+  /**
+   * The check of a repository found at `url`, named `name`: `defaults` with that url (its
+   * `{{ .Name }}` is `name`); or the problems that keep `defaults` from making one. Secrets
+   * it expanded (a `${VAR}` named by a template) come back with it.
+   */
+  checkFor(name: string, url: string): { check: Check; secrets: string[] } | { problems: string[] };
+}
+
+export interface DiscoverLocation {
+  /** Where it is written: `discover[0]`. */
+  where: string;
+  url: string;
+  /** true: each repository found is checked with defaults; false: only compared with the checks. */
+  check: boolean;
+  /**
+   * `defaults` applied to the location's url: the listing's credentials (extra_env), ca_cert,
+   * region, bucket_lookup and timeout, and the max_age shown on its rows.
+   */
+  listing: Check;
 }
 
 /** The declared defaults (keys.ts), under the names the code uses. */

@@ -10,7 +10,7 @@ import { CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
 import { addResult, type Tally } from '../metrics/tally.js';
 import type { PushTarget } from '../push/target.js';
 import { redactorFor } from '../redact.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CheckResult } from '../run/result.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CheckResult, type UnmonitoredRepository } from '../run/result.js';
 import { resultsJsonText } from '../run/result-json.js';
 import { inFlightBound, limitsFor } from '../run/limiter.js';
 import { runCheck, type Limits, type RunDeps } from '../run/run-once.js';
@@ -23,7 +23,9 @@ import { judgeHealth } from './health.js';
 import { primariesFirst } from '../config/mirror.js';
 import { PrimaryLooks, primariesOf } from '../run/primary-looks.js';
 import { Scheduler, type EntryView } from './scheduler.js';
-import type { Timers } from './timers.js';
+import { realTimers, type Timers } from './timers.js';
+import { carryOver, describeDiscovery, DISCOVER_EVERY_MS, discoverRepositories, emptyDiscovery, type Discovery } from '../discover/discover.js';
+import { addResult as tallyOf } from '../metrics/tally.js';
 
 /** Where SIGHUP comes from; `process` in production, an EventEmitter in tests. */
 export interface HangupSource {
@@ -60,6 +62,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   // repositories to fill both, so a slow push target never delays the next check.
   // The two bounds (limiter.ts); the scheduler's own cap is inFlightBound, never the tighter one.
   const limits: Limits = limitsFor(config.concurrency);
+  // What discover: found last (daemon.md "Discovery"); its checks run beside the configured ones.
+  let discovery: Discovery = emptyDiscovery();
+  // A configured check wins a name: a reload may configure one that discover had found.
+  const allChecks = (): Check[] => {
+    const names = new Set(config.checks.map((check) => check.name));
+    return [...config.checks, ...discovery.checks.filter((check) => !names.has(check.name))];
+  };
+  const withFound = (): Config => ({ ...config, checks: allChecks(), secrets: [...config.secrets, ...discovery.secrets] });
   // Primaries first (mirror_of), so that at start a copy finds its primary's look begun; a
   // primary that --only left out is checked on its own schedule too, never pushed or shown.
   const schedule = (current: Config) => ({ checks: primariesFirst([...current.checks, ...(current.unselectedPrimaries ?? [])]), concurrency: inFlightBound(current.concurrency) });
@@ -91,14 +101,15 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     groupOf: (check) => deps.plan.of(check).group,
   });
   const now = clockOf(options);
-  const inOrder = () => config.checks.flatMap((check) => tallies.get(check.name) ?? []);
+  // Discover's down rows (a location not listed) follow the checks.
+  const inOrder = () => [...allChecks().flatMap((check) => tallies.get(check.name) ?? []), ...discovery.failures.map((row) => tallyOf(undefined, row))];
 
   let endpoint: HttpEndpoint | undefined;
   if (listen) {
     try {
       endpoint = await startHttpEndpoint(listen, {
         metrics: () => ({
-          body: renderMetrics(inOrder(), options.now(), { configReloadOk: reloadOk, configLoadedAt: loadedAt }),
+          body: renderMetrics(inOrder(), options.now(), { configReloadOk: reloadOk, configLoadedAt: loadedAt, ...(config.discover && { unmonitored: discovery.unmonitored }) }),
           contentType: CONTENT_TYPE,
         }),
         health: () =>
@@ -111,13 +122,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
             })),
             now(),
           ),
-        status: () => withNextRun(inOrder().map((tally) => tally.latest), scheduler.view(), options.now().getTime() - now()),
+        status: () => withNextRun(inOrder().map((tally) => tally.latest), scheduler.view(), options.now().getTime() - now(), discovery.unmonitored),
         statusPage: () =>
           renderStatusPage({
             results: inOrder().map((tally) => tally.latest),
-            pending: config.checks.filter((check) => !tallies.has(check.name)).map((check) => check.name),
+            pending: allChecks().filter((check) => !tallies.has(check.name)).map((check) => check.name),
             now: options.now(),
             refreshSeconds: STATUS_PAGE_REFRESH_SECONDS,
+            unmonitored: discovery.unmonitored,
           }),
       });
     } catch (error) {
@@ -144,15 +156,61 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     limits.checks.setLimit(config.concurrency);
     primaries.retain(primariesOf(config.checks));
     hidden = lookOnly(config);
-    deps = buildDeps(config, options, limits, primaries, drills);
-    drills.retain(config.checks);
     reloadOk = true;
     loadedAt = options.now().getTime() / 1000;
-    const names = new Set(config.checks.map((check) => check.name));
-    for (const name of [...tallies.keys()]) if (!names.has(name)) tallies.delete(name);
-    scheduler.update(schedule(config));
-    for (const checker of options.checkers) checker.retain?.(config.checks);
+    applyChecks();
     deps.logger.info({ checks: config.checks.length, concurrency: config.concurrency }, 'config reloaded');
+    // The locations may have changed, and so may what a found repository is checked with.
+    rediscover();
+  };
+  /** After a reload or a discovery: the schedule, the tallies and the checkers follow the checks. */
+  const applyChecks = () => {
+    const current = withFound();
+    deps = buildDeps(current, options, limits, primaries, drills);
+    drills.retain(current.checks);
+    const names = new Set(current.checks.map((check) => check.name));
+    for (const name of [...tallies.keys()]) if (!names.has(name)) tallies.delete(name);
+    scheduler.update(schedule(current));
+    for (const checker of options.checkers) checker.retain?.(current.checks);
+  };
+
+  // discover: at start, after each reload, and every DISCOVER_EVERY_MS. One at a time: a
+  // newer one aborts the one in flight, whose findings are dropped.
+  const timers = options.timers ?? realTimers;
+  let discoverTimer: unknown;
+  let discoverRun: AbortController | undefined;
+  let discovering: Promise<void> = Promise.resolve();
+  const rediscover = () => {
+    timers.clearTimeout(discoverTimer);
+    discoverTimer = undefined;
+    discoverRun?.abort();
+    discoverRun = undefined;
+    if (options.signal.aborted) return;
+    if (config.discover === undefined) {
+      if (discovery.checks.length + discovery.unmonitored.length + discovery.failures.length > 0) {
+        discovery = emptyDiscovery();
+        applyChecks();
+      }
+      return;
+    }
+    const run = new AbortController();
+    discoverRun = run;
+    const current = config;
+    const previous = discovering;
+    discovering = (async () => {
+      await previous;
+      if (run.signal.aborted) return;
+      const redactor = deps.redactor;
+      const found = await discoverRepositories(current, { checkers: options.checkers, env: options.env, now: options.now, signal: run.signal, redact: (text) => redactor.redact(text) });
+      if (run.signal.aborted) return;
+      discovery = carryOver(discovery, found, new Set(current.checks.map((check) => check.name)));
+      applyChecks();
+      for (const walk of found.walks) {
+        if (walk.failure !== undefined) deps.logger.error({ location: walk.location.where }, `discovery failed under ${deps.redactor.redact(walk.location.url)}: ${deps.redactor.redact(walk.failure)}`);
+      }
+      deps.logger.info(describeDiscovery(discovery), 'discovery done');
+      discoverTimer = timers.setTimeout(rediscover, DISCOVER_EVERY_MS);
+    })().catch((error: unknown) => deps.logger.error(`internal error in discovery: ${(error as Error).message}`));
   };
   const onHangup = () => {
     reloading = reloading.then(reload).catch((error: unknown) => {
@@ -168,7 +226,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     endpoint ? `daemon started, serving ${endpoint.url}/metrics` : 'daemon started',
   );
   // Stopped while starting (a SIGTERM during start-up): start no restic only to kill it.
-  if (!options.signal.aborted) scheduler.start();
+  if (!options.signal.aborted) {
+    scheduler.start();
+    rediscover();
+  }
   await new Promise<void>((resolve) => {
     if (options.signal.aborted) resolve();
     else options.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -176,8 +237,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
 
   deps.logger.info('stopping: aborting checks in flight');
   hangup.off('SIGHUP', onHangup);
+  timers.clearTimeout(discoverTimer);
+  discoverRun?.abort();
   await scheduler.stop();
   await reloading;
+  await discovering;
   await endpoint?.close();
   // Pooled keep-alive connections (the S3 clients) close with the daemon.
   await Promise.all(options.checkers.map((checker) => checker.close?.()));
@@ -195,13 +259,13 @@ export const sharedListingReuseMs = (check: Check) => Math.min(60_000, check.int
  * /status: each result with `next_run`, when its check is next due (ISO; for a check running
  * now, when it became due; null for a schedule with no run left).
  */
-function withNextRun(results: readonly CheckResult[], view: readonly EntryView[], clockToWallMs: number): string {
+function withNextRun(results: readonly CheckResult[], view: readonly EntryView[], clockToWallMs: number, unmonitored: readonly UnmonitoredRepository[]): string {
   const due = new Map(view.map((entry) => [entry.check.name, entry.nextDueAt]));
   return resultsJsonText(results, (result) => {
     const at = due.get(result.name);
     // The scheduler's clock is the wall clock in production; tests give it a fake one.
     return { next_run: at === undefined ? null : new Date(at + clockToWallMs).toISOString() };
-  });
+  }, unmonitored);
 }
 
 /** Milliseconds on the scheduler's clock (fake timers in tests). */

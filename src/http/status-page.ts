@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { formatDuration } from '../duration.js';
-import type { CheckResult } from '../run/result.js';
+import type { CheckResult, UnmonitoredRepository } from '../run/result.js';
+import { unmonitoredMessage } from '../run/result-json.js';
 
 /**
  * The daemon's page for people (GET /): one self-contained HTML document, no script, no
@@ -14,6 +15,8 @@ export interface StatusPageInput {
   now: Date;
   /** The page reloads itself this often (meta refresh: works without script). */
   refreshSeconds: number;
+  /** Repositories discover: found that no check covers: rows after the pending ones. */
+  unmonitored?: readonly UnmonitoredRepository[];
 }
 
 // Everything the page shows comes from it; its hash is the only style the CSP allows.
@@ -34,6 +37,7 @@ tr.pending { background: #80808022; }
 tr.up .badge { background: #1a7f37; }
 tr.down .badge { background: #c62828; }
 tr.pending .badge { background: #6e7781; }
+tr.unmonitored .badge { background: #9a6700; }
 .push { color: #c62828; }
 small { color: GrayText; }
 `;
@@ -97,6 +101,18 @@ function pendingRow(name: string): string {
   ]);
 }
 
+function unmonitoredRow(repository: UnmonitoredRepository): string {
+  return row('unmonitored', [
+    ['name', escapeHtml(repository.name)],
+    ['state', '<span class="badge">UNMONITORED</span>'],
+    ['num', '-'],
+    ['num', '-'],
+    ['mode', '-'],
+    ['when', `<time datetime="${repository.foundAt.toISOString()}">${utc(repository.foundAt)}</time>`],
+    ['message', escapeHtml(unmonitoredMessage(repository))],
+  ]);
+}
+
 const row = (state: string, cells: Array<[string, string]>) =>
   `<tr class="${state}" data-state="${state}">${cells.map(([kind, html]) => `<td class="${kind}">${html}</td>`).join('')}</tr>`;
 
@@ -105,10 +121,11 @@ export function renderStatusPage(input: StatusPageInput): string {
   // Down rows first, the ones nobody has checked next; config order inside each group.
   const down = results.filter((result) => result.status !== 'up');
   const up = results.filter((result) => result.status === 'up');
-  const rows = [...down.map((result) => resultRow(result, now)), ...pending.map(pendingRow), ...up.map((result) => resultRow(result, now))];
+  const unmonitored = input.unmonitored ?? [];
+  const rows = [...down.map((result) => resultRow(result, now)), ...pending.map(pendingRow), ...unmonitored.map(unmonitoredRow), ...up.map((result) => resultRow(result, now))];
   const total = results.length + pending.length;
   const headline = down.length > 0 ? `${down.length} of ${total} down` : pending.length > 0 ? `${up.length} of ${total} up, ${pending.length} pending` : `all ${total} up`;
-  const counts = `${down.length} down, ${pending.length} pending, ${up.length} up`;
+  const counts = `${down.length} down, ${pending.length} pending, ${up.length} up${unmonitored.length > 0 ? `, ${unmonitored.length} unmonitored` : ''}`;
   return `<!doctype html>
 <html lang="en">
 <head>

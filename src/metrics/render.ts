@@ -1,4 +1,4 @@
-import type { CheckResult } from '../run/result.js';
+import type { CheckResult, UnmonitoredRepository } from '../run/result.js';
 import type { Tally } from './tally.js';
 
 /**
@@ -14,6 +14,8 @@ export interface ProcessInfo {
   configReloadOk?: boolean;
   /** Seconds since the epoch of the last successful config load; daemon only. */
   configLoadedAt?: number;
+  /** What `discover:` found and no check covers; undefined (no series) without `discover:`. */
+  unmonitored?: readonly UnmonitoredRepository[];
 }
 
 interface Family {
@@ -116,6 +118,15 @@ export function renderMetrics(tallies: readonly Tally[], now: Date, info: Proces
     const { mirrorLagMs, primary } = tally.latest;
     if (mirrorLagMs === undefined || primary === undefined) continue;
     lines.push(`${lag}{${labelsOf(tally.latest)},primary="${escapeLabel(primary)}"} ${formatValue(Math.round(mirrorLagMs) / 1000)}`);
+  }
+  if (info.unmonitored !== undefined) {
+    const count = `${PREFIX}unmonitored_repositories`;
+    const each = `${PREFIX}unmonitored_repository_info`;
+    lines.push(`# HELP ${count} Repositories discover: found that no check covers.`, `# TYPE ${count} gauge`, `${count} ${info.unmonitored.length}`);
+    lines.push(`# HELP ${each} One series (value 1) per repository discover: found that no check covers.`, `# TYPE ${each} gauge`);
+    for (const repository of info.unmonitored) {
+      lines.push(`${each}{name="${escapeLabel(repository.name)}",url="${escapeLabel(repository.url)}",location="${escapeLabel(repository.location)}"} 1`);
+    }
   }
   if (info.configReloadOk !== undefined) {
     const name = `${PREFIX}config_last_reload_successful`;

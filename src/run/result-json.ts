@@ -1,5 +1,5 @@
 import type { SignalResult } from '../health/signals.js';
-import type { CheckResult, LatestBasis, PushOutcome } from './result.js';
+import type { CheckResult, LatestBasis, PushOutcome, UnmonitoredRepository } from './result.js';
 
 /**
  * The JSON of one result, as `status --json` and the daemon's `/status` show it: snake_case,
@@ -57,11 +57,42 @@ export function resultJson(result: CheckResult): CheckResultJson {
 }
 
 /**
- * The text of `status --json` and `/status`: the results in config order, indented, one
- * trailing newline. `extra` adds fields after a result's own (the daemon's `next_run`).
+ * A repository `discover:` found and no check covers, as `status --json` and `/status` show
+ * it after the checks' results: a status of its own, its URL and where it was found.
  */
-export function resultsJsonText(results: readonly CheckResult[], extra?: (result: CheckResult) => Record<string, unknown>): string {
-  return `${JSON.stringify(results.map((result) => ({ ...resultJson(result), ...extra?.(result) })), null, 2)}\n`;
+export interface UnmonitoredJson {
+  name: string;
+  status: 'unmonitored';
+  url: string;
+  location: string;
+  message: string;
+  found_at: string;
+}
+
+/** The one message of an unmonitored repository, in every output. */
+export function unmonitoredMessage(repository: UnmonitoredRepository): string {
+  return `${repository.reason} (found under ${repository.location})`;
+}
+
+export function unmonitoredJson(repository: UnmonitoredRepository): UnmonitoredJson {
+  return {
+    name: repository.name,
+    status: 'unmonitored',
+    url: repository.url,
+    location: repository.location,
+    message: unmonitoredMessage(repository),
+    found_at: repository.foundAt.toISOString(),
+  };
+}
+
+/**
+ * The text of `status --json` and `/status`: the results in config order, then the
+ * unmonitored repositories discover found, indented, one trailing newline. `extra` adds
+ * fields after a result's own (the daemon's `next_run`).
+ */
+export function resultsJsonText(results: readonly CheckResult[], extra?: (result: CheckResult) => Record<string, unknown>, unmonitored: readonly UnmonitoredRepository[] = []): string {
+  const rows = [...results.map((result) => ({ ...resultJson(result), ...extra?.(result) })), ...unmonitored.map(unmonitoredJson)];
+  return `${JSON.stringify(rows, null, 2)}\n`;
 }
 
 /**

@@ -65,6 +65,23 @@ export interface CheckResult {
   drillAgeMs?: number;
 }
 
+/**
+ * A repository `discover:` found that no check covers (no configured check has its URL, or
+ * its name is taken): a row of its own in every output, status `unmonitored`. Nothing is
+ * pushed for it: it has no monitor. Its URLs are redacted.
+ */
+export interface UnmonitoredRepository {
+  /** Its path below the location (what `{{ .Name }}` would be). */
+  name: string;
+  url: string;
+  /** The location it was found under, as written in `discover:`. */
+  location: string;
+  /** Why it is not checked: "no check has this url", "the name ... is taken by ...". */
+  reason: string;
+  /** When the discovery that found it started. */
+  foundAt: Date;
+}
+
 /** The documented exit codes (README), in one place. */
 export const EXIT_OK = 0;
 /** Something is down, a push failed, or (daemon) the endpoint could not be opened. */
@@ -72,8 +89,8 @@ export const EXIT_FAILED = 1;
 /** The config or the command line is wrong; nothing was checked. */
 export const EXIT_USAGE = 2;
 
-/** 0 when every check is up and every push was delivered, else 1. */
-export function exitCodeFor(results: readonly CheckResult[]): typeof EXIT_OK | typeof EXIT_FAILED {
-  const bad = results.some((result) => result.status !== 'up' || result.pushes.some((push) => !push.delivered));
+/** 0 when every check is up and every push was delivered (and discover found no unmonitored repository), else 1. */
+export function exitCodeFor(results: readonly CheckResult[], unmonitored: readonly UnmonitoredRepository[] = []): typeof EXIT_OK | typeof EXIT_FAILED {
+  const bad = unmonitored.length > 0 || results.some((result) => result.status !== 'up' || result.pushes.some((push) => !push.delivered));
   return bad ? EXIT_FAILED : EXIT_OK;
 }

@@ -98,8 +98,9 @@ test('a failed check between two good ones: timestamp and age series never drop 
 
 test('docs/daemon.md documents every series the metrics have', async () => {
   const docs = await readFile(join(ROOT, 'docs', 'daemon.md'), 'utf8');
-  const families = parsePrometheus(renderMetrics([addResult(undefined, base)], now, { configReloadOk: true, configLoadedAt: 1 }));
-  assert.equal(families.size, 19);
+  const unmonitored = [{ name: 'host2/mail', url: 's3:https://h/b/host2/mail', location: 's3:https://h/b', reason: 'no check has this url', foundAt: now }];
+  const families = parsePrometheus(renderMetrics([addResult(undefined, base)], now, { configReloadOk: true, configLoadedAt: 1, unmonitored }));
+  assert.equal(families.size, 21);
   for (const name of families.keys()) assert.match(docs, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `${name} in the metrics table`);
 });
 
@@ -112,6 +113,14 @@ test('check and repository names with quotes, backslashes and newlines are escap
 test('a host check carries its own name as check and its repository key as repository', () => {
   const text = renderMetrics(talliesOf([{ ...base, name: 'fleet/web1', repository: 'fleet' }]), now);
   assert.match(text, /^restic_monitor_up\{check="fleet\/web1",repository="fleet",mode="restic"\} 1$/m);
+});
+
+test('the unmonitored series appear only with discover: (a count, and one info series per repository)', () => {
+  assert.ok(!renderMetrics([], now).includes('unmonitored'));
+  assert.match(renderMetrics([], now, { unmonitored: [] }), /^restic_monitor_unmonitored_repositories 0$/m);
+  const text = renderMetrics([], now, { unmonitored: [{ name: 'a "b"', url: '/srv/a "b"', location: '/srv', reason: 'no check has this url', foundAt: now }] });
+  assert.match(text, /^restic_monitor_unmonitored_repositories 1$/m);
+  assert.match(text, /^restic_monitor_unmonitored_repository_info\{name="a \\"b\\"",url="\/srv\/a \\"b\\"",location="\/srv"\} 1$/m);
 });
 
 test('the daemon-only config gauges appear only when given', () => {

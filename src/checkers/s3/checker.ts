@@ -84,6 +84,37 @@ export class S3Checker implements Checker {
     return { ...observation, oldestLock: await oldestLockObject(locks, fetchPageOf(locks)) };
   }
 
+  /**
+   * discover: the folder and file names directly under `prefix` (`a/b/`, or '' for the bucket
+   * root), page by page with Delimiter '/' (what lies deeper comes back folded into one
+   * CommonPrefix), on the client `settingsOf`'s credentials and endpoint select. At most
+   * `maxPages` requests; `requests` says how many were made.
+   */
+  async listFolder(settingsOf: Check, prefix: string, maxPages: number, context: CheckContext, signal: AbortSignal): Promise<{ dirs: string[]; files: string[]; requests: number }> {
+    const location = parseS3Url(settingsOf.url);
+    if ('error' in location) throw new CheckError(`repository URL ${location.error}`);
+    const settings = await this.settings(settingsOf, location, context);
+    const [sdk, client] = await Promise.all([this.pool.sdk(), this.pool.get(settings)]);
+    const dirs: string[] = [];
+    const files: string[] = [];
+    let token: string | undefined;
+    let requests = 0;
+    do {
+      if (requests === maxPages) throw new ListingError(`more than ${maxPages} pages in ${prefix || 'the bucket root'}`);
+      requests++;
+      const page = await client.send(
+        new sdk.ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, Delimiter: '/', ...(token !== undefined && { ContinuationToken: token }) }),
+        { abortSignal: signal },
+      );
+      if (page.Name === undefined && page.KeyCount === undefined) throw new ListingError(`${location.endpoint} did not answer with an S3 listing (is it an S3 endpoint?)`);
+      for (const common of page.CommonPrefixes ?? []) if (common.Prefix?.startsWith(prefix)) dirs.push(common.Prefix.slice(prefix.length).replace(/\/$/, ''));
+      for (const object of page.Contents ?? []) if (object.Key?.startsWith(prefix)) files.push(object.Key.slice(prefix.length));
+      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+      if (page.IsTruncated === true && !token) throw new ListingError('incomplete listing: the S3 server said more objects follow but gave no continuation token');
+    } while (token !== undefined);
+    return { dirs, files, requests };
+  }
+
   /** Read afresh after CA_REREAD_MS, so a long-running process sees a renewed certificate. */
   private caFile(path: string): Promise<string> {
     const now = performance.now();

@@ -1,0 +1,120 @@
+// One lister per kind of location: what is directly under a folder, as findRepositories
+// asks for it. Each only lists: no object, file or remote is read, written or locked.
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CheckError, type CheckContext, type Checker } from '../checkers/checker.js';
+import { childEnv } from '../checkers/child-env.js';
+import { timeoutReason } from '../checkers/deadline.js';
+import { describeRcloneFailure } from '../checkers/rclone/rclone.js';
+import type { S3Checker } from '../checkers/s3/checker.js';
+import { describeS3Error } from '../checkers/s3/errors.js';
+import { ListingError } from '../checkers/s3/listing.js';
+import type { Check } from '../config/types.js';
+import { describeFsError } from '../fs-errors.js';
+import { runProcess, SpawnError, type RunProcess } from '../process/run-process.js';
+import { localRepositoryPath } from '../urls/local.js';
+import { rcloneRemote } from '../urls/rclone.js';
+import { parseS3Url } from '../urls/s3.js';
+import type { DirListing, ListDir } from './walk.js';
+
+/** ListObjectsV2 pages per folder at most (1000 names each). */
+export const MAX_PAGES_PER_FOLDER = 100;
+
+export interface ListerContext extends CheckContext {
+  /** Counts the requests (S3) or processes (rclone) a listing made: the cost of a discovery. */
+  onRequest?: (count: number) => void;
+}
+
+/** S3: one ListObjectsV2 per folder (more only past 1000 names), through the S3 checker's client pool. */
+export function s3Lister(listing: Check, checkers: readonly Checker[], context: ListerContext): ListDir {
+  const s3 = checkers.find((checker) => checker.kind === 's3') as S3Checker | undefined;
+  const location = parseS3Url(listing.url);
+  if ('error' in location) throw new CheckError(location.error);
+  return async (path) => {
+    if (!s3 || typeof s3.listFolder !== 'function') throw new CheckError('no S3 checker to list with');
+    const prefix = [location.prefix, ...path].filter((part) => part !== '').map((part) => `${part}/`).join('');
+    try {
+      const { dirs, files, requests } = await s3.listFolder(listing, prefix, MAX_PAGES_PER_FOLDER, context, context.signal);
+      context.onRequest?.(requests);
+      return { dirs, files };
+    } catch (error) {
+      if (error instanceof CheckError) throw error;
+      if (error instanceof ListingError) throw new CheckError(error.message);
+      throw new CheckError(describeS3Error(error, location));
+    }
+  };
+}
+
+/** A local or mounted directory: readdir; a symbolic link counts as what it points to. */
+export function localLister(listing: Check): ListDir {
+  const root = localRepositoryPath(listing.url)!;
+  return async (path) => {
+    const dir = join(root, ...path);
+    try {
+      const entries = await readdir(dir, { withFileTypes: true });
+      const dirs: string[] = [];
+      const files: string[] = [];
+      for (const entry of entries) {
+        const isDir = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(join(dir, entry.name)).catch(() => undefined))?.isDirectory() === true);
+        (isDir ? dirs : files).push(entry.name);
+      }
+      return { dirs, files };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (path.length === 0 && (code === 'ENOENT' || code === 'ENOTDIR')) throw new CheckError(`no directory ${root}`);
+      throw new CheckError(`cannot list ${dir}: ${describeFsError(error as NodeJS.ErrnoException)}`);
+    }
+  };
+}
+
+/** What rclone is asked per folder: names and kinds only, no times, hashes or MIME types. */
+export const RCLONE_LIST_ARGS = ['lsjson', '--no-modtime', '--no-mimetype'];
+
+/** rclone: one `rclone lsjson` per folder. */
+export function rcloneLister(listing: Check, context: ListerContext, options: { binary?: string; run?: RunProcess } = {}): ListDir {
+  const remote = rcloneRemote(listing.url)!;
+  const run = options.run ?? runProcess;
+  const binary = options.binary ?? context.env.RESTIC_MONITOR_RCLONE ?? 'rclone';
+  const deadline = performance.now() + listing.timeoutMs;
+  return async (path) => {
+    // A trailing slash says "a directory": without it rclone's S3 backend first sends a HEAD.
+    const base = remote.endsWith(':') ? remote : `${remote.replace(/\/+$/, '')}/`;
+    const target = path.length === 0 ? base : `${base}${path.join('/')}/`;
+    let result;
+    try {
+      result = await run(binary, [...RCLONE_LIST_ARGS, target], {
+        env: childEnv(context.env, listing.extraEnv),
+        timeoutMs: Math.max(1, Math.round(deadline - performance.now())),
+        signal: context.signal,
+      });
+    } catch (error) {
+      if (error instanceof SpawnError) throw new CheckError(error.describe('rclone'));
+      throw error;
+    }
+    context.onRequest?.(1);
+    if (result.timedOut || result.aborted) throw new CheckError(result.aborted ? 'aborted' : timeoutReason(listing.timeoutMs));
+    if (result.code !== 0) {
+      const reason = describeRcloneFailure(result, remote);
+      throw new CheckError(reason.startsWith('not a restic repository') ? `no directory ${path.length === 0 ? remote : target}` : reason);
+    }
+    return parseLsjson(result.stdout);
+  };
+}
+
+/** Pure: `rclone lsjson` output as folder and file names. */
+export function parseLsjson(stdout: string): DirListing {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(stdout);
+  } catch {
+    throw new CheckError('unreadable output from rclone: not JSON');
+  }
+  if (!Array.isArray(entries)) throw new CheckError('unreadable output from rclone: not a list');
+  const dirs: string[] = [];
+  const files: string[] = [];
+  for (const entry of entries as Array<{ Name?: unknown; IsDir?: unknown }>) {
+    if (typeof entry?.Name !== 'string') continue;
+    (entry.IsDir === true ? dirs : files).push(entry.Name);
+  }
+  return { dirs, files };
+}
