@@ -35,6 +35,8 @@ const SIGNALS: Case[] = [
   { signal: 'max_shrink', keys: 'max_shrink: 50%' },
   { signal: 'min_snapshots', keys: 'min_snapshots: 2' },
   { signal: 'max_lock_age', keys: 'max_lock_age: 2h' },
+  // DATA: the directory backed up, where the canary is (restore_drill runs restic dump).
+  { signal: 'restore_drill', keys: 'restore_drill: {path: DATA/backup-canary}' },
 ];
 
 const READS: Array<{ label: string; keys: string; fastToo: boolean }> = [
@@ -61,6 +63,7 @@ try {
   await restic([...args, 'init'], S3_ENV);
   const data = join(dir, 'data');
   await exec('mkdir', ['-p', data]);
+  await writeFile(join(data, 'backup-canary'), `${Math.floor(Date.now() / 1000)}\n`);
   for (let i = 0; i < 3; i++) {
     await writeFile(join(data, `file-${i}.txt`), `snapshot ${i}\n`);
     await restic([...args, 'backup', '--quiet', data], S3_ENV);
@@ -81,7 +84,7 @@ try {
     for (const { signal, keys } of SIGNALS) {
       if (read.fastToo && !FAST_SIGNALS.has(signal)) continue;
       const config = join(dir, 'config.yaml');
-      const fields = [`url: "${url}"`, 'max_age: 1d', read.keys, keys, `extra_env: {RESTIC_PASSWORD: ${PASSWORD}, AWS_ACCESS_KEY_ID: S3RVER, AWS_SECRET_ACCESS_KEY: S3RVER}`].filter(Boolean);
+      const fields = [`url: "${url}"`, 'max_age: 1d', read.keys, keys.replace('DATA', data), `extra_env: {RESTIC_PASSWORD: ${PASSWORD}, AWS_ACCESS_KEY_ID: S3RVER, AWS_SECRET_ACCESS_KEY: S3RVER}`].filter(Boolean);
       await writeFile(config, `repositories:\n  costs: {${fields.join(', ')}}\n`);
       const status = () =>
         runCli(['status', '--json', '--config', config], {

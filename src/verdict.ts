@@ -4,6 +4,7 @@ import type { SignalLimits } from './config/types.js';
 import { formatDuration } from './duration.js';
 import { evaluateSignals, hasSignals, type PrimarySeen, type SignalResult, type SignalsOutcome } from './health/signals.js';
 import { integrityFailure, type IntegrityStatus } from './integrity/status.js';
+import type { DrillRun } from './health/restore-drill.js';
 
 export type Status = 'up' | 'down';
 
@@ -22,7 +23,7 @@ export interface Verdict {
 /** A snapshot this far ahead of our clock means one of the two clocks is wrong. */
 export const FUTURE_TOLERANCE_MS = 3_600_000;
 
-export type Outcome = { latest: Date | null; scope?: string; facts?: SnapshotFacts; oldestLock?: SeenLock | null; primary?: PrimarySeen } | { failure: string };
+export type Outcome = { latest: Date | null; scope?: string; facts?: SnapshotFacts; oldestLock?: SeenLock | null; primary?: PrimarySeen; drill?: DrillRun } | { failure: string };
 
 /**
  * Pure: what to report, given what the check saw, the allowed age, the health signals'
@@ -38,7 +39,7 @@ export function decide(observed: Outcome, maxAgeMs: number, now: Date, limits?: 
     ? { failures: [] }
     : 'failure' in observed
       ? evaluateSignals(limits, undefined)
-      : evaluateSignals(limits, observed.facts, { oldest: observed.oldestLock, now }, observed.primary && { primary: observed.primary, latest: observed.latest });
+      : evaluateSignals(limits, observed.facts, { oldest: observed.oldestLock, now }, observed.primary && { primary: observed.primary, latest: observed.latest }, observed.drill);
   const verdict = outcome.results === undefined ? freshness.verdict : { ...freshness.verdict, signals: outcome.results };
   // No snapshot, a failed check, clocks apart: that message says it all.
   if (freshness.age === undefined) return verdict;

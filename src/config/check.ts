@@ -16,6 +16,7 @@ import { readMirror } from './mirror.js';
 import { readSignals, signalKeyNames } from './signals.js';
 import { INTEGRITY_KEYS, readIntegrity, type IntegritySettings } from './integrity.js';
 import { unknownKeyMessage } from './errors.js';
+import { readRestoreDrill } from './restore-drill.js';
 import type { Check, ModeChoice, ReaderChoice } from './types.js';
 
 /** The declared keys read the same way for every key of their type, into their Check field. */
@@ -200,7 +201,14 @@ export function buildCheck(
   // Never from defaults (NOT_IN_DEFAULTS reports it there once).
   const ownMirrorOf = 'mirror_of' in own && own.mirror_of !== null ? text('mirror_of') : undefined;
   const mirror = readMirror({ mirrorOf: ownMirrorOf, maxLag: text('max_lag'), ownMaxLag, maxAgeMs: fields.maxAgeMs as number | undefined }, origin, fail);
-  const signals = mirror === undefined ? read : { ...read, maxLagMs: mirror.maxLagMs };
+  const restoreDrill = readRestoreDrill(pick('restore_drill'), {
+    where: `${origin('restore_drill')}.restore_drill`,
+    expand: (path, raw) => expandOrReport(path, raw, vars, env, fail, secrets),
+    maxAgeMs: fields.maxAgeMs as number | undefined,
+    fail,
+  });
+  const withLag = mirror === undefined ? read : { ...read, maxLagMs: mirror.maxLagMs };
+  const signals = restoreDrill === undefined ? withLag : { ...withLag, restoreDrill };
   // Fast mode sees encrypted files only: asked for by name, it cannot serve a signal. A
   // default of fast (RESTIC_MONITOR_FAST) falls back to restic for it instead (plan.ts).
   if (signals !== undefined && fields.mode === 'fast' && pick('mode') !== undefined && pick('mode') !== null) {

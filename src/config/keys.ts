@@ -261,6 +261,12 @@ export const KEYS = {
     shownDefault: 'none',
     doc: 'daemon only: `restic check --no-lock` every `interval` (default `1w`), one repository at a time, `read_data_subset` (`5%`, `1/10`, `500MiB`) to read data too, killed after `timeout` (default `6h`); a failed check makes the repository down until one passes; see [Health signals](#health-signals)',
   },
+  restore_drill: {
+    value: { type: 'map' },
+    places: EVERYWHERE,
+    shownDefault: 'none',
+    doc: 'restic mode: `{path: /var/lib/backup-canary, interval: 1d, max_age: 1d}`: `restic dump --no-lock latest PATH` must succeed and the timestamp the backup job wrote into the file must be at most `max_age` (default: the check\'s) old; the daemon drills every `interval` (default `1d`), a one-shot run each time',
+  },
   hosts: {
     value: { type: 'hosts' },
     places: ['repository'],
@@ -334,6 +340,12 @@ export const SHOWN: { readonly [K in KeyName]?: { label?: string; show: (check: 
   mirror_of: { show: (check) => check.mirrorOf },
   max_lag: { show: (check) => (check.signals?.maxLagMs === undefined ? undefined : duration(check.signals.maxLagMs)) },
   integrity: { show: (check) => (check.integrity === undefined ? undefined : describeIntegrity(check.integrity)) },
+  restore_drill: {
+    show: (check) => {
+      const drill = check.signals?.restoreDrill;
+      return drill === undefined ? undefined : { path: drill.path, interval: duration(drill.intervalMs), max_age: duration(drill.maxAgeMs) };
+    },
+  },
   extra_env: { show: (check) => Object.fromEntries(Object.entries(check.extraEnv).map(([key, value]) => [key, isPlainEnvName(key) ? value : MASK])) },
 };
 type Declared = (typeof KEYS)[KeyName];

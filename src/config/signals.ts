@@ -6,9 +6,12 @@ import type { SignalLimits } from './types.js';
 
 const scalar = (raw: unknown) => typeof raw === 'string' || typeof raw === 'number';
 
+/** The limits that are one number (restore_drill, a mapping, is read by config/restore-drill.ts). */
+type ScalarField = { [K in keyof SignalLimits]-?: NonNullable<SignalLimits[K]> extends number ? K : never }[keyof SignalLimits];
+
 export interface SignalKey {
   key: 'min_files' | 'min_size' | 'max_shrink' | 'min_snapshots' | 'max_lock_age';
-  field: keyof SignalLimits;
+  field: ScalarField;
   read: (raw: unknown) => Parsed;
   /** The raw YAML values its reader takes; any other was reported by the key's kind (schema.ts). */
   accepts: (raw: unknown) => boolean;
@@ -56,5 +59,8 @@ export function readSignals(value: (key: string) => unknown, where: (key: string
  */
 export function signalKeyNames(limits: SignalLimits | undefined, needRestic = false): string[] {
   if (limits === undefined) return [];
-  return SIGNAL_KEYS.filter(({ field }) => limits[field] !== undefined && !(needRestic && FAST_SIGNALS.has(field))).map(({ key }) => key);
+  const names: string[] = SIGNAL_KEYS.filter(({ field }) => limits[field] !== undefined && !(needRestic && FAST_SIGNALS.has(field))).map(({ key }) => key);
+  // restore_drill, a mapping read by config/restore-drill.ts, runs restic dump: restic mode only.
+  if (limits.restoreDrill !== undefined) names.push('restore_drill');
+  return names;
 }

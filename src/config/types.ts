@@ -69,6 +69,18 @@ export interface SignalLimits {
   maxLockAgeMs?: number;
   /** max_lag: with mirrorOf, how far the newest snapshot may trail the primary's (milliseconds). */
   maxLagMs?: number;
+  /** restore_drill: the canary file restic dump reads from the latest snapshot, and its limits. */
+  restoreDrill?: RestoreDrill;
+}
+
+/** restore_drill: a timestamp file the backup job writes, read back from the latest snapshot. */
+export interface RestoreDrill {
+  /** Absolute, as the backup saw it. */
+  path: string;
+  /** Daemon: how long a passing drill stands before the next one (a one-shot run drills each time). */
+  intervalMs: number;
+  /** The timestamp inside may be at most this old when the drill reads it. */
+  maxAgeMs: number;
 }
 
 export interface Config {

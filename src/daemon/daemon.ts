@@ -14,6 +14,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CheckResult, type UnmonitoredRep
 import { resultsJsonText } from '../run/result-json.js';
 import { inFlightBound, limitsFor } from '../run/limiter.js';
 import { runCheck, type Limits, type RunDeps } from '../run/run-once.js';
+import { DrillKeeper } from '../run/drills.js';
 import { shareResticRuns } from '../checkers/restic/shared-restic.js';
 import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn } from '../checkers/select.js';
@@ -80,7 +81,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   let hidden = lookOnly(config);
   // A copy judges its lag by its primary's latest look, kept across checks and reloads.
   const primaries = new PrimaryLooks(primariesOf(config.checks));
-  let deps = buildDeps(config, options, limits, primaries);
+  // Passing restore drills stand for their interval, across reloads (run/drills.ts).
+  const drills = new DrillKeeper();
+  let deps = buildDeps(config, options, limits, primaries, drills);
   const listen = config.listen === undefined ? undefined : parseListen(config.listen);
   if (typeof listen === 'string') {
     options.stderr.write(`restic-monitor: config error:\n  ${listen}\n`);
@@ -184,8 +187,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   /** After a reload or a discovery: the schedule, the tallies and the checkers follow the checks. */
   const applyChecks = () => {
     const current = withFound();
-    deps = { ...buildDeps(current, options, limits, primaries), integrity: integrityLookup(integrity) };
+    deps = { ...buildDeps(current, options, limits, primaries, drills), integrity: integrityLookup(integrity) };
     integrity.update(current.checks);
+    drills.retain(current.checks);
     const names = new Set(current.checks.map((check) => check.name));
     for (const name of [...tallies.keys()]) if (!names.has(name)) tallies.delete(name);
     scheduler.update(schedule(current));
@@ -304,7 +308,7 @@ function clockOf(options: DaemonOptions): () => number {
   return () => options.timers?.now() ?? options.now().getTime();
 }
 
-function buildDeps(config: Config, options: DaemonOptions, limits: Limits, primaries: PrimaryLooks): RunDeps & { logger: Logger; plan: Plan } {
+function buildDeps(config: Config, options: DaemonOptions, limits: Limits, primaries: PrimaryLooks, drills: DrillKeeper): RunDeps & { logger: Logger; plan: Plan } {
   const redactor = redactorFor(options.env, config.secrets, options.secrets ?? []);
   const plan = planChecks([...config.checks, ...(config.unselectedPrimaries ?? [])], availableIn(options.checkers));
   return {
@@ -318,5 +322,6 @@ function buildDeps(config: Config, options: DaemonOptions, limits: Limits, prima
     redactor,
     limits,
     primaries,
+    drills,
   };
 }

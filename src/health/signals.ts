@@ -5,8 +5,9 @@ import type { SnapshotFacts } from '../checkers/snapshot-facts.js';
 import { formatDuration } from '../duration.js';
 import type { SignalLimits } from '../config/types.js';
 import { formatBytes, formatPercent } from '../config/sizes.js';
+import { judgeDrill, type DrillRun } from './restore-drill.js';
 
-export type SignalName = 'min_files' | 'min_size' | 'max_shrink' | 'min_snapshots' | 'max_lock_age' | 'max_lag';
+export type SignalName = 'min_files' | 'min_size' | 'max_shrink' | 'min_snapshots' | 'max_lock_age' | 'max_lag' | 'restore_drill';
 
 /**
  * One configured signal as `status --json` shows it. `limit` and `value` are in the signal's
@@ -61,10 +62,10 @@ export interface MirrorObservation {
 }
 
 /**
- * Every configured signal is evaluated against `facts` and `locks` (both undefined: the check
- * saw nothing).
+ * Every configured signal is evaluated against `facts`, `locks`, `mirror` and `drill` (all
+ * undefined: the check saw nothing; `drill` undefined: no restore drill ran).
  */
-export function evaluateSignals(limits: SignalLimits, facts: SnapshotFacts | undefined, locks?: LockObservation, mirror?: MirrorObservation): SignalsOutcome {
+export function evaluateSignals(limits: SignalLimits, facts: SnapshotFacts | undefined, locks?: LockObservation, mirror?: MirrorObservation, drill?: DrillRun): SignalsOutcome {
   const results: SignalResult[] = [];
   const failures: string[] = [];
   let unchecked: string | undefined;
@@ -132,6 +133,14 @@ export function evaluateSignals(limits: SignalLimits, facts: SnapshotFacts | und
       const lagMs = Math.max(0, theirs.getTime() - mirror.latest.getTime());
       const failure = `copy lags ${primary.name} by ${formatDuration(lagMs)} (max_lag ${formatDuration(limits.maxLagMs, true)})`;
       add('max_lag', limit, Math.round(lagMs / 1000), lagMs <= limits.maxLagMs, failure);
+    }
+  }
+  if (limits.restoreDrill !== undefined) {
+    const limit = limits.restoreDrill.maxAgeMs / 1000;
+    if (drill === undefined) add('restore_drill', limit, null, null);
+    else {
+      const judged = judgeDrill(limits.restoreDrill, drill);
+      add('restore_drill', limit, judged.value, judged.ok, judged.failure);
     }
   }
   return { results, failures, ...(unchecked !== undefined && { unchecked }) };

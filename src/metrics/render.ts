@@ -62,6 +62,7 @@ const FAMILIES: readonly Family[] = [
   // integrity: (daemon only): present once the repository's first integrity check has ended.
   { name: 'integrity_ok', type: 'gauge', help: "Whether the repository's last integrity check (restic check, integrity: set) found no errors (1) or failed (0).", value: (t) => (t.latest.integrity?.ok == null ? undefined : t.latest.integrity.ok ? 1 : 0) },
   { name: 'integrity_checked_timestamp_seconds', type: 'gauge', help: "When the repository's last integrity check started, seconds since the epoch.", value: (t) => (t.latest.integrity?.checkedAt ? seconds(t.latest.integrity.checkedAt) : undefined) },
+  { name: 'restore_drill_age_seconds', type: 'gauge', help: 'Age of the canary timestamp the last restore drill read from the latest snapshot, as of that drill; only with restore_drill set and a drill that read one.', value: (t) => (t.latest.drillAgeMs === undefined ? undefined : Math.round(t.latest.drillAgeMs) / 1000) },
   { name: 'checks_total', type: 'counter', help: 'Checks made since the process started.', value: (t) => t.checks },
   { name: 'check_errors_total', type: 'counter', help: 'Checks that could not be made (restic or the backend failed, timeout).', value: (t) => t.checkErrors },
   { name: 'push_failures_total', type: 'counter', help: 'Pushes that were not delivered to their target.', value: (t) => t.pushFailures },
@@ -106,7 +107,7 @@ export function renderMetrics(tallies: readonly Tally[], now: Date, info: Proces
   // One series per configured signal the last check could judge (a signal it could not,
   // such as min_size on a snapshot without summary, has none).
   const signal = `${PREFIX}signal_ok`;
-  lines.push(`# HELP ${signal} Whether a configured health signal (min_files, min_size, max_shrink, min_snapshots, max_lock_age) held at the last check (1) or not (0).`, `# TYPE ${signal} gauge`);
+  lines.push(`# HELP ${signal} Whether a configured health signal (min_files, min_size, max_shrink, min_snapshots, max_lock_age, restore_drill) held at the last check (1) or not (0).`, `# TYPE ${signal} gauge`);
   for (const tally of tallies) {
     for (const result of tally.latest.signals ?? []) {
       if (result.ok === null) continue;

@@ -30,6 +30,8 @@ export interface CheckResultJson {
   mirror_of?: string;
   /** Daemon, `integrity:` set: the last integrity check (ok and checked_at null before the first). */
   integrity?: { ok: boolean | null; checked_at: string | null; message: string };
+  /** restore_drill: when the drill behind its signal ran (ISO). */
+  drilled_at?: string;
 }
 
 export function resultJson(result: CheckResult): CheckResultJson {
@@ -53,6 +55,7 @@ export function resultJson(result: CheckResult): CheckResultJson {
     ...(result.signals && { signals: result.signals }),
     ...(result.primary !== undefined && { mirror_of: result.primary }),
     ...(result.integrity && { integrity: { ok: result.integrity.ok, checked_at: result.integrity.checkedAt?.toISOString() ?? null, message: result.integrity.message } }),
+    ...(result.drilledAt && { drilled_at: result.drilledAt.toISOString() }),
   };
 }
 

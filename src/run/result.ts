@@ -62,6 +62,10 @@ export interface CheckResult {
   primary?: string;
   /** mirror_of: how far the newest snapshot trails the primary's (0: not at all); when both are known. */
   mirrorLagMs?: number;
+  /** restore_drill: when the drill the verdict used ran (the daemon keeps a passing one for its interval). */
+  drilledAt?: Date;
+  /** restore_drill: how old the canary's timestamp was when that drill read it; absent when it read none. */
+  drillAgeMs?: number;
 }
 
 /**

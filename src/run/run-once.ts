@@ -16,6 +16,9 @@ import { ageSeconds } from './result-json.js';
 import { primariesFirst } from '../config/mirror.js';
 import { PrimaryLooks, primariesOf } from './primary-looks.js';
 import type { IntegrityStatus } from '../integrity/status.js';
+import { drillRestore } from '../checkers/restic/restore-drill.js';
+import type { DrillRun } from '../health/restore-drill.js';
+import type { DrillKeeper } from './drills.js';
 
 /** A reason long enough to act on, short enough for a status line and a pushed message. */
 const MAX_REASON_LENGTH = 200;
@@ -40,6 +43,10 @@ export interface RunDeps {
    * when it sets no `integrity:`. One-shot runs have none (integrity is daemon only).
    */
   integrity?: (check: Check) => IntegrityStatus | undefined;
+  /** restore_drill: runs one drill (the restic binary's `dump` by default). */
+  drill?: typeof drillRestore;
+  /** The daemon's drills between runs; without it (a one-shot run) every check drills. */
+  drills?: DrillKeeper;
 }
 
 export interface RunOptions {
@@ -100,16 +107,27 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
   const checker = checkerOfKind(planned.kind, deps.checkers);
   let started = deps.now();
   let startedAt = performance.now();
-  const look = () => {
+  const look = async (): Promise<Observation & { drill?: DrillRun }> => {
     // Stopped while this check waited for its slot: do not start restic only to kill it.
-    if (options.signal.aborted) return Promise.reject(new CheckError('aborted'));
+    if (options.signal.aborted) throw new CheckError('aborted');
     // The time waited for a slot is not the check's: its duration starts here.
     started = deps.now();
     startedAt = performance.now();
-    return checker.check(check, { signal: options.signal, env: deps.env });
+    const seen = await checker.check(check, { signal: options.signal, env: deps.env });
+    // restore_drill, in the same slot: after the listing, and only when it could be made.
+    // No snapshot (that says it all) or no restic: nothing to drill.
+    if (check.signals?.restoreDrill === undefined || checker.mode !== 'restic' || seen.latest === null) return seen;
+    let drill = deps.drills?.current(check, deps.now());
+    if (drill === undefined) {
+      // The check's timeout covers both: the drill gets what the listing left of it.
+      const timeoutMs = Math.max(1, Math.round(check.timeoutMs - (performance.now() - startedAt)));
+      drill = await (deps.drill ?? drillRestore)(check, { signal: options.signal, env: deps.env }, { now: deps.now, redact: (text) => deps.redactor.redact(text), timeoutMs });
+      deps.drills?.keep(check, drill);
+    }
+    return { ...seen, drill };
   };
   let observed: Outcome;
-  let observation: Observation | undefined;
+  let observation: (Observation & { drill?: DrillRun }) | undefined;
   deps.primaries?.begun(check.name);
   // Which restic reader answered (or failed): set by the built-in reader's checker.
   let reader: CheckResult['reader'];
@@ -137,6 +155,7 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
   const verdict = decide(observed, check.maxAgeMs, deps.now(), check.signals, integrity);
   const facts = 'failure' in observed ? undefined : observed.facts;
   const oldestLock = 'failure' in observed ? undefined : observed.oldestLock;
+  const drill = 'failure' in observed ? undefined : observed.drill;
   const message = deps.redactor.redact(verdict.message);
   const latest = 'latest' in observed ? observed.latest : null;
   // A check cut short because we are stopping says nothing about the repository: no alarm in the log.
@@ -186,5 +205,6 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
     ...(mirrorLagMs !== undefined && { mirrorLagMs }),
     ...(integrity !== undefined && { integrity }),
     ...(oldestLock !== undefined && { oldestLockAgeMs: oldestLock === null ? 0 : Math.max(0, started.getTime() - oldestLock.time.getTime()) }),
+    ...(drill !== undefined && { drilledAt: drill.at, ...('writtenAt' in drill && { drillAgeMs: Math.max(0, drill.at.getTime() - drill.writtenAt.getTime()) }) }),
   };
 }

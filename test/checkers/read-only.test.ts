@@ -7,13 +7,20 @@ import { runCli } from '../helpers/cli.js';
 import { waitFor } from '../helpers/daemon-process.js';
 import { fingerprint } from '../helpers/fingerprint.js';
 import { cliForNobody } from '../helpers/unprivileged.js';
-import { makeRepository, PASSWORD, tempDir } from '../helpers/restic-repos.js';
+import { makeRepository, PASSWORD, restic, tempDir } from '../helpers/restic-repos.js';
 
 let root: string;
 let repo: string;
+/** restore_drill: a canary in the latest snapshot, read back by restic dump --no-lock. */
+let drill: string;
 before(async () => {
   root = await tempDir();
   repo = await makeRepository(join(root, 'repo'), [{ host: 'a' }, { host: 'b', time: '2024-01-01 00:00:00' }]);
+  const canary = join(root, 'canary');
+  await mkdir(canary);
+  await writeFile(join(canary, 'backup-canary'), `${new Date().toISOString()}\n`);
+  await restic(['-r', repo, 'backup', '--quiet', '--host', 'a', canary]);
+  drill = `restore_drill: {path: ${join(canary, 'backup-canary')}}`;
 });
 
 test('checks leave a repository byte for byte as it was, with either reader; restic\'s cache goes where the config says', async () => {
@@ -21,12 +28,15 @@ test('checks leave a repository byte for byte as it was, with either reader; res
   const before = await fingerprint(repo);
   for (const reader of ['restic', 'builtin']) {
     const config = join(root, `config-${reader}.yaml`);
-    // max_lock_age: the lock listing (restic list locks --no-lock) reads only, too.
-    await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    reader: ${reader}\n    cache_dir: ${cache}\n    max_lock_age: 2h\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
+    // max_lock_age: the lock listing (restic list locks --no-lock) reads only, too; and
+    // restore_drill's restic dump --no-lock.
+    await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    reader: ${reader}\n    cache_dir: ${cache}\n    max_lock_age: 2h\n    ${drill}\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
     for (let i = 0; i < 3; i++) {
       const result = await runCli(['status', '--json', '--config', config]);
-      assert.equal(result.code, 0, result.stderr);
-      assert.equal((JSON.parse(result.stdout) as Array<{ reader: string }>)[0]!.reader, reader);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const [row] = JSON.parse(result.stdout) as Array<{ reader: string; signals: Array<{ name: string; ok: boolean }> }>;
+      assert.equal(row!.reader, reader);
+      assert.deepEqual(row!.signals.map(({ name, ok }) => [name, ok]), [['max_lock_age', true], ['restore_drill', true]]);
     }
     assert.deepEqual(await fingerprint(repo), before, reader);
   }
@@ -41,7 +51,7 @@ test('a repository nobody may write to checks fine (run as an unprivileged user)
   await mkdir(cache);
   spawnSync('chown', ['nobody:nogroup', cache]);
   const config = join(root, 'nobody.yaml');
-  await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    cache_dir: ${cache}\n    max_lock_age: 2h\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
+  await writeFile(config, `repositories:\n  repo:\n    url: ${repo}\n    cache_dir: ${cache}\n    max_lock_age: 2h\n    ${drill}\n    extra_env: {RESTIC_PASSWORD: ${PASSWORD}}\n`);
   await chmod(config, 0o644);
   const before = await fingerprint(repo);
   const result = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, await cliForNobody(), 'status', '--config', config], {
@@ -50,6 +60,15 @@ test('a repository nobody may write to checks fine (run as an unprivileged user)
   });
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /repo\s+restic\s+.*UP\s+ok\s+\S+\s+latest snapshot/);
+  // The drill ran, as nobody, and passed: restic dump read the canary from the read-only repository.
+  const json = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, await cliForNobody(), 'status', '--json', '--config', config], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: '/nonexistent' },
+  });
+  assert.equal(json.status, 0, json.stdout + json.stderr);
+  const [row] = JSON.parse(json.stdout) as Array<{ signals: Array<{ name: string; ok: boolean }>; drilled_at?: string }>;
+  assert.deepEqual(row!.signals.map(({ name, ok }) => [name, ok]), [['max_lock_age', true], ['restore_drill', true]]);
+  assert.equal(typeof row!.drilled_at, 'string');
   assert.deepEqual(await fingerprint(repo), before);
   spawnSync('chmod', ['-R', 'u+w', repo]);
 });

@@ -100,7 +100,7 @@ test('docs/daemon.md documents every series the metrics have', async () => {
   const docs = await readFile(join(ROOT, 'docs', 'daemon.md'), 'utf8');
   const unmonitored = [{ name: 'host2/mail', url: 's3:https://h/b/host2/mail', location: 's3:https://h/b', reason: 'no check has this url', foundAt: now }];
   const families = parsePrometheus(renderMetrics([addResult(undefined, base)], now, { configReloadOk: true, configLoadedAt: 1, unmonitored }));
-  assert.equal(families.size, 22);
+  assert.equal(families.size, 23);
   for (const name of families.keys()) assert.match(docs, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `${name} in the metrics table`);
 });
 

@@ -26,14 +26,17 @@ const base: CheckResult = {
     { name: 'min_snapshots', limit: 3, value: 4, ok: true },
     { name: 'min_size', limit: 1024, value: null, ok: null },
     { name: 'max_lock_age', limit: 7200, value: 10800, ok: false },
+    { name: 'restore_drill', limit: 86400, value: 259200, ok: false },
   ],
   oldestLockAgeMs: 10_800_500,
+  drilledAt: new Date('2026-11-22T11:00:00.000Z'),
+  drillAgeMs: 259_200_250,
   latestFiles: 0,
   latestBytes: 0,
   snapshotCount: 4,
 };
 // No signal configured: files and bytes still show, the count does not (a --latest listing).
-const { signals: _signals, snapshotCount: _count, oldestLockAgeMs: _lock, ...unsignalled } = base;
+const { signals: _signals, snapshotCount: _count, oldestLockAgeMs: _lock, drilledAt: _drilled, drillAgeMs: _drillAge, ...unsignalled } = base;
 const plain: CheckResult = { ...unsignalled, name: 'web', repository: 'web', status: 'up', message: 'latest snapshot 2h ago (max 1d)', latestFiles: 1200, latestBytes: 5_000_000 };
 
 test('snapshot count, files, bytes and one signal_ok series per judged signal; promtool check metrics stays clean', async () => {
@@ -48,6 +51,10 @@ test('snapshot count, files, bytes and one signal_ok series per judged signal; p
   assert.equal(sampleValue(families, 'restic_monitor_signal_ok', { ...nas, signal: 'min_snapshots' }), 1);
   assert.equal(sampleValue(families, 'restic_monitor_signal_ok', { ...nas, signal: 'max_lock_age' }), 0);
   assert.equal(sampleValue(families, 'restic_monitor_oldest_lock_age_seconds', nas), 10800.5);
+  // restore_drill: the canary's age as the drill read it, and its signal.
+  assert.equal(sampleValue(families, 'restic_monitor_restore_drill_age_seconds', nas), 259200.25);
+  assert.equal(sampleValue(families, 'restic_monitor_signal_ok', { ...nas, signal: 'restore_drill' }), 0);
+  assert.throws(() => sampleValue(families, 'restic_monitor_restore_drill_age_seconds', web), /0 samples/);
   // Locks not listed (no max_lock_age): no series.
   assert.throws(() => sampleValue(families, 'restic_monitor_oldest_lock_age_seconds', web), /0 samples/);
   // Not judged (no summary): no series rather than a made-up value; no count without min_snapshots.

@@ -50,7 +50,7 @@ export function resticArgs(check: Check, options: ListOptions = {}): string[] {
 }
 
 /** The options every restic run of a check takes: CA file and cache. */
-function globalArgs(check: Check): string[] {
+export function globalArgs(check: Check): string[] {
   const args: string[] = [];
   if (check.caCert) args.push('--cacert', check.caCert);
   if (check.cacheDir === 'off') args.push('--no-cache');

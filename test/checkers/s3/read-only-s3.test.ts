@@ -17,8 +17,10 @@ before(async () => {
   s3 = await startS3rver({ ca });
   dir = await tempDir('rm-ro-s3-');
   await writeFile(join(dir, 'data.txt'), 'data\n');
+  // restore_drill's canary, in the same snapshot.
+  await writeFile(join(dir, 'backup-canary'), `${Math.floor(Date.now() / 1000)}\n`);
   await restic(['-r', s3.url('repo'), '--cacert', ca.certPath, 'init'], CREDENTIALS);
-  await restic(['-r', s3.url('repo'), '--cacert', ca.certPath, 'backup', '--quiet', join(dir, 'data.txt')], CREDENTIALS);
+  await restic(['-r', s3.url('repo'), '--cacert', ca.certPath, 'backup', '--quiet', join(dir, 'data.txt'), join(dir, 'backup-canary')], CREDENTIALS);
 });
 after(() => s3?.close());
 
@@ -32,7 +34,7 @@ test('the bucket is byte for byte the same after checks in both modes', async ()
   cache_dir: ${join(dir, 'cache')}
   extra_env: {AWS_ACCESS_KEY_ID: S3RVER, AWS_SECRET_ACCESS_KEY: S3RVER, RESTIC_PASSWORD: ${PASSWORD}}
 repositories:
-  with-restic: {mode: restic}
+  with-restic: {mode: restic, restore_drill: {path: ${join(dir, 'backup-canary')}}}
   fast: {mode: fast}
 `,
   );
