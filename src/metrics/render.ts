@@ -105,14 +105,16 @@ export function renderMetrics(tallies: readonly Tally[], now: Date, info: Proces
     }
   }
   // One series per configured signal the last check could judge (a signal it could not,
-  // such as min_size on a snapshot without summary, has none).
+  // such as min_size on a snapshot without summary, has none). The daemon's integrity result
+  // is one of them too: it makes the check down as they do, so the one alert on signal_ok
+  // covers it (monitoring/alerts.yml).
   const signal = `${PREFIX}signal_ok`;
-  lines.push(`# HELP ${signal} Whether a configured health signal (min_files, min_size, max_shrink, min_snapshots, max_lock_age, restore_drill) held at the last check (1) or not (0).`, `# TYPE ${signal} gauge`);
+  lines.push(`# HELP ${signal} Whether a configured health signal (min_files, min_size, max_shrink, min_snapshots, max_lock_age, max_lag, restore_drill, integrity) held at the last check (1) or not (0).`, `# TYPE ${signal} gauge`);
   for (const tally of tallies) {
-    for (const result of tally.latest.signals ?? []) {
-      if (result.ok === null) continue;
-      lines.push(`${signal}{${labelsOf(tally.latest)},signal="${result.name}"} ${result.ok ? 1 : 0}`);
-    }
+    const judged: Array<{ name: string; ok: boolean }> = (tally.latest.signals ?? []).flatMap((result) => (result.ok === null ? [] : [{ name: result.name, ok: result.ok }]));
+    const integrity = tally.latest.integrity?.ok;
+    if (integrity !== undefined && integrity !== null) judged.push({ name: 'integrity', ok: integrity });
+    for (const { name, ok } of judged) lines.push(`${signal}{${labelsOf(tally.latest)},signal="${name}"} ${ok ? 1 : 0}`);
   }
   // mirror_of: how far each copy trailed its primary at its last check (both looks had a snapshot).
   const lag = `${PREFIX}mirror_lag_seconds`;

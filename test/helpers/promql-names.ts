@@ -48,6 +48,6 @@ export function exportedMetricNames(): Set<string> {
     checkedAt: new Date('2026-11-22T11:59:59.000Z'),
     pushes: [],
   };
-  const text = renderMetrics(talliesOf([result]), new Date('2026-11-22T12:00:00Z'), { configReloadOk: true, configLoadedAt: 1795000000 });
+  const text = renderMetrics(talliesOf([result]), new Date('2026-11-22T12:00:00Z'), { configReloadOk: true, configLoadedAt: 1795000000, unmonitored: [] });
   return new Set(parsePrometheus(text).keys());
 }

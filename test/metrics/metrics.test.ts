@@ -232,4 +232,8 @@ test('integrity: integrity_ok and its time once a check ended; no series before 
   const db = { check: 'db', repository: 'db', mode: 'restic' };
   assert.throws(() => sampleValue(families, 'restic_monitor_integrity_ok', db), /0 samples/);
   assert.throws(() => sampleValue(families, 'restic_monitor_integrity_checked_timestamp_seconds', db), /0 samples/);
+  // A failed integrity check makes the check down as a failed signal does: the one alert on
+  // signal_ok (ResticHealthSignalFailing) sees it. No result yet: no series.
+  assert.equal(sampleValue(families, 'restic_monitor_signal_ok', { ...web, signal: 'integrity' }), 0);
+  assert.throws(() => sampleValue(families, 'restic_monitor_signal_ok', { ...db, signal: 'integrity' }), /0 samples/);
 });
