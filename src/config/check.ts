@@ -246,6 +246,8 @@ function readIntegrityKey(
   expand: (key: string, path: string, raw: string) => string | undefined,
   fail: (problem: string) => void,
 ): IntegritySettings | undefined {
+  // `integrity: false` on the repository switches off the one set in defaults.
+  if (entry.own.integrity === false) return undefined;
   const ownMap = isMapping(entry.own.integrity) ? entry.own.integrity : undefined;
   const defaultMap = isMapping(defaults.integrity) ? defaults.integrity : undefined;
   if (ownMap === undefined && defaultMap === undefined) return undefined;

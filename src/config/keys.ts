@@ -13,7 +13,7 @@ import type { Check } from './types.js';
 export type Place = 'top' | 'repository' | 'defaults' | 'host';
 
 /** The shape a key's raw YAML value must have before it is expanded and validated. */
-export type RawKind = 'string' | 'map' | 'list' | 'integer' | 'hosts' | 'scalar' | 'discover';
+export type RawKind = 'string' | 'map' | 'map-or-false' | 'list' | 'integer' | 'hosts' | 'scalar' | 'discover';
 
 /**
  * What a key's value is. A `text`, `duration`, `choice` or `list` key with a `field` is read
@@ -29,7 +29,8 @@ export type ValueSpec =
   | { type: 'list' }
   | { type: 'env' }
   | { type: 'hosts' }
-  | { type: 'map' }
+  /** `switchable`: `false` in a repository or host switches off the mapping set in `defaults`. */
+  | { type: 'map'; switchable?: true }
   | { type: 'integer' }
   /** A string or a number, read by the key's own reader (the health signals, config/signals.ts). */
   | { type: 'scalar' }
@@ -255,17 +256,17 @@ export const KEYS = {
   },
   integrity: {
     // Read by config/integrity.ts; run by the daemon alone (daemon/integrity-queue.ts).
-    value: { type: 'map' },
+    value: { type: 'map', switchable: true },
     places: ['repository', 'defaults'],
     notInHost: 'integrity is checked once per repository: set it on the repository, and its hosts share the result',
     shownDefault: 'none',
-    doc: 'daemon only: `restic check --no-lock` every `interval` (default `1w`), one repository at a time, `read_data_subset` (`5%`, `1/10`, `500MiB`) to read data too, killed after `timeout` (default `6h`); a failed check makes the repository down until one passes; see [Health signals](#health-signals)',
+    doc: 'daemon only: `restic check --no-lock` every `interval` (default `1w`), one repository at a time, `read_data_subset` (`5%`, `1/10`, `500MiB`) to read data too, killed after `timeout` (default `6h`); a failed check makes the repository down until one passes; `false` switches off the one from `defaults`; see [Health signals](#health-signals)',
   },
   restore_drill: {
-    value: { type: 'map' },
+    value: { type: 'map', switchable: true },
     places: EVERYWHERE,
     shownDefault: 'none',
-    doc: 'restic mode: `{path: /var/lib/backup-canary, interval: 1d, max_age: 1d}`: `restic dump --no-lock latest PATH` must succeed and the timestamp the backup job wrote into the file must be at most `max_age` (default: the check\'s) old; the daemon drills every `interval` (default `1d`), a one-shot run each time',
+    doc: 'restic mode: `{path: /var/lib/backup-canary, interval: 1d, max_age: 1d}`: `restic dump --no-lock latest PATH` must succeed and the timestamp the backup job wrote into the file must be at most `max_age` (default: the check\'s) old; the daemon drills every `interval` (default `1d`), a one-shot run each time; `false` switches off the one from `defaults`',
   },
   hosts: {
     value: { type: 'hosts' },
@@ -358,8 +359,9 @@ export function rawKind(value: ValueSpec): RawKind {
     case 'choice':
       return 'string';
     case 'env':
-    case 'map':
       return 'map';
+    case 'map':
+      return value.switchable ? 'map-or-false' : 'map';
     default:
       return value.type;
   }

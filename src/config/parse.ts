@@ -126,7 +126,7 @@ function checkKeys(path: string, map: Record<string, unknown>, report: (problem:
     else if (value !== null) {
       const problem = checkKind(`${path}.${key}`, value, kind);
       if (problem) report(problem);
-      if (kind === 'map' && !problem) {
+      if ((kind === 'map' || kind === 'map-or-false') && isMapping(value) && !problem) {
         for (const [envKey, envValue] of Object.entries(value as Record<string, unknown>)) {
           const inner = checkKind(`${path}.${key}.${envKey}`, envValue, 'string');
           if (inner) report(inner);

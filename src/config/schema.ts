@@ -20,6 +20,8 @@ export function checkKind(path: string, value: unknown, kind: RawKind): string |
       return `${path}: expected a string, got ${describeType(value)}`;
     case 'map':
       return isMapping(value) ? undefined : `${path}: expected a mapping, got ${describeType(value)}`;
+    case 'map-or-false':
+      return isMapping(value) || value === false ? undefined : `${path}: expected a mapping, or false to switch off the one set in defaults, got ${describeType(value)}`;
     case 'list':
       if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return undefined;
       return `${path}: expected a list of strings, got ${describeType(value)}`;

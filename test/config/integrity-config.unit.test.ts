@@ -92,7 +92,7 @@ repositories:
       'repositories.j.integrity.interval: "0s" must be more than zero',
       'repositories.k.integrity.timeout: "30d" is too long: at most 24d20h31m23s (the longest a timer can wait)',
       'repositories.l.integrity.read_data_subset: expected a string, got a number (put it in quotes)',
-      'repositories.m.integrity: expected a mapping, got a boolean',
+      'repositories.m.integrity: expected a mapping, or false to switch off the one set in defaults, got a boolean',
       'repositories.n.integrity: unknown key "timout" (did you mean "timeout"?)',
     ],
   );
@@ -102,4 +102,15 @@ test('integrity: not in a host entry, with the reason', () => {
   assert.deepEqual(configProblems('repositories:\n  fleet:\n    url: /srv/fleet\n    hosts:\n      web1: {integrity: {interval: 1d}}\n'), [
     'repositories.fleet.hosts.web1.integrity: not allowed here: integrity is checked once per repository: set it on the repository, and its hosts share the result',
   ]);
+});
+
+test('integrity: false on a repository switches off the one set in defaults', () => {
+  const config = parseConfig('defaults:\n  url: /srv/{{ .Name }}\n  integrity: {interval: 1d}\nrepositories:\n  web: {}\n  scratch: {integrity: false}\n', {});
+  assert.deepEqual(
+    config.checks.map((check) => [check.name, check.integrity]),
+    [
+      ['web', { intervalMs: DAY, timeoutMs: 6 * 3_600_000 }],
+      ['scratch', undefined],
+    ],
+  );
 });

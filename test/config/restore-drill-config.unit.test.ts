@@ -67,7 +67,7 @@ repositories:
       'repositories.c.restore_drill.interval: "6x" is not a duration (e.g. 1d, 6h, 30m, 1h30m)',
       'repositories.c.restore_drill.max_age: "0s" must be more than zero',
       'repositories.d.restore_drill: unknown key "maxage" (did you mean "max_age"?)',
-      'repositories.e.restore_drill: expected a mapping, got a string',
+      'repositories.e.restore_drill: expected a mapping, or false to switch off the one set in defaults, got a string',
       'repositories.f.restore_drill.path: expected a string, got a number (put it in quotes)',
       'repositories.g.restore_drill.path: missing (the file the backup job writes a timestamp into before each backup, e.g. /var/lib/backup-canary)',
       'repositories.h.hosts.web1.restore_drill: unknown key "every"',
@@ -84,5 +84,21 @@ test('mode fast by name cannot drill; auto, and fast by RESTIC_MONITOR_FAST, pic
   assert.deepEqual(
     config.checks.map((check) => describePlan(plan.of(check))),
     ['restic (restore_drill needs restic mode)', 'restic (restore_drill needs restic mode)'],
+  );
+});
+
+test('restore_drill: false on a repository or host switches off the drill set in defaults', () => {
+  const config = parseConfig(
+    'defaults:\n  url: /srv/{{ .Name }}\n  restore_drill: {path: /var/lib/backup-canary}\nrepositories:\n  web: {}\n  scratch: {restore_drill: false}\n  fleet:\n    hosts:\n      web1:\n      web2: {restore_drill: false}\n',
+    {},
+  );
+  assert.deepEqual(
+    config.checks.map((check) => [check.name, check.signals?.restoreDrill?.path]),
+    [
+      ['web', '/var/lib/backup-canary'],
+      ['scratch', undefined],
+      ['fleet/web1', '/var/lib/backup-canary'],
+      ['fleet/web2', undefined],
+    ],
   );
 });
