@@ -22,6 +22,13 @@ export class PrimaryLooks {
   retain(primaries: Iterable<string>): void {
     this.primaries = new Set(primaries);
     for (const name of [...this.last.keys()]) if (!this.primaries.has(name)) this.last.delete(name);
+    // A copy may be waiting on a look that is no longer a primary's: let it go, or it (and a
+    // stop that waits for it) would wait for ever.
+    for (const [name, waiting] of [...this.pending]) {
+      if (this.primaries.has(name)) continue;
+      waiting.resolve();
+      this.pending.delete(name);
+    }
   }
 
   /** A check's look begins: its copies wait for it from now on. */
@@ -34,10 +41,11 @@ export class PrimaryLooks {
 
   /** A check's look ended with `outcome` (before its own signals are judged). */
   seen(name: string, outcome: Outcome): void {
-    if (!this.primaries.has(name)) return;
-    this.last.set(name, 'failure' in outcome ? { name, failure: outcome.failure } : { name, latest: outcome.latest });
+    // Whoever waits is released first, even when a reload has since dropped this primary.
     this.pending.get(name)?.resolve();
     this.pending.delete(name);
+    if (!this.primaries.has(name)) return;
+    this.last.set(name, 'failure' in outcome ? { name, failure: outcome.failure } : { name, latest: outcome.latest });
   }
 
   /** What a copy knows of `name`: its look in progress (awaited), else its last one. */
