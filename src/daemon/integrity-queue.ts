@@ -80,8 +80,10 @@ export class IntegrityQueue {
 
   /**
    * A reloaded config: new repositories, and ones whose access or settings changed, are due
-   * now (their old result says nothing about the new one); removed ones are dropped, and a
-   * running check of one is stopped.
+   * now; removed ones are dropped, and a running check of one is stopped. A changed URL's old
+   * result says nothing about the new one and goes; new credentials or settings for the same
+   * URL keep the last result until the new check ends (a rotated key must not turn a damaged
+   * repository up for hours).
    */
   update(checks: readonly Check[]): void {
     if (this.stopped) return;
@@ -94,7 +96,7 @@ export class IntegrityQueue {
         continue;
       }
       this.entries.delete(repository);
-      this.results.delete(repository);
+      if (job === undefined || job.check.url !== entry.job.check.url) this.results.delete(repository);
       if (this.running?.repository === repository) this.running.controller.abort();
     }
     for (const [repository, job] of jobs) if (!this.entries.has(repository)) this.entries.set(repository, newEntry(job, now));

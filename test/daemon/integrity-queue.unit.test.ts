@@ -119,6 +119,25 @@ test('a reload: a new repository is due now, a changed one forgets its result an
   await queue.stop();
 });
 
+test('a reload with new credentials for the same url keeps the failed result until the new check ends', async () => {
+  const timers = new FakeTimers();
+  const runs = manualRuns(timers);
+  const a = checkConfig({ name: 'a', url: '/a', integrity: integrity(24 * HOUR) });
+  const queue = new IntegrityQueue([a], { run: runs.run, onResult: () => undefined, timers });
+  queue.start();
+  await timers.advance(0);
+  runs.finish('a', false);
+  await timers.advance(0);
+  queue.update([{ ...a, extraEnv: { RESTIC_PASSWORD: 'rotated' } }]);
+  await timers.advance(0);
+  assert.deepEqual(runs.started.map((s) => s.repository), ['a', 'a'], 'checked again at once');
+  assert.equal(queue.result('a')?.ok, false, 'still down while the new check runs');
+  runs.finish('a', true);
+  await timers.advance(0);
+  assert.equal(queue.result('a')?.ok, true);
+  await queue.stop();
+});
+
 test('an interval longer than a timer holds is waited for in steps', async () => {
   const timers = new FakeTimers();
   const runs = manualRuns(timers);
