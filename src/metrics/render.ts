@@ -112,7 +112,9 @@ export function renderMetrics(tallies: readonly Tally[], now: Date, info: Proces
   lines.push(`# HELP ${signal} Whether a configured health signal (min_files, min_size, max_shrink, min_snapshots, max_lock_age, max_lag, restore_drill, integrity) held at the last check (1) or not (0).`, `# TYPE ${signal} gauge`);
   for (const tally of tallies) {
     const judged: Array<{ name: string; ok: boolean }> = (tally.latest.signals ?? []).flatMap((result) => (result.ok === null ? [] : [{ name: result.name, ok: result.ok }]));
-    const integrity = tally.latest.integrity?.ok;
+    // Only beside a snapshot the check saw, as the other signals: a failed check or none found
+    // has an alert of its own, and one broken check raises one alert.
+    const integrity = tally.latest.latest === null ? undefined : tally.latest.integrity?.ok;
     if (integrity !== undefined && integrity !== null) judged.push({ name: 'integrity', ok: integrity });
     for (const { name, ok } of judged) lines.push(`${signal}{${labelsOf(tally.latest)},signal="${name}"} ${ok ? 1 : 0}`);
   }

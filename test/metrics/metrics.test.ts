@@ -236,4 +236,7 @@ test('integrity: integrity_ok and its time once a check ended; no series before 
   // signal_ok (ResticHealthSignalFailing) sees it. No result yet: no series.
   assert.equal(sampleValue(families, 'restic_monitor_signal_ok', { ...web, signal: 'integrity' }), 0);
   assert.throws(() => sampleValue(families, 'restic_monitor_signal_ok', { ...db, signal: 'integrity' }), /0 samples/);
+  // A check that failed (or found no snapshot) raises its own alert: no integrity series beside it.
+  const failed = parsePrometheus(renderMetrics(talliesOf([{ ...base, status: 'down', latest: null, latestBasis: null, ageMs: null, error: 'timed out after 10m', integrity: { ok: false, checkedAt, message: 'pack 1bc4c348: does not exist' } }]), now));
+  assert.throws(() => sampleValue(failed, 'restic_monitor_signal_ok', { ...web, signal: 'integrity' }), /0 samples/);
 });
