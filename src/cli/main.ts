@@ -223,7 +223,9 @@ function selectChecks(config: Config, only: readonly string[]): Config {
   const selected = new Set(checks.map((check) => check.name));
   const wanted = new Set(checks.flatMap((check) => (check.mirrorOf !== undefined && !selected.has(check.mirrorOf) ? [check.mirrorOf] : [])));
   const unselectedPrimaries = config.checks.filter((check) => wanted.has(check.name));
-  return { ...config, checks, ...(unselectedPrimaries.length > 0 && { unselectedPrimaries }) };
+  // --only names configured checks: no discovery (run, status and the daemon alike).
+  const { discover: _notWithOnly, ...rest } = config;
+  return { ...rest, checks, ...(unselectedPrimaries.length > 0 && { unselectedPrimaries }) };
 }
 
 // The bundle (scripts/bundle.mjs) has no package.json beside it: esbuild writes the version in.

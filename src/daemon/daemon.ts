@@ -231,8 +231,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         if (walk.failure !== undefined) deps.logger.error({ location: walk.location.where }, `discovery failed under ${deps.redactor.redact(walk.location.url)}: ${deps.redactor.redact(walk.failure)}`);
       }
       deps.logger.info(describeDiscovery(discovery), 'discovery done');
-      discoverTimer = timers.setTimeout(rediscover, DISCOVER_EVERY_MS);
-    })().catch((error: unknown) => deps.logger.error(`internal error in discovery: ${(error as Error).message}`));
+    })()
+      .catch((error: unknown) => deps.logger.error(`internal error in discovery: ${(error as Error).message}`))
+      .finally(() => {
+        // Even after an internal error: discovery stops only with the daemon or a newer run.
+        if (!run.signal.aborted && !options.signal.aborted && discoverRun === run) discoverTimer = timers.setTimeout(rediscover, DISCOVER_EVERY_MS);
+      });
   };
   const onHangup = () => {
     reloading = reloading.then(reload).catch((error: unknown) => {

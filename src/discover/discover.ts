@@ -69,7 +69,7 @@ export function carryOver(previous: Discovery, next: Discovery, configured: Read
   const unmonitored = previous.unmonitored.filter((repository) => shown.has(repository.location) && !next.unmonitored.some((other) => other.url === repository.url));
   const origins = new Map(next.origins);
   for (const check of kept) origins.set(check.name, previous.origins.get(check.name)!);
-  return { ...next, checks: [...next.checks, ...kept], unmonitored: [...next.unmonitored, ...unmonitored], origins, secrets: [...next.secrets, ...previous.secrets] };
+  return { ...next, checks: [...next.checks, ...kept], unmonitored: [...next.unmonitored, ...unmonitored], origins, secrets: [...new Set([...next.secrets, ...previous.secrets])] };
 }
 
 /** A reason short enough for a status line. */

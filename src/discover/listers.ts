@@ -70,6 +70,12 @@ export function localLister(listing: Check): ListDir {
 /** What rclone is asked per folder: names and kinds only, no times, hashes or MIME types. */
 export const RCLONE_LIST_ARGS = ['lsjson', '--no-modtime', '--no-mimetype'];
 
+/**
+ * One folder's listing may be this large (about 100,000 names); past it rclone is stopped, as
+ * S3 stops at MAX_PAGES: a folder that big holds no repositories worth walking.
+ */
+export const MAX_RCLONE_LISTING_BYTES = 16 * 1024 * 1024;
+
 /** rclone: one `rclone lsjson` per folder. */
 export function rcloneLister(listing: Check, context: ListerContext, options: { binary?: string; run?: RunProcess } = {}): ListDir {
   const remote = rcloneRemote(listing.url)!;
@@ -86,6 +92,7 @@ export function rcloneLister(listing: Check, context: ListerContext, options: { 
         env: childEnv(context.env, listing.extraEnv),
         timeoutMs: Math.max(1, Math.round(deadline - performance.now())),
         signal: context.signal,
+        maxStdoutBytes: MAX_RCLONE_LISTING_BYTES,
       });
     } catch (error) {
       if (error instanceof SpawnError) throw new CheckError(error.describe('rclone'));
@@ -93,6 +100,7 @@ export function rcloneLister(listing: Check, context: ListerContext, options: { 
     }
     context.onRequest?.(1);
     if (result.timedOut || result.aborted) throw new CheckError(result.aborted ? 'aborted' : timeoutReason(listing.timeoutMs));
+    if (result.overflow) throw new CheckError(`rclone listed more than 16 MiB of names in ${target}: point discover at a narrower prefix`);
     if (result.code !== 0) {
       const reason = describeRcloneFailure(result, remote);
       throw new CheckError(reason.startsWith('not a restic repository') ? `no directory ${path.length === 0 ? remote : target}` : reason);
