@@ -43,6 +43,12 @@ export function integrityJobs(checks: readonly Check[]): IntegrityJob[] {
   return [...jobs.values()];
 }
 
+/**
+ * A check that restic could not make (password, network; not damage, not a timeout) is tried
+ * again after this, not after a whole `interval` (a week by default) of a down repository.
+ */
+export const RETRY_MS = 3_600_000;
+
 export class IntegrityQueue {
   private readonly entries = new Map<string, Entry>();
   private readonly results = new Map<string, IntegrityResult>();
@@ -151,8 +157,10 @@ export class IntegrityQueue {
     const running = { repository: job.repository, controller: new AbortController(), done: Promise.resolve() };
     this.running = running;
     running.done = (async () => {
+      let retrySoon = false;
       try {
         const result = await this.options.run(job, running.controller.signal);
+        retrySoon = result?.retrySoon === true;
         // A result of a check the reload replaced or removed is about a repository no longer there.
         if (result !== undefined && !this.stopped && this.entries.get(job.repository) === entry) {
           this.results.set(job.repository, result);
@@ -162,7 +170,7 @@ export class IntegrityQueue {
         this.options.onError?.(error, job);
       } finally {
         if (this.running === running) this.running = undefined;
-        entry.nextDueAt = Math.max(this.timers.now(), startedAt + job.settings.intervalMs);
+        entry.nextDueAt = Math.max(this.timers.now(), startedAt + (retrySoon ? Math.min(RETRY_MS, job.settings.intervalMs) : job.settings.intervalMs));
         this.pump();
       }
       // A throwing onError must not end the daemon: the bookkeeping above has run either way.

@@ -18,6 +18,12 @@ export interface IntegrityResult {
   /** "no errors found", or restic's reason (not yet redacted: the daemon redacts it). */
   message: string;
   durationMs: number;
+  /**
+   * restic could not check at all and found no damage (a wrong password, a network failure):
+   * tried again within RETRY_MS rather than after a whole `interval`. Not for a timeout,
+   * which would only time out again.
+   */
+  retrySoon?: boolean;
 }
 
 export interface IntegrityRunDeps {
@@ -50,7 +56,7 @@ export async function runIntegrityCheck(check: Check, settings: IntegritySetting
   const binary = deps.env.RESTIC_MONITOR_RESTIC ?? 'restic';
   const checkedAt = deps.now();
   const started = performance.now();
-  const done = (ok: boolean, message: string): IntegrityResult => ({ ok, checkedAt, message, durationMs: Math.round(performance.now() - started) });
+  const done = (ok: boolean, message: string, retrySoon = false): IntegrityResult => ({ ok, checkedAt, message, durationMs: Math.round(performance.now() - started), ...(retrySoon && { retrySoon }) });
   // Inside the configured cache directory when there is one: a check's cache holds the
   // repository's trees, which may not fit a small /tmp.
   const cacheDir = check.cacheDir === 'off' ? undefined : await mkdtemp(join(check.cacheDir ?? tmpdir(), 'restic-monitor-check-')).catch(() => undefined);
@@ -65,9 +71,9 @@ export async function runIntegrityCheck(check: Check, settings: IntegritySetting
     if (result.aborted) return undefined;
     if (result.code === 0 && !result.timedOut) return done(true, settings.readDataSubset === undefined ? 'no errors found' : `no errors found (read ${describeSubset(settings.readDataSubset)} of the data)`);
     const finding = result.timedOut ? undefined : integrityFinding(result.stderrTail);
-    return done(false, finding ?? describeResticFailure(result, settings.timeoutMs));
+    return done(false, finding ?? describeResticFailure(result, settings.timeoutMs), finding === undefined && !result.timedOut);
   } catch (error) {
-    if (error instanceof SpawnError) return done(false, error.describe('restic'));
+    if (error instanceof SpawnError) return done(false, error.describe('restic'), true);
     throw error;
   } finally {
     if (cacheDir !== undefined) await rm(cacheDir, { recursive: true, force: true });

@@ -152,3 +152,26 @@ test('an interval longer than a timer holds is waited for in steps', async () =>
   assert.equal(runs.started[1]!.at, 60 * 24 * HOUR);
   await queue.stop();
 });
+
+test('restic could not check (no damage found, no timeout): tried again after an hour, not a whole interval', async () => {
+  const timers = new FakeTimers();
+  let calls = 0;
+  const results: IntegrityResult[] = [
+    { ok: false, checkedAt: new Date(0), message: 'wrong password or no key found', durationMs: 1, retrySoon: true },
+    { ok: false, checkedAt: new Date(0), message: 'pack 1bc4c348: does not exist', durationMs: 1 },
+  ];
+  const queue = new IntegrityQueue([checkConfig({ name: 'a', url: '/a', integrity: integrity(7 * 24 * HOUR) })], {
+    run: async () => results[Math.min(calls++, 1)],
+    onResult: () => undefined,
+    timers,
+  });
+  queue.start();
+  await timers.advance(0);
+  assert.equal(calls, 1);
+  await timers.advance(HOUR);
+  assert.equal(calls, 2, 'retried an hour later');
+  // Damage found: the next check waits for the interval.
+  await timers.advance(24 * HOUR);
+  assert.equal(calls, 2);
+  await queue.stop();
+});

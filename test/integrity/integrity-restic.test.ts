@@ -65,21 +65,21 @@ test('a corrupted data pack fails with restic\'s reason once the data is read; t
 
 test('a deleted pack fails the structure check, in the same words in every version', async () => {
   const result = await run(missing);
-  assert.deepEqual([result!.ok, result!.message], [false, `pack ${deleted}: does not exist`]);
+  assert.deepEqual([result!.ok, result!.message, result!.retrySoon], [false, `pack ${deleted}: does not exist`, undefined], 'damage waits for the interval');
 });
 
-test('a check that cannot start says why in the usual words: wrong password, no repository', async () => {
+test('a check that cannot start says why in the usual words: wrong password, no repository; it is tried again soon', async () => {
   const wrong = await runIntegrityCheck(checkConfig({ url: healthy, extraEnv: { RESTIC_PASSWORD: 'not-it' } }), settings(), { env: process.env, now: () => new Date(), signal: new AbortController().signal });
-  assert.deepEqual([wrong!.ok, wrong!.message], [false, 'wrong password or no key found']);
+  assert.deepEqual([wrong!.ok, wrong!.message, wrong!.retrySoon], [false, 'wrong password or no key found', true]);
   const none = await run(join(root, 'nothing-here'));
-  assert.deepEqual([none!.ok, none!.message], [false, 'repository not found']);
+  assert.deepEqual([none!.ok, none!.message, none!.retrySoon], [false, 'repository not found', true]);
 });
 
 test('a check that hangs is killed at its timeout and recorded as failed; an aborted one records nothing', async () => {
   const pids = join(root, 'hang-pids');
   const env = { ...process.env, RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-check-log.sh'), CHECK_HANG: '1', HANG_PIDS: pids };
   const timedOut = await runIntegrityCheck(check(healthy), settings({ timeoutMs: 1000 }), { env, now: () => new Date(), signal: new AbortController().signal });
-  assert.deepEqual([timedOut!.ok, timedOut!.message], [false, 'timed out after 1s']);
+  assert.deepEqual([timedOut!.ok, timedOut!.message, timedOut!.retrySoon], [false, 'timed out after 1s', undefined], 'a timeout would only time out again');
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 500);
   assert.equal(await runIntegrityCheck(check(healthy), settings(), { env, now: () => new Date(), signal: controller.signal }), undefined);
