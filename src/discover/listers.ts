@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CheckError, type CheckContext, type Checker } from '../checkers/checker.js';
 import { childEnv } from '../checkers/child-env.js';
 import { timeoutReason } from '../checkers/deadline.js';
-import { describeRcloneFailure } from '../checkers/rclone/rclone.js';
+import { describeRcloneFailure, lsjsonEntries } from '../checkers/rclone/rclone.js';
 import type { S3Checker } from '../checkers/s3/checker.js';
 import { describeS3Error } from '../checkers/s3/errors.js';
 import { ListingError } from '../checkers/s3/listing.js';
@@ -111,16 +111,9 @@ export function rcloneLister(listing: Check, context: ListerContext, options: { 
 
 /** Pure: `rclone lsjson` output as folder and file names. */
 export function parseLsjson(stdout: string): DirListing {
-  let entries: unknown;
-  try {
-    entries = JSON.parse(stdout);
-  } catch {
-    throw new CheckError('unreadable output from rclone: not JSON');
-  }
-  if (!Array.isArray(entries)) throw new CheckError('unreadable output from rclone: not a list');
   const dirs: string[] = [];
   const files: string[] = [];
-  for (const entry of entries as Array<{ Name?: unknown; IsDir?: unknown }>) {
+  for (const entry of lsjsonEntries(stdout)) {
     if (typeof entry?.Name !== 'string') continue;
     (entry.IsDir === true ? dirs : files).push(entry.Name);
   }

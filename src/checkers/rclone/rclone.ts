@@ -93,8 +93,8 @@ export function newestModTime(stdout: string): Observation {
   return { latest: newest.item === undefined ? null : new Date(newest.item), snapshots: newest.count };
 }
 
-/** The ModTimes of the restic files (64 hex digits) in `rclone lsjson` output. */
-function modTimes(stdout: string): number[] {
+/** The entries of `rclone lsjson` output, or the reason it cannot be read. */
+export function lsjsonEntries(stdout: string): Array<{ Name?: unknown; ModTime?: unknown; IsDir?: unknown } | null> {
   let entries: unknown;
   try {
     entries = JSON.parse(stdout);
@@ -102,8 +102,13 @@ function modTimes(stdout: string): number[] {
     throw new CheckError('unreadable output from rclone: not JSON');
   }
   if (!Array.isArray(entries)) throw new CheckError('unreadable output from rclone: not a list');
+  return entries as Array<{ Name?: unknown; ModTime?: unknown; IsDir?: unknown } | null>;
+}
+
+/** The ModTimes of the restic files (64 hex digits) in `rclone lsjson` output. */
+function modTimes(stdout: string): number[] {
   const times: number[] = [];
-  for (const entry of entries as Array<{ Name?: unknown; ModTime?: unknown; IsDir?: unknown }>) {
+  for (const entry of lsjsonEntries(stdout)) {
     if (entry?.IsDir === true || typeof entry?.Name !== 'string' || !isResticFileName(entry.Name)) continue;
     const time = typeof entry.ModTime === 'string' ? Date.parse(entry.ModTime) : NaN;
     if (Number.isNaN(time)) throw new CheckError(`unreadable output from rclone: ${entry.Name.slice(0, 8)} has no readable ModTime`);
