@@ -162,7 +162,7 @@ async function results(): Promise<CheckResult[]> {
       logger: createLogger(redactor, 'silent'),
       redactor,
       primaries,
-      integrity: (one: Check) => (one.integrity === undefined ? undefined : c.integrity),
+      background: (one: Check) => (one.integrity === undefined || c.integrity === undefined ? undefined : { integrity: c.integrity }),
       drill: async () => c.drill ?? { at: at(0), failure: 'no drill in this case' },
     };
     const result = await runCheck(check, deps, { push: false, signal: new AbortController().signal });
