@@ -5,6 +5,7 @@
 import type { KeyDeclaration, ShowContext } from '../config/keys.js';
 import type { Check } from '../config/types.js';
 import { integrity, type IntegrityFields, type IntegrityJson, type IntegrityResultFields } from '../integrity/signal.js';
+import { maxChanged, type MaxChangedLimits } from './max-changed.js';
 import { maxLag, type MaxLagFields, type MaxLagJson, type MaxLagLimits, type MaxLagResult } from './max-lag.js';
 import { maxLockAge, type MaxLockAgeLimits, type MaxLockAgeResult } from './max-lock-age.js';
 import { maxShrink, type MaxShrinkLimits } from './max-shrink.js';
@@ -14,10 +15,10 @@ import { minSnapshots, type MinSnapshotsLimits } from './min-snapshots.js';
 import { restoreDrill, type RestoreDrillJson, type RestoreDrillLimits, type RestoreDrillResult } from './restore-drill.js';
 import { FAST_CAPABILITIES, type Needs, type SignalModule } from './signal.js';
 
-export const SIGNALS: readonly SignalModule[] = [minFiles, minSize, maxShrink, minSnapshots, maxLockAge, maxLag, integrity, restoreDrill];
+export const SIGNALS: readonly SignalModule[] = [minFiles, minSize, maxShrink, minSnapshots, maxLockAge, maxLag, integrity, restoreDrill, maxChanged];
 
 /** Each signal's limits, kept in Check.signals; a limit that can never fail is left out. */
-export interface SignalLimits extends MinFilesLimits, MinSizeLimits, MaxShrinkLimits, MinSnapshotsLimits, MaxLockAgeLimits, MaxLagLimits, RestoreDrillLimits {}
+export interface SignalLimits extends MinFilesLimits, MinSizeLimits, MaxShrinkLimits, MinSnapshotsLimits, MaxLockAgeLimits, MaxLagLimits, RestoreDrillLimits, MaxChangedLimits {}
 /** Check fields of the signals' own. */
 export interface SignalCheckFields extends MaxLagFields, IntegrityFields {}
 /** CheckResult fields of the signals' own. */
