@@ -152,6 +152,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
             refreshSeconds: STATUS_PAGE_REFRESH_SECONDS,
             unmonitored: discovery.unmonitored,
           }),
+      }, {
+        // A fault of ours, not the client's: the client got a 500, the log says why.
+        onError: (error, path) => deps.logger.error({ path }, `internal error answering ${path}: ${(error as Error)?.message ?? String(error)}`),
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
