@@ -4,6 +4,7 @@
 # then restic-monitor.service runs with all its hardening and must push "up". The daemon
 # unit must not restart after exit code 2. One command, about a minute the first time:
 #   bash .ci/systemd-smoke.sh
+# SMOKE_BUNDLE=DIR runs a bundle other than the committed one (`node scripts/bundle.mjs DIR`).
 # Where systemd cannot hand out credentials (some sandboxes leave $CREDENTIALS_DIRECTORY
 # empty), the script says so and runs the same units with the two files read from /etc.
 set -euo pipefail
@@ -12,6 +13,7 @@ cd "$(dirname "$0")/.."
 IMAGE=localhost/restic-monitor-systemd-smoke:trixie
 NAME=restic-monitor-systemd-smoke
 state=${SMOKE_DIR:-/var/tmp/restic-monitor-smoke}
+bundle=$(cd "${SMOKE_BUNDLE:-bundle}" && pwd)
 mkdir -p "$state"
 say() { echo "systemd-smoke: $*"; }
 fail() { echo "systemd-smoke: FAILED: $*" >&2; exit 1; }
@@ -37,7 +39,7 @@ if ! podman image exists "$IMAGE"; then
 fi
 
 podman rm -f -t 0 "$NAME" >/dev/null 2>&1 || true
-podman run -d --name "$NAME" --privileged --systemd=always -v "$PWD:/src:ro" "$IMAGE" /sbin/init >/dev/null
+podman run -d --name "$NAME" --privileged --systemd=always -v "$PWD:/src:ro" -v "$bundle:/bundle:ro" "$IMAGE" /sbin/init >/dev/null
 trap 'podman rm -f -t 0 "$NAME" >/dev/null 2>&1 || true' EXIT
 inside() { podman exec "$NAME" bash -c "$1"; }
 for _ in $(seq 30); do
@@ -49,7 +51,7 @@ done
 password="pw-canary-$RANDOM$RANDOM"
 token="token-canary-$RANDOM$RANDOM"
 inside "set -e
-  install -d /usr/local/lib/restic-monitor && cp -r /src/bundle/. /usr/local/lib/restic-monitor/
+  install -d /usr/local/lib/restic-monitor && cp -r /bundle/. /usr/local/lib/restic-monitor/
   ln -sf /usr/local/lib/restic-monitor/restic-monitor.mjs /usr/local/bin/restic-monitor
   export RESTIC_PASSWORD=$password
   restic -q -r /srv/restic/repo init && restic -q -r /srv/restic/repo backup --host smoke /etc/hostname
@@ -101,12 +103,26 @@ if inside 'restic-monitor --help | grep -q "^  daemon"'; then
   inside "printf '  second:\\n    url: /srv/restic/repo\\n' >>/etc/restic-monitor/config.yaml && systemctl reload restic-monitor-daemon.service"
   reloaded=no
   for _ in $(seq 20); do
-    if inside 'journalctl -u restic-monitor-daemon.service --no-pager -o cat' | grep -q '"repositories":2,.*"msg":"config reloaded"'; then reloaded=yes; break; fi
+    if inside 'journalctl -u restic-monitor-daemon.service --no-pager -o cat' | grep -q '"checks":2,.*"msg":"config reloaded"'; then reloaded=yes; break; fi
     sleep 0.5
   done
   [ $reloaded = yes ] || { inside 'journalctl -u restic-monitor-daemon.service --no-pager | tail -n 20' >&2; fail "systemctl reload did not reload the config"; }
   [ "$(inside 'systemctl is-active restic-monitor-daemon.service || true')" = active ] || fail "the daemon did not survive the reload"
   say "systemctl reload: the daemon re-read /etc/restic-monitor/config.yaml (2 repositories now)"
+  # Type=notify: `systemctl start` returns once the daemon said READY=1, so a reload right
+  # after it finds SIGHUP handled. Under Type=exec the start returned at exec() and the SIGHUP
+  # found Node still starting: the daemon died.
+  [ "$(inside 'systemctl show -p Type --value restic-monitor-daemon.service')" = notify ] || fail "the daemon unit is not Type=notify"
+  for round in 1 2 3; do
+    inside 'systemctl stop restic-monitor-daemon.service'
+    inside 'systemctl start restic-monitor-daemon.service && systemctl reload restic-monitor-daemon.service' \
+      || { inside 'journalctl -u restic-monitor-daemon.service --no-pager | tail -n 20' >&2; fail "a reload right after the start failed (round $round)"; }
+    inside 'systemctl is-active restic-monitor-daemon.service' >/dev/null \
+      || { inside 'journalctl -u restic-monitor-daemon.service --no-pager | tail -n 20' >&2; fail "the daemon did not survive a reload right after its start (round $round)"; }
+  done
+  [ "$(inside 'systemctl show -p NRestarts --value restic-monitor-daemon.service')" = 0 ] || fail "the daemon was restarted"
+  inside 'journalctl -u restic-monitor-daemon.service --no-pager -o cat' | grep -q 'could not tell systemd' && fail "READY=1 could not be sent"
+  say "Type=notify: three reloads sent right after a start, the daemon running after each"
 else
   restarts=$(inside 'systemctl show -p NRestarts --value restic-monitor-daemon.service')
   status=$(inside 'systemctl show -p ExecMainStatus --value restic-monitor-daemon.service')
