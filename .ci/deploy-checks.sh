@@ -2,7 +2,8 @@
 # Deployment checks, all offline: the committed bundle, the Nix files (parsed, and the NixOS
 # module evaluated on the seed's example against stubs), the plain and the NixOS-rendered
 # systemd units (systemd-analyze verify/security/calendar), and the Containerfile (lint).
-# A real container build and run is .ci/container-smoke.sh (minutes; not run here).
+# The real container build and run (.ci/container-smoke.sh) and the units under a real
+# systemd (.ci/systemd-smoke.sh) run beside these, from .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
