@@ -109,24 +109,20 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   });
   // The signals' background services (health/signal.ts), each with a schedule of its own:
   // a check judges what each last observed.
-  const services: Array<[string, BackgroundService]> = SIGNALS.flatMap((signal) =>
-    signal.background === undefined
-      ? []
-      : [
-          [
-            signal.name,
-            signal.background.start({
-              checks: config.checks,
-              env: options.env,
-              now: options.now,
-              ...(options.timers && { timers: options.timers }),
-              logger: () => deps.logger,
-              redact: (text) => deps.redactor.redact(text),
-              recheck: (which) => scheduler.runNow(allChecks().filter(which).map((check) => check.name)),
-            }),
-          ] as [string, BackgroundService],
-        ],
-  );
+  const services = new Map<string, BackgroundService>();
+  for (const signal of SIGNALS) {
+    if (signal.background === undefined) continue;
+    const service = signal.background.start({
+      checks: config.checks,
+      env: options.env,
+      now: options.now,
+      ...(options.timers && { timers: options.timers }),
+      logger: () => deps.logger,
+      redact: (text) => deps.redactor.redact(text),
+      recheck: (which) => scheduler.runNow(allChecks().filter(which).map((check) => check.name)),
+    });
+    services.set(signal.name, service);
+  }
   deps.background = backgroundLookup(services);
   const now = clockOf(options);
   // Discover's down rows (a location not listed) follow the checks.
@@ -198,7 +194,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const applyChecks = () => {
     const current = withFound();
     deps = { ...buildDeps(current, options, limits, primaries, drills), background: backgroundLookup(services) };
-    for (const [, service] of services) service.update(current.checks);
+    for (const service of services.values()) service.update(current.checks);
     drills.retain(current.checks);
     const names = new Set(current.checks.map((check) => check.name));
     for (const name of [...tallies.keys()]) if (!names.has(name)) tallies.delete(name);
@@ -268,7 +264,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     });
     scheduler.start();
     rediscover();
-    for (const [, service] of services) service.start();
+    for (const service of services.values()) service.start();
   }
   await new Promise<void>((resolve) => {
     if (options.signal.aborted) resolve();
@@ -279,7 +275,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   hangup.off('SIGHUP', onHangup);
   timers.clearTimeout(discoverTimer);
   discoverRun?.abort();
-  await Promise.all([scheduler.stop(), ...services.map(([, service]) => service.stop())]);
+  await Promise.all([scheduler.stop(), ...[...services.values()].map((service) => service.stop())]);
   await reloading;
   await discovering;
   await endpoint?.close();
@@ -290,7 +286,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
 }
 
 /** What the background services observed for a check, by signal; undefined when none did. */
-function backgroundLookup(services: ReadonlyArray<[string, BackgroundService]>): (check: Check) => Seen['background'] {
+function backgroundLookup(services: ReadonlyMap<string, BackgroundService>): (check: Check) => Seen['background'] {
   return (check) => {
     const seen: Record<string, unknown> = {};
     for (const [name, service] of services) {
