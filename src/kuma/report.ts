@@ -52,7 +52,7 @@ function verbOf(step: Step, planned: boolean): string {
 function detailOf(step: Step, tag: string): string {
   switch (step.kind) {
     case 'create':
-      return `push monitor "${step.desired.name}", heartbeat interval ${formatDuration(step.desired.intervalSeconds * 1000)}${step.desired.capped ? ' (the most Kuma can wait)' : ''}`;
+      return `push monitor "${step.desired.name}", heartbeat interval ${formatDuration(step.desired.intervalSeconds * 1000, true)}${step.desired.capped ? ' (the most Kuma can wait)' : ''}`;
     case 'update':
       return `monitor ${step.monitor.id}: ${describeChanges(step.monitor, step.changes)}${pausedNote(step.monitor.active)}`;
     case 'unchanged':
@@ -90,7 +90,7 @@ function pausedNote(active: boolean): string {
 }
 
 function seconds(value: number): string {
-  return formatDuration(value * 1000);
+  return formatDuration(value * 1000, true);
 }
 
 function summary(outcomes: readonly StepOutcome[], dryRun: boolean): string {
