@@ -1,7 +1,7 @@
 import type { Checker } from '../checkers/checker.js';
 import type { Config } from '../config/types.js';
 import { discoverRepositories } from '../discover/discover.js';
-import { KumaError, type OpenKumaSession } from '../kuma/api.js';
+import { KumaError } from '../kuma/api.js';
 import { desiredMonitors } from '../kuma/desired.js';
 import { planSync, type PruneMode } from '../kuma/plan.js';
 import { formatSync, syncFailed } from '../kuma/report.js';
@@ -25,8 +25,6 @@ export interface KumaSyncOptions {
   signal: AbortSignal;
   stdout: Sink;
   stderr: Sink;
-  /** The socket.io session by default; tests pass the stand-in's. */
-  openSession?: OpenKumaSession;
 }
 
 /**
@@ -60,7 +58,8 @@ export async function kumaSync(initial: Config, options: KumaSyncOptions): Promi
   const { monitors: desired, skipped } = desiredMonitors(config.checks, kuma, (check) => worstCaseCycleMs(check, options.pushTargets));
   const say = (text: string) => options.stdout.write(redactor.redact(text));
 
-  const open = options.openSession ?? (await import('../kuma/socket-session.js')).openSocketSession;
+  // socket.io-client loads only for this command.
+  const { openSocketSession: open } = await import('../kuma/socket-session.js');
   let session;
   try {
     session = await open({ url: kuma.url, username: kuma.username, password: kuma.password, ...(kuma.totpSecret && { totpSecret: kuma.totpSecret }), timeoutMs: kuma.timeoutMs });

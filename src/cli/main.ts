@@ -32,7 +32,6 @@ import { formatRunLine, formatUnmonitoredLine, type PushPreview } from './run-li
 import { formatStatusTable } from './status-table.js';
 import { checksNamed, testPush } from './test-push.js';
 import { kumaSync } from './kuma-sync.js';
-import type { OpenKumaSession } from '../kuma/api.js';
 import { chooseLogLevel } from '../log-level.js';
 
 export interface Io {
@@ -46,8 +45,6 @@ export interface Io {
   hangup?: HangupSource;
   checkers?: readonly Checker[];
   pushTargets?: readonly PushTarget[];
-  /** kuma sync: how to reach Kuma (default: socket.io). */
-  openKumaSession?: OpenKumaSession;
 }
 
 /** The whole CLI as a function: argv and the outside world in, an exit code out. */
@@ -136,7 +133,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       signal: io.signal,
       stdout: io.stdout,
       stderr: io.stderr,
-      ...(io.openKumaSession && { openSession: io.openKumaSession }),
     });
   }
   if (commandLine.command === 'daemon') {

@@ -75,5 +75,3 @@ export interface KumaLogin {
   totpSecret?: Uint8Array;
   timeoutMs: number;
 }
-
-export type OpenKumaSession = (login: KumaLogin) => Promise<KumaSession>;

@@ -1,9 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
 import { KumaError, type KumaLogin, type KumaMonitor, type KumaSession, type KumaTag, type ManagedFields, type NewPushMonitor } from './api.js';
-import { describeKumaMessage } from './messages.js';
+import { describeKumaMessage, isWrongCode } from './messages.js';
 import { monitorFromList, tagsFromList } from './monitor-json.js';
 import { totpCode } from './totp.js';
 import { formatDuration } from '../duration.js';
+import { connectionFailure } from '../checkers/network-errors.js';
 
 type Answer = { ok?: boolean; msg?: string; tokenRequired?: boolean; monitorID?: unknown; tag?: unknown; tags?: unknown };
 
@@ -23,6 +24,9 @@ export async function openSocketSession(login: KumaLogin, deps: SocketSessionDep
     path: target.path,
     reconnection: false,
     timeout: login.timeoutMs,
+    // As Kuma 1's own web UI connects. A failed WebSocket says why (refused, TLS, HTTP 404);
+    // a failed long-poll only says "xhr poll error".
+    transports: ['websocket'],
     // The session ends with sync: nothing may keep the process alive after it.
     autoConnect: true,
     forceNew: true,
@@ -52,6 +56,10 @@ class SocketSession implements KumaSession {
   private readonly gone: Promise<never>;
   private infoSeen!: () => void;
   private readonly info: Promise<void>;
+  private versionSeen!: () => void;
+  private notificationsSeen!: () => void;
+  /** What Kuma sends after a login, in no set order and not always before the login's answer. */
+  private readonly loggedIn: Promise<unknown>;
 
   constructor(
     private readonly socket: Socket,
@@ -59,15 +67,19 @@ class SocketSession implements KumaSession {
     private readonly now: () => number,
   ) {
     this.info = new Promise((resolve) => (this.infoSeen = resolve));
+    this.loggedIn = Promise.all([new Promise<void>((resolve) => (this.versionSeen = resolve)), new Promise<void>((resolve) => (this.notificationsSeen = resolve))]);
     this.gone = new Promise<never>((_, reject) => {
-      socket.on('connect_error', (error: Error & { description?: unknown }) => reject(new KumaError(`cannot connect to Uptime Kuma at ${login.url}: ${connectReason(error)}`)));
+      socket.on('connect_error', (error: Error & { description?: unknown }) => reject(new KumaError(`cannot connect to Uptime Kuma at ${login.url}: ${connectReason(error, login.url)}`)));
       socket.on('disconnect', (reason) => {
         if (!this.closed) reject(new KumaError(`Uptime Kuma at ${login.url} closed the connection (${reason})`));
       });
     });
     this.gone.catch(() => undefined); // observed by whoever waits; never unhandled
     socket.on('info', (info: { version?: unknown }) => {
-      if (typeof info?.version === 'string' && info.version !== '') this.version = info.version;
+      if (typeof info?.version === 'string' && info.version !== '') {
+        this.version = info.version;
+        this.versionSeen();
+      }
       this.infoSeen();
     });
     socket.on('monitorList', (list: unknown) => {
@@ -81,6 +93,7 @@ class SocketSession implements KumaSession {
     });
     socket.on('notificationList', (list: unknown) => {
       if (Array.isArray(list)) this.notifications = list;
+      this.notificationsSeen();
     });
   }
 
@@ -93,11 +106,14 @@ class SocketSession implements KumaSession {
       answer = await this.ask('login', { username: this.login.username, password: this.login.password, token: totpCode(secret, this.now()) });
       // Kuma refuses a code it accepted once (a sync a moment ago); it also takes the next
       // step's code, so that one is tried before giving up.
-      if (answer.ok !== true && answer.msg === 'authInvalidToken') {
+      if (answer.ok !== true && isWrongCode(answer.msg)) {
         answer = await this.ask('login', { username: this.login.username, password: this.login.password, token: totpCode(secret, this.now() + 30_000) });
       }
     }
     if (answer.ok !== true) throw new KumaError(`Uptime Kuma at ${this.login.url} refused the login of ${this.login.username}: ${describeKumaMessage(answer.msg)}`);
+    // Which fields a new monitor takes depends on the version, and which notifications it
+    // gets on the list: both come after a login, Kuma 1 sometimes after its answer.
+    await this.within(this.loggedIn, `Uptime Kuma at ${this.login.url} did not send its version and notification list within ${formatDuration(this.login.timeoutMs)} of the login`);
   }
 
   async monitors(): Promise<KumaMonitor[]> {
@@ -207,12 +223,16 @@ function newMonitorPayload(monitor: NewPushMonitor, version: string): Record<str
   return /^1\./.test(version) ? common : { ...common, conditions: [], rabbitmqNodes: [] };
 }
 
-function connectReason(error: Error & { description?: unknown }): string {
-  const cause = error.description as { message?: unknown; code?: unknown; error?: { code?: unknown; message?: unknown } } | undefined;
-  const code = cause?.error?.code ?? cause?.code;
-  if (typeof code === 'string') return code;
-  const message = cause?.error?.message ?? cause?.message;
-  return typeof message === 'string' && message !== '' ? message : error.message;
+/** Why the connection failed, in the words the checks use for the same network errors. */
+function connectReason(error: Error & { description?: unknown }, url: string): string {
+  const cause = (error.description as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const host = new URL(url).host;
+  const code = typeof cause?.code === 'string' ? cause.code : '';
+  const known = connectionFailure(code, host);
+  if (known) return known;
+  const status = /Unexpected server response: (\d+)/.exec(String(cause?.message ?? ''));
+  if (status) return `${host} answered HTTP ${status[1]} where Kuma's socket.io endpoint should be (is the URL Kuma's base URL?)`;
+  return code !== '' ? `${host}: ${code}` : error.message;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -43,6 +43,8 @@ export interface KumaStandIn {
   received: Array<{ event: string; arg: unknown }>;
   /** Events never answered (a Kuma that hangs). */
   hang: Set<string>;
+  /** Events answered with this instead (a Kuma whose API answers differently). */
+  replies: Map<string, unknown>;
   push: PushReceiver;
   close(): Promise<void>;
 }
@@ -64,6 +66,7 @@ export async function startKumaStandIn(options: StandInOptions = {}): Promise<Ku
   const tags: KumaStandIn['tags'] = [];
   const received: KumaStandIn['received'] = [];
   const hang = new Set<string>();
+  const replies = new Map<string, unknown>();
   const usedCodes = new Set<string>();
   const notifications: Array<Record<string, unknown>> = [];
   let totpSecret = options.totpSecret;
@@ -95,6 +98,7 @@ export async function startKumaStandIn(options: StandInOptions = {}): Promise<Ku
         received.push({ event, arg: args[0] });
         if (hang.has(event)) return;
         const callback = args.at(-1);
+        if (replies.has(event) && typeof callback === 'function') return callback(replies.get(event));
         const needsLogin = !['login', 'needSetup'].includes(event);
         if (needsLogin && !loggedIn) return typeof callback === 'function' && callback({ ok: false, msg: 'You are not logged in.' });
         handler(...args);
@@ -201,6 +205,7 @@ export async function startKumaStandIn(options: StandInOptions = {}): Promise<Ku
     tags,
     received,
     hang,
+    replies,
     push,
     close: async () => {
       io.disconnectSockets(true);
