@@ -1,4 +1,5 @@
 import type { IntegritySettings } from './integrity.js';
+import type { KumaSettings } from './kuma.js';
 import { defaultOf, type DeclaredFields } from './keys.js';
 
 /** How a repository's newest snapshot is found; `auto` picks fast where the URL allows it. */
@@ -99,6 +100,8 @@ export interface Config {
   secrets: string[];
   /** Top-level `discover:`, in config order; unset when the config has none. */
   discover?: Discover;
+  /** Top-level `kuma:`; unset when the config has none. */
+  kuma?: KumaSettings;
 }
 
 /** Where to look for repositories, and how to check the ones found (config/discover.ts). */
