@@ -3,7 +3,7 @@ import type { Backend } from './backend.js';
 import { KeyDerivation, type KeyDerivationOptions } from './derivation.js';
 import { userKeyDeriver, type DeriveUserKey } from './key-file.js';
 import type { ResticLock } from './lock.js';
-import { MacError, OpenRepository } from './repository.js';
+import { MacError, OpenRepository, readConfig } from './repository.js';
 import type { ResticSnapshot } from './snapshot.js';
 
 export interface ReaderOptions {
@@ -43,7 +43,13 @@ export class ResticReader {
 
   /** `restic snapshots --json --no-lock`, entry for entry. */
   snapshots(url: string, access: Access | string, backend: Backend, signal: AbortSignal): Promise<ResticSnapshot[]> {
-    return this.use(url, access, backend, signal, (repository) => repository.snapshots(backend, signal));
+    return this.use(url, access, backend, signal, async (repository, openedNow) => {
+      // A repository kept open since an earlier check may be gone (a lost mount, a moved
+      // directory), and a missing snapshots/ lists as empty: "no snapshots" instead of the
+      // "repository not found" a first check says. Its config file must still be there.
+      if (!openedNow) await readConfig(backend, signal);
+      return repository.snapshots(backend, signal);
+    });
   }
 
   /** The lock files now in the repository, decrypted. */
@@ -82,7 +88,8 @@ export class ResticReader {
     return this.open.size;
   }
 
-  private async use<T>(url: string, access: Access | string, backend: Backend, signal: AbortSignal, work: (repository: OpenRepository) => Promise<T>): Promise<T> {
+  /** `work` learns whether this call opened the repository (`openedNow`) or found it open. */
+  private async use<T>(url: string, access: Access | string, backend: Backend, signal: AbortSignal, work: (repository: OpenRepository, openedNow: boolean) => Promise<T>): Promise<T> {
     const { password, keyHint } = typeof access === 'string' ? { password: access, keyHint: undefined } : access;
     const id = createHmac('sha256', this.secret).update(url).update('\0').update(password).digest('hex');
     for (let attempt = 0; ; attempt++) {
@@ -106,7 +113,7 @@ export class ResticReader {
         throw error;
       }
       try {
-        return await work(repository);
+        return await work(repository, !shared);
       } catch (error) {
         // A MAC failure under a key that opened this repository before: it may have been
         // re-initialised at the same place (a new master key). Open it afresh, once.

@@ -31,6 +31,18 @@ export function keyOrder(names: readonly string[], hint: string | undefined): st
   return (first === undefined ? sorted : [first, ...sorted.filter((name) => name !== first)]).slice(0, MAX_KEYS);
 }
 
+/** The config file, which restic looks for first: without it there is no repository. */
+export async function readConfig(backend: Backend, signal: AbortSignal): Promise<Buffer> {
+  try {
+    return await backend.read('config', signal, MAX_FILE_BYTES.config);
+  } catch (error) {
+    if (error instanceof ReaderError && error.kind === 'not-found') {
+      throw new ReaderError('not-found', `repository not found (no config file in ${backend.location})`);
+    }
+    throw error;
+  }
+}
+
 /**
  * One repository opened with one password: its master key and format version, and every
  * snapshot file already decoded. Snapshot files never change (their name is the hash of
@@ -51,15 +63,7 @@ export class OpenRepository {
    * the config, decrypted with the master key, must name a version this reader knows.
    */
   static async open(backend: Backend, password: string, signal: AbortSignal, derive: DeriveUserKey, keyHint?: string): Promise<OpenRepository> {
-    let config: Buffer;
-    try {
-      config = await backend.read('config', signal, MAX_FILE_BYTES.config);
-    } catch (error) {
-      if (error instanceof ReaderError && error.kind === 'not-found') {
-        throw new ReaderError('not-found', `repository not found (no config file in ${backend.location})`);
-      }
-      throw error;
-    }
+    const config = await readConfig(backend, signal);
     const names = await backend.list('keys', signal);
     const tried = keyOrder(names, keyHint);
     let master: SealKey | undefined;
