@@ -37,7 +37,7 @@ export class KeyDerivation {
   /** 64 bytes of scrypt; rejects with the process's failure or ReaderError `aborted`. */
   async derive(request: ScryptRequest, signal: AbortSignal): Promise<Buffer> {
     await this.slot(signal);
-    const worker = this.idle.pop() ?? new ScryptProcess(this.trees);
+    const worker = this.idleWorker() ?? new ScryptProcess(this.trees);
     const stop = () => worker.kill();
     signal.addEventListener('abort', stop, { once: true });
     worker.hold(true);
@@ -61,6 +61,12 @@ export class KeyDerivation {
   close(): void {
     clearTimeout(this.idleTimer);
     for (const worker of this.idle.splice(0)) worker.kill();
+  }
+
+  /** An idle process still alive (one may have been killed while it waited: the OOM killer). */
+  private idleWorker(): ScryptProcess | undefined {
+    for (let worker = this.idle.pop(); worker; worker = this.idle.pop()) if (worker.alive) return worker;
+    return undefined;
   }
 
   private slot(signal: AbortSignal): Promise<void> {

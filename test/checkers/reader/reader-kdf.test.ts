@@ -138,3 +138,20 @@ test('a derivation process that dies (the OOM killer, say): the check down namin
     await checker.close();
   }
 });
+
+test('an idle derivation process that was killed meanwhile is not used again: the next key gets a new one', async () => {
+  const other = join(root, 'other');
+  await cp(base, other, { recursive: true });
+  const checker = new BuiltinResticChecker();
+  const check = (url: string) => checker.check(checkConfig({ url, extraEnv: { RESTIC_PASSWORD: PASSWORD }, reader: 'builtin' }), { signal: new AbortController().signal, env: {} });
+  try {
+    assert.equal((await check(base)).snapshots, 1);
+    const idle = descendantsOf(process.pid).filter((pid) => existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('scryptSync'));
+    assert.equal(idle.length, 1);
+    process.kill(idle[0]!, 'SIGKILL');
+    await waitFor('the idle process to be gone', () => !alive(idle[0]!), 5_000);
+    assert.equal((await check(other)).snapshots, 1);
+  } finally {
+    await checker.close();
+  }
+});
