@@ -15,6 +15,8 @@ import { isMapping } from './schema.js';
 import { JUDGED, signalNames, type SignalLimits } from '../health/registry.js';
 import type { ReadContext, SignalModule } from '../health/signal.js';
 import type { Check, ModeChoice, ReaderChoice } from './types.js';
+import type { KumaSettings } from './kuma.js';
+import { derivePushToken } from '../kuma/push-token.js';
 
 /** The declared keys read the same way for every key of their type, into their Check field. */
 const PLAIN = (Object.entries(KEYS) as [string, KeyDeclaration][]).filter(([, key]) => key.field !== undefined);
@@ -51,12 +53,14 @@ export interface BuildContext {
   secrets: Set<string>;
   defaultMode: ModeChoice;
   defaultReader: ReaderChoice;
+  /** The `kuma:` block: the push_url and derived push tokens of checks that set none. */
+  kuma?: Pick<KumaSettings, 'pushBase' | 'tokenSecret'>;
 }
 
 export function buildCheck(
   entry: CheckEntry,
   defaults: Record<string, unknown>,
-  { env, report, secrets, defaultMode, defaultReader }: BuildContext,
+  { env, report, secrets, defaultMode, defaultReader, kuma }: BuildContext,
 ): Check | undefined {
   const { name, own, vars } = entry;
   let failed = false;
@@ -149,7 +153,7 @@ export function buildCheck(
   const pushUrlPath = `${origin('push_url')}.push_url`;
   const pushTokenPath = `${origin('push_token')}.push_token`;
   const pushUrlText = text('push_url');
-  let pushUrl = pushUrlText;
+  let pushUrl = pushUrlText ?? kuma?.pushBase;
   let tokenInUrl: string | undefined;
   if (pushUrlText !== undefined && checkHttpUrl(pushUrlPath, pushUrlText, fail)) {
     const split = splitPushUrl(pushUrlText);
@@ -163,7 +167,11 @@ export function buildCheck(
   if (tokenInUrl !== undefined && ownToken !== undefined) {
     fail(`${pushUrlPath}: holds a push token (after /api/push/) and ${pushTokenPath} is set too: keep only one`);
   }
-  const pushToken = ownToken ?? tokenInUrl;
+  // A check of the `kuma:` block's own Kuma with no token of its own: one derived from its
+  // name under token_secret, the one `kuma sync` gives its monitor.
+  const derived = kuma?.tokenSecret !== undefined && pushUrl === kuma.pushBase ? derivePushToken(kuma.tokenSecret, name) : undefined;
+  if (derived !== undefined) secrets.add(derived);
+  const pushToken = ownToken ?? tokenInUrl ?? derived;
   if (pushToken !== undefined && !TOKEN.test(pushToken)) {
     const where = ownToken !== undefined ? `${pushTokenPath}: has` : `${pushUrlPath}: its push token has`;
     fail(`${where} characters that do not belong in a URL (allowed: letters, digits, . _ ~ -)`);

@@ -7,6 +7,7 @@ import { buildCheck, expandOrReport, READERS } from './check.js';
 import { readDiscover } from './discover.js';
 import { SIGNALS } from '../health/registry.js';
 import type { BuiltCheck } from '../health/signal.js';
+import { readKuma } from './kuma.js';
 import { checkKind, isMapping, REPOSITORY_KEYS, TOP_LEVEL_KEYS } from './schema.js';
 import { DEFAULTS, type Config, type ModeChoice, type ReaderChoice } from './types.js';
 
@@ -75,6 +76,8 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   const defaultMode = modeFromEnv(env.RESTIC_MONITOR_FAST, report);
   const defaultReader = readerFromEnv(env.RESTIC_MONITOR_READER, report);
   const secrets = new Set<string>();
+  const kuma = readKuma(root.kuma, env, report, secrets);
+  const context = { env, report, secrets, defaultMode, defaultReader, ...(kuma && { kuma }) };
   const built: BuiltCheck[] = [];
   // A check's name keys the schedule, the status and the metrics: `fleet/web1:` beside
   // `fleet: {hosts: {web1: ...}}` would make two checks of one name, one never run.
@@ -95,11 +98,11 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
         continue;
       }
       sources.set(entry.name, entry.source);
-      const check = buildCheck(entry, defaults, { env, report, secrets, defaultMode, defaultReader });
+      const check = buildCheck(entry, defaults, context);
       if (check) built.push({ check, ...(entry.host !== undefined && { host: entry.host }), where: (key) => entry.where(key) });
     }
   }
-  const discover = readDiscover(root.discover, defaults, { env, report, secrets, defaultMode, defaultReader });
+  const discover = readDiscover(root.discover, defaults, context);
   // A signal may name another check: known only now that every check is.
   for (const signal of SIGNALS) signal.resolve?.(built, [...sources.keys()], report);
   let listen: string | undefined;
@@ -112,6 +115,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
     concurrency: concurrency as number,
     ...(listen !== undefined && { listen }),
     ...(discover !== undefined && { discover }),
+    ...(kuma !== undefined && { kuma }),
     secrets: [...secrets].filter((secret) => secret.length >= 4),
   };
 }

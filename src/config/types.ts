@@ -1,4 +1,5 @@
 import type { SignalCheckFields, SignalLimits } from '../health/registry.js';
+import type { KumaSettings } from './kuma.js';
 import { defaultOf, type DeclaredFields } from './keys.js';
 
 export type { SignalLimits };
@@ -63,6 +64,8 @@ export interface Config {
   secrets: string[];
   /** Top-level `discover:`, in config order; unset when the config has none. */
   discover?: Discover;
+  /** Top-level `kuma:`; unset when the config has none. */
+  kuma?: KumaSettings;
 }
 
 /** Where to look for repositories, and how to check the ones found (config/discover.ts). */

@@ -1,0 +1,30 @@
+import { createRequire as __rmCreateRequire } from 'node:module'; const require = __rmCreateRequire(import.meta.url);
+import{readdirSync as g,readFileSync as w}from"node:fs";function v(l){let n;try{n=g("/proc")}catch{return[]}let t=new Map;for(let o of n){if(!/^\d+$/.test(o))continue;let u=k(o);if(u===void 0)continue;let d=t.get(u)??[];d.push(Number(o)),t.set(u,d)}let i=[],e=[l];for(;e.length>0;)for(let o of t.get(e.shift())??[])i.push(o),e.push(o);return i}function k(l){try{let n=w(`/proc/${l}/stat`,"utf8"),t=n.slice(n.lastIndexOf(")")+2).split(" ");return Number(t[1])}catch{return}}function h(l,n,t){for(let i of v(l))t.add(i);try{process.kill(-l,n)}catch{}for(let i of t)try{process.kill(i,n)}catch{t.delete(i)}}var c=class{trees=new Map;add(n,t){this.trees.set(n,{known:t,rootGone:!1})}rootExited(n){let t=this.trees.get(n);t&&(t.rootGone=!0)}delete(n){this.trees.delete(n)}get size(){return this.trees.size}killAll(){let n=this.trees.size;for(let[t,i]of this.trees)if(!i.rootGone)h(t,"SIGKILL",i.known);else for(let e of i.known)L(e);return this.trees.clear(),n}};function L(l){try{process.kill(l,"SIGKILL")}catch{}}var C=new c;var p=["fatal","error","warn","info","debug","trace","silent"];function m(l,n,t){let[i,e]=l!==void 0?["--log-level",l]:n!==void 0&&n!==""?["LOG_LEVEL",n]:[void 0,void 0];if(e===void 0)return{level:t};let o=e.toLowerCase();return p.includes(o)?{level:o}:{error:`${i} "${e}" is not a log level (levels: ${p.join(", ")})`}}import{parseArgs as b}from"node:util";var y=["run","status","validate","daemon","test-push","kuma"],r=class extends Error{},M=`Usage: restic-monitor [command] [options]
+
+Commands:
+  run        check every repository, push to its monitor, print one line each (default)
+  status     check every repository, push nothing, print a table (--json: JSON)
+  validate   check the config only (no network) and print it with secrets masked
+  daemon     keep running: check each repository every interval, serve metrics on listen
+  test-push NAME
+             check nothing: send one "up" test beat to NAME's push targets, say if each got it
+  kuma sync  make or update an Uptime Kuma push monitor for every check (the config's
+             kuma: block); --dry-run shows the plan, --prune pauses the monitors of
+             checks that are gone (--prune=delete deletes them)
+
+Options:
+  -c, --config FILE   config file (default: $RESTIC_MONITOR_CONFIG, else ./config.yaml)
+  --environment-file FILE, --env-file FILE
+                      KEY=VALUE secrets laid over the environment (default:
+                      $RESTIC_MONITOR_ENV_FILE); a bare name is read from $CREDENTIALS_DIRECTORY
+  --only NAME         only this repository, or all of its hosts/ checks (repeatable)
+  --json              machine-readable output (status, validate)
+  --textfile FILE     run: also write Prometheus metrics to FILE, atomically
+  --dry-run           run: check, push nothing, show what would be pushed where;
+                      kuma sync: show what would change, change nothing
+  --log-level LEVEL   JSON logs on stderr from LEVEL up (default: $LOG_LEVEL, else warn;
+                      daemon: info): fatal, error, warn, info, debug, trace, silent
+  -h, --help          show this help
+  -V, --version       show the version
+
+Exit codes: 0 all up and pushed; 1 something down or a push failed; 2 config or usage error.`;function A(l){let n,t=l.map(a=>a==="--prune=delete"?"--prune-delete":a==="--prune=pause"?"--prune":a),i=t.find(a=>a.startsWith("--prune="));if(i!==void 0)throw new r(`${i}: --prune pauses; --prune=delete deletes`);try{n=b({args:t,allowPositionals:!0,strict:!0,options:{config:{type:"string",short:"c"},"environment-file":{type:"string"},"env-file":{type:"string"},only:{type:"string",multiple:!0},json:{type:"boolean"},textfile:{type:"string"},"dry-run":{type:"boolean"},prune:{type:"boolean"},"prune-delete":{type:"boolean"},"log-level":{type:"string"},help:{type:"boolean",short:"h"},version:{type:"boolean",short:"V"}}})}catch(a){throw new r(a.message.split(". ")[0].replace(/^Unknown option/,"unknown option"))}let{values:e,positionals:o}=n,u=o[0]??"run",d=u==="test-push"||u==="kuma"?1:0;if(o.length>1+d)throw new r(`unexpected argument "${o[1+d]}"`);let s;if(e.help||u==="help")s="help";else if(e.version)s="version";else if(u==="kuma"){if(o[1]!=="sync")throw new r(o[1]===void 0?"kuma needs a subcommand: restic-monitor kuma sync":`unknown kuma subcommand "${o[1]}" (try: kuma sync)`);s="kuma-sync"}else if(y.includes(u))s=u;else throw new r(`unknown command "${u}" (commands: ${y.join(", ")})`);if(e.textfile!==void 0&&s!=="run")throw new r(`--textfile works with run only, not ${s}`);if(e["dry-run"]&&s!=="run"&&s!=="kuma-sync")throw new r(`--dry-run works with run and kuma sync, not ${s}`);if((e.prune||e["prune-delete"])&&s!=="kuma-sync")throw new r(`--prune works with kuma sync only, not ${s}`);if(e.prune&&e["prune-delete"])throw new r("give --prune or --prune=delete, not both");if((e.prune||e["prune-delete"])&&e.only!==void 0)throw new r("--prune needs every check to tell which are gone: drop --only");if(e["dry-run"]&&e.textfile!==void 0)throw new r("--dry-run writes nothing: drop --textfile");if(s==="test-push"){if(o[1]===void 0)throw new r("test-push needs the name of a check: restic-monitor test-push NAME");if(e.only!==void 0)throw new r("test-push takes the name of one check, not --only")}if(e["log-level"]!==void 0){let a=m(e["log-level"],void 0,"warn");if("error"in a)throw new r(a.error)}if(e.json&&s!=="status"&&s!=="validate")throw new r(`--json works with status and validate, not ${s}`);if(e["environment-file"]!==void 0&&e["env-file"]!==void 0)throw new r("--env-file is another name for --environment-file: give one of them");let f=e["environment-file"]??e["env-file"];return{command:s,...e.config!==void 0&&{config:e.config},...f!==void 0&&{envFile:f},only:e.only??[],json:e.json??!1,...e.textfile!==void 0&&{textfile:e.textfile},dryRun:e["dry-run"]??!1,...e["log-level"]!==void 0&&{logLevel:e["log-level"]},...s==="test-push"&&{target:o[1]},prune:e["prune-delete"]?"delete":e.prune?"pause":"off"}}export{h as a,C as b,m as c,r as d,M as e,A as f};
