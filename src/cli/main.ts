@@ -32,6 +32,7 @@ import { formatRunLine, formatUnmonitoredLine, type PushPreview } from './run-li
 import { formatStatusTable } from './status-table.js';
 import { checksNamed, testPush } from './test-push.js';
 import { chooseLogLevel } from '../log-level.js';
+import { printable } from '../text.js';
 
 export interface Io {
   stdout: Sink & { isTTY?: boolean };
@@ -98,7 +99,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (!(error instanceof ConfigError)) throw error;
     const redactor = redactorFor(io.env, envFileSecrets);
-    const lines = error.problems.map((problem) => `  ${redactor.redact(problem)}`).join('\n');
+    // One problem per line, whatever a key or value quoted in it holds.
+    const lines = error.problems.map((problem) => `  ${printable(redactor.redact(problem))}`).join('\n');
     io.stderr.write(`restic-monitor: config error in ${path}:\n${lines}\n`);
     return EXIT_USAGE;
   }
