@@ -110,6 +110,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (commandLine.command === 'validate') {
     // The whole text passes the redactor: any field may hold a ${VAR} value.
     io.stdout.write(`${redactor.redact(formatValidation(config, redactor, commandLine.json))}\n`);
+    // On stderr, so that the YAML or JSON on stdout stays what it was; the config is still valid.
+    for (const warning of config.warnings ?? []) io.stderr.write(`restic-monitor: warning: ${printable(redactor.redact(warning))}\n`);
     return 0;
   }
 

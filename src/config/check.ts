@@ -6,7 +6,7 @@ import { expandTemplate, TemplateError } from '../template.js';
 import { passwordInUrl, redactUrl } from '../redact.js';
 import { isS3Url, parseS3Url } from '../urls/s3.js';
 import { rcloneSecrets } from '../urls/rclone.js';
-import { maskPushToken, splitPushUrl } from '../push/kuma-push-url.js';
+import { KUMA_SLOWEST_ANSWER_MS, maskPushToken, splitPushUrl } from '../push/kuma-push-url.js';
 import { expandEnvRefs, EnvRefError } from './env-refs.js';
 import type { CheckEntry } from './hosts.js';
 import type { Env } from './parse.js';
@@ -67,6 +67,8 @@ export function expandOrReport(
 export interface BuildContext {
   env: Env;
   report: (problem: string) => void;
+  /** A setting that works but may not do what was meant; undefined: not collected. */
+  warn?: (warning: string) => void;
   secrets: Set<string>;
   defaultMode: ModeChoice;
   defaultReader: ReaderChoice;
@@ -75,7 +77,7 @@ export interface BuildContext {
 export function buildCheck(
   entry: CheckEntry,
   defaults: Record<string, unknown>,
-  { env, report, secrets, defaultMode, defaultReader }: BuildContext,
+  { env, report, warn, secrets, defaultMode, defaultReader }: BuildContext,
 ): Check | undefined {
   const { name, own, vars } = entry;
   let failed = false;
@@ -183,6 +185,13 @@ export function buildCheck(
     fail(`${pushUrlPath}: holds a push token (after /api/push/) and ${pushTokenPath} is set too: keep only one`);
   }
   const pushToken = ownToken ?? tokenInUrl;
+  const pushTimeoutMs = fields.pushTimeoutMs as number | undefined;
+  if (warn && pushUrl !== undefined && pushToken !== undefined && pushTimeoutMs !== undefined && pushTimeoutMs < KUMA_SLOWEST_ANSWER_MS) {
+    const shown = pushTimeoutMs % 1000 === 0 ? formatDuration(pushTimeoutMs, true) : `${pushTimeoutMs}ms`;
+    warn(
+      `${origin('push_timeout')}.push_timeout: ${shown} is shorter than Uptime Kuma may take to answer (up to 5s while its database is busy): a push it answers late is retried and stored twice; use ${formatDuration(KUMA_SLOWEST_ANSWER_MS, true)} or more`,
+    );
+  }
   if (pushToken !== undefined && !TOKEN.test(pushToken)) {
     const where = ownToken !== undefined ? `${pushTokenPath}: has` : `${pushUrlPath}: its push token has`;
     fail(`${where} characters that do not belong in a URL (allowed: letters, digits, . _ ~ -)`);

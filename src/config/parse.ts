@@ -44,6 +44,10 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   const report = (problem: string) => {
     if (!problems.includes(problem)) problems.push(problem);
   };
+  const warnings: string[] = [];
+  const warn = (warning: string) => {
+    if (!warnings.includes(warning)) warnings.push(warning);
+  };
   for (const [key, value] of Object.entries(root)) {
     // `x-common: &common {...}` holds anchors for merge keys, as in Compose files; never read.
     if (key.startsWith(EXTENSION_PREFIX)) continue;
@@ -95,7 +99,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
         continue;
       }
       sources.set(entry.name, entry.source);
-      const check = buildCheck(entry, defaults, { env, report, secrets, defaultMode, defaultReader });
+      const check = buildCheck(entry, defaults, { env, report, warn, secrets, defaultMode, defaultReader });
       if (check) built.push(check);
       if (check?.mirrorOf !== undefined) copies.push({ name: check.name, ...(entry.host !== undefined && { host: entry.host }), where: entry.where('mirror_of'), target: check.mirrorOf });
     }
@@ -115,6 +119,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
     ...(listen !== undefined && { listen }),
     ...(discover !== undefined && { discover }),
     secrets: [...secrets].filter((secret) => secret.length >= 4),
+    ...(warnings.length > 0 && { warnings }),
   };
 }
 

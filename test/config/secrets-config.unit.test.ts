@@ -67,3 +67,24 @@ test("an rclone connection string's credentials are secrets, its url, host and f
   assert.deepEqual(config.secrets.sort(), ['SECRETbearer', 'obscured"pw']);
   assert.equal(redactorFor({}, config.secrets).redact(url), "rclone::webdav,url='http://dav.example.com:8080/',user=backup,bearer_token=***,pass=***:restic/nas");
 });
+
+test('validate warns of a push_timeout that Kuma may outlast (a busy database answers after 5 s), once where it is set', () => {
+  const warned = parseConfig(
+    `defaults:
+  push_url: http://kuma.example.com/api/push/
+  push_timeout: 2s
+repositories:
+  a: {url: /a, push_token: tok-a}
+  b: {url: /b, push_token: tok-b}
+  c: {url: /c, push_token: tok-c, push_timeout: 5500ms}
+  no-token: {url: /d, ping_url: "https://hc.example.com/x"}
+`,
+    {},
+  );
+  assert.deepEqual(warned.warnings, [
+    'defaults.push_timeout: 2s is shorter than Uptime Kuma may take to answer (up to 5s while its database is busy): a push it answers late is retried and stored twice; use 6s or more',
+    'repositories.c.push_timeout: 5500ms is shorter than Uptime Kuma may take to answer (up to 5s while its database is busy): a push it answers late is retried and stored twice; use 6s or more',
+  ]);
+  const quiet = parseConfig('defaults:\n  push_url: http://kuma.example.com/api/push/\nrepositories:\n  a: {url: /a, push_token: tok-a}\n  b: {url: /b, push_token: tok-b, push_timeout: 6s}\n', {});
+  assert.equal(quiet.warnings, undefined, 'the default (10s) and 6s draw none');
+});
