@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # A real build and run of the Containerfile with podman, offline: the base image is made
-# locally with debootstrap (Debian 13 with nodejs, restic, rclone, tini), then the image
-# answers --version, runs `status` against a restic repository mounted into it with its
-# password from an env file handed over as docs/deployment.md says (a podman secret for
-# uid 10001, and a bind mount of a file that uid owns), passes its HEALTHCHECK, and leaves
-# no zombie behind a check it killed (tini is PID 1; without it the same check leaves one).
-# It prints the image's size. Takes minutes (the first debootstrap most of them), so CI runs
-# .ci/deploy-checks.sh instead and this stays a one-command check: bash .ci/container-smoke.sh
+# locally with debootstrap (Debian 13 with nodejs, restic, rclone, tini) from this machine's
+# own Debian mirror, then the image answers --version, runs `status` against a restic
+# repository mounted into it with its password from an env file handed over as
+# docs/deployment.md says (a podman secret for uid 10001, and a bind mount of a file that uid
+# owns), passes its HEALTHCHECK, and leaves no zombie behind a check it killed (tini is PID 1;
+# without it the same check leaves one). It prints the image's size and what each step took.
+# .ci/run runs it beside the test suite. The base image is made once and kept in podman's
+# storage (the first run, a few minutes; then about a minute): `podman rmi` it to remake it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,44 +20,62 @@ else
   BASE=localhost/restic-monitor-smoke-base:trixie-tini
   include=(--include=nodejs,restic,rclone,ca-certificates,tini)
 fi
-IMAGE=localhost/restic-monitor:smoke
+# The package list names the cached base: a changed list makes a new one.
+BASE=$BASE-$(printf '%s' "${include[*]}" | cksum | cut -d' ' -f1)
+# Names of this run's own: two checkouts may run the smoke at once on one machine.
+run_id=$$
+IMAGE=localhost/restic-monitor:smoke-$run_id
+SECRET=restic-monitor-smoke-env-$run_id
 state=${SMOKE_DIR:-/var/tmp/restic-monitor-smoke}
 mkdir -p "$state"
 say() { echo "container-smoke: $*"; }
 fail() { echo "container-smoke: FAILED: $*" >&2; exit 1; }
+started=$SECONDS
+lap=$SECONDS
+took() { say "$1 ($((SECONDS - lap)) s)"; lap=$SECONDS; }
 
-missing=()
-for tool in podman runc debootstrap restic; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+bash scripts/ensure-deps.sh podman runc debootstrap restic
 
 # No container engine daemon here: podman with runc and explicit ulimits works (FACTS.md).
-cat >"$state/containers.conf" <<'CONF'
+# Written aside, then renamed: another run may be reading it.
+cat >"$state/containers.conf.$$" <<'CONF'
 [containers]
 default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
 [engine]
 runtime = "runc"
 CONF
+mv -f "$state/containers.conf.$$" "$state/containers.conf"
 export CONTAINERS_CONF="$state/containers.conf"
 
-if ! podman image exists "$BASE"; then
-  say "making the base image with debootstrap (once; a few minutes)"
-  rm -rf "$state/rootfs"
-  debootstrap --variant=minbase "${include[@]}" trixie "$state/rootfs" >"$state/debootstrap.log" 2>&1 \
-    || fail "debootstrap failed, see $state/debootstrap.log"
-  # debootstrap leaves apt's lists and the .debs it installed; Debian's images have neither.
-  rm -rf "$state/rootfs"/var/cache/apt/archives/*.deb "$state/rootfs"/var/lib/apt/lists/*
-  tar -C "$state/rootfs" -c . | podman import - "$BASE" >/dev/null 2>&1
-  rm -rf "$state/rootfs"
-fi
+cleanup() {
+  podman rm -f -t 0 "restic-monitor-smoke-$run_id" "restic-monitor-zombie-$run_id" >/dev/null 2>&1 || true
+  podman secret rm "$SECRET" >/dev/null 2>&1 || true
+  podman rmi "$IMAGE" >/dev/null 2>&1 || true
+  [ -z "${work:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
 
-start=$(date +%s)
+# One maker of the base at a time; a second run waits for it and then uses it.
+exec 9>"$state/base.lock"
+flock 9
+if ! podman image exists "$BASE"; then
+  mirror=$(bash scripts/debian-mirror.sh)
+  say "making the base image $BASE with debootstrap (once; a few minutes)"
+  rootfs="$state/rootfs-$run_id"
+  rm -rf "$rootfs"
+  debootstrap --variant=minbase "${include[@]}" trixie "$rootfs" "$mirror" >"$state/debootstrap.log" 2>&1 \
+    || { rm -rf "$rootfs"; fail "debootstrap failed, see $state/debootstrap.log"; }
+  # debootstrap leaves apt's lists and the .debs it installed; Debian's images have neither.
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  tar -C "$rootfs" -c . | podman import - "$BASE" >/dev/null 2>&1
+  rm -rf "$rootfs"
+  took "base image made"
+fi
+flock -u 9
+
 podman build --quiet --format docker --build-arg BASE_IMAGE="$BASE" -t "$IMAGE" -f Containerfile . >"$state/build.log" 2>&1 \
   || { cat "$state/build.log" >&2; fail "podman build"; }
-say "built $IMAGE in $(( $(date +%s) - start )) s ($(podman image inspect --format '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"
+took "built $IMAGE ($(podman image inspect --format '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"
 leftovers=$(podman run --rm --no-healthcheck --network=none --user 0 --entrypoint sh "$IMAGE" -c \
   'find /var/lib/apt/lists /var/cache/apt -type f \( -name "*.deb" -o -name "*.bin" -o -name "*_Packages*" \) | wc -l')
 [ "$leftovers" = 0 ] || fail "$leftovers of apt's lists, caches or .debs are left in the image"
@@ -67,11 +86,10 @@ expected="restic-monitor $(node -p 'require("./package.json").version')"
 say "--version: $version"
 user=$(podman run --rm --no-healthcheck --network=none --entrypoint id "$IMAGE" -u)
 [ "$user" != 0 ] || fail "the image runs as root"
-say "runs as uid $user"
+took "runs as uid $user"
 
 # A real repository with one snapshot, mounted read-only; the password only in the env file.
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 password="smoke-$(date +%s%N)"
 RESTIC_PASSWORD=$password restic -q -r "$work/repo" init
 RESTIC_PASSWORD=$password restic -q -r "$work/repo" backup --host smoke .containerignore
@@ -81,12 +99,12 @@ printf 'RESTIC_PASSWORD=%s\n' "$password" >"$work/env"
 chmod 0600 "$work/env"
 chmod a+r "$work/config.yaml"
 # The env file as docs/deployment.md hands it over with podman: a secret for uid 10001 only.
-podman secret rm restic-monitor-smoke-env >/dev/null 2>&1 || true
-podman secret create restic-monitor-smoke-env "$work/env" >/dev/null
+podman secret rm "$SECRET" >/dev/null 2>&1 || true
+podman secret create "$SECRET" "$work/env" >/dev/null
 set +e
 out=$(podman run --rm --no-healthcheck --network=none \
   -v "$work/repo:/repo:ro" -v "$work/config.yaml:/config/config.yaml:ro" \
-  --secret restic-monitor-smoke-env,target=restic-monitor-env,uid=10001,mode=0400 \
+  --secret "$SECRET",target=restic-monitor-env,uid=10001,mode=0400 \
   -e RESTIC_MONITOR_ENV_FILE=/run/secrets/restic-monitor-env \
   "$IMAGE" status --json 2>"$work/stderr")
 code=$?
@@ -95,56 +113,57 @@ set -e
 status=$(node -e 'const r = JSON.parse(process.argv[1]); console.log(r.map((x) => `${x.name}=${x.status} (${x.message})`).join(" "))' "$out")
 case $status in mounted=up*) ;; *) fail "status: $status";; esac
 grep -q "$password" <<<"$out$(cat "$work/stderr")" && fail "the password shows in the output"
-say "status in the container: $status"
+took "status in the container: $status"
 
 # The image's HEALTHCHECK against the daemon, its env file this time a bind mount of a file
 # that uid 10001 owns (docs/deployment.md's route for Docker).
-podman rm -f restic-monitor-smoke >/dev/null 2>&1 || true
+podman rm -f "restic-monitor-smoke-$run_id" >/dev/null 2>&1 || true
 what=daemon
 printf 'listen: 0.0.0.0:9469\nrepositories:\n  mounted:\n    url: /repo\n    max_age: 1h\n' >"$work/config.yaml"
 cp "$work/env" "$work/container.env"
 chown 10001 "$work/container.env"
 chmod 0400 "$work/container.env"
-podman run -d --name restic-monitor-smoke --network=none \
+podman run -d --name "restic-monitor-smoke-$run_id" --network=none \
   -v "$work/repo:/repo:ro" -v "$work/config.yaml:/config/config.yaml:ro" -v "$work/container.env:/run/secrets/restic-monitor-env:ro" \
   -e RESTIC_MONITOR_ENV_FILE=/run/secrets/restic-monitor-env "$IMAGE" >/dev/null 2>&1
 healthy=no
 for _ in $(seq 30); do
-  if podman healthcheck run restic-monitor-smoke >/dev/null 2>&1; then healthy=yes; break; fi
+  if podman healthcheck run "restic-monitor-smoke-$run_id" >/dev/null 2>&1; then healthy=yes; break; fi
   sleep 1
 done
-logs=$(podman logs restic-monitor-smoke 2>&1 | tail -n 5)
-podman rm -f -t 2 restic-monitor-smoke >/dev/null 2>&1
+logs=$(podman logs "restic-monitor-smoke-$run_id" 2>&1 | tail -n 5)
+podman rm -f -t 2 "restic-monitor-smoke-$run_id" >/dev/null 2>&1
 [ $healthy = yes ] || fail "HEALTHCHECK never passed ($what); the log ends:"$'\n'"$logs"
-say "HEALTHCHECK passes: $what"
+took "HEALTHCHECK passes: $what"
 
 # Zombies: a check that times out is killed with everything restic started; the grandchild
 # in a session of its own (as restic starts rclone) is then an orphan, handed to PID 1. tini
 # reaps it. The same check under node as PID 1 (--entrypoint, no tini) shows the check sees
-# the zombie it is looking for.
-printf 'listen: 0.0.0.0:9469\ndefaults:\n  interval: 1h\nrepositories:\n  stuck:\n    url: /repo\n    timeout: 1s\n' >"$work/config.yaml"
+# the zombie it is looking for. `reader: restic`: the built-in reader serves a local path
+# without spawning anything, so the hanging restic would never run.
+printf 'listen: 0.0.0.0:9469\ndefaults:\n  interval: 1h\nrepositories:\n  stuck:\n    url: /repo\n    reader: restic\n    timeout: 1s\n' >"$work/config.yaml"
 zombies_after_killed_check() { # extra podman run options...
-  podman rm -f restic-monitor-zombie >/dev/null 2>&1 || true
-  podman run -d --name restic-monitor-zombie --no-healthcheck --network=none "$@" \
+  podman rm -f "restic-monitor-zombie-$run_id" >/dev/null 2>&1 || true
+  podman run -d --name "restic-monitor-zombie-$run_id" --no-healthcheck --network=none "$@" \
     -v "$PWD/test/fixtures:/fixtures:ro" -v "$work/config.yaml:/config/config.yaml:ro" \
     -e RESTIC_MONITOR_RESTIC=/fixtures/restic-hang "$IMAGE" daemon >/dev/null 2>&1
   local killed=no
   for _ in $(seq 60); do
-    if podman logs restic-monitor-zombie 2>&1 | grep -q 'check failed: timed out after 1s'; then killed=yes; break; fi
+    if podman logs "restic-monitor-zombie-$run_id" 2>&1 | grep -q 'check failed: timed out after 1s'; then killed=yes; break; fi
     sleep 0.5
   done
-  [ $killed = yes ] || { podman logs restic-monitor-zombie >&2; podman rm -f -t 0 restic-monitor-zombie >/dev/null; fail "the check never timed out"; }
+  [ $killed = yes ] || { podman logs "restic-monitor-zombie-$run_id" >&2; podman rm -f -t 0 "restic-monitor-zombie-$run_id" >/dev/null; fail "the check never timed out"; }
   sleep 3 # the kill's grace period and the pipes' drain
-  podman exec restic-monitor-zombie node -e '
+  podman exec "restic-monitor-zombie-$run_id" node -e '
     const fs = require("node:fs");
     const states = fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).map((p) => { try { const s = fs.readFileSync(`/proc/${p}/stat`, "utf8"); return s.slice(s.lastIndexOf(")") + 2, s.lastIndexOf(")") + 3); } catch { return ""; } });
     console.log(states.filter((s) => s === "Z").length);'
-  podman rm -f -t 2 restic-monitor-zombie >/dev/null 2>&1
+  podman rm -f -t 2 "restic-monitor-zombie-$run_id" >/dev/null 2>&1
 }
 with_tini=$(zombies_after_killed_check)
 [ "$with_tini" = 0 ] || fail "$with_tini zombie process(es) left after a killed check, with tini as PID 1"
 without_tini=$(zombies_after_killed_check --entrypoint restic-monitor)
 [ "$without_tini" -ge 1 ] || fail "control: node as PID 1 left no zombie, so the check cannot see them ($without_tini)"
-say "a killed check leaves no zombie with tini as PID 1 (node as PID 1: $without_tini)"
-podman secret rm restic-monitor-smoke-env >/dev/null 2>&1 || true
-say "passed"
+took "a killed check leaves no zombie with tini as PID 1 (node as PID 1: $without_tini)"
+podman secret rm "$SECRET" >/dev/null 2>&1 || true
+say "passed in $((SECONDS - started)) s"

@@ -2,7 +2,8 @@
 # Deployment checks, all offline: the committed bundle, the Nix files (parsed, and the NixOS
 # module evaluated on the seed's example against stubs), the plain and the NixOS-rendered
 # systemd units (systemd-analyze verify/security/calendar), and the Containerfile (lint).
-# A real container build and run is .ci/container-smoke.sh (minutes; not run here).
+# The real container build and run (.ci/container-smoke.sh) and the units under a real
+# systemd (.ci/systemd-smoke.sh) run beside these, from .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -126,6 +127,10 @@ daemon_unit=systemd/restic-monitor-daemon.service
 grep -q '^ExecStart=.* daemon --config /etc/restic-monitor/config.yaml ' "$daemon_unit" || fail "$daemon_unit: the config must be read from /etc (SIGHUP re-reads it)"
 grep -q '^LoadCredential=config' "$daemon_unit" && fail "$daemon_unit: a config credential cannot be re-read on SIGHUP"
 grep -q '^ExecReload=.*kill -HUP' "$daemon_unit" || fail "$daemon_unit: no ExecReload sending SIGHUP"
+# A reload during start-up must wait until the daemon handles SIGHUP: systemd holds it back
+# until READY=1, which the daemon sends through systemd-notify (a child: NotifyAccess=all).
+grep -q '^Type=notify$' "$daemon_unit" || fail "$daemon_unit: Type=notify expected (READY=1 once SIGHUP is handled)"
+grep -q '^NotifyAccess=all$' "$daemon_unit" || fail "$daemon_unit: NotifyAccess=all expected (systemd-notify is the daemon's child)"
 
 # --- Containerfile ----------------------------------------------------------------------
 out=$(npx --no-install dockerfile-utils lint Containerfile 2>&1 | grep -v 'Unknown user config' || true)

@@ -72,7 +72,10 @@ assert.equal(result.unchecked.service.serviceConfig.ExecStart, `${BIN} run --con
 // Daemon mode: started at boot, restarted on failure but not for a config error; no timer.
 const daemon = result.daemon;
 assert.equal(daemon.service.serviceConfig.ExecStart, `${BIN} daemon --config ${CONFIG}`);
-assert.equal(daemon.service.serviceConfig.Type, 'exec');
+// Started once it says READY=1 (systemd-notify, a child of the daemon: NotifyAccess=all).
+assert.equal(daemon.service.serviceConfig.Type, 'notify');
+assert.equal(daemon.service.serviceConfig.NotifyAccess, 'all');
+assert.equal(seed.service.serviceConfig.NotifyAccess, undefined, 'a oneshot sends no READY=1');
 assert.deepEqual(daemon.service.wantedBy, ['multi-user.target']);
 assert.equal(daemon.service.serviceConfig.RestartPreventExitStatus, 2);
 assert.deepEqual(daemon.service.serviceConfig.LoadCredential, []);

@@ -114,7 +114,10 @@ in
       } // lib.optionalAttrs cfg.fast { RESTIC_MONITOR_FAST = "true"; };
 
       serviceConfig = {
-        Type = if daemon then "exec" else "oneshot";
+        # The daemon says READY=1 (through systemd-notify, on the PATH NixOS gives every
+        # service) once its signal handlers, config and endpoint are in place: a reload or a
+        # unit ordered after it waits for that.
+        Type = if daemon then "notify" else "oneshot";
         ExecStart = "${cfg.package}/bin/restic-monitor ${command} --config ${configFile}"
           + lib.optionalString (cfg.environmentFile != null) " --environment-file env";
         LoadCredential = lib.optional (cfg.environmentFile != null) "env:${cfg.environmentFile}";
@@ -153,6 +156,7 @@ in
         UMask = "0077";
         # MemoryDenyWriteExecute stays off: Node's JIT needs writable code pages.
       } // (if daemon then {
+        NotifyAccess = "all"; # systemd-notify is the daemon's child, not the main process
         Restart = "on-failure";
         RestartSec = "30s";
         RestartPreventExitStatus = 2; # a config error: restarting cannot fix it

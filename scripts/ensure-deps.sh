@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the programs the tests and the demo run for real (restic, rclone, promtool,
-# chromium) when missing. Each argument is a program, or PROGRAM=PACKAGE when Debian ships
-# it under another name (promtool=prometheus).
+# Installs the programs the tests, the CI smokes and the demo run for real (restic, rclone,
+# promtool, chromium, podman, debootstrap) when missing. Each argument is a program, or
+# PROGRAM=PACKAGE when Debian ships it under another name (promtool=prometheus).
 set -euo pipefail
 missing=()
 for wanted in "$@"; do

@@ -18,30 +18,7 @@ if [ -x "$dir/bin/restic" ] && "$dir/bin/restic" version | grep -q "restic $upst
   exit 0
 fi
 
-# The first main-archive URI of the machine's apt sources: deb822 first (the `URIs:` of a
-# stanza whose suites are not -security ones), then the one-line format.
-mirror() {
-  local deb822=/etc/apt/sources.list.d/debian.sources
-  if [ -r "$deb822" ]; then
-    awk '
-      function flush() { if (uri != "" && !security && found == "") found = uri; uri = ""; security = 0 }
-      /^[ \t]*$/ { flush(); next }
-      tolower($1) == "uris:" { uri = $2 }
-      tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i ~ /-security$/) security = 1 }
-      END { flush(); if (found != "") print found }
-    ' "$deb822"
-    return
-  fi
-  if [ -r /etc/apt/sources.list ]; then
-    # deb [options] URI SUITE COMPONENTS...
-    awk '$1 == "deb" { i = 2; if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ } if ($(i + 1) !~ /-security$/) { print $i; exit } }' /etc/apt/sources.list
-  fi
-}
-uri=$(mirror)
-if [ -z "$uri" ]; then
-  echo "restic-debian.sh: no Debian mirror in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list" >&2
-  exit 1
-fi
+uri=$(bash "$(dirname "$0")/debian-mirror.sh")
 
 mkdir -p "$dir/lists/partial" "$dir/pkg" "$dir/bin"
 echo "deb $uri $suite main" > "$dir/sources.list"

@@ -22,6 +22,7 @@ import { runOnce } from '../run/run-once.js';
 import { describeDiscovery, discoverRepositories, type Discovery } from '../discover/discover.js';
 import type { Logger } from 'pino';
 import { runDaemon, type HangupSource } from '../daemon/daemon.js';
+import { notifyReady } from '../daemon/systemd-notify.js';
 import { renderMetrics } from '../metrics/render.js';
 import { talliesOf } from '../metrics/tally.js';
 import { writeTextfile } from '../metrics/textfile.js';
@@ -45,6 +46,8 @@ export interface Io {
   hangup?: HangupSource;
   checkers?: readonly Checker[];
   pushTargets?: readonly PushTarget[];
+  /** daemon: tells the supervisor it is ready (default: systemd's READY=1 when NOTIFY_SOCKET is set). */
+  ready?: () => Promise<string | undefined>;
 }
 
 /** The whole CLI as a function: argv and the outside world in, an exit code out. */
@@ -137,6 +140,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       logLevel,
       signal: io.signal,
       ...(io.hangup && { hangup: io.hangup }),
+      ready: io.ready ?? (() => notifyReady({ env: io.env, signal: io.signal })),
     });
   }
 

@@ -14,7 +14,12 @@ export interface SignalOptions {
   stderr: { write(text: string): unknown };
   exit: (code: number) => void;
   now?: () => number;
+  /** Signals that came before these handlers (held by the entry point): handled first, in order. */
+  earlier?: readonly NodeJS.Signals[];
 }
+
+/** The signals the program handles; the entry point holds them until installSignals runs. */
+export const STOP_AND_RELOAD_SIGNALS = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
 
 export interface Signals {
   /** Aborted by the first SIGINT or SIGTERM (or SIGHUP outside the daemon). */
@@ -28,8 +33,9 @@ export interface Signals {
  * SIGTERM, then SIGKILL after a grace period, and the results are reported. A second one
  * during that grace period means "now": every live process tree gets SIGKILL and the process
  * exits at once with 128 + the signal's number, as a shell would report it.
- * Installed before anything else is loaded: until then a signal's default action applies,
- * and for SIGHUP that is death (exit 129) with restic left running.
+ * The entry point holds these signals from its first line and hands them over as `earlier`:
+ * until a process has a handler a signal's default action applies, and for SIGHUP that is
+ * death (exit 129) with restic left running.
  */
 export function installSignals(source: SignalSource, options: SignalOptions): Signals {
   const controller = new AbortController();
@@ -50,12 +56,14 @@ export function installSignals(source: SignalSource, options: SignalOptions): Si
     options.stderr.write(`${JSON.stringify(line)}\n`);
     options.exit(128 + (constants.signals[signal] ?? 0));
   };
-  source.on('SIGINT', stop);
-  source.on('SIGTERM', stop);
-  source.on('SIGHUP', (signal) => {
+  const hangup = (signal: NodeJS.Signals) => {
     if (!options.hangupReloads) stop(signal);
     else if (!controller.signal.aborted) hangups.hangup();
-  });
+  };
+  source.on('SIGINT', stop);
+  source.on('SIGTERM', stop);
+  source.on('SIGHUP', hangup);
+  for (const signal of options.earlier ?? []) (signal === 'SIGHUP' ? hangup : stop)(signal);
   return { signal: controller.signal, hangups };
 }
 

@@ -54,6 +54,12 @@ export interface DaemonOptions {
   /** Aborted by SIGTERM/SIGINT: stop the schedule, abort checks, return 0. */
   signal: AbortSignal;
   hangup?: HangupSource;
+  /**
+   * Called once the daemon is ready: config loaded, SIGHUP handled, endpoint listening, which
+   * is when systemd (Type=notify) counts it started and lets a reload through. Resolves with
+   * why that could not be told (logged), or undefined (main.ts: notifyReady).
+   */
+  ready?: () => Promise<string | undefined>;
   timers?: Timers;
   random?: () => number;
 }
@@ -152,6 +158,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
             refreshSeconds: STATUS_PAGE_REFRESH_SECONDS,
             unmonitored: discovery.unmonitored,
           }),
+      }, {
+        // A fault of ours, not the client's: the client got a 500, the log says why.
+        onError: (error, path) => deps.logger.error({ path }, `internal error answering ${path}: ${(error as Error)?.message ?? String(error)}`),
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
@@ -253,6 +262,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   );
   // Stopped while starting (a SIGTERM during start-up): start no restic only to kill it.
   if (!options.signal.aborted) {
+    void options.ready?.().then((problem) => {
+      if (problem !== undefined) deps.logger.error(`could not tell systemd the daemon is ready: ${problem}`);
+    });
     scheduler.start();
     rediscover();
     integrity.start();

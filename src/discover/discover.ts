@@ -7,6 +7,7 @@ import type { Check, Config, DiscoverLocation } from '../config/types.js';
 import type { CheckResult, UnmonitoredRepository } from '../run/result.js';
 import { shorten } from '../text.js';
 import { childUrl, locationKind, normalizeRepositoryUrl, rootName } from '../urls/discover.js';
+import { identifyWith, realPaths, type Identify } from './identity.js';
 import { localLister, rcloneLister, s3Lister, type ListerContext } from './listers.js';
 import { findRepositories, WalkError, type ListDir } from './walk.js';
 
@@ -79,7 +80,20 @@ const MAX_REASON_LENGTH = 200;
 export async function discoverRepositories(config: Config, deps: DiscoverDeps): Promise<Discovery> {
   const startedAt = deps.now();
   const walks = await Promise.all((config.discover?.locations ?? []).map((location) => walkLocation(location, deps)));
-  return sortFound(config, walks, startedAt, deps.redact);
+  return sortFound(config, walks, startedAt, deps.redact, await localIdentities(config, walks, deps.signal));
+}
+
+/**
+ * The real paths of the local repositories found and of the local checks configured: what
+ * sortFound compares. Nothing to resolve, and no file system call, unless a local location
+ * found something. Bounded by the locations' time limit.
+ */
+async function localIdentities(config: Config, walks: readonly LocationWalk[], signal: AbortSignal): Promise<Identify> {
+  const local = walks.filter((walk) => (walk.paths?.length ?? 0) > 0 && locationKind(walk.location.url) === 'local');
+  if (local.length === 0) return normalizeRepositoryUrl;
+  const found = local.flatMap((walk) => walk.paths!.map((path) => childUrl(walk.location.url, path)));
+  const timeoutMs = Math.max(...local.map((walk) => walk.location.listing.timeoutMs));
+  return identifyWith(await realPaths([...config.checks.map((check) => check.url), ...found], timeoutMs, signal));
 }
 
 async function walkLocation(location: DiscoverLocation, deps: DiscoverDeps): Promise<LocationWalk> {
@@ -117,15 +131,15 @@ function listerFor(location: DiscoverLocation, deps: DiscoverDeps, context: List
 }
 
 /**
- * Pure: the walks' findings against the configured checks. A found repository whose
- * normalized URL a check (configured, or found earlier) already has is covered: nothing to
- * do. Under `check: false` every other one is unmonitored. Under `check: true` it is checked
+ * Pure: the walks' findings against the configured checks. A found repository that a check
+ * (configured, or found earlier) already has is covered: nothing to do. `identify` says
+ * which URLs name one repository (identity.ts: the real path of a local one). Under `check: false` every other one is unmonitored. Under `check: true` it is checked
  * with `defaults` under its path below the location, unless a configured check (or one
  * found earlier) holds that name: the configured one wins, and the found one is reported
  * unmonitored, saying why.
  */
-export function sortFound(config: Config, walks: readonly LocationWalk[], foundAt: Date, redact: (text: string) => string): Discovery {
-  const covered = new Set(config.checks.map((check) => normalizeRepositoryUrl(check.url)));
+export function sortFound(config: Config, walks: readonly LocationWalk[], foundAt: Date, redact: (text: string) => string, identify: Identify = normalizeRepositoryUrl): Discovery {
+  const covered = new Set(config.checks.map((check) => identify(check.url)));
   const taken = new Map(config.checks.map((check) => [check.name, `the configured check "${check.name}"`]));
   const discovery: Discovery = { ...emptyDiscovery(), walks: [...walks] };
   for (const walk of walks) {
@@ -138,9 +152,9 @@ export function sortFound(config: Config, walks: readonly LocationWalk[], foundA
     }
     for (const path of walk.paths) {
       const url = childUrl(location.url, path);
-      const normal = normalizeRepositoryUrl(url);
-      if (covered.has(normal)) continue;
-      covered.add(normal);
+      const identity = identify(url);
+      if (covered.has(identity)) continue;
+      covered.add(identity);
       const name = path.length === 0 ? rootName(location.url) : path.join('/');
       const unmonitored = (reason: string) => discovery.unmonitored.push({ name, url: redact(url), location: redact(location.url), reason, foundAt });
       if (!location.check) {

@@ -1,7 +1,7 @@
 // One lister per kind of location: what is directly under a folder, as findRepositories
 // asks for it. Each only lists: no object, file or remote is read, written or locked.
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { CheckError, type CheckContext, type Checker } from '../checkers/checker.js';
 import { childEnv } from '../checkers/child-env.js';
 import { timeoutReason } from '../checkers/deadline.js';
@@ -45,18 +45,36 @@ export function s3Lister(listing: Check, checkers: readonly Checker[], context: 
   };
 }
 
-/** A local or mounted directory: readdir; a symbolic link counts as what it points to. */
+/**
+ * A local or mounted directory: readdir. A symbolic link to a folder is followed only where
+ * it leads out of the location, and not back up to a folder it sits in: a link to a folder
+ * of the location is an alias (the walk finds that folder under its own name), and a link
+ * to its own folder or one above is a loop. Either would list, and report, the same
+ * repositories again under other names. A link to a file, or a dangling one, is a file name.
+ */
 export function localLister(listing: Check): ListDir {
   const root = localRepositoryPath(listing.url)!;
+  let realRoot: Promise<string> | undefined;
   return async (path) => {
     const dir = join(root, ...path);
     try {
       const entries = await readdir(dir, { withFileTypes: true });
       const dirs: string[] = [];
       const files: string[] = [];
+      let realDir: Promise<string> | undefined;
       for (const entry of entries) {
-        const isDir = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(join(dir, entry.name)).catch(() => undefined))?.isDirectory() === true);
-        (isDir ? dirs : files).push(entry.name);
+        if (entry.isDirectory()) dirs.push(entry.name);
+        else if (!entry.isSymbolicLink()) files.push(entry.name);
+        else {
+          const target = await linkedFolder(join(dir, entry.name));
+          if (target === undefined) files.push(entry.name);
+          else {
+            realRoot ??= realpath(root);
+            realDir ??= realpath(dir);
+            const [realRootPath, realDirPath] = await Promise.all([realRoot, realDir]);
+            if (!aliasOrLoop(target, realRootPath, realDirPath)) dirs.push(entry.name);
+          }
+        }
       }
       return { dirs, files };
     } catch (error) {
@@ -65,6 +83,22 @@ export function localLister(listing: Check): ListDir {
       throw new CheckError(`cannot list ${dir}: ${describeFsError(error as NodeJS.ErrnoException)}`);
     }
   };
+}
+
+/** The real path of the folder a link leads to; undefined for a file or a dangling link. */
+async function linkedFolder(link: string): Promise<string | undefined> {
+  const target = await stat(link).catch(() => undefined);
+  return target?.isDirectory() === true ? realpath(link).catch(() => undefined) : undefined;
+}
+
+/** Pure: whether a link to `target` (a real path) from the folder `realDir` must not be followed. */
+export function aliasOrLoop(target: string, realRoot: string, realDir: string): boolean {
+  return within(target, realRoot) || within(realDir, target);
+}
+
+/** Pure: `path` is `folder` or below it (real, absolute paths). */
+function within(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
 }
 
 /** What rclone is asked per folder: names and kinds only, no times, hashes or MIME types. */

@@ -68,3 +68,25 @@ test('in the daemon SIGHUP reloads; one sent before the daemon listens is delive
   assert.equal(hangups, 2);
   assert.deepEqual(calls, []);
 });
+
+test('signals the entry point held while the program loaded are handled in order, as if they came now', async () => {
+  const source = new EventEmitter();
+  const calls: string[] = [];
+  const options = {
+    trees: { killAll: () => (calls.push('killAll'), 0) },
+    stderr: { write: (text: string) => calls.push(`stderr ${text}`) },
+    exit: (code: number) => calls.push(`exit ${code}`),
+    now: () => 1_700_000_000_000,
+  };
+  // A SIGHUP to the daemon: a reload, delivered once the daemon listens; nothing stops.
+  const daemon = installSignals(source, { ...options, hangupReloads: true, earlier: ['SIGHUP'] });
+  assert.equal(daemon.signal.aborted, false);
+  let hangups = 0;
+  daemon.hangups.on('SIGHUP', () => hangups++);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(hangups, 1);
+  // SIGTERM then SIGINT to a run: the clean stop, then "now".
+  const run = installSignals(source, { ...options, hangupReloads: false, earlier: ['SIGTERM', 'SIGINT'] });
+  assert.equal(run.signal.aborted, true);
+  assert.deepEqual(calls, ['killAll', 'stderr {"level":50,"time":1700000000000,"name":"restic-monitor","msg":"SIGINT again while stopping: killed 0 process trees, exiting now"}\n', 'exit 130']);
+});

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -80,13 +81,13 @@ before(async () => {
   await writeFile(daemonConfig, 'listen: 127.0.0.1:0\ndefaults:\n  interval: 1h\n  timeout: 10m\nrepositories:\n  stuck: {url: /srv/stuck}\n');
 });
 
-describe('signals at start-up, while the program is still loading', () => {
+describe('signals at start-up, from the first module the entry point loads', () => {
   test('a SIGHUP neither kills the daemon nor is lost: the config is reloaded once the daemon runs', async () => {
     const release = join(dir, 'release-daemon');
     const cli = startCli(['daemon', '-c', daemonConfig], { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') }, release);
     try {
-      await waitFor('the CLI to start loading its main module', () => cli.stderr().includes('hold-start: holding') || cli.exitCode !== undefined);
-      assert.ok(await catches(cli.child.pid!, 1), 'SIGHUP is handled before the rest of the program loads');
+      await waitFor('the CLI to start loading its first module', () => cli.stderr().includes('hold-start: holding') || cli.exitCode !== undefined);
+      assert.ok(await catches(cli.child.pid!, 1), 'SIGHUP is handled before the entry point loads anything');
       cli.child.kill('SIGHUP');
       await writeFile(release, '');
       await waitFor('the daemon to start (or die)', () => /"msg":"config reloaded"/.test(cli.stderr()) || cli.exitCode !== undefined);
@@ -97,6 +98,27 @@ describe('signals at start-up, while the program is still loading', () => {
       cli.child.kill('SIGTERM');
     }
     assert.deepEqual(await cli.exited, { code: 0, signal: null });
+  });
+
+  test('a SIGHUP the moment the daemon can catch one (looked for from spawn on) is a reload once it runs; SIGTERM then ends it with 0', async () => {
+    // Before that moment Node itself is starting, and no program can catch a signal yet
+    // (docs/daemon.md "Signals": systemd holds a reload back until READY=1 instead).
+    const cli = startCli(['daemon', '-c', daemonConfig], { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-fresh') });
+    await once(cli.child, 'spawn');
+    const pid = cli.child.pid!;
+    const deadline = Date.now() + 30_000;
+    while (!(await catches(pid, 1))) {
+      assert.equal(cli.exitCode, undefined, cli.stderr());
+      assert.ok(Date.now() < deadline, 'SIGHUP not caught within 30 s of spawn');
+    }
+    cli.child.kill('SIGHUP');
+    try {
+      await waitFor('the reload (or an exit)', () => /"msg":"config reloaded"/.test(cli.stderr()) || cli.exitCode !== undefined);
+      assert.equal(cli.exitCode, undefined, `the daemon died:\n${cli.stderr()}`);
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    assert.deepEqual(await cli.exited, { code: 0, signal: null }, cli.stderr());
   });
 
   for (const [command, signal] of [
@@ -110,7 +132,7 @@ describe('signals at start-up, while the program is still loading', () => {
       const pids = join(dir, `start-${command}-${signal}.pids`);
       await writeFile(pids, '');
       const cli = startCli([command, '-c', runConfig, ...jsonFor(command)], { RESTIC_MONITOR_READER: 'restic', RESTIC_MONITOR_RESTIC: join(FIXTURES, 'restic-hang'), FAKE_RESTIC_PIDS: pids }, release);
-      await waitFor('the CLI to start loading its main module', () => cli.stderr().includes('hold-start: holding') || cli.exitCode !== undefined);
+      await waitFor('the CLI to start loading its first module', () => cli.stderr().includes('hold-start: holding') || cli.exitCode !== undefined);
       cli.child.kill(signal);
       await writeFile(release, '');
       assert.deepEqual(await cli.exited, { code: 1, signal: null }, cli.stderr());

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseConfig } from '../../src/config/parse.js';
 import { carryOver, sortFound, type LocationWalk } from '../../src/discover/discover.js';
+import { identifyWith } from '../../src/discover/identity.js';
+import { aliasOrLoop } from '../../src/discover/listers.js';
 import { findRepositories, isRepository, WalkError, type DirListing } from '../../src/discover/walk.js';
 import { childUrl, normalizeRepositoryUrl, rootName } from '../../src/urls/discover.js';
 
@@ -110,4 +112,27 @@ test('a location that cannot be listed is a down row; the daemon keeps what it f
   // host2/mail (under the failed location) is kept; x (its location answered: gone) is not.
   assert.deepEqual(merged.checks.map((check) => check.name), ['host2/mail']);
   assert.equal(merged.failures.length, 1);
+});
+
+test('found repositories are compared by what they are: two paths of one real directory are one repository', () => {
+  // /srv/a is /data/a and the configured /elsewhere is /srv/b/c, as realpath would say.
+  const identify = identifyWith(new Map([['/srv/a', '/data/a'], ['/srv/b/c', '/elsewhere'], ['/elsewhere', '/elsewhere'], ['/srv/z', '/data/a']]));
+  const found = sortFound(config, [walk(local, [['a'], ['b', 'c'], ['z']])], AT, (text) => text, identify);
+  assert.deepEqual(found.unmonitored.map(({ name, url }) => [name, url]), [['a', '/srv/a']]);
+  // Without real paths (S3, rclone, or realpath out of time): the normalized URL.
+  assert.equal(identify('s3:host/b/p/'), 's3:https://host/b/p');
+});
+
+test('a symbolic link is followed only out of the location and not back up the folders it sits in', () => {
+  const cases: Array<[target: string, dir: string, follow: boolean]> = [
+    ['/srv/backups/hostA', '/srv/backups', false], // an alias of a folder the walk lists anyway
+    ['/srv/backups', '/srv/backups/hostA', false], // a loop to the location
+    ['/srv/backups/hostA', '/srv/backups/hostA/web', false], // a loop to its own parent
+    ['/mnt/disk2/hostB', '/srv/backups', true], // out of the location
+    ['/srv/backups-old', '/srv/backups', true], // a sibling whose name starts alike
+    ['/mnt/disk2', '/mnt/disk2/hostB', false], // out of the location, then back up: a loop
+    ['/', '/srv/backups', false], // the root contains everything
+  ];
+  for (const [target, dir, follow] of cases) assert.equal(!aliasOrLoop(target, '/srv/backups', dir), follow, `${dir} -> ${target}`);
+  assert.equal(aliasOrLoop('/srv/x', '/', '/srv'), true, 'a location at / has no outside');
 });

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Backend } from './backend.js';
 import type { ResticLock } from './lock.js';
-import { MacError, OpenRepository, type DeriveUserKey } from './repository.js';
+import { MacError, OpenRepository, readConfig, type DeriveUserKey } from './repository.js';
 import type { ResticSnapshot } from './snapshot.js';
 
 export interface ReaderOptions {
@@ -31,7 +31,13 @@ export class ResticReader {
 
   /** `restic snapshots --json --no-lock`, entry for entry. */
   snapshots(url: string, password: string, backend: Backend, signal: AbortSignal): Promise<ResticSnapshot[]> {
-    return this.use(url, password, backend, signal, (repository) => repository.snapshots(backend, signal));
+    return this.use(url, password, backend, signal, async (repository, openedNow) => {
+      // A repository kept open since an earlier check may be gone (a lost mount, a moved
+      // directory), and a missing snapshots/ lists as empty: "no snapshots" instead of the
+      // "repository not found" a first check says. Its config file must still be there.
+      if (!openedNow) await readConfig(backend, signal);
+      return repository.snapshots(backend, signal);
+    });
   }
 
   /** The lock files now in the repository, decrypted. */
@@ -64,7 +70,8 @@ export class ResticReader {
     return this.open.size;
   }
 
-  private async use<T>(url: string, password: string, backend: Backend, signal: AbortSignal, work: (repository: OpenRepository) => Promise<T>): Promise<T> {
+  /** `work` learns whether this call opened the repository (`openedNow`) or found it open. */
+  private async use<T>(url: string, password: string, backend: Backend, signal: AbortSignal, work: (repository: OpenRepository, openedNow: boolean) => Promise<T>): Promise<T> {
     const id = createHmac('sha256', this.secret).update(url).update('\0').update(password).digest('hex');
     for (let attempt = 0; ; attempt++) {
       let opening = this.open.get(id);
@@ -87,7 +94,7 @@ export class ResticReader {
         throw error;
       }
       try {
-        return await work(repository);
+        return await work(repository, !shared);
       } catch (error) {
         // A MAC failure under a key that opened this repository before: it may have been
         // re-initialised at the same place (a new master key). Open it afresh, once.

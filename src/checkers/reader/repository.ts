@@ -20,6 +20,18 @@ const MAX_KEYS = 20;
 /** Files fetched at once: enough to hide a remote round trip, few enough to be polite. */
 const FETCH_CONCURRENCY = 8;
 
+/** The config file, which restic looks for first: without it there is no repository. */
+export async function readConfig(backend: Backend, signal: AbortSignal): Promise<Buffer> {
+  try {
+    return await backend.read('config', signal);
+  } catch (error) {
+    if (error instanceof ReaderError && error.kind === 'not-found') {
+      throw new ReaderError('not-found', `repository not found (no config file in ${backend.location})`);
+    }
+    throw error;
+  }
+}
+
 export type DeriveUserKey = (key: KeyFile, password: string) => Promise<SealKey>;
 
 /**
@@ -41,15 +53,7 @@ export class OpenRepository {
    * decrypted with the master key, must name a version this reader knows.
    */
   static async open(backend: Backend, password: string, signal: AbortSignal, derive: DeriveUserKey = deriveUserKey): Promise<OpenRepository> {
-    let config: Buffer;
-    try {
-      config = await backend.read('config', signal);
-    } catch (error) {
-      if (error instanceof ReaderError && error.kind === 'not-found') {
-        throw new ReaderError('not-found', `repository not found (no config file in ${backend.location})`);
-      }
-      throw error;
-    }
+    const config = await readConfig(backend, signal);
     const names = (await backend.list('keys', signal)).sort();
     let master: SealKey | undefined;
     // A damaged key file matters only when no other key opens: it may have been the right one.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -44,7 +44,7 @@ before(async () => {
 });
 
 describe('the key cache: one derivation per repository and password, then one listing plus new files', () => {
-  test('a second check derives nothing and reads no file; a new snapshot costs one file; a forgotten one leaves', async () => {
+  test('a second check derives nothing and reads only the config file; a new snapshot costs one file; a forgotten one leaves', async () => {
     const url = await makeRepository(join(root, 'growing'), [{ host: 'h1' }, { host: 'h2', time: '2020-01-01 00:00:00' }]);
     const reader = counting();
     derivations = 0;
@@ -53,22 +53,44 @@ describe('the key cache: one derivation per repository and password, then one li
     assert.deepEqual(first.reads, ['config', 'keys/*', 'snapshots/*', 'snapshots/*']);
     assert.equal(derivations, 1);
 
+    // The config file says the repository is still there (it may have gone since: a lost mount).
     const second = new Recording(url);
     assert.equal((await reader.snapshots(url, PASSWORD, second, signal)).length, 2);
-    assert.deepEqual(second.reads, []);
+    assert.deepEqual(second.reads, ['config']);
     assert.equal(derivations, 1);
 
     await restic(['-r', url, 'backup', '--quiet', '--host', 'h3', url, '--exclude', `${url}/*`]);
     const third = new Recording(url);
     const three = await reader.snapshots(url, PASSWORD, third, signal);
-    assert.deepEqual(third.reads, ['snapshots/*']);
+    assert.deepEqual(third.reads, ['config', 'snapshots/*']);
     assert.equal(three.at(-1)!.hostname, 'h3');
 
     await restic(['-r', url, 'forget', three[0]!.id]);
     const fourth = new Recording(url);
     assert.deepEqual((await reader.snapshots(url, PASSWORD, fourth, signal)).map((s) => s.hostname), ['h1', 'h3']);
-    assert.deepEqual(fourth.reads, []);
+    assert.deepEqual(fourth.reads, ['config']);
     assert.equal(derivations, 1);
+  });
+
+  test('a repository that vanishes after it was opened is "repository not found", as at a first check; back again, it is read with the key kept', async () => {
+    const url = await makeRepository(join(root, 'vanishing'), [{ host: 'h1' }]);
+    const away = join(root, 'vanishing-moved');
+    const reader = counting();
+    derivations = 0;
+    assert.equal((await reader.snapshots(url, PASSWORD, new LocalBackend(url), signal)).length, 1);
+    const notFound = (error: Error) => {
+      assert.equal(`${error.name}: ${error.message}`, `ReaderError: repository not found (no config file in ${url})`);
+      return true;
+    };
+    // The same words a reader that never saw it says.
+    await rename(url, away);
+    await assert.rejects(counting().snapshots(url, PASSWORD, new LocalBackend(url), signal), notFound);
+    await assert.rejects(reader.snapshots(url, PASSWORD, new LocalBackend(url), signal), notFound);
+    await rename(away, url);
+    assert.equal((await reader.snapshots(url, PASSWORD, new LocalBackend(url), signal)).length, 1);
+    assert.equal(derivations, 1, 'the kept key served the repository when it came back');
+    await rm(url, { recursive: true, force: true });
+    await assert.rejects(reader.snapshots(url, PASSWORD, new LocalBackend(url), signal), notFound);
   });
 
   test('another password is another entry; a wrong one is not kept', async () => {
