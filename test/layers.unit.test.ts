@@ -33,6 +33,7 @@ export function layerViolation(from: string, to: string): string | undefined {
   if (a === 'config' && b === 'checkers') return 'config/ imports no checker';
   if (a === 'checkers' && ['run', 'daemon', 'cli', 'http', 'push'].includes(b)) return `checkers/ import nothing from ${b}/`;
   if (a === 'push' && ['checkers', 'run', 'daemon', 'cli', 'http'].includes(b)) return `push/ imports nothing from ${b}/`;
+  if (a === 'kuma' && ['run', 'daemon', 'cli', 'http', 'discover'].includes(b)) return `kuma/ imports nothing from ${b}/`;
   if (b === 'cli' && a !== 'cli' && from !== 'cli.ts') return 'only the entry point (src/cli.ts) and cli/ import cli/';
   return undefined;
 }
@@ -59,6 +60,7 @@ test('the rule names the file and the import it breaks', () => {
   assert.equal(layerViolation('daemon/daemon.ts', 'cli/format.ts'), 'only the entry point (src/cli.ts) and cli/ import cli/');
   assert.equal(layerViolation('push/uptime-kuma.ts', 'run/limiter.ts'), 'push/ imports nothing from run/');
   assert.equal(layerViolation('checkers/s3/checker.ts', 'push/retry.ts'), 'checkers/ import nothing from push/');
+  assert.equal(layerViolation('kuma/plan.ts', 'run/bounds.ts'), 'kuma/ imports nothing from run/');
   assert.equal(layerViolation('run/run-once.ts', 'push/target.ts'), undefined);
   assert.equal(layerViolation('cli.ts', 'cli/args.ts'), undefined);
   assert.equal(layerViolation('cli/main.ts', 'checkers/select.ts'), undefined);

@@ -1,7 +1,9 @@
 import { Document, visit } from 'yaml';
 import { showCheck } from '../config/keys.js';
 import type { Config, Check } from '../config/types.js';
-import type { Redactor } from '../redact.js';
+import { MASK, type Redactor } from '../redact.js';
+import type { KumaSettings } from '../config/kuma.js';
+import { formatDuration } from '../duration.js';
 import { describePlan, planChecks, type Plan } from '../checkers/plan.js';
 import { hasUnsafe, printable } from '../text.js';
 
@@ -11,7 +13,8 @@ export function formatValidation(config: Config, redactor: Redactor, json: boole
   const repositories = Object.fromEntries(config.checks.map((repository) => [repository.name, describe(repository, redactor, plan)]));
   // discover: shown as written (secrets masked), never listed: validate reads no network.
   const discover = config.discover?.locations.map((location) => ({ url: redactor.redact(location.url), check: location.check }));
-  const view = { concurrency: config.concurrency, ...(config.listen && { listen: config.listen }), repositories, ...(discover && { discover }) };
+  const kuma = config.kuma && showKuma(config.kuma);
+  const view = { concurrency: config.concurrency, ...(config.listen && { listen: config.listen }), ...(kuma && { kuma }), repositories, ...(discover && { discover }) };
   if (json) return JSON.stringify(view, null, 2);
   const listed = discover ? `; discover: ${discover.length === 1 ? '1 location' : `${discover.length} locations`}, listed by run, status and daemon, not by validate` : '';
   return `${safeYaml(view).trimEnd()}\n# config OK: ${countText(config)}${listed}`;
@@ -32,6 +35,24 @@ function safeYaml(view: unknown): string {
   // yaml escapes C0 controls in double quotes but writes U+2028, NEL and the like as they
   // are; those only occur inside double quotes now, where \u2028 and \x85 are escapes too.
   return doc.toString().split('\n').map(printable).join('\n');
+}
+
+/** The `kuma:` block as `validate` shows it: what sync will use, secrets as set or not. */
+function showKuma(kuma: KumaSettings): Record<string, unknown> {
+  const given = (value: unknown) => (value === undefined ? undefined : MASK);
+  const shown = {
+    url: kuma.url,
+    username: kuma.username,
+    password: given(kuma.password),
+    totp_secret: given(kuma.totpSecret),
+    token_secret: given(kuma.tokenSecret),
+    monitor_name: kuma.monitorName,
+    tag: kuma.tag,
+    run_interval: kuma.runIntervalMs === undefined ? undefined : formatDuration(kuma.runIntervalMs, true),
+    grace: kuma.graceMs === undefined ? undefined : formatDuration(kuma.graceMs, true),
+    timeout: formatDuration(kuma.timeoutMs, true),
+  };
+  return Object.fromEntries(Object.entries(shown).filter(([, value]) => value !== undefined));
 }
 
 /** A check as `validate` shows it: the declared keys' entries (config/keys.ts), with the plan's mode. */

@@ -32,6 +32,7 @@ import { createProgress, type Terminal } from './progress.js';
 import { formatRunLine, formatUnmonitoredLine, type PushPreview } from './run-line.js';
 import { formatStatusTable } from './status-table.js';
 import { checksNamed, testPush } from './test-push.js';
+import { kumaSync } from './kuma-sync.js';
 import { chooseLogLevel } from '../log-level.js';
 import { printable } from '../text.js';
 
@@ -125,6 +126,21 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const { lines, ok } = await testPush(config.checks, { pushTargets, redactor, signal: io.signal });
     io.stdout.write(lines.map((line) => `${line}\n`).join(''));
     return ok ? 0 : EXIT_FAILED;
+  }
+  if (commandLine.command === 'kuma-sync') {
+    return kumaSync(config, {
+      dryRun: commandLine.dryRun,
+      prune: commandLine.prune,
+      partial: commandLine.only.length > 0,
+      checkers,
+      pushTargets,
+      env: io.env,
+      envFileSecrets,
+      now: io.now,
+      signal: io.signal,
+      stdout: io.stdout,
+      stderr: io.stderr,
+    });
   }
   if (commandLine.command === 'daemon') {
     const load = async () => selectChecks(await loadConfig(path, io.env), commandLine.only);

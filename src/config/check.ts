@@ -19,6 +19,8 @@ import { INTEGRITY_KEYS, readIntegrity, type IntegritySettings } from './integri
 import { unknownKeyMessage } from './errors.js';
 import { readRestoreDrill } from './restore-drill.js';
 import type { Check, ModeChoice, ReaderChoice } from './types.js';
+import type { KumaSettings } from './kuma.js';
+import { derivePushToken } from '../kuma/push-token.js';
 
 /** The declared keys read the same way for every key of their type, into their Check field. */
 const PLAIN = (Object.entries(KEYS) as [string, KeyDeclaration][]).filter(([, key]) => key.field !== undefined);
@@ -72,12 +74,14 @@ export interface BuildContext {
   secrets: Set<string>;
   defaultMode: ModeChoice;
   defaultReader: ReaderChoice;
+  /** The `kuma:` block: the push_url and derived push tokens of checks that set none. */
+  kuma?: Pick<KumaSettings, 'pushBase' | 'tokenSecret'>;
 }
 
 export function buildCheck(
   entry: CheckEntry,
   defaults: Record<string, unknown>,
-  { env, report, warn, secrets, defaultMode, defaultReader }: BuildContext,
+  { env, report, warn, secrets, defaultMode, defaultReader, kuma }: BuildContext,
 ): Check | undefined {
   const { name, own, vars } = entry;
   let failed = false;
@@ -170,7 +174,7 @@ export function buildCheck(
   const pushUrlPath = `${origin('push_url')}.push_url`;
   const pushTokenPath = `${origin('push_token')}.push_token`;
   const pushUrlText = text('push_url');
-  let pushUrl = pushUrlText;
+  let pushUrl = pushUrlText ?? kuma?.pushBase;
   let tokenInUrl: string | undefined;
   if (pushUrlText !== undefined && checkHttpUrl(pushUrlPath, pushUrlText, fail)) {
     const split = splitPushUrl(pushUrlText);
@@ -184,7 +188,11 @@ export function buildCheck(
   if (tokenInUrl !== undefined && ownToken !== undefined) {
     fail(`${pushUrlPath}: holds a push token (after /api/push/) and ${pushTokenPath} is set too: keep only one`);
   }
-  const pushToken = ownToken ?? tokenInUrl;
+  // A check of the `kuma:` block's own Kuma with no token of its own: one derived from its
+  // name under token_secret, the one `kuma sync` gives its monitor.
+  const derived = kuma?.tokenSecret !== undefined && pushUrl === kuma.pushBase ? derivePushToken(kuma.tokenSecret, name) : undefined;
+  if (derived !== undefined) secrets.add(derived);
+  const pushToken = ownToken ?? tokenInUrl ?? derived;
   const pushTimeoutMs = fields.pushTimeoutMs as number | undefined;
   if (warn && pushUrl !== undefined && pushToken !== undefined && pushTimeoutMs !== undefined && pushTimeoutMs < KUMA_SLOWEST_ANSWER_MS) {
     const shown = pushTimeoutMs % 1000 === 0 ? formatDuration(pushTimeoutMs, true) : `${pushTimeoutMs}ms`;

@@ -300,6 +300,13 @@ export const KEYS = {
     shownDefault: 'none',
     doc: 'daemon mode: `host:port` of the metrics and status endpoint',
   },
+  kuma: {
+    // Read by config/kuma.ts; its sub-keys are declared there (KUMA_KEYS).
+    value: { type: 'map' },
+    places: ['top'],
+    shownDefault: 'none',
+    doc: 'Uptime Kuma itself: its `url` (the default `push_url`), the login `kuma sync` uses to make a push monitor for every check, and push tokens derived from `token_secret`; see [Uptime Kuma monitors from the config](#uptime-kuma-monitors-from-the-config)',
+  },
   discover: {
     value: { type: 'discover' },
     places: ['top'],

@@ -6,6 +6,7 @@ import { ConfigError, unknownKeyMessage } from './errors.js';
 import { buildCheck, expandOrReport, READERS } from './check.js';
 import { readDiscover } from './discover.js';
 import { resolveMirrors, type MirrorEntry } from './mirror.js';
+import { readKuma } from './kuma.js';
 import { checkKind, isMapping, REPOSITORY_KEYS, TOP_LEVEL_KEYS } from './schema.js';
 import { DEFAULTS, type Check, type Config, type ModeChoice, type ReaderChoice } from './types.js';
 
@@ -78,6 +79,8 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   const defaultMode = modeFromEnv(env.RESTIC_MONITOR_FAST, report);
   const defaultReader = readerFromEnv(env.RESTIC_MONITOR_READER, report);
   const secrets = new Set<string>();
+  const kuma = readKuma(root.kuma, env, report, secrets);
+  const context = { env, report, warn, secrets, defaultMode, defaultReader, ...(kuma && { kuma }) };
   const built: Check[] = [];
   // A check's name keys the schedule, the status and the metrics: `fleet/web1:` beside
   // `fleet: {hosts: {web1: ...}}` would make two checks of one name, one never run.
@@ -99,12 +102,12 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
         continue;
       }
       sources.set(entry.name, entry.source);
-      const check = buildCheck(entry, defaults, { env, report, warn, secrets, defaultMode, defaultReader });
+      const check = buildCheck(entry, defaults, context);
       if (check) built.push(check);
       if (check?.mirrorOf !== undefined) copies.push({ name: check.name, ...(entry.host !== undefined && { host: entry.host }), where: entry.where('mirror_of'), target: check.mirrorOf });
     }
   }
-  const discover = readDiscover(root.discover, defaults, { env, report, secrets, defaultMode, defaultReader });
+  const discover = readDiscover(root.discover, defaults, context);
   // mirror_of names another check: known only now that every check is.
   const primaries = resolveMirrors(copies, [...sources.keys()], report);
   for (const check of built) if (check.mirrorOf !== undefined && primaries.has(check.name)) check.mirrorOf = primaries.get(check.name)!;
@@ -118,6 +121,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
     concurrency: concurrency as number,
     ...(listen !== undefined && { listen }),
     ...(discover !== undefined && { discover }),
+    ...(kuma !== undefined && { kuma }),
     secrets: [...secrets].filter((secret) => secret.length >= 4),
     ...(warnings.length > 0 && { warnings }),
   };

@@ -1,4 +1,5 @@
 import type { IntegritySettings } from './integrity.js';
+import type { KumaSettings } from './kuma.js';
 import { defaultOf, type DeclaredFields } from './keys.js';
 
 /** How a repository's newest snapshot is found; `auto` picks fast where the URL allows it. */
@@ -101,6 +102,8 @@ export interface Config {
   discover?: Discover;
   /** What works but may not do what was meant (a push_timeout Kuma may outlast); `validate` shows them. */
   warnings?: string[];
+  /** Top-level `kuma:`; unset when the config has none. */
+  kuma?: KumaSettings;
 }
 
 /** Where to look for repositories, and how to check the ones found (config/discover.ts). */

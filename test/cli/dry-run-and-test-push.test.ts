@@ -76,7 +76,7 @@ describe('run --dry-run', () => {
 
   const usage = (message: string) => `restic-monitor: ${message}\nRun "restic-monitor --help" for usage.\n`;
   for (const [args, message] of [
-    [['status', '--dry-run'], '--dry-run works with run only, not status'],
+    [['status', '--dry-run'], '--dry-run works with run and kuma sync, not status'],
     [['run', '--dry-run', '--textfile', '/tmp/x.prom'], '--dry-run writes nothing: drop --textfile'],
   ] as const) {
     test(`usage error: ${args.join(' ')}`, async () => {

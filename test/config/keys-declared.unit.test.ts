@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { KEYS, REPOSITORY_KEYS, TOP_LEVEL_KEYS, type KeyDeclaration } from '../../src/config/keys.js';
 import { parseConfig } from '../../src/config/parse.js';
+import { KUMA_KEYS } from '../../src/config/kuma.js';
 import { projectRoot } from '../helpers/project-root.js';
 
 const ROOT = projectRoot();
@@ -44,6 +45,11 @@ test("README's top-level key table is the declared top-level keys, plus the igno
   );
 });
 
+test("README's kuma key table is the declared sub-keys of kuma:, row for row", () => {
+  const expected = Object.entries(KUMA_KEYS).map(([name, key]) => `| \`${name}\` | ${key.shownDefault} | ${key.doc} |`);
+  assertSameRows(tableRows('### Kuma keys'), expected);
+});
+
 test("every declared default in README's tables is the one parsing uses", () => {
   for (const [name, key] of declared) {
     if ('default' in key.value) assert.equal(key.shownDefault, `\`${key.value.default}\``, name);
@@ -71,7 +77,8 @@ test('config.example.yaml names exactly the declared keys, each in a place it ma
 
 test('config.example.yaml with every commented-out key switched on is a valid config', () => {
   const text = exampleUncommented();
-  const env = Object.fromEntries([...text.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((match) => [match[1]!, 'value-from-env']));
+  // Long enough for kuma.token_secret, which wants 16 characters at least.
+  const env = Object.fromEntries([...text.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((match) => [match[1]!, 'value-from-the-environment']));
   const config = parseConfig(text, env);
   assert.deepEqual(
     config.checks.map((check) => check.name),

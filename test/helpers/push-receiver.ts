@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One beat as Uptime Kuma would store it. */
@@ -31,6 +31,8 @@ export interface PushReceiver {
   fault?: (token: string) => Answer | undefined;
   /** Body bytes written by 'endless' answers so far: how much a client let itself be sent. */
   endlessBytes: number;
+  /** The HTTP server, for a stand-in that serves more of Kuma on the same port (kuma-standin.ts). */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ const ENDLESS_CHUNK = Buffer.alloc(64 * 1024, 'x');
  * parseFloat (0 or junk: null; negative or > 1e11: 404), unknown token: 404 ok:false.
  */
 export async function startPushReceiver(tokens: Iterable<string> = []): Promise<PushReceiver> {
-  const receiver: Omit<PushReceiver, 'pushUrl' | 'close'> = { beats: [], requests: [], requestTimes: [], tokens: new Set(tokens), answers: new Map(), sequences: new Map(), endlessBytes: 0 };
+  const receiver: Omit<PushReceiver, 'pushUrl' | 'close' | 'server'> = { beats: [], requests: [], requestTimes: [], tokens: new Set(tokens), answers: new Map(), sequences: new Map(), endlessBytes: 0 };
   const endless = (res: ServerResponse) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     let open = true;
@@ -110,6 +112,7 @@ export async function startPushReceiver(tokens: Iterable<string> = []): Promise<
   // The receiver itself, not a copy: counters the server updates are read through it.
   return Object.assign(receiver, {
     pushUrl: `http://127.0.0.1:${port}/api/push/`,
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
