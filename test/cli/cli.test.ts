@@ -157,7 +157,7 @@ describe('validate', () => {
 
 describe('usage and config errors exit 2 with one clear message', () => {
   const cases: Array<[string, string[], string]> = [
-    ['unknown command', ['frobnicate'], 'restic-monitor: unknown command "frobnicate" (commands: run, status, validate, daemon, test-push)\nRun "restic-monitor --help" for usage.\n'],
+    ['unknown command', ['frobnicate'], 'restic-monitor: unknown command "frobnicate" (commands: run, status, validate, daemon, test-push, kuma sync)\nRun "restic-monitor --help" for usage.\n'],
     ['unknown option', ['run', '--colour'], 'restic-monitor: unknown option \'--colour\'\nRun "restic-monitor --help" for usage.\n'],
     ['--json where no JSON is printed', ['run', '--json'], 'restic-monitor: --json works with status and validate, not run\nRun "restic-monitor --help" for usage.\n'],
     ['option without its value', ['run', '--config'], 'restic-monitor: Option \'-c, --config <value>\' argument missing\nRun "restic-monitor --help" for usage.\n'],
