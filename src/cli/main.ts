@@ -36,6 +36,7 @@ import { formatStatusTable } from './status-table.js';
 import { checksNamed, testPush } from './test-push.js';
 import { kumaSync } from './kuma-sync.js';
 import { chooseLogLevel } from '../log-level.js';
+import { printable } from '../text.js';
 
 export interface Io {
   stdout: Sink & { isTTY?: boolean };
@@ -104,7 +105,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (!(error instanceof ConfigError)) throw error;
     const redactor = redactorFor(io.env, envFileSecrets);
-    const lines = error.problems.map((problem) => `  ${redactor.redact(problem)}`).join('\n');
+    // One problem per line, whatever a key or value quoted in it holds.
+    const lines = error.problems.map((problem) => `  ${printable(redactor.redact(problem))}`).join('\n');
     io.stderr.write(`restic-monitor: config error in ${path}:\n${lines}\n`);
     return EXIT_USAGE;
   }
@@ -114,6 +116,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (commandLine.command === 'validate') {
     // The whole text passes the redactor: any field may hold a ${VAR} value.
     io.stdout.write(`${redactor.redact(formatValidation(config, redactor, commandLine.json))}\n`);
+    // On stderr, so that the YAML or JSON on stdout stays what it was; the config is still valid.
+    for (const warning of config.warnings ?? []) io.stderr.write(`restic-monitor: warning: ${printable(redactor.redact(warning))}\n`);
     return 0;
   }
 

@@ -137,7 +137,7 @@ const BEFORE_SIGNALS = {
     value: { type: 'text' },
     places: EVERYWHERE,
     shownDefault: 'none',
-    doc: 'healthchecks.io-style ping URL; its path is a secret',
+    doc: 'healthchecks.io-style ping URL; its path and its query values are secrets',
   },
   host: {
     value: { type: 'text' },
@@ -185,7 +185,7 @@ const BEFORE_SIGNALS = {
     places: EVERYWHERE,
     field: 'pushTimeoutMs',
     shownDefault: '`10s`',
-    doc: "one push attempt, the answer included (at most 4 KiB of it is read); a failed attempt is retried twice (1 s, then 2 s later), except Kuma's `Monitor not found or not active.`; at most `24d20h31m23s`",
+    doc: "one push attempt, the answer included (at most 4 KiB of it is read); a failed attempt is retried twice (1 s, then 2 s later), except Kuma's `Monitor not found or not active.`; at most `24d20h31m23s`. Kuma answers a push to a busy database after up to 5 s: below `6s`, `validate` warns (a late answer is retried and stored twice)",
   },
   // Not bounded: the scheduler splits a longer wait into timer-sized steps.
   interval: {
@@ -263,9 +263,9 @@ const AFTER_SIGNALS = {
  * The order is `validate`'s output order, then the keys it does not show; ties in "did you
  * mean" go to the earlier key. The health signals' keys sit between the two halves.
  */
-export const KEYS: typeof BEFORE_SIGNALS & Readonly<Record<string, KeyDeclaration>> & typeof AFTER_SIGNALS = { ...BEFORE_SIGNALS, ...SIGNAL_KEYS, ...AFTER_SIGNALS };
+export const KEYS: typeof BEFORE_SIGNALS & typeof SIGNAL_KEYS & typeof AFTER_SIGNALS = { ...BEFORE_SIGNALS, ...SIGNAL_KEYS, ...AFTER_SIGNALS };
 
-export type KeyName = keyof typeof BEFORE_SIGNALS | keyof typeof AFTER_SIGNALS;
+export type KeyName = keyof typeof KEYS;
 
 /**
  * What `validate` shows of a check, key by key in KEYS' order, under the key's name or the

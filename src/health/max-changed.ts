@@ -21,7 +21,7 @@ export interface MaxChangedLimits {
 
 const NOT_CHECKED = 'max_changed not checked: the latest snapshot';
 
-export const maxChanged: SignalModule = {
+export const maxChanged: SignalModule<'max_changed'> = {
   name: 'max_changed',
   keys: {
     max_changed: {

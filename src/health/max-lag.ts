@@ -31,7 +31,7 @@ export interface MaxLagJson {
   mirror_of?: string;
 }
 
-export const maxLag: SignalModule = {
+export const maxLag: SignalModule<'mirror_of' | 'max_lag'> = {
   name: 'max_lag',
   keys: {
     mirror_of: {

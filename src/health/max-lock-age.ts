@@ -16,7 +16,7 @@ export interface MaxLockAgeResult {
   oldestLockAgeMs?: number;
 }
 
-export const maxLockAge: SignalModule = {
+export const maxLockAge: SignalModule<'max_lock_age'> = {
   name: 'max_lock_age',
   keys: {
     max_lock_age: {

@@ -11,7 +11,7 @@ export interface MaxShrinkLimits {
 
 const NO_PREVIOUS_SUMMARY = 'max_shrink not checked: the previous snapshot has no summary (restic before 0.17)';
 
-export const maxShrink: SignalModule = {
+export const maxShrink: SignalModule<'max_shrink'> = {
   name: 'max_shrink',
   keys: {
     max_shrink: {

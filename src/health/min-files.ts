@@ -9,7 +9,7 @@ export interface MinFilesLimits {
   minFiles?: number;
 }
 
-export const minFiles: SignalModule = {
+export const minFiles: SignalModule<'min_files'> = {
   name: 'min_files',
   keys: {
     min_files: {

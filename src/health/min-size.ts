@@ -9,7 +9,7 @@ export interface MinSizeLimits {
   minBytes?: number;
 }
 
-export const minSize: SignalModule = {
+export const minSize: SignalModule<'min_size'> = {
   name: 'min_size',
   keys: {
     min_size: {

@@ -9,7 +9,7 @@ export interface MinSnapshotsLimits {
   minSnapshots?: number;
 }
 
-export const minSnapshots: SignalModule = {
+export const minSnapshots: SignalModule<'min_snapshots'> = {
   name: 'min_snapshots',
   keys: {
     min_snapshots: {

@@ -13,9 +13,12 @@ import { minFiles, type MinFilesLimits } from './min-files.js';
 import { minSize, type MinSizeLimits } from './min-size.js';
 import { minSnapshots, type MinSnapshotsLimits } from './min-snapshots.js';
 import { restoreDrill, type RestoreDrillJson, type RestoreDrillLimits, type RestoreDrillResult } from './restore-drill.js';
-import { FAST_CAPABILITIES, type Needs, type SignalModule } from './signal.js';
+import { FAST_CAPABILITIES, type Needs, type SignalKey, type SignalModule } from './signal.js';
 
-export const SIGNALS: readonly SignalModule[] = [minFiles, minSize, maxShrink, minSnapshots, maxLockAge, maxLag, integrity, restoreDrill, maxChanged];
+export const SIGNALS = [minFiles, minSize, maxShrink, minSnapshots, maxLockAge, maxLag, integrity, restoreDrill, maxChanged] as const satisfies readonly SignalModule[];
+
+/** Every signal's config keys by name. */
+export type SignalKeyName = (typeof SIGNALS)[number] extends infer M ? (M extends SignalModule<infer K> ? K : never) : never;
 
 /** Each signal's limits, kept in Check.signals; a limit that can never fail is left out. */
 export interface SignalLimits extends MinFilesLimits, MinSizeLimits, MaxShrinkLimits, MinSnapshotsLimits, MaxLockAgeLimits, MaxLagLimits, RestoreDrillLimits, MaxChangedLimits {}
@@ -27,22 +30,23 @@ export interface SignalResultFields extends MaxLockAgeResult, MaxLagResult, Inte
 export interface SignalJsonFields extends MaxLagJson, IntegrityJson, RestoreDrillJson {}
 
 const isListed = (signal: SignalModule) => signal.listed !== false;
+const ALL: readonly SignalModule[] = SIGNALS;
 
 /** The order signals are read and judged in: the listed ones, then the others. */
-export const JUDGED: readonly SignalModule[] = [...SIGNALS.filter(isListed), ...SIGNALS.filter((signal) => !isListed(signal))];
-export const LISTED: readonly SignalModule[] = SIGNALS.filter(isListed);
+export const JUDGED: readonly SignalModule[] = [...ALL.filter(isListed), ...ALL.filter((signal) => !isListed(signal))];
+export const LISTED: readonly SignalModule[] = ALL.filter(isListed);
 
 /** Whether fast mode can serve a signal: every capability it needs is one fast mode offers. */
 export const servedByFastMode = (signal: SignalModule) => signal.observes.every((capability) => FAST_CAPABILITIES.has(capability));
 
 /** The signals' keys as KEYS declares them (config/keys.ts), in registry order. */
-export const SIGNAL_KEYS: Readonly<Record<string, KeyDeclaration>> = Object.fromEntries(
-  SIGNALS.flatMap((signal) => Object.entries(signal.keys).map(([name, { show: _show, ...declaration }]) => [name, declaration])),
-);
+export const SIGNAL_KEYS = Object.fromEntries(
+  ALL.flatMap((signal) => Object.entries<SignalKey>(signal.keys).map(([name, { show: _show, ...declaration }]) => [name, declaration])),
+) as Readonly<Record<SignalKeyName, KeyDeclaration>>;
 
 /** What `validate` shows of each signal key. */
 export const SIGNAL_SHOWN: Readonly<Record<string, { label?: string; show: (check: Check, context: ShowContext) => unknown }>> = Object.fromEntries(
-  SIGNALS.flatMap((signal) => Object.entries(signal.keys).flatMap(([name, key]) => (key.show === undefined ? [] : [[name, { show: key.show }]]))),
+  ALL.flatMap((signal) => Object.entries<SignalKey>(signal.keys).flatMap(([name, key]) => (key.show === undefined ? [] : [[name, { show: key.show }]]))),
 );
 
 /**
@@ -51,7 +55,7 @@ export const SIGNAL_SHOWN: Readonly<Record<string, { label?: string; show: (chec
  */
 export function needsOf(check: Check): Needs {
   const needs: Needs = {};
-  for (const signal of SIGNALS) {
+  for (const signal of ALL) {
     const more = signal.needs?.(check);
     if (more === undefined) continue;
     if (more.previous) needs.previous = true;

@@ -44,7 +44,7 @@ const DRILL_DEFAULT_INTERVAL = '1d';
 /** A canary this far ahead of the drill's clock means one of the two clocks is wrong (as verdict.ts). */
 const FUTURE_TOLERANCE_MS = 3_600_000;
 
-export const restoreDrill: SignalModule = {
+export const restoreDrill: SignalModule<'restore_drill'> = {
   name: 'restore_drill',
   keys: {
     restore_drill: {

@@ -175,11 +175,12 @@ export interface Background {
   start(deps: BackgroundDeps): BackgroundService;
 }
 
-export interface SignalModule {
+/** A signal; `Key` names its config keys (KEYS is typed by them). */
+export interface SignalModule<Key extends string = string> {
   /** As `signals[].name`, `signal_ok{signal=...}` and the SIGNALS column show it. */
   readonly name: string;
   /** Its keys, in the order the README and `validate` list them. */
-  readonly keys: Readonly<Record<string, SignalKey>>;
+  readonly keys: Readonly<Record<Key, SignalKey>>;
   /** What it needs observed; fast mode can serve it when every capability is a fast one. */
   readonly observes: readonly Capability[];
   /**

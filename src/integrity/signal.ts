@@ -29,7 +29,7 @@ export interface IntegrityJson {
 
 const seconds = (time: Date) => time.getTime() / 1000;
 
-export const integrity: SignalModule = {
+export const integrity: SignalModule<'integrity'> = {
   name: NAME,
   keys: {
     integrity: {

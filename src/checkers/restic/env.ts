@@ -4,6 +4,7 @@
 import type { Check } from '../../config/types.js';
 import type { CheckContext } from '../checker.js';
 import { childEnv } from '../child-env.js';
+import { resticRepositoryEnv } from '../../urls/rclone.js';
 
 /** The options every restic run of a check takes: CA file and cache. */
 export function globalArgs(check: Check): string[] {
@@ -16,6 +17,7 @@ export function globalArgs(check: Check): string[] {
 
 /** restic's environment (child-env.ts says what is inherited and what is not). */
 export function resticEnv(check: Check, base: CheckContext['env']): NodeJS.ProcessEnv {
-  // The URL goes through the environment, not argv: a password inside it stays out of `ps`.
-  return childEnv(base, check.extraEnv, { RESTIC_REPOSITORY: check.url });
+  // The URL goes through the environment, not argv: a password inside it stays out of `ps`;
+  // so does an rclone connection string, which restic would put on rclone's command line.
+  return childEnv(base, check.extraEnv, resticRepositoryEnv(check.url));
 }

@@ -125,7 +125,7 @@ export class ResticChecker implements Checker {
       if (error instanceof SpawnError) throw new CheckError(error.describe('restic'));
       throw error;
     }
-    if (result.code !== 0 || result.timedOut || result.aborted || result.overflow) throw new CheckError(describeResticFailure(result, check.timeoutMs));
+    if (result.code !== 0 || result.timedOut || result.aborted || result.overflow) throw new CheckError(describeResticFailure(result, check.timeoutMs, check.url));
     return result.stdout;
   }
 
@@ -149,7 +149,7 @@ export class ResticChecker implements Checker {
       throw error;
     }
     if (result.code !== 0 || result.timedOut || result.aborted || result.overflow) {
-      throw new CheckError(describeResticFailure(result, check.timeoutMs));
+      throw new CheckError(describeResticFailure(result, check.timeoutMs, check.url));
     }
     try {
       return reader.end();
