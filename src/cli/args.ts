@@ -20,7 +20,7 @@ export interface CommandLine {
   /** test-push: the check (or repository with hosts) to send a test beat for. */
   target?: string;
   /** kuma sync --prune: pause (or, with --prune=delete, delete) the marked monitors whose check is gone. */
-  prune: 'off' | 'pause' | 'delete';
+  prune?: 'off' | 'pause' | 'delete';
 }
 
 export class UsageError extends Error {}
@@ -129,6 +129,6 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     dryRun: values['dry-run'] ?? false,
     ...(values['log-level'] !== undefined && { logLevel: values['log-level'] }),
     ...(command === 'test-push' && { target: positionals[1]! }),
-    prune: values['prune-delete'] ? 'delete' : values.prune ? 'pause' : 'off',
+    ...(command === 'kuma-sync' && { prune: values['prune-delete'] ? 'delete' : values.prune ? 'pause' : 'off' }),
   };
 }

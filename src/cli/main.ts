@@ -132,7 +132,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (commandLine.command === 'kuma-sync') {
     return kumaSync(config, {
       dryRun: commandLine.dryRun,
-      prune: commandLine.prune,
+      prune: commandLine.prune ?? 'off',
       partial: commandLine.only.length > 0,
       checkers,
       pushTargets,
