@@ -20,12 +20,14 @@ test('without that variable it names what is missing', async () => {
   );
 });
 
-test("every YAML config in README.md parses (with the environment its ${VAR}s name)", async () => {
+test("every YAML config in the README and docs/ parses (with the environment its ${VAR}s name)", async () => {
   const { readFile } = await import('node:fs/promises');
   const { parseConfig } = await import('../../src/config/parse.js');
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-  const configs = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]!).filter((text) => /^repositories:/m.test(text));
-  assert.ok(configs.length >= 2, `configs found: ${configs.length}`);
+  const { markdownFiles, readBlocks } = await import('../docs/markdown.js');
+  const configs = markdownFiles(ROOT).flatMap((file) => readBlocks(ROOT, file).filter((block) => block.language === 'yaml' && /^repositories:/m.test(block.code)).map((block) => block.code));
+  // Each page's config examples; the README has at least its essentials and the Kuma one.
+  assert.ok(configs.length >= 6, `configs found: ${configs.length}`);
+  void readFile;
   for (const text of configs) {
     // Long enough for kuma.token_secret, which wants 16 characters at least.
     const env = Object.fromEntries([...text.matchAll(/\$\{([A-Z_]+)\}/g)].map((match) => [match[1]!, 'value-from-the-environment']));
