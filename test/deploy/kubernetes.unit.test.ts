@@ -288,6 +288,7 @@ test('labels: the Service selects the daemon’s pods and not the CronJob’s; t
 });
 
 test('SIGTERM grace: each pod’s terminationGracePeriodSeconds is the monitor’s stated clean-stop bound (CLEAN_STOP_BOUND_MS)', () => {
+  assert.ok(read('docs/daemon.md').includes(`always under ${CLEAN_STOP_BOUND_MS / 1000} s (\`CLEAN_STOP_BOUND_MS\``), 'docs/daemon.md ("Signals") states another stop bound than CLEAN_STOP_BOUND_MS');
   for (const { owner, spec } of pods) {
     assert.equal(spec.terminationGracePeriodSeconds, Math.ceil(CLEAN_STOP_BOUND_MS / 1000), `${owner}: terminationGracePeriodSeconds`);
   }
