@@ -143,7 +143,8 @@ took "HEALTHCHECK passes: $what"
 # The Kubernetes pods (deploy/kubernetes), as a kubelet would run them on this image
 # (.ci/kubernetes-pod.mjs translates each manifest's pod): uid 10001 with a read-only root
 # reads the Secret's env file through its fsGroup, writes restic's cache into its emptyDir,
-# answers the liveness probe, and stops within terminationGracePeriodSeconds; the CronJob's
+# answers the liveness probe, reloads on `kill -HUP 1`, and stops within
+# terminationGracePeriodSeconds; the CronJob's
 # `run` exits 0. An rclone remote with `reader: restic`: restic runs and uses its cache.
 kube_pod() { # deployment|cronjob -> $kube/<kind>/pod.{args,cmd,json}
   mkdir -p "$kube/$1"
@@ -169,6 +170,16 @@ done
 logs=$(podman logs "restic-monitor-smoke-$run_id" 2>&1)
 case $status in remote=up*) ;; *) podman rm -f -t 0 "restic-monitor-smoke-$run_id" >/dev/null 2>&1; fail "the Deployment's pod: $probe and /status gave \"$status\"; the log ends:"$'\n'"$(tail -n 5 <<<"$logs")";; esac
 [ -e "$(pod_fact deployment "pod.mounts['/var/cache/restic-monitor']")/CACHEDIR.TAG" ] || fail "the Deployment's pod: restic's cache is not in its emptyDir"
+# docs/kubernetes.md's reload in place: the ConfigMap's file changes (as the kubelet changes
+# it), then `kubectl exec ... -- sh -c 'kill -HUP 1'`; tini, PID 1, hands SIGHUP on.
+printf '  second:\n    url: /repo\n    max_age: 1h\n' >>"$(pod_fact deployment "pod.mounts['/config']")/config.yaml"
+podman exec "restic-monitor-smoke-$run_id" sh -c 'kill -HUP 1'
+reloaded=no
+for _ in $(seq 40); do
+  if podman logs "restic-monitor-smoke-$run_id" 2>&1 | grep -q '"checks":2,.*"msg":"config reloaded"'; then reloaded=yes; break; fi
+  sleep 0.5
+done
+[ $reloaded = yes ] || fail "the Deployment's pod: kill -HUP 1 did not reload the changed config"
 grace=$(pod_fact deployment pod.grace)
 stop_started=$SECONDS
 podman stop -t "$grace" "restic-monitor-smoke-$run_id" >/dev/null
@@ -177,7 +188,7 @@ logs=$(podman logs "restic-monitor-smoke-$run_id" 2>&1)
 podman rm -f -t 0 "restic-monitor-smoke-$run_id" >/dev/null 2>&1
 [ "$code" = 0 ] || fail "the Deployment's pod: SIGTERM, then exit $code within terminationGracePeriodSeconds ($grace s)"
 grep -q "$password" <<<"$logs" && fail "the Deployment's pod: the password shows in its log"
-took "the Deployment's pod on this image: $probe answers, $status, restic's cache in its emptyDir, SIGTERM to exit 0 in $((SECONDS - stop_started)) s (grace $grace s)"
+took "the Deployment's pod on this image: $probe answers, $status, restic's cache in its emptyDir, kill -HUP 1 reloads, SIGTERM to exit 0 in $((SECONDS - stop_started)) s (grace $grace s)"
 kube_pod cronjob
 out=$(podman run --rm "${pod_args[@]}" -v "$work/repo:/repo:ro" "${pod_cmd[@]}" 2>&1) || fail "the CronJob's pod (${pod_cmd[*]}) failed:"$'\n'"$out"
 [ -e "$(pod_fact cronjob "pod.mounts['/var/cache/restic-monitor']")/CACHEDIR.TAG" ] || fail "the CronJob's pod: restic's cache is not in its emptyDir"
