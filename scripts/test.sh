@@ -20,7 +20,7 @@ restic0191=$(bash scripts/restic-debian.sh sid "$cache/restic-sid")
 
 # The files that run real restic, by their path under test/ (they mirror src/). Pure suites
 # are test/**/*.unit.test.ts (scripts/test-unit.mjs); the whole suite below runs both kinds.
-versioned=(checkers/restic/restic-checker cli/cli checkers/restic/shared-restic checkers/child-env-real checkers/s3/s3-fast-vs-restic checkers/read-only checkers/s3/read-only-s3 checkers/fast-local-rclone secrets health/signals-restic health/mirror-lag-restic discover/discover-s3 integrity/integrity-restic health/restore-drill-restic)
+versioned=(checkers/restic/restic-checker cli/cli checkers/restic/shared-restic checkers/child-env-real checkers/s3/s3-fast-vs-restic checkers/read-only checkers/s3/read-only-s3 checkers/fast-local-rclone secrets health/signals-restic health/mirror-lag-restic discover/discover-s3 integrity/integrity-restic health/restore-drill-restic checkers/rclone/rclone-connection-string)
 versioned=("${versioned[@]/#/dist/test/}")
 versioned=("${versioned[@]/%/.test.js}")
 for file in "${versioned[@]}"; do

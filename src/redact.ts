@@ -1,4 +1,7 @@
+import { inspect } from 'node:util';
 import { isPlainEnvName } from './config/plain-env.js';
+import { printable } from './text.js';
+import { redactRcloneSpecs } from './urls/rclone.js';
 
 /**
  * Secrets are removed from text at the last moment before it leaves the process (log
@@ -20,8 +23,30 @@ export function passwordInUrl(url: string): string | undefined {
   }
 }
 
+/** Credentials found by their place in a URL: a password before `@`, an rclone connection string's keys. */
 export function redactUrl(text: string): string {
-  return text.replace(URL_PASSWORD, (_whole, prefix: string, password: string) => (password === '' ? `${prefix}:@` : `${prefix}:${MASK}@`));
+  const masked = text.replace(URL_PASSWORD, (_whole, prefix: string, password: string) => (password === '' ? `${prefix}:@` : `${prefix}:${MASK}@`));
+  return redactRcloneSpecs(masked);
+}
+
+/**
+ * Every form a secret takes in the text that carries it: as written; inside JSON (a log
+ * line, an SDK's error); quoted by util.inspect, as Node's own errors quote a value
+ * (`Received 'SECRET\x00tail'`); with its control characters escaped, as our own output
+ * writes them, and its quotes and backslashes too, as Go's %q in restic's and rclone's
+ * errors; percent-encoded in a URL path or query (`%20`) and form-encoded (`+`).
+ */
+export function secretForms(secret: string): string[] {
+  return [
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    inspect(secret).slice(1, -1),
+    printable(secret),
+    printable(secret.replace(/["\\]/g, '\\$&')),
+    encodeURIComponent(secret),
+    encodeURI(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+  ];
 }
 
 function escapeRegExp(text: string): string {
@@ -35,10 +60,7 @@ export class Redactor {
     const all = new Set<string>();
     for (const secret of secrets) {
       if (secret.length < 4) continue; // masking "1" or "us" would garble every message
-      all.add(secret);
-      // The same secret as it appears inside JSON text or a URL query.
-      all.add(JSON.stringify(secret).slice(1, -1));
-      all.add(encodeURIComponent(secret));
+      for (const form of secretForms(secret)) all.add(form);
     }
     // Longest first, so a secret that contains another is masked whole. One alternation
     // scans each text once: a fleet config has thousands of push tokens, and a loop over

@@ -108,3 +108,40 @@ test('no secret appears in any output of any command or failure path', async () 
     assert.ok(!everything.includes(canary), `${kind} leaked`);
   }
 });
+
+test('a secret holding a NUL is refused before anything runs, in the config and in an environment file, naming the key only', async () => {
+  const withNul = join(root, 'nul.yaml');
+  await writeFile(withNul, `repositories:\n  nul:\n    url: ${join(root, 'real')}\n    extra_env: {AWS_SECRET_ACCESS_KEY: "SECRET\\0tail"}\n`);
+  for (const command of ['validate', 'status']) {
+    const result = await runCli([command, '--config', withNul]);
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr,
+      `restic-monitor: config error in ${withNul}:\n  repositories.nul.extra_env.AWS_SECRET_ACCESS_KEY: holds a NUL character (\\0), which no environment variable or command-line argument can carry\n`,
+    );
+  }
+  const envFile = join(root, 'nul.env');
+  await writeFile(envFile, 'AWS_SECRET_ACCESS_KEY=SECRET\0tail\n');
+  const result = await runCli(['status', '--config', config, '--environment-file', envFile], { env });
+  assert.equal(result.code, 2);
+  assert.equal(result.stderr, `restic-monitor: env file ${envFile}, line 1: the value of AWS_SECRET_ACCESS_KEY holds a NUL character (\\0), which no environment variable can carry\n`);
+  assert.equal(result.stdout, '');
+});
+
+test('ping_url query values are masked by validate and run --dry-run', async () => {
+  const path = join(root, 'ping-query.yaml');
+  await writeFile(path, `repositories:\n  pinged:\n    url: ${join(root, 'missing')}\n    ping_url: "http://127.0.0.1:1/?key=QuerySecret0014&run=1"\n`);
+  const validate = await runCli(['validate', '--config', path]);
+  assert.match(validate.stdout, /^ {4}ping: http:\/\/127\.0\.0\.1:1\/\?key=\*\*\*&run=1$/m);
+  const dryRun = await runCli(['run', '--dry-run', '--config', path]);
+  assert.match(dryRun.stdout, /^DOWN pinged: .* \[would push down to healthchecks http:\/\/127\.0\.0\.1:1\/fail\?key=\*\*\*&run=1\]$/m);
+  for (const output of [validate, dryRun]) assert.ok(!`${output.stdout}${output.stderr}`.includes('QuerySecret0014'), 'query key leaked');
+});
+
+test('a path built from ${CREDENTIALS_DIRECTORY} in RESTIC_PASSWORD_FILE is shown: it names the missing file, it is no secret', async () => {
+  const path = join(root, 'password-file.yaml');
+  await writeFile(path, `repositories:\n  pwfile:\n    url: ${join(root, 'real')}\n    extra_env: {RESTIC_PASSWORD_FILE: "\${CREDENTIALS_DIRECTORY}/nothere"}\n`);
+  const credentials = join(root, 'credentials');
+  const result = await runCli(['status', '--config', path], { env: { CREDENTIALS_DIRECTORY: credentials, RESTIC_MONITOR_READER: undefined } });
+  assert.match(result.stdout, new RegExp(`^pwfile .* DOWN .* check failed: password file ${credentials}/nothere does not exist$`, 'm'));
+});

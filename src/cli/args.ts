@@ -20,7 +20,7 @@ export interface CommandLine {
   /** test-push: the check (or repository with hosts) to send a test beat for. */
   target?: string;
   /** kuma sync --prune: pause (or, with --prune=delete, delete) the marked monitors whose check is gone. */
-  prune: 'off' | 'pause' | 'delete';
+  prune?: 'off' | 'pause' | 'delete';
 }
 
 export class UsageError extends Error {}
@@ -99,7 +99,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (positionals[1] !== 'sync') throw new UsageError(positionals[1] === undefined ? 'kuma needs a subcommand: restic-monitor kuma sync' : `unknown kuma subcommand "${positionals[1]}" (try: kuma sync)`);
     command = 'kuma-sync';
   } else if ((COMMANDS as readonly string[]).includes(name)) command = name as Command;
-  else throw new UsageError(`unknown command "${name}" (commands: ${COMMANDS.join(', ')})`);
+  else throw new UsageError(`unknown command "${name}" (commands: ${COMMANDS.map((known) => (known === 'kuma' ? 'kuma sync' : known)).join(', ')})`);
   if (values.textfile !== undefined && command !== 'run') throw new UsageError(`--textfile works with run only, not ${command}`);
   if (values['dry-run'] && command !== 'run' && command !== 'kuma-sync') throw new UsageError(`--dry-run works with run and kuma sync, not ${command}`);
   if ((values.prune || values['prune-delete']) && command !== 'kuma-sync') throw new UsageError(`--prune works with kuma sync only, not ${command}`);
@@ -129,6 +129,6 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     dryRun: values['dry-run'] ?? false,
     ...(values['log-level'] !== undefined && { logLevel: values['log-level'] }),
     ...(command === 'test-push' && { target: positionals[1]! }),
-    prune: values['prune-delete'] ? 'delete' : values.prune ? 'pause' : 'off',
+    ...(command === 'kuma-sync' && { prune: values['prune-delete'] ? 'delete' : values.prune ? 'pause' : 'off' }),
   };
 }

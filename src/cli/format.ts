@@ -1,10 +1,11 @@
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
 import { showCheck } from '../config/keys.js';
 import type { Config, Check } from '../config/types.js';
 import { MASK, type Redactor } from '../redact.js';
 import type { KumaSettings } from '../config/kuma.js';
 import { formatDuration } from '../duration.js';
 import { describePlan, planChecks, type Plan } from '../checkers/plan.js';
+import { hasUnsafe, printable } from '../text.js';
 
 /** `validate`: the expanded repositories as YAML, secrets masked, ready to eyeball. */
 export function formatValidation(config: Config, redactor: Redactor, json: boolean): string {
@@ -16,7 +17,24 @@ export function formatValidation(config: Config, redactor: Redactor, json: boole
   const view = { concurrency: config.concurrency, ...(config.listen && { listen: config.listen }), ...(kuma && { kuma }), repositories, ...(discover && { discover }) };
   if (json) return JSON.stringify(view, null, 2);
   const listed = discover ? `; discover: ${discover.length === 1 ? '1 location' : `${discover.length} locations`}, listed by run, status and daemon, not by validate` : '';
-  return `${stringify(view).trimEnd()}\n# config OK: ${countText(config)}${listed}`;
+  return `${safeYaml(view).trimEnd()}\n# config OK: ${countText(config)}${listed}`;
+}
+
+/**
+ * YAML in which no value or key can start a line of its own or steer the terminal: a string
+ * holding a control or line-breaking character is double-quoted, where YAML escapes mean the
+ * same text (`"x\nUP ..."`), instead of a block scalar spread over several lines.
+ */
+function safeYaml(view: unknown): string {
+  const doc = new Document(view);
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && hasUnsafe(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  // yaml escapes C0 controls in double quotes but writes U+2028, NEL and the like as they
+  // are; those only occur inside double quotes now, where \u2028 and \x85 are escapes too.
+  return doc.toString().split('\n').map(printable).join('\n');
 }
 
 /** The `kuma:` block as `validate` shows it: what sync will use, secrets as set or not. */

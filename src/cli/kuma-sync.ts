@@ -11,6 +11,7 @@ import { redactorFor, type Redactor } from '../redact.js';
 import { EXIT_FAILED, EXIT_USAGE } from '../run/result.js';
 import { worstCaseCycleMs } from '../run/bounds.js';
 import type { Sink } from '../log.js';
+import { printable } from '../text.js';
 
 export interface KumaSyncOptions {
   dryRun: boolean;
@@ -56,7 +57,8 @@ export async function kumaSync(initial: Config, options: KumaSyncOptions): Promi
     for (const [where, url] of discovery.failed) options.stderr.write(`restic-monitor: ${where}: ${url} could not be listed: its repositories may be missing from this sync\n`);
   }
   const { monitors: desired, skipped } = desiredMonitors(config.checks, kuma, (check) => worstCaseCycleMs(check, options.pushTargets));
-  const say = (text: string) => options.stdout.write(redactor.redact(text));
+  // Monitor names and messages come from Kuma too: each line stays one line.
+  const say = (text: string) => options.stdout.write(redactor.redact(text).split('\n').map(printable).join('\n'));
 
   // socket.io-client loads only for this command.
   const { openSocketSession: open } = await import('../kuma/socket-session.js');
@@ -65,7 +67,7 @@ export async function kumaSync(initial: Config, options: KumaSyncOptions): Promi
     session = await open({ url: kuma.url, username: kuma.username, password: kuma.password, ...(kuma.totpSecret && { totpSecret: kuma.totpSecret }), timeoutMs: kuma.timeoutMs });
   } catch (error) {
     if (!(error instanceof KumaError)) throw error;
-    options.stderr.write(`restic-monitor: ${redactor.redact(error.message)}\n`);
+    options.stderr.write(`restic-monitor: ${printable(redactor.redact(error.message))}\n`);
     return EXIT_FAILED;
   }
   try {
@@ -79,7 +81,7 @@ export async function kumaSync(initial: Config, options: KumaSyncOptions): Promi
     return syncFailed(outcomes) || discoveryIncomplete ? EXIT_FAILED : 0;
   } catch (error) {
     if (!(error instanceof KumaError)) throw error;
-    options.stderr.write(`restic-monitor: ${redactor.redact(error.message)}\n`);
+    options.stderr.write(`restic-monitor: ${printable(redactor.redact(error.message))}\n`);
     return EXIT_FAILED;
   } finally {
     session.close();

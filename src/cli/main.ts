@@ -34,6 +34,7 @@ import { formatStatusTable } from './status-table.js';
 import { checksNamed, testPush } from './test-push.js';
 import { kumaSync } from './kuma-sync.js';
 import { chooseLogLevel } from '../log-level.js';
+import { printable } from '../text.js';
 
 export interface Io {
   stdout: Sink & { isTTY?: boolean };
@@ -102,7 +103,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (!(error instanceof ConfigError)) throw error;
     const redactor = redactorFor(io.env, envFileSecrets);
-    const lines = error.problems.map((problem) => `  ${redactor.redact(problem)}`).join('\n');
+    // One problem per line, whatever a key or value quoted in it holds.
+    const lines = error.problems.map((problem) => `  ${printable(redactor.redact(problem))}`).join('\n');
     io.stderr.write(`restic-monitor: config error in ${path}:\n${lines}\n`);
     return EXIT_USAGE;
   }
@@ -112,6 +114,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (commandLine.command === 'validate') {
     // The whole text passes the redactor: any field may hold a ${VAR} value.
     io.stdout.write(`${redactor.redact(formatValidation(config, redactor, commandLine.json))}\n`);
+    // On stderr, so that the YAML or JSON on stdout stays what it was; the config is still valid.
+    for (const warning of config.warnings ?? []) io.stderr.write(`restic-monitor: warning: ${printable(redactor.redact(warning))}\n`);
     return 0;
   }
 
@@ -126,7 +130,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (commandLine.command === 'kuma-sync') {
     return kumaSync(config, {
       dryRun: commandLine.dryRun,
-      prune: commandLine.prune,
+      prune: commandLine.prune ?? 'off',
       partial: commandLine.only.length > 0,
       checkers,
       pushTargets,

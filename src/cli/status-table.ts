@@ -4,6 +4,7 @@ import type { CheckResult, UnmonitoredRepository } from '../run/result.js';
 import { unmonitoredMessage } from '../run/result-json.js';
 import { viewOf, type ResultView } from './result-view.js';
 import { padEnd, paint, stringWidth, type Style } from './style.js';
+import { printable } from '../text.js';
 
 const HEADER = ['REPOSITORY', 'MODE', 'LATEST SNAPSHOT', 'AGE', 'MAX AGE', 'STATE', 'SIGNALS', 'DURATION', 'MESSAGE'];
 const STATE_COLUMN = HEADER.indexOf('STATE');
@@ -13,7 +14,9 @@ const STATE_COLUMN = HEADER.indexOf('STATE');
  * `style.color`. Unmonitored repositories (discover:) follow the checks, state UNMONITORED.
  */
 export function formatStatusTable(results: readonly CheckResult[], style: Style, unmonitored: readonly UnmonitoredRepository[] = []): string {
-  const rows = [...results.map((result) => cellsOf(viewOf(result))), ...unmonitored.map((repository) => [repository.name, '-', '-', '-', '-', 'UNMONITORED', '-', '-', unmonitoredMessage(repository)])];
+  const cells = [...results.map((result) => cellsOf(viewOf(result))), ...unmonitored.map((repository) => [repository.name, '-', '-', '-', '-', 'UNMONITORED', '-', '-', unmonitoredMessage(repository)])];
+  // A name or message from outside (a folder name, restic's error) never breaks a row in two.
+  const rows = cells.map((row) => row.map(printable));
   const widths = HEADER.map((title, column) => Math.max(stringWidth(title), ...rows.map((row) => stringWidth(row[column]!))));
   const line = (cells: string[], colorState: boolean) =>
     cells

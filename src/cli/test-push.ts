@@ -2,7 +2,7 @@ import { editDistance } from '../config/errors.js';
 import type { Check } from '../config/types.js';
 import { PushError, type PushTarget } from '../push/target.js';
 import type { Redactor } from '../redact.js';
-import { shortenMiddle } from '../text.js';
+import { printable, shortenMiddle } from '../text.js';
 import { UsageError } from './args.js';
 
 /** What a test beat says, so that whoever looks at the monitor knows it was not a check. */
@@ -62,5 +62,6 @@ export async function testPush(checks: readonly Check[], deps: TestPushDeps): Pr
       }
     }
   }
-  return { lines, ok };
+  // A server's answer is text from outside: each line stays one line.
+  return { lines: lines.map(printable), ok };
 }

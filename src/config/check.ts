@@ -5,7 +5,8 @@ import { formatDuration, readDuration } from '../duration.js';
 import { expandTemplate, TemplateError } from '../template.js';
 import { passwordInUrl, redactUrl } from '../redact.js';
 import { isS3Url, parseS3Url } from '../urls/s3.js';
-import { maskPushToken, splitPushUrl } from '../push/kuma-push-url.js';
+import { rcloneSecrets } from '../urls/rclone.js';
+import { KUMA_SLOWEST_ANSWER_MS, maskPushToken, splitPushUrl } from '../push/kuma-push-url.js';
 import { expandEnvRefs, EnvRefError } from './env-refs.js';
 import type { CheckEntry } from './hosts.js';
 import type { Env } from './parse.js';
@@ -27,6 +28,14 @@ export const READERS: readonly ReaderChoice[] = KEYS.reader.value.values;
 // Unreserved URL characters only: anything else would change the push URL's meaning.
 const TOKEN = /^[A-Za-z0-9._~-]+$/;
 
+/**
+ * A string value with templates and ${VAR} expanded, or undefined once its problem is
+ * reported. What a ${VAR} brings is a secret, unless the variable is a plain setting
+ * (`${CREDENTIALS_DIRECTORY}`, `${AWS_REGION}`) or the value goes to a plain key
+ * (`plainKey`: extra_env's RESTIC_PASSWORD_FILE): a path to a secret is no secret, and a
+ * masked one hides which file is missing. A secret key's whole value is a secret of its own
+ * (its caller adds it), whatever it was made of.
+ */
 export function expandOrReport(
   path: string,
   raw: string,
@@ -34,12 +43,19 @@ export function expandOrReport(
   env: Env,
   report: (problem: string) => void,
   secrets: Set<string>,
+  plainKey = false,
 ): string | undefined {
   try {
     // Templates first, then ${VAR}: a secret from the environment never passes through
     // Handlebars, so braces inside it cannot be mistaken for a template.
     const expanded = expandEnvRefs(expandTemplate(raw, vars), env);
-    for (const value of expanded.values) secrets.add(value);
+    for (const { name, value } of expanded.refs) if (!plainKey && !isPlainEnvName(name)) secrets.add(value);
+    // Every value ends up in an environment variable or a command line, neither of which
+    // can hold a NUL: Node would refuse to start restic and quote the value in its error.
+    if (expanded.text.includes('\0')) {
+      report(`${path}: holds a NUL character (\\0), which no environment variable or command-line argument can carry`);
+      return undefined;
+    }
     return expanded.text;
   } catch (error) {
     if (error instanceof TemplateError || error instanceof EnvRefError) {
@@ -53,6 +69,8 @@ export function expandOrReport(
 export interface BuildContext {
   env: Env;
   report: (problem: string) => void;
+  /** A setting that works but may not do what was meant; undefined: not collected. */
+  warn?: (warning: string) => void;
   secrets: Set<string>;
   defaultMode: ModeChoice;
   defaultReader: ReaderChoice;
@@ -63,7 +81,7 @@ export interface BuildContext {
 export function buildCheck(
   entry: CheckEntry,
   defaults: Record<string, unknown>,
-  { env, report, secrets, defaultMode, defaultReader, kuma }: BuildContext,
+  { env, report, warn, secrets, defaultMode, defaultReader, kuma }: BuildContext,
 ): Check | undefined {
   const { name, own, vars } = entry;
   let failed = false;
@@ -175,6 +193,13 @@ export function buildCheck(
   const derived = kuma?.tokenSecret !== undefined && pushUrl === kuma.pushBase ? derivePushToken(kuma.tokenSecret, name) : undefined;
   if (derived !== undefined) secrets.add(derived);
   const pushToken = ownToken ?? tokenInUrl ?? derived;
+  const pushTimeoutMs = fields.pushTimeoutMs as number | undefined;
+  if (warn && pushUrl !== undefined && pushToken !== undefined && pushTimeoutMs !== undefined && pushTimeoutMs < KUMA_SLOWEST_ANSWER_MS) {
+    const shown = pushTimeoutMs % 1000 === 0 ? formatDuration(pushTimeoutMs, true) : `${pushTimeoutMs}ms`;
+    warn(
+      `${origin('push_timeout')}.push_timeout: ${shown} is shorter than Uptime Kuma may take to answer (up to 5s while its database is busy): a push it answers late is retried and stored twice; use ${formatDuration(KUMA_SLOWEST_ANSWER_MS, true)} or more`,
+    );
+  }
   if (pushToken !== undefined && !TOKEN.test(pushToken)) {
     const where = ownToken !== undefined ? `${pushTokenPath}: has` : `${pushUrlPath}: its push token has`;
     fail(`${where} characters that do not belong in a URL (allowed: letters, digits, . _ ~ -)`);
@@ -188,7 +213,11 @@ export function buildCheck(
   for (const [key, raw] of Object.entries({ ...envDefaults, ...envOwn })) {
     if (typeof raw !== 'string') continue;
     const where = key in envOwn ? entry.where('extra_env', key) : 'defaults';
-    const value = expandOrReport(`${where}.extra_env.${key}`, raw, vars, env, fail, secrets);
+    if (/[=\0]/.test(key) || key === '') {
+      fail(`${where}.extra_env: ${JSON.stringify(key)} is not an environment variable name (it cannot be empty or hold "=" or a NUL)`);
+      continue;
+    }
+    const value = expandOrReport(`${where}.extra_env.${key}`, raw, vars, env, fail, secrets, isPlainEnvName(key));
     if (value === undefined) continue;
     extraEnv[key] = value;
     if (!isPlainEnvName(key)) secrets.add(value);
@@ -202,6 +231,8 @@ export function buildCheck(
     const password = candidate && passwordInUrl(candidate);
     if (password) secrets.add(password);
   }
+  // rclone::webdav,url=...,bearer_token=...:path: the connection string's credentials.
+  for (const secret of url === undefined ? [] : rcloneSecrets(url)) secrets.add(secret);
 
   const host = entry.host ?? text('host');
   const read = readSignals((key) => (typeof pick(key) === 'string' ? text(key) : pick(key)), origin, fail);
@@ -295,18 +326,20 @@ function pickCadence(entry: CheckEntry, own: Record<string, unknown>, defaults: 
 
 /**
  * A ping URL's path is its credential (a check UUID, or a project ping key and a slug):
- * the whole path and every long segment of it are kept out of logs and output.
+ * the whole path and every long segment of it are kept out of logs and output. So is every
+ * value of its query (`?key=...`): a service that takes its key there shows it nowhere else.
  */
 function pingUrlSecrets(value: string): string[] {
-  let path: string;
+  let url: URL;
   try {
-    path = new URL(value).pathname;
+    url = new URL(value);
   } catch {
     return [];
   }
-  const trimmed = decodeURIComponentSafe(path.replace(/^\/+|\/+$/g, ''));
+  const trimmed = decodeURIComponentSafe(url.pathname.replace(/^\/+|\/+$/g, ''));
   const segments = trimmed.split('/').filter((segment) => segment.length >= 16);
-  return trimmed === '' ? [] : [trimmed, ...segments];
+  const query = [...url.searchParams.values()].filter((item) => item !== '');
+  return [...(trimmed === '' ? [] : [trimmed, ...segments]), ...query];
 }
 
 function decodeURIComponentSafe(text: string): string {

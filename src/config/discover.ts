@@ -94,7 +94,8 @@ function checkFor(name: string, url: string, defaults: Record<string, unknown>, 
   const secrets = new Set<string>();
   // A found path is data, not config: a `${` in a folder name is not a variable.
   const entry = entryFor(name, `discovered repository "${name}"`, url.replace(/\$\{/g, '$$$${'), name);
-  const check = buildCheck(entry, defaults, { ...context, report: (problem) => problems.push(problem), secrets });
+  // Found at run time: nothing shows a warning then (validate lists no location).
+  const check = buildCheck(entry, defaults, { ...context, report: (problem) => problems.push(problem), warn: undefined, secrets });
   if (!check || problems.length > 0) return { problems: problems.length > 0 ? problems : [`${entry.source}: cannot be checked with defaults`] };
   return { check, secrets: [...secrets] };
 }

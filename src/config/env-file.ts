@@ -36,7 +36,10 @@ export function parseEnvFile(text: string, source: string): Record<string, strin
     if (!NAME.test(name)) {
       throw new EnvFileError(`${where}: the name before "=" must be letters, digits and _ (not starting with a digit)`);
     }
-    values[name] = parseValue(assignment.slice(equals + 1), where);
+    const value = parseValue(assignment.slice(equals + 1), where);
+    // An environment variable cannot hold one: Node would refuse to start restic, quoting the value.
+    if (value.includes('\0')) throw new EnvFileError(`${where}: the value of ${name} holds a NUL character (\\0), which no environment variable can carry`);
+    values[name] = value;
   });
   return values;
 }

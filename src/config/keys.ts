@@ -138,7 +138,7 @@ export const KEYS = {
     value: { type: 'text' },
     places: EVERYWHERE,
     shownDefault: 'none',
-    doc: 'healthchecks.io-style ping URL; its path is a secret',
+    doc: 'healthchecks.io-style ping URL; its path and its query values are secrets',
   },
   host: {
     value: { type: 'text' },
@@ -186,7 +186,7 @@ export const KEYS = {
     places: EVERYWHERE,
     field: 'pushTimeoutMs',
     shownDefault: '`10s`',
-    doc: "one push attempt, the answer included (at most 4 KiB of it is read); a failed attempt is retried twice (1 s, then 2 s later), except Kuma's `Monitor not found or not active.`; at most `24d20h31m23s`",
+    doc: "one push attempt, the answer included (at most 4 KiB of it is read); a failed attempt is retried twice (1 s, then 2 s later), except Kuma's `Monitor not found or not active.`; at most `24d20h31m23s`. Kuma answers a push to a busy database after up to 5 s: below `6s`, `validate` warns (a late answer is retried and stored twice)",
   },
   // Not bounded: the scheduler splits a longer wait into timer-sized steps.
   interval: {

@@ -100,7 +100,7 @@ export function readKuma(raw: unknown, env: Env, report: (problem: string) => vo
     try {
       const expanded = expandEnvRefs(value as string, env);
       const secret = (KUMA_KEYS[key] as SubKey).secret === true;
-      for (const part of expanded.values) if (secret) secrets.add(part);
+      for (const part of expanded.refs) if (secret) secrets.add(part.value);
       if (secret) secrets.add(expanded.text);
       return expanded.text;
     } catch (error) {

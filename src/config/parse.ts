@@ -45,6 +45,10 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   const report = (problem: string) => {
     if (!problems.includes(problem)) problems.push(problem);
   };
+  const warnings: string[] = [];
+  const warn = (warning: string) => {
+    if (!warnings.includes(warning)) warnings.push(warning);
+  };
   for (const [key, value] of Object.entries(root)) {
     // `x-common: &common {...}` holds anchors for merge keys, as in Compose files; never read.
     if (key.startsWith(EXTENSION_PREFIX)) continue;
@@ -76,7 +80,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   const defaultReader = readerFromEnv(env.RESTIC_MONITOR_READER, report);
   const secrets = new Set<string>();
   const kuma = readKuma(root.kuma, env, report, secrets);
-  const context = { env, report, secrets, defaultMode, defaultReader, ...(kuma && { kuma }) };
+  const context = { env, report, warn, secrets, defaultMode, defaultReader, ...(kuma && { kuma }) };
   const built: Check[] = [];
   // A check's name keys the schedule, the status and the metrics: `fleet/web1:` beside
   // `fleet: {hosts: {web1: ...}}` would make two checks of one name, one never run.
@@ -119,6 +123,7 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
     ...(discover !== undefined && { discover }),
     ...(kuma !== undefined && { kuma }),
     secrets: [...secrets].filter((secret) => secret.length >= 4),
+    ...(warnings.length > 0 && { warnings }),
   };
 }
 

@@ -100,6 +100,8 @@ export interface Config {
   secrets: string[];
   /** Top-level `discover:`, in config order; unset when the config has none. */
   discover?: Discover;
+  /** What works but may not do what was meant (a push_timeout Kuma may outlast); `validate` shows them. */
+  warnings?: string[];
   /** Top-level `kuma:`; unset when the config has none. */
   kuma?: KumaSettings;
 }

@@ -13,7 +13,7 @@ import type { Check } from '../config/types.js';
 import { describeFsError } from '../fs-errors.js';
 import { runProcess, SpawnError, type RunProcess } from '../process/run-process.js';
 import { localRepositoryPath } from '../urls/local.js';
-import { rcloneRemote } from '../urls/rclone.js';
+import { rcloneRemote, viaEnvironment } from '../urls/rclone.js';
 import { parseS3Url } from '../urls/s3.js';
 import type { DirListing, ListDir } from './walk.js';
 
@@ -120,10 +120,12 @@ export function rcloneLister(listing: Check, context: ListerContext, options: { 
     // A trailing slash says "a directory": without it rclone's S3 backend first sends a HEAD.
     const base = remote.endsWith(':') ? remote : `${remote.replace(/\/+$/, '')}/`;
     const target = path.length === 0 ? base : `${base}${path.join('/')}/`;
+    // A connection string's credentials go through the environment, never the command line.
+    const passed = viaEnvironment(target);
     let result;
     try {
-      result = await run(binary, [...RCLONE_LIST_ARGS, target], {
-        env: childEnv(context.env, listing.extraEnv),
+      result = await run(binary, [...RCLONE_LIST_ARGS, passed.spec], {
+        env: childEnv(context.env, listing.extraEnv, passed.env),
         timeoutMs: Math.max(1, Math.round(deadline - performance.now())),
         signal: context.signal,
         maxStdoutBytes: MAX_RCLONE_LISTING_BYTES,

@@ -1,5 +1,6 @@
 // restore_drill: what the canary file read back from the latest snapshot says. Pure: its
 // content in, the time the backup job wrote into it (or what is wrong with it) out.
+import { clip } from '../text.js';
 
 /** `date -Is` (`2026-12-02T02:51:31+00:00`), `date -Ins` (comma fraction), `...Z`: a zone is required. */
 const ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})$/i;
@@ -37,6 +38,5 @@ const BINARY = /[\u0000-\u0008\u000e-\u001f\u007f\ufffd]/;
 
 /** What was found, on one line, quoted and cut short: a file that is not the canary may hold anything. */
 export function showFound(text: string): string {
-  const line = text.replace(/\s+/g, ' ');
-  return JSON.stringify(line.length > SHOWN_CHARS ? `${line.slice(0, SHOWN_CHARS - 3)}...` : line);
+  return JSON.stringify(clip(text.replace(/\s+/g, ' '), SHOWN_CHARS));
 }

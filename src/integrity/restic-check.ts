@@ -71,7 +71,7 @@ export async function runIntegrityCheck(check: Check, settings: IntegritySetting
     if (result.aborted) return undefined;
     if (result.code === 0 && !result.timedOut) return done(true, settings.readDataSubset === undefined ? 'no errors found' : `no errors found (read ${describeSubset(settings.readDataSubset)} of the data)`);
     const finding = result.timedOut ? undefined : integrityFinding(result.stderrTail);
-    return done(false, finding ?? describeResticFailure(result, settings.timeoutMs), finding === undefined && !result.timedOut);
+    return done(false, finding ?? describeResticFailure(result, settings.timeoutMs, check.url), finding === undefined && !result.timedOut);
   } catch (error) {
     if (error instanceof SpawnError) return done(false, error.describe('restic'), true);
     throw error;

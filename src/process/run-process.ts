@@ -124,7 +124,7 @@ export const runProcess: RunProcess = (command, args, options) =>
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = Buffer.concat([stderr, chunk]);
-      if (stderr.length > tailBytes * 2) stderr = stderr.subarray(stderr.length - tailBytes);
+      if (stderr.length > tailBytes * 2) stderr = stderr.subarray(utf8Start(stderr, stderr.length - tailBytes));
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (settled) return;
@@ -140,3 +140,10 @@ export const runProcess: RunProcess = (command, args, options) =>
       setTimeout(() => finish(code, signal), KILL_GRACE_MS).unref();
     });
   });
+
+/** `from`, moved past UTF-8 continuation bytes: a tail that starts mid-character would start with U+FFFD. */
+export function utf8Start(bytes: Buffer, from: number): number {
+  let index = from;
+  while (index < bytes.length && index - from < 3 && (bytes[index]! & 0xc0) === 0x80) index++;
+  return index;
+}

@@ -1,5 +1,6 @@
 import type { Check } from '../config/types.js';
 import type { Status } from '../verdict.js';
+import { clip } from '../text.js';
 import { send, type Answer } from './http.js';
 import { retrying, type AttemptOutcome, type RetryPolicy } from './retry.js';
 import { PushError, type PushTarget, type Report } from './target.js';
@@ -48,7 +49,7 @@ export class HealthchecksTarget implements PushTarget {
 
   async push(check: Check, report: Report, signal: AbortSignal): Promise<void> {
     const url = buildHealthchecksUrl(check.pingUrl!, report);
-    const body = report.message.slice(0, MAX_BODY_LENGTH);
+    const body = clip(report.message, MAX_BODY_LENGTH);
     await retrying(this.retry, signal, check.pushTimeoutMs, async (attemptSignal) => {
       const answer = await this.post(url, body, attemptSignal);
       return interpretHealthchecks(answer.statusCode, answer.body);

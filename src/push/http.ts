@@ -39,6 +39,6 @@ export async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unkn
     // Ending the loop early returns the iterator, which destroys the stream; this makes sure.
     body.destroy();
   }
-  // A multi-byte character cut at the cap becomes U+FFFD: harmless for an error message.
-  return Buffer.concat(chunks, size).toString('utf8');
+  // A streaming decoder holds back a multi-byte character cut at the cap instead of turning it into U+FFFD.
+  return new TextDecoder().decode(Buffer.concat(chunks, size), { stream: true });
 }

@@ -34,3 +34,11 @@ export function splitPushUrl(pushUrl: string): { base: string; token?: string } 
 export function maskPushToken(text: string): string {
   return text.replace(/(\/api\/push\/)[^/?#\s]+/g, `$1${MASK}`);
 }
+
+/**
+ * How long Uptime Kuma may take to answer a push: on a busy SQLite database it waits up to
+ * 5 s for the lock before it answers (FACTS.md, Kuma 2.5.3), and a push that gave up sooner
+ * is retried while Kuma still stores the first one: one check, two beats. A push_timeout
+ * below this draws a warning from `validate`; the default (10s) is well above it.
+ */
+export const KUMA_SLOWEST_ANSWER_MS = 6000;

@@ -3,7 +3,7 @@
 // with like. Pure; apart from discover/ so that config/ validates locations with it.
 import { posix, resolve } from 'node:path';
 import { localRepositoryPath } from './local.js';
-import { rcloneRemote } from './rclone.js';
+import { parseRcloneSpec, rcloneRemote } from './rclone.js';
 import { isS3Url, parseS3Url } from './s3.js';
 
 export type LocationKind = 's3' | 'local' | 'rclone';
@@ -43,11 +43,12 @@ export function normalizeRepositoryUrl(url: string): string {
     return `s3:${scheme}://${endpoint}/${parsed.bucket}/${parsed.prefix}`.replace(/\/$/, '');
   }
   const remote = rcloneRemote(url);
-  if (remote !== undefined) {
-    const colon = remote.indexOf(':');
-    const path = remote.slice(colon + 1);
+  const parsed = remote === undefined ? undefined : parseRcloneSpec(remote);
+  if (remote !== undefined && parsed !== undefined) {
+    // The remote as written (a connection string holds "//" and ":" of its own), the path cleaned.
+    const path = remote.slice(parsed.pathStart);
     const cleaned = path === '' ? '' : posix.normalize(path).replace(/(.)\/+$/, '$1');
-    return `rclone:${remote.slice(0, colon)}:${cleaned === '.' ? '' : cleaned}`;
+    return `rclone:${remote.slice(0, parsed.pathStart)}${cleaned === '.' ? '' : cleaned}`;
   }
   if (url.startsWith('rclone:')) return url;
   const local = localRepositoryPath(url);

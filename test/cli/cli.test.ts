@@ -140,11 +140,24 @@ describe('validate', () => {
     assert.match(result.stdout, /# config OK: 2 repositories$/m);
     for (const secret of [WEB_TOKEN, DB_TOKEN, 'your-key-id', 'your-secret']) assert.ok(!result.stdout.includes(secret), secret);
   });
+
+  test('warns on stderr of a push_timeout that Uptime Kuma may outlast; the config stays valid (exit 0)', async () => {
+    const path = join(root, 'short-push-timeout.yaml');
+    await writeFile(path, ORIGINAL_CONFIG.replace('  max_age: 1d\n', '  max_age: 1d\n  push_timeout: 2s\n'));
+    const result = await runCli(['validate', '--config', path]);
+    assert.equal(result.code, 0);
+    assert.equal(
+      result.stderr,
+      'restic-monitor: warning: defaults.push_timeout: 2s is shorter than Uptime Kuma may take to answer (up to 5s while its database is busy): a push it answers late is retried and stored twice; use 6s or more\n',
+    );
+    assert.match(result.stdout, /# config OK: 2 repositories$/m);
+    assert.equal((await runCli(['validate', '--config', configPath])).stderr, '', 'the default push_timeout (10s) draws none');
+  });
 });
 
 describe('usage and config errors exit 2 with one clear message', () => {
   const cases: Array<[string, string[], string]> = [
-    ['unknown command', ['frobnicate'], 'restic-monitor: unknown command "frobnicate" (commands: run, status, validate, daemon, test-push)\nRun "restic-monitor --help" for usage.\n'],
+    ['unknown command', ['frobnicate'], 'restic-monitor: unknown command "frobnicate" (commands: run, status, validate, daemon, test-push, kuma sync)\nRun "restic-monitor --help" for usage.\n'],
     ['unknown option', ['run', '--colour'], 'restic-monitor: unknown option \'--colour\'\nRun "restic-monitor --help" for usage.\n'],
     ['--json where no JSON is printed', ['run', '--json'], 'restic-monitor: --json works with status and validate, not run\nRun "restic-monitor --help" for usage.\n'],
     ['option without its value', ['run', '--config'], 'restic-monitor: Option \'-c, --config <value>\' argument missing\nRun "restic-monitor --help" for usage.\n'],

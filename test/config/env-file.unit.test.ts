@@ -50,6 +50,7 @@ const bad: Array<[string, string]> = [
   ['A="secret-value', 'env file /x, line 1: the double quote is not closed on this line'],
   ["A='secret-value\nB=x'", "env file /x, line 1: the single quote is not closed on this line"],
   ['A="secret"value', 'env file /x, line 1: unexpected text after the closing double quote'],
+  ['\nAWS_SECRET_ACCESS_KEY=secret\0tail', 'env file /x, line 2: the value of AWS_SECRET_ACCESS_KEY holds a NUL character (\\0), which no environment variable can carry'],
 ];
 for (const [text, message] of bad) {
   test(`bad line is named without its text: ${JSON.stringify(text)}`, () => {

@@ -85,3 +85,32 @@ test('config.example.yaml with every commented-out key switched on is a valid co
     ['web-server', 'db-server', 'fleet/web1', 'fleet/web2', 'db-offsite'],
   );
 });
+
+/**
+ * The defaults config.example.yaml states in its comments ("(default 10m)", "default auto"),
+ * each read from the comment lines right above the key it belongs to.
+ */
+function exampleStatedDefaults(): Map<string, string> {
+  const stated = new Map<string, string>();
+  let comments: string[] = [];
+  for (const line of example.split('\n')) {
+    const key = /^\s*(?:# ?)?\s*([a-z_0-9]+):(?: |$)/.exec(line)?.[1];
+    if (key !== undefined && key in KEYS) {
+      const said = /\bdefault:? ([^\s;,)]+)/.exec(comments.join(' '))?.[1];
+      if (said !== undefined) stated.set(key, said);
+      comments = [];
+    } else if (/^\s*#/.test(line)) comments.push(line);
+    else comments = [];
+  }
+  return stated;
+}
+
+test("the defaults config.example.yaml states are the declared ones (it said reader's was restic)", () => {
+  const stated = exampleStatedDefaults();
+  const declared = [...stated.keys()].filter((name) => 'default' in KEYS[name as keyof typeof KEYS].value);
+  // Every key with a declared default whose comment names one: a reader that found none would pass anything.
+  assert.deepEqual(declared.sort(), ['interval', 'max_age', 'mode', 'push_timeout', 'reader', 'timeout']);
+  for (const name of declared) {
+    assert.equal(stated.get(name), (KEYS[name as keyof typeof KEYS].value as { default: string }).default, `config.example.yaml: ${name}`);
+  }
+});

@@ -8,12 +8,14 @@ const LOG_LINE = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\s+(?:([A-Z]+)\s*:\s*)?(.*)$/
 /** Levels that say something failed; NOTICE, INFO and DEBUG lines never name a failure. */
 const FAILURE_LEVELS = new Set([undefined, 'ERROR', 'CRITICAL', 'FATAL']);
 
+import { VIA_ENV_REMOTE } from '../../urls/rclone.js';
+
 /**
  * Pure: the reason rclone gave, from its log lines, in the words both modes use: an unknown
  * remote is named as such (fast mode says the same), anything else is rclone's own last error
- * line. Undefined when rclone logged no failure.
+ * line. Undefined when rclone logged no failure. `remoteName`: the remote of the repository's URL.
  */
-export function rcloneErrorLine(lines: readonly string[]): string | undefined {
+export function rcloneErrorLine(lines: readonly string[], remoteName?: string): string | undefined {
   const failures: string[] = [];
   for (const line of lines) {
     const match = LOG_LINE.exec(line.trim());
@@ -22,7 +24,9 @@ export function rcloneErrorLine(lines: readonly string[]): string | undefined {
   const notConfigured = failures.find((message) => /didn't find section in config file/i.test(message));
   if (notConfigured) {
     const name = /for "([^":]*):/.exec(notConfigured)?.[1];
-    if (name !== undefined) return notConfiguredReason(name);
+    // A connection string reaches rclone as an alias (urls/rclone.ts viaEnvironment): the
+    // remote it could not find is the one the user named in it.
+    if (name !== undefined) return notConfiguredReason(name === VIA_ENV_REMOTE && remoteName !== undefined ? remoteName : name);
   }
   const last = failures.pop();
   // Not shortened here: a cut could split a secret, which the redactor would then miss.

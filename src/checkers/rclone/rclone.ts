@@ -5,7 +5,7 @@ import { CheckError, type CheckContext, type Checker, type Observation } from '.
 import { childEnv } from '../child-env.js';
 import { notConfiguredReason, rcloneErrorLine } from './rclone-errors.js';
 import { isResticFileName } from '../file-names.js';
-import { locksDir, rcloneRemote, snapshotsDir } from '../../urls/rclone.js';
+import { locksDir, parseRcloneSpec, rcloneRemote, snapshotsDir, viaEnvironment } from '../../urls/rclone.js';
 import { oldestLock, type SeenLock } from '../lock-facts.js';
 import { Newest } from '../newest.js';
 
@@ -59,10 +59,12 @@ export class RcloneChecker implements Checker {
   private async list(check: Check, context: CheckContext, remote: string, target: string, deadline: number, missingOk: true): Promise<string | undefined>;
   private async list(check: Check, context: CheckContext, remote: string, target: string, deadline: number, missingOk = false): Promise<string | undefined> {
     const binary = this.binary ?? context.env.RESTIC_MONITOR_RCLONE ?? 'rclone';
+    // A connection string's credentials go through the environment, never the command line.
+    const passed = viaEnvironment(target);
     let result: ProcessResult;
     try {
-      result = await this.run(binary, [...LSJSON_ARGS, target], {
-        env: childEnv(context.env, check.extraEnv),
+      result = await this.run(binary, [...LSJSON_ARGS, passed.spec], {
+        env: childEnv(context.env, check.extraEnv, passed.env),
         timeoutMs: Math.max(1, Math.round(deadline - performance.now())),
         signal: context.signal,
       });
@@ -120,7 +122,7 @@ function modTimes(stdout: string): number[] {
 /** rclone exits 3 for a missing directory and prints "<date> <LEVEL> : ..." lines. */
 export function describeRcloneFailure(result: Pick<ProcessResult, 'code' | 'stderrTail'>, remote: string): string {
   const stderr = result.stderrTail;
-  const name = remote.slice(0, remote.indexOf(':'));
+  const name = parseRcloneSpec(remote)?.name ?? remote.slice(0, remote.indexOf(':'));
   if (/didn't find section in config file/i.test(stderr)) return notConfiguredReason(name);
   if (result.code === 3 || /directory not found/i.test(stderr)) return `not a restic repository (no snapshots/ directory at ${remote})`;
   // rclone's last failure line, as restic mode reports it; else its last line of any kind.

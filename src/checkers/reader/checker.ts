@@ -79,7 +79,7 @@ export class BuiltinResticChecker implements Checker {
   }
 
   async close(): Promise<void> {
-    this.reader.forget();
+    this.reader.close();
     await Promise.all([this.pool.destroy(), this.agents.close()]);
   }
 
@@ -113,15 +113,17 @@ export class BuiltinResticChecker implements Checker {
         // own password source beats an inherited one).
         const env = childEnv(context.env, check.extraEnv);
         const password = await resolvePassword(env);
+        // restic's --key-hint: the key file to try first (a repository with many keys).
+        const access = { password, ...(env.RESTIC_KEY_HINT && { keyHint: env.RESTIC_KEY_HINT }) };
         const caPem = await this.ca(check);
         const backend = openBackend(
           { url: check.url, extraEnv: check.extraEnv, env: context.env, ...(check.region && { region: check.region }), bucketLookup: check.bucketLookup, ...(caPem !== undefined && { caPem }) },
           { s3Pool: this.pool, restAgent: this.agents.get },
         );
-        const snapshots = await this.reader.snapshots(check.url, password, backend, signal);
+        const snapshots = await this.reader.snapshots(check.url, access, backend, signal);
         // max_lock_age: one more listing (locks/), and each lock file decrypted.
         if (!withLocks) return { snapshots };
-        return { snapshots, locks: await this.reader.locks(check.url, password, backend, signal) };
+        return { snapshots, locks: await this.reader.locks(check.url, access, backend, signal) };
       },
       check.timeoutMs,
       context.signal,
@@ -151,9 +153,9 @@ function seenLock(lock: ResticLock): SeenLock {
   return { time, hostname: lock.hostname, pid: lock.pid, exclusive: lock.exclusive };
 }
 
-/** A failed check still says which reader failed: status output shows it beside the error. */
+/** A failed check still says which reader failed, whatever failed: status output shows it beside the error. */
 function readerFailure(error: unknown, reader: ReaderName): unknown {
-  if (error instanceof CheckError) return Object.assign(error, { reader });
+  if (error instanceof Error) return Object.assign(error, { reader });
   return error;
 }
 

@@ -16,7 +16,15 @@ export type ReaderErrorKind =
   /** A file failed its MAC, its hash or its parse: damaged, never skipped. */
   | 'damaged'
   /** The storage failed to answer (network, permissions, HTTP errors). */
-  | 'backend';
+  | 'backend'
+  /**
+   * Past one of the reader's bounds (limits.ts): a file too large stored or decompressed, a
+   * key file asking scrypt for too much. Never handed to the binary: restic would spend the
+   * memory or the time the bound is there to keep.
+   */
+  | 'limit'
+  /** The reader's own machinery failed: its key derivation process could not start or died. */
+  | 'internal';
 
 export class ReaderError extends Error {
   constructor(

@@ -1,5 +1,7 @@
-import { scrypt } from 'node:crypto';
+import type { KeyDerivation } from './derivation.js';
 import { ReaderError } from './errors.js';
+import { MAX_SCRYPT_BYTES, MAX_SCRYPT_WORK, mebibytes } from './limits.js';
+import { ScryptProcessFailed, ScryptRefused, type ScryptRequest } from './scrypt-process.js';
 import { MacMismatch, openSealed, SEAL_OVERHEAD, sealKeyFrom, type SealKey } from './seal.js';
 
 /** The fields of a `keys/<id>` file the reader needs (doc/design.rst, "Keys, Encryption and MAC"). */
@@ -12,12 +14,6 @@ export interface KeyFile {
   salt: Buffer;
   data: Buffer;
 }
-
-/**
- * scrypt needs 128·N·r bytes. restic calibrates its keys to 60 MiB; a key file asking for
- * more than this is refused rather than allowed to take the host's memory.
- */
-const MAX_SCRYPT_BYTES = 1024 * 1024 * 1024;
 
 /** Pure: a key file's JSON, checked field by field; every problem names the file. */
 export function parseKeyFile(name: string, bytes: Uint8Array): KeyFile {
@@ -40,7 +36,12 @@ export function parseKeyFile(name: string, bytes: Uint8Array): KeyFile {
     throw new ReaderError('damaged', `key file ${name} has invalid scrypt parameters (N=${N}, r=${r}, p=${p})`);
   }
   if (128 * N * r > MAX_SCRYPT_BYTES) {
-    throw new ReaderError('unsupported', `key file ${name} asks scrypt for ${Math.round((128 * N * r) / 2 ** 20)} MiB (N=${N}, r=${r}); at most 1024 MiB is allowed`);
+    throw new ReaderError('limit', `key file ${name} asks scrypt for ${mebibytes(128 * N * r)} (N=${N}, r=${r}); at most ${mebibytes(MAX_SCRYPT_BYTES)} is allowed`);
+  }
+  // The work, not only the memory: p multiplies the time at no memory cost.
+  const work = BigInt(N) * BigInt(r) * BigInt(p);
+  if (work > BigInt(MAX_SCRYPT_WORK)) {
+    throw new ReaderError('limit', `key file ${name} asks scrypt for N·r·p = ${work} (N=${N}, r=${r}, p=${p}); at most ${MAX_SCRYPT_WORK} is allowed`);
   }
   const salt = base64(name, file, 'salt');
   // restic's KDF refuses any other salt length.
@@ -50,17 +51,29 @@ export function parseKeyFile(name: string, bytes: Uint8Array): KeyFile {
   return { name, N, r, p, salt, data };
 }
 
-/** The user key derived from the password with this key file's own salt and N, r, p. */
-export function deriveUserKey(key: KeyFile, password: string): Promise<SealKey> {
+/** Derives a key file's user key from the password; ends when `signal` aborts. */
+export type DeriveUserKey = (key: KeyFile, password: string, signal: AbortSignal) => Promise<SealKey>;
+
+/** Pure: what scrypt is asked for this key file and password. */
+export function scryptRequest(key: KeyFile, password: string): ScryptRequest {
   // Node refuses scrypt above `maxmem` (32 MiB by default, so already at N=65536, r=8):
   // raise it to what these parameters need, with room for OpenSSL's own buffers.
-  const maxmem = 128 * key.r * (key.N + key.p + 2) + 2 ** 20;
-  return new Promise((resolve, reject) => {
-    scrypt(password, key.salt, 64, { N: key.N, r: key.r, p: key.p, maxmem }, (error, derived) => {
-      if (error) reject(new ReaderError('damaged', `key file ${key.name}: scrypt refused its parameters (${error.message})`));
-      else resolve(sealKeyFrom(derived));
-    });
-  });
+  return { password, salt: key.salt, N: key.N, r: key.r, p: key.p, maxmem: 128 * key.r * (key.N + key.p + 2) + 2 ** 20 };
+}
+
+/** The user key derived with this key file's own salt and N, r, p, in `derivation`'s processes. */
+export function userKeyDeriver(derivation: KeyDerivation): DeriveUserKey {
+  return async (key, password, signal) => {
+    try {
+      return sealKeyFrom(await derivation.derive(scryptRequest(key, password), signal));
+    } catch (error) {
+      // Within the bounds, yet past OpenSSL's own (N=65536 with r=1): Go's scrypt, and so the
+      // restic binary, may still derive it. OpenSSL's words are left out: they say nothing more.
+      if (error instanceof ScryptRefused) throw new ReaderError('unsupported', `key file ${key.name} uses scrypt parameters the built-in reader cannot derive (N=${key.N}, r=${key.r}, p=${key.p})`);
+      if (error instanceof ScryptProcessFailed) throw new ReaderError('internal', `key file ${key.name}: key derivation failed: ${error.message}`);
+      throw error;
+    }
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ReaderError } from './errors.js';
-import { goInteger, goString, goTime, goUint32, GoJsonError } from './go-json.js';
+import { goInteger, goString, goTime, goUint32, GoJsonError, GoUnprintableTime } from './go-json.js';
 
 /** One `locks/<id>` file (doc/design.rst, "Locks"), as `restic cat lock` would show it. */
 export interface ResticLock {
@@ -14,7 +14,7 @@ export interface ResticLock {
 }
 
 /** Pure: a decoded lock file; restic calls a lock stale once its time is 30 minutes old. */
-export function toResticLock(id: string, json: unknown): ResticLock {
+export function toResticLock(id: string, json: unknown, raw?: string): ResticLock {
   const name = `locks/${id}`;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ReaderError('damaged', `${name} is damaged: not a JSON object`);
   const file = json as Record<string, unknown>;
@@ -22,7 +22,7 @@ export function toResticLock(id: string, json: unknown): ResticLock {
     if (file.exclusive !== undefined && file.exclusive !== null && typeof file.exclusive !== 'boolean') throw new GoJsonError('"exclusive" is not a boolean');
     return {
       id,
-      time: goTime(file.time, 'time'),
+      time: goTime(file.time, 'time', raw),
       exclusive: file.exclusive === true,
       hostname: goString(file.hostname, 'hostname'),
       username: goString(file.username, 'username'),
@@ -31,7 +31,7 @@ export function toResticLock(id: string, json: unknown): ResticLock {
       gid: goUint32(file.gid, 'gid'),
     };
   } catch (error) {
-    if (error instanceof GoJsonError) throw new ReaderError('damaged', `${name} is damaged: ${error.message}`);
+    if (error instanceof GoJsonError || error instanceof GoUnprintableTime) throw new ReaderError('damaged', `${name} is damaged: ${error.message}`);
     throw error;
   }
 }

@@ -1,12 +1,22 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Backend } from './backend.js';
+import { KeyDerivation, type KeyDerivationOptions } from './derivation.js';
+import { userKeyDeriver, type DeriveUserKey } from './key-file.js';
 import type { ResticLock } from './lock.js';
-import { MacError, OpenRepository, readConfig, type DeriveUserKey } from './repository.js';
+import { MacError, OpenRepository, readConfig } from './repository.js';
 import type { ResticSnapshot } from './snapshot.js';
 
 export interface ReaderOptions {
   /** scrypt, injectable so that a test can count derivations. */
   derive?: DeriveUserKey;
+  /** How scrypt runs (its processes, how many at once). */
+  derivation?: KeyDerivationOptions;
+}
+
+/** How a repository is opened: its password, and RESTIC_KEY_HINT when it is set. */
+export interface Access {
+  password: string;
+  keyHint?: string;
 }
 
 /**
@@ -23,15 +33,17 @@ export class ResticReader {
   private readonly open = new Map<string, Promise<OpenRepository>>();
   /** Each open entry's URL, so that a reload can drop the repositories no longer configured. */
   private readonly urls = new Map<string, string>();
-  private readonly derive: DeriveUserKey | undefined;
+  private readonly derivation: KeyDerivation;
+  private readonly derive: DeriveUserKey;
 
   constructor(options: ReaderOptions = {}) {
-    this.derive = options.derive;
+    this.derivation = new KeyDerivation(options.derivation);
+    this.derive = options.derive ?? userKeyDeriver(this.derivation);
   }
 
   /** `restic snapshots --json --no-lock`, entry for entry. */
-  snapshots(url: string, password: string, backend: Backend, signal: AbortSignal): Promise<ResticSnapshot[]> {
-    return this.use(url, password, backend, signal, async (repository, openedNow) => {
+  snapshots(url: string, access: Access | string, backend: Backend, signal: AbortSignal): Promise<ResticSnapshot[]> {
+    return this.use(url, access, backend, signal, async (repository, openedNow) => {
       // A repository kept open since an earlier check may be gone (a lost mount, a moved
       // directory), and a missing snapshots/ lists as empty: "no snapshots" instead of the
       // "repository not found" a first check says. Its config file must still be there.
@@ -41,14 +53,20 @@ export class ResticReader {
   }
 
   /** The lock files now in the repository, decrypted. */
-  locks(url: string, password: string, backend: Backend, signal: AbortSignal): Promise<ResticLock[]> {
-    return this.use(url, password, backend, signal, (repository) => repository.locks(backend, signal));
+  locks(url: string, access: Access | string, backend: Backend, signal: AbortSignal): Promise<ResticLock[]> {
+    return this.use(url, access, backend, signal, (repository) => repository.locks(backend, signal));
   }
 
   /** Drops every key and cached snapshot (a daemon reloading its config, tests). */
   forget(): void {
     this.open.clear();
     this.urls.clear();
+  }
+
+  /** Forgets everything and ends the idle key derivation processes (a daemon stopping). */
+  close(): void {
+    this.forget();
+    this.derivation.close();
   }
 
   /**
@@ -71,13 +89,14 @@ export class ResticReader {
   }
 
   /** `work` learns whether this call opened the repository (`openedNow`) or found it open. */
-  private async use<T>(url: string, password: string, backend: Backend, signal: AbortSignal, work: (repository: OpenRepository, openedNow: boolean) => Promise<T>): Promise<T> {
+  private async use<T>(url: string, access: Access | string, backend: Backend, signal: AbortSignal, work: (repository: OpenRepository, openedNow: boolean) => Promise<T>): Promise<T> {
+    const { password, keyHint } = typeof access === 'string' ? { password: access, keyHint: undefined } : access;
     const id = createHmac('sha256', this.secret).update(url).update('\0').update(password).digest('hex');
     for (let attempt = 0; ; attempt++) {
       let opening = this.open.get(id);
       const shared = opening !== undefined;
       if (!opening) {
-        opening = OpenRepository.open(backend, password, signal, this.derive);
+        opening = OpenRepository.open(backend, password, signal, this.derive, keyHint);
         this.open.set(id, opening);
         this.urls.set(id, url);
         const entry = opening;

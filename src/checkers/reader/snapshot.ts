@@ -1,4 +1,4 @@
-import { goId, goInteger, goSortStrings, goString, goStrings, goTime, goUint32, GoJsonError } from './go-json.js';
+import { goId, goInteger, goSortStrings, goString, goStrings, goTime, goUint32, GoJsonError, GoUnprintableTime } from './go-json.js';
 import { ReaderError } from './errors.js';
 
 /** restic's SnapshotSummary (0.17+), field order as restic prints it. */
@@ -47,11 +47,24 @@ const SIGNED_SUMMARY = ['data_blobs', 'tree_blobs'] as const;
 const BYTES_SUMMARY = ['data_added', 'data_added_packed', 'total_files_processed', 'total_bytes_processed'] as const;
 
 /**
- * Pure: a decoded snapshot file as restic prints it. Fields restic's struct does not know
- * are dropped, as restic drops them; a value of the wrong type makes the file unreadable,
- * as it does for restic. `id` is the file's name (the SHA-256 of its content).
+ * A snapshot file restic cannot decode (a value Go's encoding/json refuses: a time out of
+ * range, a field of the wrong type). restic 0.14 to 0.19.1 leave such a file out of their
+ * listing with a warning ("could not load snapshot", "Ignoring ..."), so the reader leaves it
+ * out too: the repository's newest readable snapshot is what both answer.
  */
-export function toResticSnapshot(id: string, json: unknown): ResticSnapshot {
+export class UndecodableSnapshot extends ReaderError {
+  constructor(message: string) {
+    super('damaged', message);
+  }
+}
+
+/**
+ * Pure: a decoded snapshot file as restic prints it. Fields restic's struct does not know
+ * are dropped, as restic drops them; a value of the wrong type makes the file unreadable
+ * (UndecodableSnapshot), as it does for restic. `id` is the file's name (the SHA-256 of its
+ * content); `raw`, the file's JSON text, where Go reads a string without unescaping it.
+ */
+export function toResticSnapshot(id: string, json: unknown, raw?: string): ResticSnapshot {
   const name = `snapshots/${id}`;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ReaderError('damaged', `${name} is damaged: not a JSON object`);
   const file = json as Record<string, unknown>;
@@ -65,9 +78,9 @@ export function toResticSnapshot(id: string, json: unknown): ResticSnapshot {
     const tags = goStrings(file.tags, 'tags');
     const original = goId(file.original, 'original');
     const programVersion = goString(file.program_version, 'program_version');
-    const summary = file.summary === undefined || file.summary === null ? undefined : toSummary(file.summary);
+    const summary = file.summary === undefined || file.summary === null ? undefined : toSummary(file.summary, raw);
     return {
-      time: goTime(file.time, 'time'),
+      time: goTime(file.time, 'time', raw),
       ...(parent !== null && { parent }),
       tree: goId(file.tree, 'tree'),
       // restic sorts them in place while grouping (snapshot_group.go), even ungrouped.
@@ -85,17 +98,18 @@ export function toResticSnapshot(id: string, json: unknown): ResticSnapshot {
       short_id: id.slice(0, 8),
     };
   } catch (error) {
-    if (error instanceof GoJsonError) throw new ReaderError('damaged', `${name} is damaged: ${error.message}`);
+    if (error instanceof GoJsonError) throw new UndecodableSnapshot(`${name} is damaged: ${error.message}`);
+    if (error instanceof GoUnprintableTime) throw new ReaderError('damaged', `${name} is damaged: ${error.message}`);
     throw error;
   }
 }
 
-function toSummary(value: unknown): SnapshotSummaryJson {
+function toSummary(value: unknown, raw: string | undefined): SnapshotSummaryJson {
   if (typeof value !== 'object' || Array.isArray(value)) throw new GoJsonError('"summary" is not an object');
   const summary = value as Record<string, unknown>;
   const out: Record<string, string | number> = {
-    backup_start: goTime(summary.backup_start, 'summary.backup_start'),
-    backup_end: goTime(summary.backup_end, 'summary.backup_end'),
+    backup_start: goTime(summary.backup_start, 'summary.backup_start', raw),
+    backup_end: goTime(summary.backup_end, 'summary.backup_end', raw),
   };
   for (const field of UNSIGNED_SUMMARY) out[field] = goInteger(summary[field], `summary.${field}`, true);
   for (const field of SIGNED_SUMMARY) out[field] = goInteger(summary[field], `summary.${field}`, false);

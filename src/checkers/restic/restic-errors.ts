@@ -1,6 +1,7 @@
 import { timeoutReason } from '../deadline.js';
 import type { ProcessResult } from '../../process/run-process.js';
 import { rcloneErrorLine } from '../rclone/rclone-errors.js';
+import { parseRcloneSpec, rcloneRemote } from '../../urls/rclone.js';
 
 /**
  * restic 0.14 exits 1 for every failure with a "Fatal: ..." line on stderr; 0.17+ also
@@ -28,7 +29,8 @@ const BY_TEXT: Array<[RegExp, string]> = [
   [/InvalidAccessKeyId|SignatureDoesNotMatch/i, 'invalid access key'],
 ];
 
-export function describeResticFailure(result: ProcessResult, timeoutMs: number): string {
+/** `url`: the repository's, to name an rclone remote that rclone could not find as the user wrote it. */
+export function describeResticFailure(result: ProcessResult, timeoutMs: number, url?: string): string {
   const stderr = result.stderrTail;
   if (result.timedOut) {
     // restic 0.17+ retries a backend it cannot reach until it is killed: say what it met.
@@ -44,7 +46,8 @@ export function describeResticFailure(result: ProcessResult, timeoutMs: number):
   // restic's own line for an rclone: backend says only that talking to rclone failed
   // ("context canceled", "exit status 1"); rclone printed the reason on an earlier line.
   if (/talking HTTP to rclone|rclone stdio connection/.test(text)) {
-    const rclone = rcloneErrorLine(rcloneLines(stderr));
+    const remote = url === undefined ? undefined : rcloneRemote(url);
+    const rclone = rcloneErrorLine(rcloneLines(stderr), remote === undefined ? undefined : parseRcloneSpec(remote)?.name);
     if (rclone) return rclone;
   }
   const network = networkFailure(text);

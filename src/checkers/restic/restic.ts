@@ -3,6 +3,7 @@ import { runProcess, SpawnError, type RunProcess } from '../../process/run-proce
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
 import { childEnv } from '../child-env.js';
 import { describeResticFailure } from './restic-errors.js';
+import { resticRepositoryEnv } from '../../urls/rclone.js';
 import { OutputError, SnapshotReader, type SnapshotSummary } from './restic-output.js';
 import { observeListing } from '../snapshot-facts.js';
 import { oldestLock, type SeenLock } from '../lock-facts.js';
@@ -63,8 +64,9 @@ const LOCK_ID = /^[0-9a-f]{64}$/;
 
 /** restic's environment (child-env.ts says what is inherited and what is not). */
 export function resticEnv(check: Check, base: CheckContext['env']): NodeJS.ProcessEnv {
-  // The URL goes through the environment, not argv: a password inside it stays out of `ps`.
-  return childEnv(base, check.extraEnv, { RESTIC_REPOSITORY: check.url });
+  // The URL goes through the environment, not argv: a password inside it stays out of `ps`;
+  // so does an rclone connection string, which restic would put on rclone's command line.
+  return childEnv(base, check.extraEnv, resticRepositoryEnv(check.url));
 }
 
 export class ResticChecker implements Checker {
@@ -135,7 +137,7 @@ export class ResticChecker implements Checker {
       if (error instanceof SpawnError) throw new CheckError(error.describe('restic'));
       throw error;
     }
-    if (result.code !== 0 || result.timedOut || result.aborted || result.overflow) throw new CheckError(describeResticFailure(result, check.timeoutMs));
+    if (result.code !== 0 || result.timedOut || result.aborted || result.overflow) throw new CheckError(describeResticFailure(result, check.timeoutMs, check.url));
     return result.stdout;
   }
 
@@ -159,7 +161,7 @@ export class ResticChecker implements Checker {
       throw error;
     }
     if (result.code !== 0 || result.timedOut || result.aborted || result.overflow) {
-      throw new CheckError(describeResticFailure(result, check.timeoutMs));
+      throw new CheckError(describeResticFailure(result, check.timeoutMs, check.url));
     }
     try {
       return reader.end();

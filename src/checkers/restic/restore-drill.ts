@@ -59,7 +59,7 @@ export async function drillRestore(check: Check, context: CheckContext, options:
     // 0.14: exit 2, `cannot dump file: path "..." not found in snapshot` (naming the first
     // missing part); 0.17+: exit 1, the same after "Fatal: ".
     if (!result.timedOut && !result.aborted && /not found in snapshot/.test(result.stderrTail)) return { at, failure: `${drill.path} not in the latest snapshot` };
-    return { at, failure: describeResticFailure(result, check.timeoutMs) };
+    return { at, failure: describeResticFailure(result, check.timeoutMs, check.url) };
   }
   const reading = readCanary(result.stdout, options.redact);
   return 'error' in reading ? { at, failure: reading.error } : { at, writtenAt: reading.writtenAt };

@@ -7,7 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import { LocalBackend } from '../../../src/checkers/reader/backends/local.js';
 import type { Backend, FileType } from '../../../src/checkers/reader/backend.js';
 import { BuiltinResticChecker } from '../../../src/checkers/reader/checker.js';
-import { deriveUserKey } from '../../../src/checkers/reader/key-file.js';
+import { KeyDerivation } from '../../../src/checkers/reader/derivation.js';
+import { userKeyDeriver } from '../../../src/checkers/reader/key-file.js';
 import { ResticReader } from '../../../src/checkers/reader/reader.js';
 import { ResticChecker } from '../../../src/checkers/restic/restic.js';
 import { checkConfig } from '../../helpers/config.js';
@@ -29,19 +30,23 @@ class Recording implements Backend {
   list(type: FileType, s: AbortSignal) {
     return this.inner.list(type, s);
   }
-  read(path: string, s: AbortSignal) {
+  read(path: string, s: AbortSignal, maxBytes: number) {
     this.reads.push(path.replace(/\/[0-9a-f]{64}$/, '/*'));
-    return this.inner.read(path, s);
+    return this.inner.read(path, s, maxBytes);
   }
 }
 
 let root: string;
 let derivations = 0;
-const counting = () => new ResticReader({ derive: (key, password) => (derivations++, deriveUserKey(key, password)) });
+const derivation = new KeyDerivation();
+const derive = userKeyDeriver(derivation);
+const counting = () => new ResticReader({ derive: (key, password, s) => (derivations++, derive(key, password, s)) });
 
 before(async () => {
   root = await tempDir('rm-reader-cache-');
 });
+
+after(() => derivation.close());
 
 describe('the key cache: one derivation per repository and password, then one listing plus new files', () => {
   test('a second check derives nothing and reads only the config file; a new snapshot costs one file; a forgotten one leaves', async () => {

@@ -93,3 +93,9 @@ test('Go dial errors in the words fast mode uses', () => {
   assert.equal(networkFailure('read tcp 10.0.0.1:5555->10.0.0.9:443: read: connection reset by peer'), 'endpoint unreachable: 10.0.0.9:443 closed the connection');
   assert.equal(networkFailure('wrong password or no key found'), undefined);
 });
+
+test('an unknown remote behind a connection string (handed to rclone as an alias) is named as the URL names it', () => {
+  const failed = result(1, 'rclone: 2026/12/07 04:00:52 Failed to create file system for "restic_monitor_remote:": didn\'t find section in config file\nFatal: unable to open repository at rclone:restic_monitor_remote:: error talking HTTP to rclone: exit status 1\n');
+  assert.equal(describeResticFailure(failed, 3000, 'rclone:nas,pass=obscured:restic'), 'rclone remote "nas" is not configured');
+  assert.equal(describeResticFailure(failed, 3000), 'rclone remote "restic_monitor_remote" is not configured');
+});

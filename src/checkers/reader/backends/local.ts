@@ -1,8 +1,11 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReaderError } from '../errors.js';
 import { isResticFileName } from '../../file-names.js';
-import type { Backend, FileType } from '../backend.js';
+import { tooLarge, type Backend, type FileType } from '../backend.js';
+
+/** Read in pieces of at most this much: the bound is checked as the file is read. */
+const PIECE = 1024 * 1024;
 
 /** A repository on a local or mounted file system. */
 export class LocalBackend implements Backend {
@@ -18,10 +21,36 @@ export class LocalBackend implements Backend {
     }
   }
 
-  async read(path: string, signal: AbortSignal): Promise<Buffer> {
+  /**
+   * The size is asked of the open file first: a file past `maxBytes` is refused unread. It
+   * is then read in pieces up to its end, and refused once it passes `maxBytes` (a file that
+   * grows while it is read, a device that reports no size).
+   */
+  async read(path: string, signal: AbortSignal, maxBytes: number): Promise<Buffer> {
+    const file = join(this.location, path);
     try {
-      return await readFile(join(this.location, path), { signal });
+      const handle = await open(file, 'r');
+      try {
+        const { size } = await handle.stat();
+        if (size > maxBytes) throw tooLarge(path, this.location, maxBytes, size);
+        const pieces: Buffer[] = [];
+        let total = 0;
+        for (;;) {
+          if (signal.aborted) throw new ReaderError('backend', 'aborted');
+          // What is left by the size asked, and one byte more to see the end (or growth).
+          const piece = Buffer.allocUnsafe(Math.min(PIECE, maxBytes - total + 1, Math.max(size - total + 1, 64 * 1024)));
+          const { bytesRead } = await handle.read(piece, 0, piece.length, null);
+          if (bytesRead === 0) break;
+          total += bytesRead;
+          if (total > maxBytes) throw tooLarge(path, this.location, maxBytes);
+          pieces.push(piece.subarray(0, bytesRead));
+        }
+        return Buffer.concat(pieces, total);
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
+      if (error instanceof ReaderError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') throw new ReaderError('not-found', `${path} not found in ${this.location}`);
       throw this.failure(error as NodeJS.ErrnoException, path);

@@ -1,7 +1,8 @@
 import { request, type Dispatcher } from 'undici';
 import { ReaderError } from '../errors.js';
 import { isResticFileName } from '../../file-names.js';
-import { MAX_FILE_BYTES, type Backend, type FileType } from '../backend.js';
+import { readCapped, tooLarge, type Backend, type FileType } from '../backend.js';
+import { MAX_FILE_BYTES } from '../limits.js';
 import { describeNetworkError } from '../../network-errors.js';
 
 const V2 = 'application/vnd.x.restic.rest.v2';
@@ -64,7 +65,8 @@ export class RestBackend implements Backend {
       await response.body.dump();
       return [];
     }
-    const body = await this.body(response, `${type}/`);
+    // A listing names a file in about 80 bytes: the snapshot bound holds 800,000 of them.
+    const body = await this.body(response, `${type}/`, MAX_FILE_BYTES.snapshots);
     let list: unknown;
     try {
       list = JSON.parse(body.toString('utf8'));
@@ -77,13 +79,13 @@ export class RestBackend implements Backend {
     return names.filter((name): name is string => typeof name === 'string' && isResticFileName(name));
   }
 
-  async read(path: string, signal: AbortSignal): Promise<Buffer> {
+  async read(path: string, signal: AbortSignal, maxBytes: number): Promise<Buffer> {
     const response = await this.get(path, signal);
     if (response.statusCode === 404) {
       await response.body.dump();
       throw new ReaderError('not-found', `${path} not found in ${this.location}`);
     }
-    return this.body(response, path);
+    return this.body(response, path, maxBytes);
   }
 
   private async get(path: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
@@ -99,27 +101,23 @@ export class RestBackend implements Backend {
     }
   }
 
-  private async body(response: Dispatcher.ResponseData, path: string): Promise<Buffer> {
+  private async body(response: Dispatcher.ResponseData, path: string, maxBytes: number): Promise<Buffer> {
     if (response.statusCode !== 200) {
       await response.body.dump();
       const why = response.statusCode === 401 || response.statusCode === 403 ? 'access denied' : 'an error';
       throw new ReaderError('backend', `${this.location} answered ${path} with ${why} (HTTP ${response.statusCode})`);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
+    // A length announced beforehand refuses the file before any of it is read.
+    const length = Number(response.headers['content-length']);
+    if (Number.isFinite(length) && length > maxBytes) {
+      response.body.destroy();
+      throw tooLarge(path, this.location, maxBytes, length);
+    }
     try {
-      for await (const chunk of response.body) {
-        size += (chunk as Buffer).length;
-        if (size > MAX_FILE_BYTES) {
-          response.body.destroy();
-          throw new ReaderError('backend', `${path} from ${this.location} is larger than ${MAX_FILE_BYTES / 2 ** 20} MiB`);
-        }
-        chunks.push(chunk as Buffer);
-      }
+      return await readCapped(response.body, maxBytes, () => tooLarge(path, this.location, maxBytes));
     } catch (error) {
       if (error instanceof ReaderError) throw error;
       throw new ReaderError('backend', describeNetworkError(error, this.target.base.host));
     }
-    return Buffer.concat(chunks);
   }
 }

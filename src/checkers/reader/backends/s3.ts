@@ -4,7 +4,7 @@ import { describeS3Error } from '../../s3/errors.js';
 import type { S3Location } from '../../../urls/s3.js';
 import { ReaderError } from '../errors.js';
 import { isResticFileName } from '../../file-names.js';
-import { MAX_FILE_BYTES, type Backend, type FileType } from '../backend.js';
+import { readCapped, tooLarge, type Backend, type FileType } from '../backend.js';
 
 /**
  * An s3: repository through the same client pool, URL rules and credentials as fast mode.
@@ -53,16 +53,18 @@ export class S3Backend implements Backend {
     return names;
   }
 
-  async read(path: string, signal: AbortSignal): Promise<Buffer> {
+  async read(path: string, signal: AbortSignal, maxBytes: number): Promise<Buffer> {
     const [sdk, client] = await this.client();
     const object = await this.send(() => client.send(new sdk.GetObjectCommand({ Bucket: this.where.bucket, Key: this.key(path) }), { abortSignal: signal }), path);
     if (!object.Body) throw new ReaderError('backend', `${path}: the S3 server sent no content`);
+    const body = object.Body as unknown as AsyncIterable<Uint8Array> & { destroy?: () => void };
     // The length is known before the body is read: a stray large object never reaches memory.
-    if (object.ContentLength !== undefined && object.ContentLength > MAX_FILE_BYTES) {
-      (object.Body as { destroy?: () => void }).destroy?.();
-      throw new ReaderError('backend', `${path} from ${this.location} is larger than ${MAX_FILE_BYTES / 2 ** 20} MiB`);
+    if (object.ContentLength !== undefined && object.ContentLength > maxBytes) {
+      body.destroy?.();
+      throw tooLarge(path, this.location, maxBytes, object.ContentLength);
     }
-    return Buffer.from(await object.Body.transformToByteArray());
+    // Without a length (chunked), or one that lied: counted as it arrives.
+    return this.send(() => readCapped(body, maxBytes, () => tooLarge(path, this.location, maxBytes)));
   }
 
   private client() {
@@ -78,6 +80,7 @@ export class S3Backend implements Backend {
     try {
       return await request();
     } catch (error) {
+      if (error instanceof ReaderError) throw error;
       const failure = error as { name?: string; $metadata?: { httpStatusCode?: number } };
       if (path !== undefined && (failure.name === 'NoSuchKey' || failure.$metadata?.httpStatusCode === 404) && failure.name !== 'NoSuchBucket') {
         throw new ReaderError('not-found', `${path} not found in ${this.location}`);
