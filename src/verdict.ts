@@ -1,10 +1,7 @@
-import type { SeenLock } from './checkers/lock-facts.js';
-import type { SnapshotFacts } from './checkers/snapshot-facts.js';
-import type { SignalLimits } from './config/types.js';
+import type { SignalLimits } from './health/registry.js';
 import { formatDuration } from './duration.js';
-import { evaluateSignals, hasSignals, type PrimarySeen, type SignalResult, type SignalsOutcome } from './health/signals.js';
-import { integrityFailure, type IntegrityStatus } from './integrity/status.js';
-import type { DrillRun } from './health/restore-drill.js';
+import { evaluateSignals, type SignalResult } from './health/signals.js';
+import type { Seen } from './health/signal.js';
 
 export type Status = 'up' | 'down';
 
@@ -23,27 +20,22 @@ export interface Verdict {
 /** A snapshot this far ahead of our clock means one of the two clocks is wrong. */
 export const FUTURE_TOLERANCE_MS = 3_600_000;
 
-export type Outcome = { latest: Date | null; scope?: string; facts?: SnapshotFacts; oldestLock?: SeenLock | null; primary?: PrimarySeen; drill?: DrillRun } | { failure: string };
+/** What a check saw (health/signal.ts: by capability), or why it could not look. */
+export type Outcome = (Seen & { scope?: string }) | { failure: string };
 
 /**
  * Pure: what to report, given what the check saw, the allowed age, the health signals'
  * limits and the time now. One verdict: up only when the newest snapshot is fresh and every
  * configured signal holds; the message leads with what failed first and keeps the age.
  */
-export function decide(observed: Outcome, maxAgeMs: number, now: Date, limits?: SignalLimits, integrity?: IntegrityStatus): Verdict {
+export function decide(observed: Outcome, maxAgeMs: number, now: Date, limits: SignalLimits = {}): Verdict {
   const freshness = decideFreshness(observed, maxAgeMs, now);
-  // A failed integrity check (daemon only) leads: a damaged repository matters most.
-  const damaged = integrityFailure(integrity, now);
-  if (!hasSignals(limits) && damaged === undefined) return freshness.verdict;
-  const outcome: Partial<SignalsOutcome> & { failures: string[] } = !hasSignals(limits)
-    ? { failures: [] }
-    : 'failure' in observed
-      ? evaluateSignals(limits, undefined)
-      : evaluateSignals(limits, observed.facts, { oldest: observed.oldestLock, now }, observed.primary && { primary: observed.primary, latest: observed.latest }, observed.drill);
-  const verdict = outcome.results === undefined ? freshness.verdict : { ...freshness.verdict, signals: outcome.results };
+  const outcome = evaluateSignals(limits, 'failure' in observed ? undefined : observed, now);
+  if (outcome.results.length === 0 && outcome.failures.length === 0 && outcome.unchecked === undefined) return freshness.verdict;
+  const verdict = outcome.results.length === 0 ? freshness.verdict : { ...freshness.verdict, signals: outcome.results };
   // No snapshot, a failed check, clocks apart: that message says it all.
   if (freshness.age === undefined) return verdict;
-  const [first, ...rest] = damaged === undefined ? outcome.failures : [damaged, ...outcome.failures];
+  const [first, ...rest] = outcome.failures;
   const failed = first === undefined ? undefined : `${first}${rest.length > 0 ? ` and ${rest.length} more` : ''}`;
   if (freshness.verdict.status === 'down') return failed === undefined ? verdict : { ...verdict, message: `${verdict.message}; ${failed}` };
   if (failed !== undefined) return { ...verdict, status: 'down', message: `${failed}; latest snapshot ${freshness.age}` };

@@ -51,18 +51,18 @@ test('the max in a message is the configured limit, not rounded', () => {
 
 test('integrity: a failed last check makes a fresh repository down, leading the message; a passed or pending one changes nothing', () => {
   const failed = { ok: false, checkedAt: at(2 * HOUR), message: 'pack 1bc4c348: does not exist' };
-  assert.deepEqual(decide({ latest: at(HOUR) }, 24 * HOUR, now, undefined, failed), {
+  assert.deepEqual(decide({ latest: at(HOUR), background: { integrity: failed } }, 24 * HOUR, now), {
     status: 'down',
     message: 'integrity check failed 2h ago: pack 1bc4c348: does not exist; latest snapshot 1h ago',
     ageMs: HOUR,
   });
   // Before the signals that failed too; after staleness, which says the most.
   assert.equal(
-    decide({ latest: at(HOUR), facts: { latest: { files: 0, bytes: 0 } } }, 24 * HOUR, now, { minFiles: 5 }, failed).message,
+    decide({ latest: at(HOUR), facts: { latest: { files: 0, bytes: 0 } }, background: { integrity: failed } }, 24 * HOUR, now, { minFiles: 5 }).message,
     'integrity check failed 2h ago: pack 1bc4c348: does not exist and 1 more; latest snapshot 1h ago',
   );
-  assert.equal(decide({ latest: at(30 * HOUR) }, 24 * HOUR, now, undefined, failed).message, 'stale: latest snapshot 1d6h ago (max 1d); integrity check failed 2h ago: pack 1bc4c348: does not exist');
-  assert.equal(decide({ latest: at(HOUR) }, 24 * HOUR, now, undefined, { ...failed, checkedAt: now }).message, 'integrity check failed just now: pack 1bc4c348: does not exist; latest snapshot 1h ago');
-  assert.deepEqual(decide({ latest: at(HOUR) }, 24 * HOUR, now, undefined, { ok: true, checkedAt: at(HOUR), message: 'no errors found' }), decide({ latest: at(HOUR) }, 24 * HOUR, now));
-  assert.deepEqual(decide({ latest: at(HOUR) }, 24 * HOUR, now, undefined, { ok: null, checkedAt: null, message: 'not checked yet' }), decide({ latest: at(HOUR) }, 24 * HOUR, now));
+  assert.equal(decide({ latest: at(30 * HOUR), background: { integrity: failed } }, 24 * HOUR, now).message, 'stale: latest snapshot 1d6h ago (max 1d); integrity check failed 2h ago: pack 1bc4c348: does not exist');
+  assert.equal(decide({ latest: at(HOUR), background: { integrity: { ...failed, checkedAt: now } } }, 24 * HOUR, now).message, 'integrity check failed just now: pack 1bc4c348: does not exist; latest snapshot 1h ago');
+  assert.deepEqual(decide({ latest: at(HOUR), background: { integrity: { ok: true, checkedAt: at(HOUR), message: 'no errors found' } } }, 24 * HOUR, now), decide({ latest: at(HOUR) }, 24 * HOUR, now));
+  assert.deepEqual(decide({ latest: at(HOUR), background: { integrity: { ok: null, checkedAt: null, message: 'not checked yet' } } }, 24 * HOUR, now), decide({ latest: at(HOUR) }, 24 * HOUR, now));
 });

@@ -55,11 +55,11 @@ export interface Observation {
   scope?: string;
   /** Restic mode: which reader answered (the built-in one or the restic binary). */
   reader?: 'builtin' | 'restic';
-  /** Restic mode: the newest snapshot's size, its predecessor's, the count (health signals). */
+  /** Restic mode: the newest snapshot's summary, its predecessor's, the count (health signals). */
   facts?: SnapshotFacts;
   /**
-   * max_lock_age: the oldest lock in the repository, null when it holds none; absent when
-   * the locks were not listed (no max_lock_age, or a reader that cannot list them).
+   * The oldest lock in the repository, null when it holds none; absent when the locks were
+   * not listed (no signal asked for them, or a reader that cannot list them).
    */
   oldestLock?: SeenLock | null;
 }

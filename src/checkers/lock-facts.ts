@@ -1,4 +1,4 @@
-// What the max_lock_age signal reads of a repository's locks/ directory.
+// The `locks` capability: what a checker saw of a repository's locks/ directory.
 
 /** One lock as a checker saw it. Fast mode knows only its file time; restic mode the rest. */
 export interface SeenLock {

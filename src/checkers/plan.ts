@@ -3,7 +3,10 @@ import { localRepositoryPath } from '../urls/local.js';
 import { rcloneRemote } from '../urls/rclone.js';
 import { isS3Url, parseS3Url } from '../urls/s3.js';
 import { isFiltered } from './snapshot-filter.js';
-import { signalKeyNames } from '../config/signals.js';
+import { signalNames } from '../health/registry.js';
+import { shareKey } from './share-key.js';
+
+export { shareKey };
 
 /** The checkers a repository can be served by; each Checker names its kind. */
 export type CheckerKind = 'restic' | 's3' | 'local' | 'rclone';
@@ -26,7 +29,7 @@ export function planCheck(check: Pick<Check, 'url' | 'mode' | 'host' | 'tags' | 
   // Fast mode sees only encrypted snapshot files: it cannot tell hosts, tags or paths apart.
   if (isFiltered(check)) return { kind: 'restic', fallback: 'host/tags/paths filters need restic mode' };
   // ... nor count files, bytes or snapshots per host.
-  const signals = signalKeyNames(check.signals, true);
+  const signals = signalNames(check.signals, true);
   if (signals.length > 0) return { kind: 'restic', fallback: `${signals.join(', ')} need${signals.length === 1 ? 's' : ''} restic mode` };
   const { url } = check;
   if (isS3Url(url)) return 'error' in parseS3Url(url) ? { kind: 'restic', fallback: 'fast mode cannot read this s3 URL' } : { kind: 's3' };
@@ -105,14 +108,4 @@ export function planChecks(checks: readonly Check[], available: Available = EVER
     groups,
     of: (check) => byName.get(check.name) ?? planChecks([check], available).checks[0]!,
   };
-}
-
-/**
- * Checks with the same key would run restic against the same repository with the same
- * credentials and options; they can share one listing. Filters and max_age are not part of
- * it: they are applied to the shared listing in memory.
- */
-export function shareKey(check: Check): string {
-  const env = Object.entries(check.extraEnv).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([check.url, env, check.caCert ?? null, check.cacheDir ?? null, check.reader ?? null]);
 }

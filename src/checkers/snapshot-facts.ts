@@ -1,12 +1,13 @@
 import type { Observation } from './checker.js';
 import type { ListOptions } from './restic/restic.js';
-import { newest, type SnapshotSummary } from './restic/restic-output.js';
+import { newest, type SnapshotChanges, type SnapshotSummary } from './restic/restic-output.js';
 import { describeFilter, type SnapshotFilter } from './snapshot-filter.js';
 
-/** What a snapshot's summary says of its size (restic 0.17+). */
+/** What a snapshot's summary says (restic 0.17+): its size, and what it changed against its parent. */
 export interface SnapshotSize {
   files: number;
   bytes: number;
+  changes?: SnapshotChanges;
 }
 
 /** What the health signals read from one check's snapshot listing. */
@@ -25,7 +26,7 @@ export interface SnapshotFacts {
 const at = (snapshot: SnapshotSummary) => (snapshot.end ?? snapshot.time).getTime();
 const groupOf = (snapshot: SnapshotSummary) => JSON.stringify([snapshot.hostname, [...snapshot.paths].sort()]);
 const sizeOf = (snapshot: SnapshotSummary): SnapshotSize | null =>
-  snapshot.files !== undefined && snapshot.bytes !== undefined ? { files: snapshot.files, bytes: snapshot.bytes } : null;
+  snapshot.files !== undefined && snapshot.bytes !== undefined ? { files: snapshot.files, bytes: snapshot.bytes, ...(snapshot.changes && { changes: snapshot.changes }) } : null;
 
 /**
  * Pure: the facts of a listing already filtered for one check. `complete`: the listing holds

@@ -19,6 +19,8 @@ import type { Status } from '../verdict.js';
 import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from '../run/result.js';
 import { resultsJsonText } from '../run/result-json.js';
 import { runOnce } from '../run/run-once.js';
+import { primaryOf } from '../run/primary-looks.js';
+import { SIGNALS } from '../health/registry.js';
 import { describeDiscovery, discoverRepositories, type Discovery } from '../discover/discover.js';
 import type { Logger } from 'pino';
 import { runDaemon, type HangupSource } from '../daemon/daemon.js';
@@ -174,9 +176,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const progress = createProgress(io.stderr, config.checks.length);
   const logger = createLogger(redactor, logLevel, progress.sink);
   if (discovery) logDiscovery(logger, discovery);
-  // integrity: is the daemon's alone (a restic check per cron run would cost more than the run).
-  const withIntegrity = new Set(config.checks.filter((check) => check.integrity !== undefined).map((check) => check.repository));
-  if (withIntegrity.size > 0) logger.info({ repositories: [...withIntegrity] }, `integrity: not checked by ${commandLine.command}: the daemon runs restic check`);
+  // A signal with a background service is the daemon's alone (a restic check per cron run
+  // would cost more than the run): said once, naming its repositories.
+  for (const signal of SIGNALS) {
+    const background = signal.background;
+    if (background === undefined) continue;
+    const repositories = new Set(config.checks.filter((check) => background.applies(check)).map((check) => check.repository));
+    if (repositories.size > 0) logger.info({ repositories: [...repositories] }, `${signal.name}: not checked by ${commandLine.command}: ${background.oneShot}`);
+  }
   let results;
   try {
     results = await runOnce(
@@ -243,9 +250,9 @@ function selectChecks(config: Config, only: readonly string[]): Config {
     throw new UsageError(missing.map((name) => `--only ${name}: no such repository (known: ${[...known].join(', ')})`).join('\n'));
   }
   const checks = config.checks.filter((check) => only.some((name) => picks(name, check)));
-  // A selected copy still needs its primary's look (mirror_of): looked at, not pushed or shown.
+  // A selected copy still needs its primary's look: looked at, not pushed or shown.
   const selected = new Set(checks.map((check) => check.name));
-  const wanted = new Set(checks.flatMap((check) => (check.mirrorOf !== undefined && !selected.has(check.mirrorOf) ? [check.mirrorOf] : [])));
+  const wanted = new Set(checks.flatMap((check) => primaryOf(check) ?? []).filter((name) => !selected.has(name)));
   const unselectedPrimaries = config.checks.filter((check) => wanted.has(check.name));
   // --only names configured checks: no discovery (run, status and the daemon alike).
   const { discover: _notWithOnly, ...rest } = config;

@@ -45,8 +45,8 @@ function cellsOf(view: ResultView): string[] {
 
 /**
  * The health signals at a glance: `-` when none is configured, `ok` when all held, else the
- * failed ones by name (`max_shrink,max_lag`); `?` stands for those that could not be judged
- * (`?` alone: none failed, some unchecked; `max_lag,?`: both).
+ * failed ones by name, comma-separated; `?` stands for those that could not be judged (`?`
+ * alone: none failed, some unchecked; `NAME,?`: both).
  */
 export function formatSignals(signals: readonly SignalResult[] | undefined): string {
   if (signals === undefined || signals.length === 0) return '-';

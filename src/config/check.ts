@@ -13,11 +13,8 @@ import type { Env } from './parse.js';
 import { isPlainEnvName } from './plain-env.js';
 import { KEYS, type DeclaredFields, type KeyDeclaration } from './keys.js';
 import { isMapping } from './schema.js';
-import { readMirror } from './mirror.js';
-import { readSignals, signalKeyNames } from './signals.js';
-import { INTEGRITY_KEYS, readIntegrity, type IntegritySettings } from './integrity.js';
-import { unknownKeyMessage } from './errors.js';
-import { readRestoreDrill } from './restore-drill.js';
+import { JUDGED, signalNames, type SignalLimits } from '../health/registry.js';
+import type { ReadContext, SignalModule } from '../health/signal.js';
 import type { Check, ModeChoice, ReaderChoice } from './types.js';
 import type { KumaSettings } from './kuma.js';
 import { derivePushToken } from '../kuma/push-token.js';
@@ -235,28 +232,35 @@ export function buildCheck(
   for (const secret of url === undefined ? [] : rcloneSecrets(url)) secrets.add(secret);
 
   const host = entry.host ?? text('host');
-  const read = readSignals((key) => (typeof pick(key) === 'string' ? text(key) : pick(key)), origin, fail);
-  const ownMaxLag = 'max_lag' in own && own.max_lag !== null;
-  // Never from defaults (NOT_IN_DEFAULTS reports it there once).
-  const ownMirrorOf = 'mirror_of' in own && own.mirror_of !== null ? text('mirror_of') : undefined;
-  const mirror = readMirror({ mirrorOf: ownMirrorOf, maxLag: text('max_lag'), ownMaxLag, maxAgeMs: fields.maxAgeMs as number | undefined }, origin, fail);
-  const restoreDrill = readRestoreDrill(pick('restore_drill'), {
-    where: `${origin('restore_drill')}.restore_drill`,
+  // The health signals read their own keys (health/registry.ts): the listed ones, then a
+  // check on them, then the others, in the order their problems have always been reported.
+  const context: ReadContext = {
+    value: (key) => (typeof pick(key) === 'string' ? text(key) : pick(key)),
+    raw: pick,
+    own: (key) => key in own && own[key] !== null,
+    layers: (key) => ({ own: own[key], defaults: defaults[key] }),
+    where: origin,
     expand: (path, raw) => expandOrReport(path, raw, vars, env, fail, secrets),
-    maxAgeMs: fields.maxAgeMs as number | undefined,
     fail,
-  });
-  const withLag = mirror === undefined ? read : { ...read, maxLagMs: mirror.maxLagMs };
-  const signals = restoreDrill === undefined ? withLag : { ...withLag, restoreDrill };
-  // Fast mode sees encrypted files only: asked for by name, it cannot serve a signal. A
-  // default of fast (RESTIC_MONITOR_FAST) falls back to restic for it instead (plan.ts).
+    maxAgeMs: fields.maxAgeMs as number | undefined,
+  };
+  const limits: SignalLimits = {};
+  const signalFields: Partial<Check> = {};
+  const read = (signal: SignalModule) => {
+    const found = signal.read(context);
+    Object.assign(limits, found?.limits);
+    Object.assign(signalFields, found?.check);
+  };
+  for (const signal of JUDGED) if (signal.listed !== false) read(signal);
+  const signals = Object.keys(limits).length > 0 ? limits : undefined;
+  // Fast mode sees encrypted files only: asked for by name, it cannot serve a signal that
+  // needs snapshot contents. A default of fast (RESTIC_MONITOR_FAST) falls back to restic
+  // for it instead (plan.ts).
   if (signals !== undefined && fields.mode === 'fast' && pick('mode') !== undefined && pick('mode') !== null) {
-    const needRestic = signalKeyNames(signals, true);
-    // max_lock_age needs no contents: fast mode reads the lock files' times.
+    const needRestic = signalNames(signals, true);
     if (needRestic.length > 0) fail(`${entry.source}: mode fast cannot check ${needRestic.join(', ')} (it sees no snapshot contents): use mode restic or auto`);
   }
-
-  const integrity = readIntegrityKey(entry, defaults, (key, path, raw) => expandOrReport(path, raw, vars, env, fail, secrets), fail);
+  for (const signal of JUDGED) if (signal.listed === false) read(signal);
 
   if (failed || incomplete || url === undefined) return undefined;
   return {
@@ -270,40 +274,8 @@ export function buildCheck(
     extraEnv,
     ...(host !== undefined && { host }),
     ...(signals !== undefined && { signals }),
-    ...(mirror !== undefined && { mirrorOf: mirror.mirrorOf }),
-    ...(integrity !== undefined && { integrity }),
+    ...signalFields,
   };
-}
-
-/**
- * `integrity:`: defaults' sub-keys with the repository's laid over them, key by key (as
- * extra_env merges), each reported where it was written.
- */
-function readIntegrityKey(
-  entry: CheckEntry,
-  defaults: Record<string, unknown>,
-  expand: (key: string, path: string, raw: string) => string | undefined,
-  fail: (problem: string) => void,
-): IntegritySettings | undefined {
-  // `integrity: false` on the repository switches off the one set in defaults.
-  if (entry.own.integrity === false) return undefined;
-  const ownMap = isMapping(entry.own.integrity) ? entry.own.integrity : undefined;
-  const defaultMap = isMapping(defaults.integrity) ? defaults.integrity : undefined;
-  if (ownMap === undefined && defaultMap === undefined) return undefined;
-  const where = (key: string) => (ownMap !== undefined && key in ownMap ? entry.where('integrity') : 'defaults');
-  const merged = { ...defaultMap, ...ownMap };
-  let known = true;
-  for (const key of Object.keys(merged)) {
-    if ((INTEGRITY_KEYS as readonly string[]).includes(key)) continue;
-    known = false;
-    fail(unknownKeyMessage(`${where(key)}.integrity`, key, INTEGRITY_KEYS));
-  }
-  const value = (key: string) => {
-    const raw = merged[key];
-    return typeof raw === 'string' ? expand(key, `${where(key)}.integrity.${key}`, raw) : undefined;
-  };
-  const settings = readIntegrity(value, where, fail);
-  return known ? settings : undefined;
 }
 
 /**

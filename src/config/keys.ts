@@ -1,12 +1,11 @@
-// Every config key, declared once. The unknown-key check and its "did you mean", the raw
+// Every config key, declared once (a health signal's keys in its module, health/registry.ts). The unknown-key check and its "did you mean", the raw
 // shape check, the defaults, the parsed Check fields of the plain keys, `validate`'s output
 // and the README's key tables (test/config/keys-declared.unit.test.ts) all come from here.
 import { cronProblem, processTimeZone, timeZoneProblem } from '../cron.js';
 import { formatDuration } from '../duration.js';
 import { MASK } from '../redact.js';
+import { SIGNAL_KEYS, SIGNAL_SHOWN } from '../health/registry.js';
 import { isPlainEnvName } from './plain-env.js';
-import { formatBytes, formatPercent, readSize } from './sizes.js';
-import { describeIntegrity } from './integrity.js';
 import type { Check } from './types.js';
 
 /** Where a key may be written: the top level, a repository, `defaults`, a `hosts:` entry. */
@@ -32,7 +31,7 @@ export type ValueSpec =
   /** `switchable`: `false` in a repository or host switches off the mapping set in `defaults`. */
   | { type: 'map'; switchable?: true }
   | { type: 'integer' }
-  /** A string or a number, read by the key's own reader (the health signals, config/signals.ts). */
+  /** A string or a number, read by the key's own reader (its health signal's module). */
   | { type: 'scalar' }
   /** A list of `{url, check}` locations, read by config/discover.ts. */
   | { type: 'discover' };
@@ -70,7 +69,7 @@ const duration = (ms: number) => formatDuration(ms, true);
  * The order is `validate`'s output order, then the keys it does not show; ties in "did you
  * mean" go to the earlier key.
  */
-export const KEYS = {
+const BEFORE_SIGNALS = {
   url: {
     value: { type: 'text' },
     places: ['repository', 'defaults'],
@@ -210,64 +209,9 @@ export const KEYS = {
     shownDefault: '`auto`',
     doc: 'fast mode on S3: `auto`, `path` or `dns` addressing',
   },
-  // Health signals: read by config/signals.ts (sizes and percentages in config/sizes.ts).
-  min_files: {
-    value: { type: 'integer' },
-    places: EVERYWHERE,
-    shownDefault: 'none',
-    doc: 'restic mode: the newest snapshot processed at least this many files; see [Health signals](#health-signals)',
-  },
-  min_size: {
-    value: { type: 'scalar' },
-    places: EVERYWHERE,
-    shownDefault: 'none',
-    doc: 'restic mode: ... at least this many bytes: `10MiB`, `1.5GB`, `500KiB` or a number of bytes',
-  },
-  max_shrink: {
-    value: { type: 'scalar' },
-    places: EVERYWHERE,
-    shownDefault: 'none',
-    doc: 'restic mode: the newest snapshot is at most this much smaller (files or bytes) than the previous one of the same host and paths: `50%` (0% to 100%)',
-  },
-  min_snapshots: {
-    value: { type: 'integer' },
-    places: EVERYWHERE,
-    shownDefault: 'none',
-    doc: "restic mode: the repository holds at least this many snapshots (of the check's host, for a host check)",
-  },
-  max_lock_age: {
-    value: { type: 'text' },
-    places: EVERYWHERE,
-    shownDefault: 'none',
-    doc: 'no lock in the repository is older than this duration (`2h`); fast mode reads lock file times (no password), restic mode the locks themselves (host and PID)',
-  },
-  mirror_of: {
-    value: { type: 'text' },
-    places: ['repository', 'host'],
-    notInDefaults: 'each copy names its own primary: in defaults every repository, the primary too, would be a copy of it',
-    shownDefault: 'none',
-    doc: "this repository is a copy (`restic copy`, `rclone sync`) of the check named here (`nas`, `fleet/web1`; a repository with `hosts:` means its host of the same name): its newest snapshot trails that check's by at most `max_lag`",
-  },
-  max_lag: {
-    value: { type: 'text' },
-    places: EVERYWHERE,
-    shownDefault: "the check's `max_age`",
-    doc: "with `mirror_of`: how far the newest snapshot may trail the primary's (`1d`); in `defaults` it applies to the checks that set `mirror_of`",
-  },
-  integrity: {
-    // Read by config/integrity.ts; run by the daemon alone (daemon/integrity-queue.ts).
-    value: { type: 'map', switchable: true },
-    places: ['repository', 'defaults'],
-    notInHost: 'integrity is checked once per repository: set it on the repository, and its hosts share the result',
-    shownDefault: 'none',
-    doc: 'daemon only: `restic check --no-lock` every `interval` (default `1w`), one repository at a time, `read_data_subset` (`5%`, `1/10`, `500MiB`) to read data too, killed after `timeout` (default `6h`); a failed check makes the repository down until one passes; `false` switches off the one from `defaults`; see [Health signals](#health-signals)',
-  },
-  restore_drill: {
-    value: { type: 'map', switchable: true },
-    places: EVERYWHERE,
-    shownDefault: 'none',
-    doc: 'restic mode: `{path: /var/lib/backup-canary, interval: 1d, max_age: 1d}`: `restic dump --no-lock latest PATH` must succeed and the timestamp the backup job wrote into the file must be at most `max_age` (default: the check\'s) old; the daemon drills every `interval` (default `1d`), a one-shot run each time; `false` switches off the one from `defaults`',
-  },
+} as const satisfies Record<string, KeyDeclaration>;
+
+const AFTER_SIGNALS = {
   hosts: {
     value: { type: 'hosts' },
     places: ['repository'],
@@ -315,6 +259,12 @@ export const KEYS = {
   },
 } as const satisfies Record<string, KeyDeclaration>;
 
+/**
+ * The order is `validate`'s output order, then the keys it does not show; ties in "did you
+ * mean" go to the earlier key. The health signals' keys sit between the two halves.
+ */
+export const KEYS: typeof BEFORE_SIGNALS & typeof SIGNAL_KEYS & typeof AFTER_SIGNALS = { ...BEFORE_SIGNALS, ...SIGNAL_KEYS, ...AFTER_SIGNALS };
+
 export type KeyName = keyof typeof KEYS;
 
 /**
@@ -340,23 +290,9 @@ export const SHOWN: { readonly [K in KeyName]?: { label?: string; show: (check: 
   paths: { show: (check) => (check.paths.length > 0 ? check.paths : undefined) },
   ca_cert: { show: (check) => check.caCert || undefined },
   cache_dir: { show: (check) => check.cacheDir || undefined },
-  min_files: { show: (check) => check.signals?.minFiles },
-  min_size: { show: (check) => (check.signals?.minBytes === undefined ? undefined : showSize(check.signals.minBytes)) },
-  max_shrink: { show: (check) => (check.signals?.maxShrink === undefined ? undefined : formatPercent(check.signals.maxShrink)) },
-  min_snapshots: { show: (check) => check.signals?.minSnapshots },
-  max_lock_age: { show: (check) => (check.signals?.maxLockAgeMs === undefined ? undefined : duration(check.signals.maxLockAgeMs)) },
-  mirror_of: { show: (check) => check.mirrorOf },
-  max_lag: { show: (check) => (check.signals?.maxLagMs === undefined ? undefined : duration(check.signals.maxLagMs)) },
-  integrity: { show: (check) => (check.integrity === undefined ? undefined : describeIntegrity(check.integrity)) },
-  restore_drill: {
-    show: (check) => {
-      const drill = check.signals?.restoreDrill;
-      return drill === undefined ? undefined : { path: drill.path, interval: duration(drill.intervalMs), max_age: duration(drill.maxAgeMs) };
-    },
-  },
   extra_env: { show: (check) => Object.fromEntries(Object.entries(check.extraEnv).map(([key, value]) => [key, isPlainEnvName(key) ? value : MASK])) },
 };
-type Declared = (typeof KEYS)[KeyName];
+type Declared = (typeof BEFORE_SIGNALS)[keyof typeof BEFORE_SIGNALS] | (typeof AFTER_SIGNALS)[keyof typeof AFTER_SIGNALS];
 
 /** The raw YAML shape of each value type. */
 export function rawKind(value: ValueSpec): RawKind {
@@ -374,7 +310,7 @@ export function rawKind(value: ValueSpec): RawKind {
   }
 }
 
-const declarations = Object.entries(KEYS) as [KeyName, KeyDeclaration][];
+const declarations = Object.entries(KEYS) as [string, KeyDeclaration][];
 
 /** Keys a repository (or `defaults`, or a host entry) may hold, in declaration order. */
 export const REPOSITORY_KEYS: Readonly<Record<string, RawKind>> = Object.fromEntries(
@@ -399,7 +335,7 @@ export const NOT_IN_DEFAULTS: Readonly<Record<string, string>> = Object.fromEntr
 export function showCheck(check: Check, context: ShowContext): Record<string, unknown> {
   const shown: Record<string, unknown> = {};
   for (const [name] of declarations) {
-    const entry = SHOWN[name];
+    const entry = SHOWN[name as KeyName] ?? SIGNAL_SHOWN[name];
     const value = entry?.show(check, context);
     if (value !== undefined) shown[entry?.label ?? name] = value;
   }
@@ -429,10 +365,3 @@ type OptionalDecl = Exclude<WithField, RequiredDecl>;
 export type DeclaredFields = { [D in RequiredDecl as D['field']]: FieldValue<D['value']> } & {
   [D in OptionalDecl as D['field']]?: FieldValue<D['value']>;
 };
-
-/** "10MiB" where that is exact, else the number of bytes (1.5GB is not a whole number of MiB). */
-function showSize(bytes: number): string | number {
-  const shown = formatBytes(bytes).replace(' ', '');
-  const back = readSize(shown);
-  return 'value' in back && back.value === bytes ? shown : bytes;
-}

@@ -5,10 +5,11 @@ import { NOT_IN_DEFAULTS } from './keys.js';
 import { ConfigError, unknownKeyMessage } from './errors.js';
 import { buildCheck, expandOrReport, READERS } from './check.js';
 import { readDiscover } from './discover.js';
-import { resolveMirrors, type MirrorEntry } from './mirror.js';
+import { SIGNALS } from '../health/registry.js';
+import type { BuiltCheck } from '../health/signal.js';
 import { readKuma } from './kuma.js';
 import { checkKind, isMapping, REPOSITORY_KEYS, TOP_LEVEL_KEYS } from './schema.js';
-import { DEFAULTS, type Check, type Config, type ModeChoice, type ReaderChoice } from './types.js';
+import { DEFAULTS, type Config, type ModeChoice, type ReaderChoice } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -81,11 +82,10 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
   const secrets = new Set<string>();
   const kuma = readKuma(root.kuma, env, report, secrets);
   const context = { env, report, warn, secrets, defaultMode, defaultReader, ...(kuma && { kuma }) };
-  const built: Check[] = [];
+  const built: BuiltCheck[] = [];
   // A check's name keys the schedule, the status and the metrics: `fleet/web1:` beside
   // `fleet: {hosts: {web1: ...}}` would make two checks of one name, one never run.
   const sources = new Map<string, string>();
-  const copies: MirrorEntry[] = [];
   for (const [name, own] of Object.entries(isMapping(repositories) ? repositories : {})) {
     const path = `repositories.${name}`;
     // `web-server:` with nothing under it inherits everything from defaults.
@@ -103,21 +103,19 @@ export function parseConfig(text: string, env: Env, options: ParseOptions = {}):
       }
       sources.set(entry.name, entry.source);
       const check = buildCheck(entry, defaults, context);
-      if (check) built.push(check);
-      if (check?.mirrorOf !== undefined) copies.push({ name: check.name, ...(entry.host !== undefined && { host: entry.host }), where: entry.where('mirror_of'), target: check.mirrorOf });
+      if (check) built.push({ check, ...(entry.host !== undefined && { host: entry.host }), where: (key) => entry.where(key) });
     }
   }
   const discover = readDiscover(root.discover, defaults, context);
-  // mirror_of names another check: known only now that every check is.
-  const primaries = resolveMirrors(copies, [...sources.keys()], report);
-  for (const check of built) if (check.mirrorOf !== undefined && primaries.has(check.name)) check.mirrorOf = primaries.get(check.name)!;
+  // A signal may name another check: known only now that every check is.
+  for (const signal of SIGNALS) signal.resolve?.(built, [...sources.keys()], report);
   let listen: string | undefined;
   if (typeof root.listen === 'string') listen = expandOrReport('listen', root.listen, {}, env, report, secrets);
   const listenProblem = listen === undefined ? undefined : parseListen(listen);
   if (typeof listenProblem === 'string') report(listenProblem);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    checks: built,
+    checks: built.map(({ check }) => check),
     concurrency: concurrency as number,
     ...(listen !== undefined && { listen }),
     ...(discover !== undefined && { discover }),

@@ -1,13 +1,11 @@
 import { describeType } from './errors.js';
-
+import { isMapping } from './mapping.js';
 import type { RawKind } from './keys.js';
 
 // The keys themselves are declared in keys.ts; this checks a raw value's shape.
 export { REPOSITORY_KEYS, TOP_LEVEL_KEYS, type RawKind } from './keys.js';
 
-export function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
+export { isMapping };
 
 /** Returns a problem text when `value` is not of `kind`, else undefined. */
 export function checkKind(path: string, value: unknown, kind: RawKind): string | undefined {
@@ -28,7 +26,7 @@ export function checkKind(path: string, value: unknown, kind: RawKind): string |
     case 'integer':
       return Number.isInteger(value) ? undefined : `${path}: expected a whole number, got ${describeType(value)}`;
     case 'scalar':
-      // The key's own reader (config/signals.ts) says what the value should look like.
+      // The key's own reader (its signal's module) says what the value should look like.
       return typeof value === 'string' || typeof value === 'number' ? undefined : `${path}: expected a single value, got ${describeType(value)}`;
     case 'discover':
       return Array.isArray(value) ? undefined : `${path}: expected a list of locations (- url: s3:https://HOST/BUCKET/PREFIX), got ${describeType(value)}`;

@@ -1,5 +1,5 @@
-// Byte sizes, percentages and counts as the health-signal keys take them (min_size,
-// max_shrink, min_files, min_snapshots). Pure: one value in, a number or a message out.
+// Byte sizes, percentages and counts as the health signals' keys take them. Pure: one value
+// in, a number or a message out.
 
 const DECIMAL: Readonly<Record<string, number>> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, pb: 1e15 };
 const BINARY: Readonly<Record<string, number>> = { kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, pib: 2 ** 50 };

@@ -1,6 +1,8 @@
-import type { IntegritySettings } from './integrity.js';
+import type { SignalCheckFields, SignalLimits } from '../health/registry.js';
 import type { KumaSettings } from './kuma.js';
 import { defaultOf, type DeclaredFields } from './keys.js';
+
+export type { SignalLimits };
 
 /** How a repository's newest snapshot is found; `auto` picks fast where the URL allows it. */
 export type ModeChoice = DeclaredFields['mode'];
@@ -27,9 +29,10 @@ export interface Repository {
  * A check: one row of output. A repository, or one host of it, with its limits, filters
  * and push targets, after defaults are merged, templates expanded and values validated.
  * The plain keys' fields (maxAgeMs, timeoutMs, mode, tags, ...) come from their
- * declarations in keys.ts; the ones below are read by code of their own (config/check.ts).
+ * declarations in keys.ts; the ones below are read by code of their own (config/check.ts),
+ * and the health signals' own fields come from their modules (health/registry.ts).
  */
-export interface Check extends Repository, DeclaredFields {
+export interface Check extends Repository, DeclaredFields, SignalCheckFields {
   /** Unique: the repository's key, or `repository/host` for a host of `hosts:`. */
   name: string;
   /** The repository's key in the config (`name` without `/host`). */
@@ -41,55 +44,16 @@ export interface Check extends Repository, DeclaredFields {
   pingUrl?: string;
   /** The restic --host filter: the `host` key, or the host of a `hosts:` entry. */
   host?: string;
-  /** Health signals beyond freshness (src/health/signals.ts); unset when none is configured. */
+  /** Health signals beyond freshness (health/registry.ts); unset when none is configured. */
   signals?: SignalLimits;
-  /**
-   * mirror_of: the name of the check this repository is a copy of (resolved: `fleet/web1` for
-   * `mirror_of: fleet` on a host check `copy/web1`); its limit is signals.maxLagMs.
-   */
-  mirrorOf?: string;
-  /** `integrity:` (daemon only): restic check on a schedule of its own; unset when not configured. */
-  integrity?: IntegritySettings;
-}
-
-/**
- * Limits on the newest snapshot's contents and on the repository's history. A limit that can
- * never fail (0, or max_shrink 100%) is left out, so that a check setting one off in its own
- * keys overrides one from defaults.
- */
-export interface SignalLimits {
-  /** min_files: the newest snapshot processed at least this many files. */
-  minFiles?: number;
-  /** min_size: ... at least this many bytes. */
-  minBytes?: number;
-  /** max_shrink as a fraction (0.5 for 50%): how much smaller than the previous one it may be. */
-  maxShrink?: number;
-  /** min_snapshots: at least this many snapshots (of the check's host, for host checks). */
-  minSnapshots?: number;
-  /** max_lock_age: no lock in the repository is older than this (milliseconds). */
-  maxLockAgeMs?: number;
-  /** max_lag: with mirrorOf, how far the newest snapshot may trail the primary's (milliseconds). */
-  maxLagMs?: number;
-  /** restore_drill: the canary file restic dump reads from the latest snapshot, and its limits. */
-  restoreDrill?: RestoreDrill;
-}
-
-/** restore_drill: a timestamp file the backup job writes, read back from the latest snapshot. */
-export interface RestoreDrill {
-  /** Absolute, as the backup saw it. */
-  path: string;
-  /** Daemon: how long a passing drill stands before the next one (a one-shot run drills each time). */
-  intervalMs: number;
-  /** The timestamp inside may be at most this old when the drill reads it. */
-  maxAgeMs: number;
 }
 
 export interface Config {
   /** Every check, in config order. */
   checks: Check[];
   /**
-   * Primaries (mirror_of) of selected checks that `--only` left out: looked at for their
-   * copies, never pushed or shown.
+   * Checks whose look selected checks compare with (Needs.primary) and that `--only` left
+   * out: looked at for those, never pushed or shown.
    */
   unselectedPrimaries?: Check[];
   /** How many checks run at once. */

@@ -20,16 +20,13 @@ import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn } from '../checkers/select.js';
 import { overdueAfterMs, worstCaseCycleMs } from '../run/bounds.js';
 import { judgeHealth } from './health.js';
-import { primariesFirst } from '../config/mirror.js';
-import { PrimaryLooks, primariesOf } from '../run/primary-looks.js';
+import { PrimaryLooks, primariesFirst, primariesOf } from '../run/primary-looks.js';
 import { Scheduler, type EntryView } from './scheduler.js';
 import { realTimers, type Timers } from './timers.js';
 import { carryOver, describeDiscovery, DISCOVER_EVERY_MS, discoverRepositories, emptyDiscovery, type Discovery } from '../discover/discover.js';
 import { addResult as tallyOf } from '../metrics/tally.js';
-import { IntegrityQueue } from './integrity-queue.js';
-import { runIntegrityCheck } from '../integrity/restic-check.js';
-import { NOT_CHECKED_YET, type IntegrityStatus } from '../integrity/status.js';
-import { shorten } from '../text.js';
+import { SIGNALS } from '../health/registry.js';
+import type { BackgroundService, Seen } from '../health/signal.js';
 
 /** Where SIGHUP comes from; `process` in production, an EventEmitter in tests. */
 export interface HangupSource {
@@ -80,8 +77,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     return [...config.checks, ...discovery.checks.filter((check) => !names.has(check.name))];
   };
   const withFound = (): Config => ({ ...config, checks: allChecks(), secrets: [...config.secrets, ...discovery.secrets] });
-  // Primaries first (mirror_of), so that at start a copy finds its primary's look begun; a
-  // primary that --only left out is checked on its own schedule too, never pushed or shown.
+  // Primaries first, so that at start a copy finds its primary's look begun; a primary that
+  // --only left out is checked on its own schedule too, never pushed or shown.
   const schedule = (current: Config) => ({ checks: primariesFirst([...current.checks, ...(current.unselectedPrimaries ?? [])]), concurrency: inFlightBound(current.concurrency) });
   const lookOnly = (current: Config) => new Set((current.unselectedPrimaries ?? []).map((check) => check.name));
   let hidden = lookOnly(config);
@@ -110,23 +107,23 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     // Group members keep one due time: the plan says which checks share a restic run.
     groupOf: (check) => deps.plan.of(check).group,
   });
-  // integrity: restic check per repository on its own schedule, one at a time (integrity-queue.ts).
-  const integrity = new IntegrityQueue(config.checks, {
-    run: async (job, signal) => {
-      deps.logger.info({ repository: job.repository }, 'integrity check started');
-      const result = await runIntegrityCheck(job.check, job.settings, { env: options.env, now: options.now, signal });
-      // Redact first, shorten after: a cut through a secret would hide it from the redactor.
-      return result && { ...result, message: shorten(deps.redactor.redact(result.message), MAX_INTEGRITY_MESSAGE) };
-    },
-    onResult: (repository, result) => {
-      deps.logger[result.ok ? 'info' : 'error']({ repository, duration_ms: result.durationMs }, result.ok ? `integrity check passed: ${result.message}` : `integrity check failed: ${result.message}`);
-      // The checks of this repository judge the new result now, not an interval later.
-      scheduler.runNow(allChecks().filter((check) => check.repository === repository).map((check) => check.name));
-    },
-    onError: (error, job) => deps.logger.error({ repository: job.repository }, `internal error: ${(error as Error).message}`),
-    ...(options.timers && { timers: options.timers }),
-  });
-  deps.integrity = integrityLookup(integrity);
+  // The signals' background services (health/signal.ts), each with a schedule of its own:
+  // a check judges what each last observed.
+  const services = new Map<string, BackgroundService>();
+  for (const signal of SIGNALS) {
+    if (signal.background === undefined) continue;
+    const service = signal.background.start({
+      checks: config.checks,
+      env: options.env,
+      now: options.now,
+      ...(options.timers && { timers: options.timers }),
+      logger: () => deps.logger,
+      redact: (text) => deps.redactor.redact(text),
+      recheck: (which) => scheduler.runNow(allChecks().filter(which).map((check) => check.name)),
+    });
+    services.set(signal.name, service);
+  }
+  deps.background = backgroundLookup(services);
   const now = clockOf(options);
   // Discover's down rows (a location not listed) follow the checks.
   const inOrder = () => [...allChecks().flatMap((check) => tallies.get(check.name) ?? []), ...discovery.failures.map((row) => tallyOf(undefined, row))];
@@ -196,8 +193,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   /** After a reload or a discovery: the schedule, the tallies and the checkers follow the checks. */
   const applyChecks = () => {
     const current = withFound();
-    deps = { ...buildDeps(current, options, limits, primaries, drills), integrity: integrityLookup(integrity) };
-    integrity.update(current.checks);
+    deps = { ...buildDeps(current, options, limits, primaries, drills), background: backgroundLookup(services) };
+    for (const service of services.values()) service.update(current.checks);
     drills.retain(current.checks);
     const names = new Set(current.checks.map((check) => check.name));
     for (const name of [...tallies.keys()]) if (!names.has(name)) tallies.delete(name);
@@ -267,7 +264,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     });
     scheduler.start();
     rediscover();
-    integrity.start();
+    for (const service of services.values()) service.start();
   }
   await new Promise<void>((resolve) => {
     if (options.signal.aborted) resolve();
@@ -278,7 +275,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   hangup.off('SIGHUP', onHangup);
   timers.clearTimeout(discoverTimer);
   discoverRun?.abort();
-  await Promise.all([scheduler.stop(), integrity.stop()]);
+  await Promise.all([scheduler.stop(), ...[...services.values()].map((service) => service.stop())]);
   await reloading;
   await discovering;
   await endpoint?.close();
@@ -288,15 +285,15 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   return EXIT_OK;
 }
 
-/** An integrity check's reason, as long as a check's (run-once.ts). */
-const MAX_INTEGRITY_MESSAGE = 200;
-
-/** A check's view of its repository's integrity: the last result, or that none has ended yet. */
-function integrityLookup(queue: IntegrityQueue): (check: Check) => IntegrityStatus | undefined {
+/** What the background services observed for a check, by signal; undefined when none did. */
+function backgroundLookup(services: ReadonlyMap<string, BackgroundService>): (check: Check) => Seen['background'] {
   return (check) => {
-    if (check.integrity === undefined) return undefined;
-    const result = queue.result(check.repository);
-    return result === undefined ? { ok: null, checkedAt: null, message: NOT_CHECKED_YET } : { ok: result.ok, checkedAt: result.checkedAt, message: result.message };
+    const seen: Record<string, unknown> = {};
+    for (const [name, service] of services) {
+      const observed = service.observe(check);
+      if (observed !== undefined) seen[name] = observed;
+    }
+    return Object.keys(seen).length > 0 ? seen : undefined;
   };
 }
 

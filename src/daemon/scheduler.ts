@@ -111,7 +111,7 @@ export class Scheduler {
 
   /**
    * Checks these now (one running checks again as soon as it ends): something their verdict
-   * depends on changed outside them (their repository's integrity check ended).
+   * depends on changed outside them (a signal's background service observed anew).
    */
   runNow(names: readonly string[]): void {
     if (this.stopped) return;

@@ -1,4 +1,4 @@
-// restore_drill: what the canary file read back from the latest snapshot says. Pure: its
+// A drill's canary: what the file read back from the latest snapshot says. Pure: its
 // content in, the time the backup job wrote into it (or what is wrong with it) out.
 import { clip } from '../text.js';
 

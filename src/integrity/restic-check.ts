@@ -4,9 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Check } from '../config/types.js';
-import type { IntegritySettings } from '../config/integrity.js';
+import type { IntegritySettings } from './settings.js';
 import { runProcess, SpawnError, type RunProcess } from '../process/run-process.js';
-import { resticEnv } from '../checkers/restic/restic.js';
+import { resticEnv } from '../checkers/restic/env.js';
 import { describeResticFailure } from '../checkers/restic/restic-errors.js';
 import { integrityFinding } from './reason.js';
 

@@ -1,3 +1,5 @@
+import { JUDGED, SIGNALS } from '../health/registry.js';
+import type { SignalMetric } from '../health/signal.js';
 import type { CheckResult, UnmonitoredRepository } from '../run/result.js';
 import type { Tally } from './tally.js';
 
@@ -28,6 +30,13 @@ interface Family {
 
 const seconds = (time: Date | null) => (time === null ? undefined : time.getTime() / 1000);
 
+/** The signals that count every snapshot, as the `snapshots` family's help names them. */
+const counting = SIGNALS.filter((signal) => signal.observes.includes('count')).map((signal) => signal.name).join(', ');
+
+/** A signal's own family of one sample per check. */
+const familyOf = (metric: SignalMetric): Family => ({ name: metric.name, type: 'gauge', help: metric.help, value: (t) => metric.value(t.latest) });
+const SIGNAL_METRICS = SIGNALS.flatMap((signal) => signal.metrics ?? []);
+
 const FAMILIES: readonly Family[] = [
   { name: 'up', type: 'gauge', help: 'Whether the last check found a fresh snapshot (1) or not (0).', value: (t) => (t.latest.status === 'up' ? 1 : 0) },
   {
@@ -54,15 +63,12 @@ const FAMILIES: readonly Family[] = [
   { name: 'max_age_seconds', type: 'gauge', help: 'The configured max_age: older snapshots make the check down.', value: (t) => t.latest.maxAgeMs / 1000 },
   { name: 'check_duration_seconds', type: 'gauge', help: 'How long the last check took.', value: (t) => t.latest.durationMs / 1000 },
   { name: 'last_check_timestamp_seconds', type: 'gauge', help: 'When the last check started, seconds since the epoch.', value: (t) => seconds(t.latest.checkedAt) },
-  // Health signals (restic mode): present when the last check saw them.
-  { name: 'snapshots', type: 'gauge', help: 'Snapshots the last check counted (of its host, for host checks); only when its listing held them all (min_snapshots set).', value: (t) => t.latest.snapshotCount },
+  // What restic mode's listing shows of the snapshots: present when the last check saw it.
+  { name: 'snapshots', type: 'gauge', help: `Snapshots the last check counted (of its host, for host checks); only when its listing held them all (${counting} set).`, value: (t) => t.latest.snapshotCount },
   { name: 'latest_snapshot_files', type: 'gauge', help: 'Files the newest snapshot processed (its summary, restic 0.17+), as the last check saw it.', value: (t) => t.latest.latestFiles },
   { name: 'latest_snapshot_bytes', type: 'gauge', help: 'Bytes the newest snapshot processed (its summary, restic 0.17+), as the last check saw it.', value: (t) => t.latest.latestBytes },
-  { name: 'oldest_lock_age_seconds', type: 'gauge', help: 'Age of the oldest lock in the repository when the last check looked (0: none); only with max_lock_age set.', value: (t) => (t.latest.oldestLockAgeMs === undefined ? undefined : Math.round(t.latest.oldestLockAgeMs) / 1000) },
-  // integrity: (daemon only): present once the repository's first integrity check has ended.
-  { name: 'integrity_ok', type: 'gauge', help: "Whether the repository's last integrity check (restic check, integrity: set) found no errors (1) or failed (0).", value: (t) => (t.latest.integrity?.ok == null ? undefined : t.latest.integrity.ok ? 1 : 0) },
-  { name: 'integrity_checked_timestamp_seconds', type: 'gauge', help: "When the repository's last integrity check started, seconds since the epoch.", value: (t) => (t.latest.integrity?.checkedAt ? seconds(t.latest.integrity.checkedAt) : undefined) },
-  { name: 'restore_drill_age_seconds', type: 'gauge', help: 'Age of the canary timestamp the last restore drill read from the latest snapshot, as of that drill; only with restore_drill set and a drill that read one.', value: (t) => (t.latest.drillAgeMs === undefined ? undefined : Math.round(t.latest.drillAgeMs) / 1000) },
+  // The health signals' own families (health/registry.ts), in registry order.
+  ...SIGNAL_METRICS.filter((metric) => metric.label === undefined).map(familyOf),
   { name: 'checks_total', type: 'counter', help: 'Checks made since the process started.', value: (t) => t.checks },
   { name: 'check_errors_total', type: 'counter', help: 'Checks that could not be made (restic or the backend failed, timeout).', value: (t) => t.checkErrors },
   { name: 'push_failures_total', type: 'counter', help: 'Pushes that were not delivered to their target.', value: (t) => t.pushFailures },
@@ -105,26 +111,29 @@ export function renderMetrics(tallies: readonly Tally[], now: Date, info: Proces
     }
   }
   // One series per configured signal the last check could judge (a signal it could not,
-  // such as min_size on a snapshot without summary, has none). The daemon's integrity result
-  // is one of them too: it makes the check down as they do, so the one alert on signal_ok
-  // covers it (monitoring/alerts.yml).
+  // such as one on a snapshot without summary, has none), then the signals not listed among
+  // them (a daemon's background result): each makes the check down as the others do, so the
+  // one alert on signal_ok covers them all (monitoring/alerts.yml).
   const signal = `${PREFIX}signal_ok`;
-  lines.push(`# HELP ${signal} Whether a configured health signal (min_files, min_size, max_shrink, min_snapshots, max_lock_age, max_lag, restore_drill, integrity) held at the last check (1) or not (0).`, `# TYPE ${signal} gauge`);
+  lines.push(`# HELP ${signal} Whether a configured health signal (${JUDGED.map((one) => one.name).join(', ')}) held at the last check (1) or not (0).`, `# TYPE ${signal} gauge`);
   for (const tally of tallies) {
     const judged: Array<{ name: string; ok: boolean }> = (tally.latest.signals ?? []).flatMap((result) => (result.ok === null ? [] : [{ name: result.name, ok: result.ok }]));
-    // Only beside a snapshot the check saw, as the other signals: a failed check or none found
-    // has an alert of its own, and one broken check raises one alert.
-    const integrity = tally.latest.latest === null ? undefined : tally.latest.integrity?.ok;
-    if (integrity !== undefined && integrity !== null) judged.push({ name: 'integrity', ok: integrity });
+    for (const unlisted of JUDGED) {
+      const held = unlisted.held?.(tally.latest);
+      if (held !== undefined && held !== null) judged.push({ name: unlisted.name, ok: held });
+    }
     for (const { name, ok } of judged) lines.push(`${signal}{${labelsOf(tally.latest)},signal="${name}"} ${ok ? 1 : 0}`);
   }
-  // mirror_of: how far each copy trailed its primary at its last check (both looks had a snapshot).
-  const lag = `${PREFIX}mirror_lag_seconds`;
-  lines.push(`# HELP ${lag} How far the newest snapshot of a copy (mirror_of) trailed its primary's newest at the last check (0: not at all).`, `# TYPE ${lag} gauge`);
-  for (const tally of tallies) {
-    const { mirrorLagMs, primary } = tally.latest;
-    if (mirrorLagMs === undefined || primary === undefined) continue;
-    lines.push(`${lag}{${labelsOf(tally.latest)},primary="${escapeLabel(primary)}"} ${formatValue(Math.round(mirrorLagMs) / 1000)}`);
+  // The signals' families with a label of their own follow, as they always have.
+  for (const metric of SIGNAL_METRICS) {
+    if (metric.label === undefined) continue;
+    const name = PREFIX + metric.name;
+    lines.push(`# HELP ${name} ${metric.help}`, `# TYPE ${name} gauge`);
+    for (const tally of tallies) {
+      const [value, label] = [metric.value(tally.latest), metric.label.value(tally.latest)];
+      if (value === undefined || label === undefined) continue;
+      lines.push(`${name}{${labelsOf(tally.latest)},${metric.label.name}="${escapeLabel(label)}"} ${formatValue(value)}`);
+    }
   }
   if (info.unmonitored !== undefined) {
     const count = `${PREFIX}unmonitored_repositories`;

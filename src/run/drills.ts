@@ -1,8 +1,10 @@
-// The daemon's restore drills between runs: a drill that passed stands for its `interval`,
-// so that a check every hour does not restore the canary every hour. One entry per check
-// with a drill, dropped when the check goes (retain), replaced when its drill changes.
+// The daemon's drills (the `drill` capability) between runs: a drill that read a time stands
+// for its `interval`, so that a check every hour does not restore the canary every hour. One
+// entry per check with a drill, dropped when the check goes (retain), replaced when its
+// drill changes.
 import type { Check } from '../config/types.js';
-import type { DrillRun } from '../health/restore-drill.js';
+import { needsOf } from '../health/registry.js';
+import type { DrillRun } from '../health/signal.js';
 
 interface Kept {
   /** What the drill read and how: another path, host or repository is another drill. */
@@ -19,7 +21,7 @@ export class DrillKeeper {
    * a repaired backup turns the check up at once, not an interval later.
    */
   current(check: Check, now: Date): DrillRun | undefined {
-    const drill = check.signals?.restoreDrill;
+    const drill = needsOf(check).drill;
     const kept = this.kept.get(check.name);
     if (drill === undefined || kept === undefined || kept.key !== keyOf(check) || 'failure' in kept.run) return undefined;
     return now.getTime() - kept.run.at.getTime() < drill.intervalMs ? kept.run : undefined;
@@ -37,5 +39,5 @@ export class DrillKeeper {
 }
 
 function keyOf(check: Check): string {
-  return JSON.stringify([check.url, check.host ?? null, check.tags, check.paths, check.signals?.restoreDrill ?? null, check.extraEnv, check.caCert ?? null]);
+  return JSON.stringify([check.url, check.host ?? null, check.tags, check.paths, needsOf(check).drill ?? null, check.extraEnv, check.caCert ?? null]);
 }

@@ -1,8 +1,11 @@
-import type { PrimarySeen } from '../health/signals.js';
+import { needsOf } from '../health/registry.js';
+import type { PrimarySeen } from '../health/signal.js';
+import type { Check } from '../config/types.js';
 import type { Outcome } from '../verdict.js';
 
 /**
- * What each primary's look saw (mirror_of), handed to its copies. A copy asks after its own
+ * The `primary` capability: what a check's look saw, handed to the checks that compare
+ * themselves with it (Needs.primary: a copy and its primary). A copy asks after its own
  * look, outside any check slot, and waits only for a primary whose look has already begun:
  * that look needs nothing but a check slot, which the limiter (FIFO) gives it before the
  * copy's own (the run starts primaries first), so no copy can hold up its primary. A primary
@@ -55,7 +58,34 @@ export class PrimaryLooks {
   }
 }
 
+/** The check whose look this one compares with (its primary); undefined when none. */
+export function primaryOf(check: Pick<Check, 'name'>): string | undefined {
+  return needsOf(check as Check).primary;
+}
+
 /** The checks some copy names as its primary. */
-export function primariesOf(checks: readonly { mirrorOf?: string }[]): string[] {
-  return [...new Set(checks.flatMap((check) => (check.mirrorOf === undefined ? [] : [check.mirrorOf])))];
+export function primariesOf(checks: readonly Check[]): string[] {
+  return [...new Set(checks.flatMap((check) => primaryOf(check) ?? []))];
+}
+
+/**
+ * Every check in an order where each primary comes before its copies (config order
+ * otherwise): a copy waits for its primary's look, and a primary started first never waits
+ * behind its copies for a place (run-once.ts, daemon.ts).
+ */
+export function primariesFirst<T extends Pick<Check, 'name'>>(checks: readonly T[]): T[] {
+  const byName = new Map(checks.map((check) => [check.name, check]));
+  const placed = new Set<string>();
+  const ordered: T[] = [];
+  const place = (check: T, seen: Set<string>) => {
+    if (placed.has(check.name) || seen.has(check.name)) return;
+    seen.add(check.name);
+    const name = primaryOf(check);
+    const primary = name === undefined ? undefined : byName.get(name);
+    if (primary) place(primary, seen);
+    placed.add(check.name);
+    ordered.push(check);
+  };
+  for (const check of checks) place(check, new Set());
+  return ordered;
 }

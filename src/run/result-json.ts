@@ -1,12 +1,14 @@
+import { SIGNALS, type SignalJsonFields } from '../health/registry.js';
 import type { SignalResult } from '../health/signals.js';
 import type { CheckResult, LatestBasis, PushOutcome, UnmonitoredRepository } from './result.js';
 
 /**
  * The JSON of one result, as `status --json` and the daemon's `/status` show it: snake_case,
  * ISO times, whole seconds. Scripts read this shape: its fields, their order and their
- * values stay as they are (the result inside may change, this rendering may not).
+ * values stay as they are (the result inside may change, this rendering may not). The
+ * health signals' own fields follow `signals`, in registry order (health/registry.ts).
  */
-export interface CheckResultJson {
+export interface CheckResultJson extends SignalJsonFields {
   name: string;
   status: CheckResult['status'];
   mode: CheckResult['mode'];
@@ -20,18 +22,12 @@ export interface CheckResultJson {
   duration_ms: number;
   checked_at: string;
   pushes: PushOutcome[];
-  /** Restic mode, when known: the newest snapshot's summary, and the count (min_snapshots). */
+  /** Restic mode, when known: the newest snapshot's summary, and the count (when a signal counts). */
   latest_files?: number;
   latest_bytes?: number;
   snapshot_count?: number;
   /** One object per configured health signal. */
   signals?: SignalResult[];
-  /** mirror_of: the primary's check name (its lag is the max_lag signal's value). */
-  mirror_of?: string;
-  /** Daemon, `integrity:` set: the last integrity check (ok and checked_at null before the first). */
-  integrity?: { ok: boolean | null; checked_at: string | null; message: string };
-  /** restore_drill: when the drill behind its signal ran (ISO). */
-  drilled_at?: string;
 }
 
 export function resultJson(result: CheckResult): CheckResultJson {
@@ -53,9 +49,7 @@ export function resultJson(result: CheckResult): CheckResultJson {
     ...(result.latestBytes !== undefined && { latest_bytes: result.latestBytes }),
     ...(result.snapshotCount !== undefined && { snapshot_count: result.snapshotCount }),
     ...(result.signals && { signals: result.signals }),
-    ...(result.primary !== undefined && { mirror_of: result.primary }),
-    ...(result.integrity && { integrity: { ok: result.integrity.ok, checked_at: result.integrity.checkedAt?.toISOString() ?? null, message: result.integrity.message } }),
-    ...(result.drilledAt && { drilled_at: result.drilledAt.toISOString() }),
+    ...Object.assign({}, ...SIGNALS.map((signal) => signal.json?.(result))),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Mode } from '../checkers/checker.js';
+import type { SignalResultFields } from '../health/registry.js';
 import type { SignalResult } from '../health/signals.js';
 import type { Status } from '../verdict.js';
-import type { IntegrityStatus } from '../integrity/status.js';
 
 export interface PushOutcome {
   target: string;
@@ -16,9 +16,10 @@ export type LatestBasis = 'backup_end' | 'time' | 'file_time';
  * One check's outcome, typed: times are Dates, durations milliseconds. Every output is a
  * rendering of it: `status --json` and `/status` (result-json.ts), the status table and the
  * run line (cli/status-table.ts, cli/run-line.ts), metrics and the textfile (metrics/), the status page
- * (http/status-page.ts) and the pushed message (its `message`).
+ * (http/status-page.ts) and the pushed message (its `message`). The health signals' own
+ * fields come from their modules (health/registry.ts).
  */
-export interface CheckResult {
+export interface CheckResult extends SignalResultFields {
   /** The check's name (unique): the repository's key, or `repository/host`. */
   name: string;
   /** The key of the repository the check reads. */
@@ -52,20 +53,8 @@ export interface CheckResult {
   /** Restic mode: the newest snapshot's files and bytes (its summary, restic 0.17+), when known. */
   latestFiles?: number;
   latestBytes?: number;
-  /** Restic mode: how many snapshots the check counts, when its listing held them all (min_snapshots). */
+  /** Restic mode: how many snapshots the check counts, when its listing held them all (a signal counts them). */
   snapshotCount?: number;
-  /** max_lock_age: how old the oldest lock was when the check started (0: no lock); when listed. */
-  oldestLockAgeMs?: number;
-  /** Daemon, `integrity:` set: the repository's last integrity check as this check judged it. */
-  integrity?: IntegrityStatus;
-  /** mirror_of: the primary's check name. */
-  primary?: string;
-  /** mirror_of: how far the newest snapshot trails the primary's (0: not at all); when both are known. */
-  mirrorLagMs?: number;
-  /** restore_drill: when the drill the verdict used ran (the daemon keeps a passing one for its interval). */
-  drilledAt?: Date;
-  /** restore_drill: how old the canary's timestamp was when that drill read it; absent when it read none. */
-  drillAgeMs?: number;
 }
 
 /**

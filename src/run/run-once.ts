@@ -13,11 +13,10 @@ import { inFlightBound, limitsFor, type Limits } from './limiter.js';
 import { mapLimit } from '../pool.js';
 import type { PushOutcome, CheckResult } from './result.js';
 import { ageSeconds } from './result-json.js';
-import { primariesFirst } from '../config/mirror.js';
-import { PrimaryLooks, primariesOf } from './primary-looks.js';
-import type { IntegrityStatus } from '../integrity/status.js';
+import { PrimaryLooks, primariesFirst, primariesOf } from './primary-looks.js';
 import { drillRestore } from '../checkers/restic/restore-drill.js';
-import type { DrillRun } from '../health/restore-drill.js';
+import { needsOf, SIGNALS } from '../health/registry.js';
+import type { DrillRun, Seen } from '../health/signal.js';
 import type { DrillKeeper } from './drills.js';
 
 /** A reason long enough to act on, short enough for a status line and a pushed message. */
@@ -36,14 +35,14 @@ export interface RunDeps {
   limits?: Limits;
   /** The config's plan (planChecks); without it, each check is planned on its own. */
   plan?: Plan;
-  /** The primaries' looks, for copies (mirror_of); without it a copy's max_lag is unchecked. */
+  /** The primaries' looks (the `primary` capability); without it a copy's look has none to compare with. */
   primaries?: PrimaryLooks;
   /**
-   * The daemon's integrity checks: a check's view of its repository's last one, undefined
-   * when it sets no `integrity:`. One-shot runs have none (integrity is daemon only).
+   * The daemon's background services (health/signal.ts): what each observed for a check, by
+   * signal; undefined for none. One-shot runs have none.
    */
-  integrity?: (check: Check) => IntegrityStatus | undefined;
-  /** restore_drill: runs one drill (the restic binary's `dump` by default). */
+  background?: (check: Check) => Seen['background'];
+  /** The `drill` capability: runs one drill (the restic binary's `dump` by default). */
   drill?: typeof drillRestore;
   /** The daemon's drills between runs; without it (a one-shot run) every check drills. */
   drills?: DrillKeeper;
@@ -65,8 +64,8 @@ export interface RunOptions {
 
 /**
  * Runs every check of `config` (bounded by its concurrency) and pushes the verdicts. The
- * primaries of copies (mirror_of) start first; a primary that `--only` left out
- * (config.unselectedPrimaries) is looked at for its copies, never pushed or returned.
+ * checks others compare with (primaries) start first; one that `--only` left out
+ * (config.unselectedPrimaries) is looked at for those, never pushed or returned.
  */
 export async function runOnce(config: Config, deps: RunDeps, options: RunOptions): Promise<CheckResult[]> {
   const lookOnly = new Set((config.unselectedPrimaries ?? []).map((check) => check.name));
@@ -114,9 +113,9 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
     started = deps.now();
     startedAt = performance.now();
     const seen = await checker.check(check, { signal: options.signal, env: deps.env });
-    // restore_drill, in the same slot: after the listing, and only when it could be made.
-    // No snapshot (that says it all) or no restic: nothing to drill.
-    if (check.signals?.restoreDrill === undefined || checker.mode !== 'restic' || seen.latest === null) return seen;
+    // A drill, in the same slot: after the listing, and only when it could be made. No
+    // snapshot (that says it all) or no restic: nothing to drill.
+    if (needsOf(check).drill === undefined || checker.mode !== 'restic' || seen.latest === null) return seen;
     let drill = deps.drills?.current(check, deps.now());
     if (drill === undefined) {
       // The check's timeout covers both: the drill gets what the listing left of it.
@@ -142,20 +141,18 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
   }
   const durationMs = performance.now() - startedAt;
   deps.primaries?.seen(check.name, observed);
-  // A copy judges its lag by its primary's look of this run (or the daemon's last one); the
+  // A copy judges itself by its primary's look of this run (or the daemon's last one); the
   // wait is not part of its duration.
-  if (check.mirrorOf !== undefined && !('failure' in observed)) {
-    observed = { ...observed, primary: (await deps.primaries?.of(check.mirrorOf)) ?? { name: check.mirrorOf } };
+  const primary = needsOf(check).primary;
+  if (primary !== undefined && !('failure' in observed)) {
+    observed = { ...observed, primary: (await deps.primaries?.of(primary)) ?? { name: primary } };
   }
-  const primary = 'failure' in observed ? undefined : observed.primary;
-  const mirrorLagMs = primary?.latest && 'latest' in observed && observed.latest ? Math.max(0, primary.latest.getTime() - observed.latest.getTime()) : undefined;
   // A check served by a restic run it shared pushes that run's duration as its own.
   const pushedMs = observation?.sharedRunMs ?? durationMs;
-  const integrity = deps.integrity?.(check);
-  const verdict = decide(observed, check.maxAgeMs, deps.now(), check.signals, integrity);
+  const background = deps.background?.(check);
+  if (background !== undefined && !('failure' in observed)) observed = { ...observed, background };
+  const verdict = decide(observed, check.maxAgeMs, deps.now(), check.signals);
   const facts = 'failure' in observed ? undefined : observed.facts;
-  const oldestLock = 'failure' in observed ? undefined : observed.oldestLock;
-  const drill = 'failure' in observed ? undefined : observed.drill;
   const message = deps.redactor.redact(verdict.message);
   const latest = 'latest' in observed ? observed.latest : null;
   // A check cut short because we are stopping says nothing about the repository: no alarm in the log.
@@ -201,10 +198,6 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
     ...(verdict.signals && { signals: verdict.signals }),
     ...(facts?.latest && { latestFiles: facts.latest.files, latestBytes: facts.latest.bytes }),
     ...(facts?.count !== undefined && { snapshotCount: facts.count }),
-    ...(check.mirrorOf !== undefined && { primary: check.mirrorOf }),
-    ...(mirrorLagMs !== undefined && { mirrorLagMs }),
-    ...(integrity !== undefined && { integrity }),
-    ...(oldestLock !== undefined && { oldestLockAgeMs: oldestLock === null ? 0 : Math.max(0, started.getTime() - oldestLock.time.getTime()) }),
-    ...(drill !== undefined && { drilledAt: drill.at, ...('writtenAt' in drill && { drillAgeMs: Math.max(0, drill.at.getTime() - drill.writtenAt.getTime()) }) }),
+    ...Object.assign({}, ...SIGNALS.map((signal) => signal.report?.(check, observed, started, background))),
   };
 }

@@ -17,7 +17,7 @@ export function snapshotsDir(remote: string): string {
   return remote.endsWith(':') || remote.endsWith('/') ? `${remote}snapshots/` : `${remote}/snapshots/`;
 }
 
-/** The locks directory under a remote spec (max_lock_age), joined as snapshotsDir joins. */
+/** The locks directory under a remote spec (the lock listing), joined as snapshotsDir joins. */
 export function locksDir(remote: string): string {
   return remote.endsWith(':') || remote.endsWith('/') ? `${remote}locks/` : `${remote}/locks/`;
 }

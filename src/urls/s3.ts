@@ -78,7 +78,7 @@ export function snapshotsPrefix(location: Pick<S3Location, 'prefix'>): string {
   return `${posix.join(location.prefix || '.', 'snapshots')}/`;
 }
 
-/** `<prefix>/locks/`: where max_lock_age lists the lock objects. */
+/** `<prefix>/locks/`: where the lock listing finds the lock objects. */
 export function locksPrefix(location: Pick<S3Location, 'prefix'>): string {
   return `${posix.join(location.prefix || '.', 'locks')}/`;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatValidation } from '../../src/cli/format.js';
-import { readDataSubset } from '../../src/config/integrity.js';
+import { readDataSubset } from '../../src/integrity/settings.js';
 import { parseConfig } from '../../src/config/parse.js';
 import { Redactor } from '../../src/redact.js';
 import { configProblems } from '../helpers/config-problems.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describePlan, planChecks } from '../../src/checkers/plan.js';
 import { formatValidation } from '../../src/cli/format.js';
-import { primariesFirst } from '../../src/config/mirror.js';
+import { primariesFirst } from '../../src/run/primary-looks.js';
 import { parseConfig } from '../../src/config/parse.js';
 import { Redactor } from '../../src/redact.js';
 import { configProblems } from '../helpers/config-problems.js';

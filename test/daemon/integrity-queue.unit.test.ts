@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { IntegrityQueue, type IntegrityJob } from '../../src/daemon/integrity-queue.js';
+import { IntegrityQueue, type IntegrityJob } from '../../src/integrity/queue.js';
 import type { IntegrityResult } from '../../src/integrity/restic-check.js';
 import { checkConfig } from '../helpers/config.js';
 import { FakeTimers } from '../helpers/fake-timers.js';

@@ -12,12 +12,12 @@ const ago = (ms: number) => new Date(now.getTime() - ms);
 const limits = { maxLagMs: DAY };
 
 test('lag = max(0, primary.latest - copy.latest): within max_lag holds, beyond it fails naming the primary', () => {
-  const within = evaluateSignals(limits, undefined, undefined, { primary: { name: 'nas', latest: ago(HOUR) }, latest: ago(20 * HOUR) });
+  const within = evaluateSignals(limits, { latest: ago(20 * HOUR), primary: { name: 'nas', latest: ago(HOUR) } }, now);
   assert.deepEqual(within, { results: [{ name: 'max_lag', limit: 86400, value: 19 * 3600, ok: true }], failures: [] });
-  const behind = evaluateSignals(limits, undefined, undefined, { primary: { name: 'nas', latest: ago(HOUR) }, latest: ago(3 * DAY + HOUR) });
+  const behind = evaluateSignals(limits, { latest: ago(3 * DAY + HOUR), primary: { name: 'nas', latest: ago(HOUR) } }, now);
   assert.deepEqual(behind, { results: [{ name: 'max_lag', limit: 86400, value: 3 * 86400, ok: false }], failures: ['copy lags nas by 3d (max_lag 1d)'] });
   // fast mode: the copied file is newer than the primary's
-  const ahead = evaluateSignals(limits, undefined, undefined, { primary: { name: 'fleet/web1', latest: ago(2 * HOUR) }, latest: ago(HOUR) });
+  const ahead = evaluateSignals(limits, { latest: ago(HOUR), primary: { name: 'fleet/web1', latest: ago(2 * HOUR) } }, now);
   assert.deepEqual(ahead.results, [{ name: 'max_lag', limit: 86400, value: 0, ok: true }]);
 });
 
@@ -28,7 +28,7 @@ test('a primary that could not be checked leaves max_lag unchecked, never down, 
     [{ name: 'nas' }, 'max_lag not checked: nas has not been checked yet'],
   ];
   for (const [primary, why] of cases) {
-    const outcome = evaluateSignals(limits, undefined, undefined, { primary, latest: ago(HOUR) });
+    const outcome = evaluateSignals(limits, { latest: ago(HOUR), primary }, now);
     assert.deepEqual(outcome, { results: [{ name: 'max_lag', limit: 86400, value: null, ok: null }], failures: [], unchecked: why });
     const verdict = decide({ latest: ago(HOUR), primary }, DAY, now, limits);
     assert.equal(verdict.status, 'up');

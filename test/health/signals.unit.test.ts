@@ -70,7 +70,7 @@ const CASES: Array<{ name: string; limits: SignalLimits; facts: SnapshotFacts | 
 
 for (const c of CASES) {
   test(`signals: ${c.name}`, () => {
-    const outcome = evaluateSignals(c.limits, c.facts);
+    const outcome = evaluateSignals(c.limits, c.facts && { latest: null, facts: c.facts }, now);
     assert.deepEqual(
       outcome.results.map((r) => [r.name, r.limit, r.value, r.ok]),
       c.results,
@@ -176,16 +176,16 @@ test('max_lock_age: the oldest lock against the limit; host and PID when known, 
   const at = new Date('2026-11-22T12:00:00Z');
   const ago = (ms: number) => new Date(at.getTime() - ms);
   const limits = { maxLockAgeMs: 2 * HOUR };
-  const stale = evaluateSignals(limits, undefined, { oldest: { time: ago(3 * HOUR + 5000), hostname: 'web1', pid: 4121, exclusive: false }, now: at });
+  const stale = evaluateSignals(limits, { latest: null, oldestLock: { time: ago(3 * HOUR + 5000), hostname: 'web1', pid: 4121, exclusive: false } }, at);
   assert.deepEqual(stale.results, [{ name: 'max_lock_age', limit: 7200, value: 10805, ok: false }]);
   assert.deepEqual(stale.failures, ['stale lock from web1 (pid 4121) for 3h (max_lock_age 2h)']);
-  const fast = evaluateSignals({ maxLockAgeMs: 90 * 60_000 }, undefined, { oldest: { time: ago(26 * HOUR) }, now: at });
+  const fast = evaluateSignals({ maxLockAgeMs: 90 * 60_000 }, { latest: null, oldestLock: { time: ago(26 * HOUR) } }, at);
   assert.deepEqual(fast.failures, ['stale lock for 1d2h (max_lock_age 1h30m)']);
-  const fresh = evaluateSignals(limits, undefined, { oldest: { time: ago(5 * 60_000) }, now: at });
+  const fresh = evaluateSignals(limits, { latest: null, oldestLock: { time: ago(5 * 60_000) } }, at);
   assert.deepEqual(fresh, { results: [{ name: 'max_lock_age', limit: 7200, value: 300, ok: true }], failures: [] });
-  assert.deepEqual(evaluateSignals(limits, undefined, { oldest: null, now: at }), { results: [{ name: 'max_lock_age', limit: 7200, value: null, ok: true }], failures: [] });
+  assert.deepEqual(evaluateSignals(limits, { latest: null, oldestLock: null }, at), { results: [{ name: 'max_lock_age', limit: 7200, value: null, ok: true }], failures: [] });
   // Not listed (a check that could not): not judged, and said in an up message.
-  assert.deepEqual(evaluateSignals(limits, undefined, { oldest: undefined, now: at }), {
+  assert.deepEqual(evaluateSignals(limits, { latest: null }, at), {
     results: [{ name: 'max_lock_age', limit: 7200, value: null, ok: null }],
     failures: [],
     unchecked: 'max_lock_age not checked: the locks were not listed',

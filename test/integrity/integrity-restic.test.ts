@@ -3,7 +3,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { runIntegrityCheck } from '../../src/integrity/restic-check.js';
-import type { IntegritySettings } from '../../src/config/integrity.js';
+import type { IntegritySettings } from '../../src/integrity/settings.js';
 import { runCli } from '../helpers/cli.js';
 import { checkConfig } from '../helpers/config.js';
 import { FIXTURES } from '../helpers/paths.js';

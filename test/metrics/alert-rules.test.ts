@@ -29,7 +29,7 @@ const rules = async () => (parse(await readFile(RULES, 'utf8')) as { groups: Arr
 test('promtool check rules accepts the shipped alert rules', async () => {
   const check = await promtool(['check', 'rules', RULES]);
   assert.equal(check.code, 0, check.output);
-  assert.equal(check.output, `Checking ${RULES}\n  SUCCESS: 10 rules found\n\n`);
+  assert.equal(check.output, `Checking ${RULES}\n  SUCCESS: 11 rules found\n\n`);
 });
 
 test('promtool test rules: every alert fires and clears on the series fed to it', async () => {
@@ -42,7 +42,7 @@ test('each alert has a for: of at least 5m, a severity, a summary, a description
   const all = await rules();
   assert.deepEqual(
     all.map((rule) => rule.alert),
-    ['ResticSnapshotStale', 'ResticSnapshotsMissing', 'ResticSnapshotInFuture', 'ResticCheckFailing', 'ResticHealthSignalFailing', 'ResticPushFailing', 'ResticMonitorSilent', 'ResticMonitorChecksOverdue', 'ResticMonitorConfigReloadFailed', 'ResticRepositoryUnmonitored'],
+    ['ResticSnapshotStale', 'ResticSnapshotsMissing', 'ResticSnapshotInFuture', 'ResticCheckFailing', 'ResticHealthSignalFailing', 'ResticSnapshotMassChange', 'ResticPushFailing', 'ResticMonitorSilent', 'ResticMonitorChecksOverdue', 'ResticMonitorConfigReloadFailed', 'ResticRepositoryUnmonitored'],
   );
   for (const rule of all) {
     assert.ok(rule.for && parseDuration(rule.for)! >= 5 * 60_000, `${rule.alert}: for ${rule.for}`);

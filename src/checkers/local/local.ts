@@ -8,6 +8,7 @@ import { isResticFileName } from '../file-names.js';
 import { localRepositoryPath } from '../../urls/local.js';
 import { Newest } from '../newest.js';
 import { oldestLock, type SeenLock } from '../lock-facts.js';
+import { needsOf } from '../../health/registry.js';
 
 /** stat calls in flight at once: enough to hide NFS latency, few enough to be polite. */
 const STAT_CONCURRENCY = 16;
@@ -29,12 +30,12 @@ export class LocalChecker implements Checker {
   check(check: Check, context: CheckContext): Promise<Observation> {
     const path = localRepositoryPath(check.url);
     if (path === undefined) return Promise.reject(new CheckError('not a local repository'));
-    const locks = check.signals?.maxLockAgeMs !== undefined;
+    const locks = needsOf(check).locks === true;
     return withDeadline(locks ? withOldestLock(path) : newestSnapshotFile(path), check.timeoutMs, context.signal);
   }
 }
 
-/** max_lock_age: the snapshots, then the lock files' times (one more listing). */
+/** The snapshots, then the lock files' times (one more listing). */
 async function withOldestLock(path: string): Promise<Observation> {
   const observation = await newestSnapshotFile(path);
   return { ...observation, oldestLock: await oldestLockFile(path) };

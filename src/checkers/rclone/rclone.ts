@@ -7,6 +7,7 @@ import { notConfiguredReason, rcloneErrorLine } from './rclone-errors.js';
 import { isResticFileName } from '../file-names.js';
 import { locksDir, parseRcloneSpec, rcloneRemote, snapshotsDir, viaEnvironment } from '../../urls/rclone.js';
 import { oldestLock, type SeenLock } from '../lock-facts.js';
+import { needsOf } from '../../health/registry.js';
 import { Newest } from '../newest.js';
 
 /**
@@ -48,8 +49,8 @@ export class RcloneChecker implements Checker {
     if (remote === undefined) throw new CheckError('not an rclone repository');
     const deadline = performance.now() + check.timeoutMs;
     const observation = newestModTime(await this.list(check, context, remote, snapshotsDir(remote), deadline));
-    if (check.signals?.maxLockAgeMs === undefined) return observation;
-    // max_lock_age: one more listing, of locks/; a remote without one holds no lock.
+    if (!needsOf(check).locks) return observation;
+    // The locks: one more listing, of locks/; a remote without one holds no lock.
     const locks = await this.list(check, context, remote, locksDir(remote), deadline, true);
     return { ...observation, oldestLock: locks === undefined ? null : oldestModTime(locks) };
   }

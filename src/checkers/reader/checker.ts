@@ -121,7 +121,7 @@ export class BuiltinResticChecker implements Checker {
           { s3Pool: this.pool, restAgent: this.agents.get },
         );
         const snapshots = await this.reader.snapshots(check.url, access, backend, signal);
-        // max_lock_age: one more listing (locks/), and each lock file decrypted.
+        // The locks, when asked for: one more listing (locks/), and each lock file decrypted.
         if (!withLocks) return { snapshots };
         return { snapshots, locks: await this.reader.locks(check.url, access, backend, signal) };
       },
@@ -146,7 +146,7 @@ function binaryAnswer(binary: NonNullable<BuiltinCheckerOptions['binary']>, chec
   return binary.answer ? binary.answer(check, context, options) : binary.list(check, context, options).then((snapshots) => ({ snapshots }));
 }
 
-/** A decrypted lock as max_lock_age reports it: its `time` is when it was made or last refreshed. */
+/** A decrypted lock as the lock listing reports it: its `time` is when it was made or last refreshed. */
 function seenLock(lock: ResticLock): SeenLock {
   const time = new Date(Date.parse(lock.time));
   if (Number.isNaN(time.getTime())) throw new CheckError(`lock ${lock.id.slice(0, 8)} has no readable time`);

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto';
 import { poly1305 } from '@noble/ciphers/_poly1305.js';
 
 /**
- * restic's crypto.Key: AES-256-CTR for secrecy, Poly1305-AES for integrity
+ * restic's crypto.Key: AES-256-CTR for secrecy, Poly1305-AES for authenticity
  * (doc/design.rst, "Keys, Encryption and MAC"). Used for the user key derived from the
  * password as for the master key it unlocks. Kept in memory only.
  */

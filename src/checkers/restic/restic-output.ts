@@ -14,10 +14,30 @@ export interface SnapshotSummary {
   /** `summary.total_files_processed` / `total_bytes_processed` (restic 0.17+); absent in older snapshots. */
   files?: number;
   bytes?: number;
+  /** The rest of the summary: what the backup changed against its parent (restic 0.17+). */
+  changes?: SnapshotChanges;
   hostname: string;
   /** Empty when restic omitted the field (no tags). */
   tags: string[];
   paths: string[];
+}
+
+/** restic's comparison of a backup with the snapshot it used as its parent (its `summary`). */
+export interface SnapshotChanges {
+  /** Whether restic compared with a parent at all: none for a first backup, `backup --force`, or new paths. */
+  parent: boolean;
+  filesNew: number;
+  filesChanged: number;
+  filesUnmodified: number;
+  dirsNew: number;
+  dirsChanged: number;
+  dirsUnmodified: number;
+  /** New data and tree blobs stored. */
+  dataBlobs: number;
+  treeBlobs: number;
+  /** Bytes of the new blobs, and what they took in the repository (compressed, restic format 2). */
+  dataAdded: number;
+  dataAddedPacked: number;
 }
 
 export class OutputError extends Error {}
@@ -82,16 +102,18 @@ export class SnapshotReader {
  * reduced to what a check uses; undefined when its time cannot be read.
  */
 export function toSnapshotSummary(entry: unknown): SnapshotSummary | undefined {
-  const item = (entry ?? {}) as { time?: unknown; hostname?: unknown; tags?: unknown; paths?: unknown; summary?: { backup_start?: unknown; backup_end?: unknown; total_files_processed?: unknown; total_bytes_processed?: unknown } };
+  const item = (entry ?? {}) as { time?: unknown; parent?: unknown; hostname?: unknown; tags?: unknown; paths?: unknown; summary?: Record<string, unknown> };
   const time = instant(item.time);
   if (!time) return undefined;
   const end = backupEnd(time, item.summary);
   const files = count(item.summary?.total_files_processed);
   const bytes = count(item.summary?.total_bytes_processed);
+  const changes = changesOf(typeof item.parent === 'string' && item.parent !== '', item.summary);
   return {
     time,
     ...(end && { end }),
     ...(files !== undefined && bytes !== undefined && { files, bytes }),
+    ...(changes && { changes }),
     hostname: typeof item.hostname === 'string' ? item.hostname : '',
     tags: strings(item.tags),
     paths: strings(item.paths),
@@ -122,6 +144,31 @@ function backupEnd(time: Date, summary: { backup_start?: unknown; backup_end?: u
   const start = instant(summary?.backup_start);
   if (!start) return end;
   return new Date(time.getTime() + Math.max(0, end.getTime() - start.getTime()));
+}
+
+const CHANGE_FIELDS = {
+  filesNew: 'files_new',
+  filesChanged: 'files_changed',
+  filesUnmodified: 'files_unmodified',
+  dirsNew: 'dirs_new',
+  dirsChanged: 'dirs_changed',
+  dirsUnmodified: 'dirs_unmodified',
+  dataBlobs: 'data_blobs',
+  treeBlobs: 'tree_blobs',
+  dataAdded: 'data_added',
+  dataAddedPacked: 'data_added_packed',
+} as const satisfies Record<Exclude<keyof SnapshotChanges, 'parent'>, string>;
+
+/** The summary's counts, when every one of them is there (restic 0.17+ writes them all). */
+function changesOf(parent: boolean, summary: Record<string, unknown> | undefined): SnapshotChanges | undefined {
+  if (typeof summary !== 'object' || summary === null) return undefined;
+  const changes: Record<string, number | boolean> = { parent };
+  for (const [field, key] of Object.entries(CHANGE_FIELDS)) {
+    const value = count(summary[key]);
+    if (value === undefined) return undefined;
+    changes[field] = value;
+  }
+  return changes as unknown as SnapshotChanges;
 }
 
 function instant(value: unknown): Date | undefined {

@@ -1,13 +1,15 @@
 import type { Check } from '../../config/types.js';
 import { runProcess, SpawnError, type RunProcess } from '../../process/run-process.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
-import { childEnv } from '../child-env.js';
+import { globalArgs, resticEnv } from './env.js';
 import { describeResticFailure } from './restic-errors.js';
-import { resticRepositoryEnv } from '../../urls/rclone.js';
 import { OutputError, SnapshotReader, type SnapshotSummary } from './restic-output.js';
 import { observeListing } from '../snapshot-facts.js';
 import { oldestLock, type SeenLock } from '../lock-facts.js';
 import { toResticLock, type ResticLock } from '../reader/lock.js';
+import { needsOf } from '../../health/registry.js';
+
+export { globalArgs, resticEnv };
 
 export interface ResticCheckerOptions {
   /** The restic binary; RESTIC_MONITOR_RESTIC or "restic" from PATH by default. */
@@ -18,21 +20,23 @@ export interface ResticCheckerOptions {
 export interface ListOptions {
   /** Every snapshot, not only the newest per (host, paths) group: a tag filter needs them all. */
   everySnapshot?: boolean;
-  /** How many of the newest per (host, paths) group (default 1); max_shrink needs 2. */
+  /** How many of the newest per (host, paths) group (default 1); 2 for the `previous` capability. */
   latest?: number;
-  /** max_lock_age: the locks too (the built-in reader decrypts them; see BuiltinResticChecker). */
+  /** The `locks` capability: the locks too (the built-in reader decrypts them; see BuiltinResticChecker). */
   locks?: boolean;
 }
 
 /**
- * What one listing must hold for these checks: every snapshot for min_snapshots (the count)
- * and, for a listing several checks share, for a tag filter (a group's newest may lack the
- * tag); the two newest per group for max_shrink; else the newest per group, as always.
+ * What one listing must hold for these checks (what their signals need, needsOf): every
+ * snapshot to count them and, for a listing several checks share, for a tag filter (a
+ * group's newest may lack the tag); the two newest per group for the previous snapshot;
+ * else the newest per group, as always.
  */
 export function listOptionsFor(checks: readonly Check[], shared = false): ListOptions {
-  const locks = checks.some((check) => check.signals?.maxLockAgeMs !== undefined) ? { locks: true } : {};
-  if (checks.some((check) => check.signals?.minSnapshots !== undefined || (shared && check.tags.length > 0))) return { everySnapshot: true, ...locks };
-  return checks.some((check) => check.signals?.maxShrink !== undefined) ? { latest: 2, ...locks } : locks;
+  const needs = checks.map(needsOf);
+  const locks = needs.some((need) => need.locks) ? { locks: true } : {};
+  if (needs.some((need) => need.everySnapshot) || (shared && checks.some((check) => check.tags.length > 0))) return { everySnapshot: true, ...locks };
+  return needs.some((need) => need.previous) ? { latest: 2, ...locks } : locks;
 }
 
 /** Arguments for a read-only listing: never a command that writes, locks or prunes. */
@@ -50,24 +54,8 @@ export function resticArgs(check: Check, options: ListOptions = {}): string[] {
   return args;
 }
 
-/** The options every restic run of a check takes: CA file and cache. */
-export function globalArgs(check: Check): string[] {
-  const args: string[] = [];
-  if (check.caCert) args.push('--cacert', check.caCert);
-  if (check.cacheDir === 'off') args.push('--no-cache');
-  else if (check.cacheDir) args.push('--cache-dir', check.cacheDir);
-  return args;
-}
-
 /** A lock ID as `restic list locks` prints it: 64 hex digits. */
 const LOCK_ID = /^[0-9a-f]{64}$/;
-
-/** restic's environment (child-env.ts says what is inherited and what is not). */
-export function resticEnv(check: Check, base: CheckContext['env']): NodeJS.ProcessEnv {
-  // The URL goes through the environment, not argv: a password inside it stays out of `ps`;
-  // so does an rclone connection string, which restic would put on rclone's command line.
-  return childEnv(base, check.extraEnv, resticRepositoryEnv(check.url));
-}
 
 export class ResticChecker implements Checker {
   readonly mode = 'restic' as const;
@@ -90,14 +78,14 @@ export class ResticChecker implements Checker {
     return options.locks ? { ...observation, oldestLock: oldestLock(await this.locks(check, context)) } : observation;
   }
 
-  /** What the shared run takes: the listing and, for max_lock_age, the oldest lock. */
+  /** What the shared run takes: the listing and, when asked for, the oldest lock. */
   async answer(check: Check, context: CheckContext, options: ListOptions = {}): Promise<{ snapshots: SnapshotSummary[]; oldestLock?: SeenLock | null }> {
     const snapshots = await this.list(check, context, options);
     return options.locks ? { snapshots, oldestLock: oldestLock(await this.locks(check, context)) } : { snapshots };
   }
 
   /**
-   * max_lock_age: `restic list locks --no-lock`, then `restic cat lock ID --no-lock` for each
+   * The locks: `restic list locks --no-lock`, then `restic cat lock ID --no-lock` for each
    * (1 + N runs, each paying the key derivation; a repository rarely holds more than a few
    * locks). A lock removed between the two (released) is skipped. All within the timeout.
    */

@@ -1,12 +1,13 @@
-// restore_drill through the restic binary: `restic dump --no-lock latest PATH` reads the
-// canary file back from the latest snapshot, as a restore would, and writes nothing.
+// The `drill` capability, through the restic binary: `restic dump --no-lock latest PATH`
+// reads a canary file back from the latest snapshot, as a restore would, and writes nothing.
 import type { Check } from '../../config/types.js';
 import { readCanary } from '../../health/canary.js';
-import type { DrillRun } from '../../health/restore-drill.js';
+import { needsOf } from '../../health/registry.js';
+import type { DrillRun } from '../../health/signal.js';
 import { runProcess, SpawnError, type RunProcess } from '../../process/run-process.js';
 import type { CheckContext } from '../checker.js';
 import { describeResticFailure } from './restic-errors.js';
-import { globalArgs, resticEnv } from './restic.js';
+import { globalArgs, resticEnv } from './env.js';
 
 /** A canary holds one timestamp: more than this is not one, and restic is stopped there. */
 export const CANARY_MAX_BYTES = 4096;
@@ -34,12 +35,12 @@ export function drillArgs(check: Check, path: string): string[] {
 }
 
 /**
- * Runs the check's drill (check.signals.restoreDrill must be set) within what is left of the
- * check's timeout: a check with a drill still ends within its `timeout`, as /healthz expects.
- * Never rejects on a failed drill: every failure is a DrillRun with a reason.
+ * Runs the check's drill (a signal of the check needs one: needsOf) within what is left of
+ * the check's timeout: a check with a drill still ends within its `timeout`, as /healthz
+ * expects. Never rejects on a failed drill: every failure is a DrillRun with a reason.
  */
 export async function drillRestore(check: Check, context: CheckContext, options: DrillOptions = {}): Promise<DrillRun> {
-  const drill = check.signals!.restoreDrill!;
+  const drill = needsOf(check).drill!;
   const at = (options.now ?? (() => new Date()))();
   const binary = context.env.RESTIC_MONITOR_RESTIC ?? 'restic';
   let result;

@@ -6,6 +6,7 @@ import { observeListing } from '../snapshot-facts.js';
 import { withDeadline } from '../deadline.js';
 import { shareKey, type Plan } from '../plan.js';
 import { matches } from '../snapshot-filter.js';
+import { needsOf } from '../../health/registry.js';
 
 /** A restic checker that can hand back the snapshot list itself (ResticChecker does). */
 export interface SnapshotLister extends Checker {
@@ -75,7 +76,7 @@ class SharedResticChecker implements Checker {
     if (!listing || (listing.settledAt !== undefined && this.now() - listing.settledAt > this.reuseMs(check))) {
       // --latest 1 keeps each (host, paths) group's newest, which serves host and path
       // filters; the newest of a group may lack a tag, so tags need every snapshot (as does
-      // min_snapshots), and max_shrink the two newest of each group.
+      // a count), and the previous snapshot the two newest of each group.
       const options = listOptionsFor(group, true);
       const fresh: Listing = {
         startedAt: this.now(),
@@ -97,7 +98,7 @@ class SharedResticChecker implements Checker {
     const mine = snapshots.filter((snapshot) => matches(snapshot, check));
     const sharedRunMs = (listing.settledAt ?? this.now()) - listing.startedAt;
     // Locks are the repository's, not a host's: every member that asked sees the same oldest.
-    const locks = oldestLock !== undefined && check.signals?.maxLockAgeMs !== undefined ? { oldestLock } : {};
+    const locks = oldestLock !== undefined && needsOf(check).locks ? { oldestLock } : {};
     return { ...observeListing(mine, check, listing.options), sharedRunMs, ...(reader && { reader }), ...locks };
   }
 }

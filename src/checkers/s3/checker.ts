@@ -9,6 +9,7 @@ import { ListingError, newestSnapshot, oldestLockObject } from './listing.js';
 import { isS3Url, locksPrefix, parseS3Url, snapshotsPrefix, type S3Location } from '../../urls/s3.js';
 import { describeFsError } from '../../fs-errors.js';
 import { isFiltered } from '../snapshot-filter.js';
+import { needsOf } from '../../health/registry.js';
 
 export interface S3CheckerOptions {
   pool?: S3ClientPool;
@@ -78,8 +79,8 @@ export class S3Checker implements Checker {
       return { objects, truncated: page.IsTruncated === true, ...(page.NextContinuationToken !== undefined && { nextToken: page.NextContinuationToken }) };
     };
     const observation = await newestSnapshot(snapshotsPrefix(location), fetchPageOf(snapshotsPrefix(location)));
-    if (check.signals?.maxLockAgeMs === undefined) return observation;
-    // max_lock_age: one more listing, of locks/, on the same client.
+    if (!needsOf(check).locks) return observation;
+    // The locks: one more listing, of locks/, on the same client.
     const locks = locksPrefix(location);
     return { ...observation, oldestLock: await oldestLockObject(locks, fetchPageOf(locks)) };
   }

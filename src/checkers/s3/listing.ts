@@ -33,7 +33,7 @@ export async function newestSnapshot(prefix: string, fetchPage: FetchPage): Prom
 }
 
 /**
- * max_lock_age: the oldest LastModified under `prefix` (`<repo>/locks/`), null when empty.
+ * The locks: the oldest LastModified under `prefix` (`<repo>/locks/`), null when empty.
  * restic rewrites a live lock every 5 minutes, so an old object is a stale lock.
  */
 export async function oldestLockObject(prefix: string, fetchPage: FetchPage): Promise<SeenLock | null> {

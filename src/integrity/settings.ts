@@ -2,7 +2,7 @@
 // Pure: the raw sub-keys in, the settings or a message naming the sub-key out.
 import { MAX_TIMER_MS } from '../abort/deadline.js';
 import { formatDuration, readDuration } from '../duration.js';
-import { readSize, type Parsed } from './sizes.js';
+import { readSize, type Parsed } from '../config/sizes.js';
 
 export interface IntegritySettings {
   /** How often the repository is checked (from the end of one check's start). */
@@ -21,9 +21,10 @@ const SUBSET_HINT = 'write it like 5%, 1/10 or 500MiB';
 
 /**
  * `--read-data-subset`, in the forms restic takes: `x%` (above 0, at most 100), `n/t`
- * (group n of t, 1 <= n <= t), or a size. Sizes are written as for min_size (`500MiB`,
- * `2GB`), never restic's bare `500M` (restic reads it as MiB, many people as MB), and handed
- * to restic in bytes (`524288000b`), which every restic that has the flag reads alike.
+ * (group n of t, 1 <= n <= t), or a size. Sizes are written as every size of the config
+ * (`500MiB`, `2GB`), never restic's bare `500M` (restic reads it as MiB, many people as MB),
+ * and handed to restic in bytes (`524288000b`), which every restic that has the flag reads
+ * alike.
  */
 export function readDataSubset(raw: string): Parsed & { arg?: string } {
   const text = raw.trim();

@@ -3,11 +3,11 @@
 // repository's index and trees, and with read_data_subset its data: two at once would
 // compete for the same disks, links and CPU). Their results outlive the check that made them.
 import { MAX_TIMER_MS } from '../abort/deadline.js';
-import type { IntegritySettings } from '../config/integrity.js';
+import type { IntegritySettings } from './settings.js';
 import type { Check } from '../config/types.js';
-import { shareKey } from '../checkers/plan.js';
-import type { IntegrityResult } from '../integrity/restic-check.js';
-import { realTimers, type Timers } from './timers.js';
+import { shareKey } from '../checkers/share-key.js';
+import type { IntegrityResult } from './restic-check.js';
+import { realTimers, type Timers } from '../daemon/timers.js';
 
 /** One repository's integrity check, run with the settings and access of its first check. */
 export interface IntegrityJob {
