@@ -4,8 +4,10 @@
 # own Debian mirror, then the image answers --version, runs `status` against a restic
 # repository mounted into it with its password from an env file handed over as
 # docs/deployment.md says (a podman secret for uid 10001, and a bind mount of a file that uid
-# owns), passes its HEALTHCHECK, and leaves no zombie behind a check it killed (tini is PID 1;
-# without it the same check leaves one). It prints the image's size and what each step took.
+# owns), passes its HEALTHCHECK, runs the pods of the Kubernetes manifests as a kubelet would
+# (read-only root, uid 10001, their volumes), and leaves no zombie behind a check it killed
+# (tini is PID 1; without it the same check leaves one). It prints the image's size and what
+# each step took.
 # .ci/run runs it beside the test suite. The base image is made once and kept in podman's
 # storage (the first run, a few minutes; then about a minute): `podman rmi` it to remake it.
 set -euo pipefail
@@ -35,6 +37,8 @@ lap=$SECONDS
 took() { say "$1 ($((SECONDS - lap)) s)"; lap=$SECONDS; }
 
 bash scripts/ensure-deps.sh podman runc debootstrap restic
+# The Kubernetes step reads the manifests with the yaml package (.ci/run has run npm ci already).
+[ -d node_modules/yaml ] || npm ci --no-audit --no-fund
 
 # No container engine daemon here: podman with runc and explicit ulimits works (FACTS.md).
 # Written aside, then renamed: another run may be reading it.
@@ -135,6 +139,60 @@ logs=$(podman logs "restic-monitor-smoke-$run_id" 2>&1 | tail -n 5)
 podman rm -f -t 2 "restic-monitor-smoke-$run_id" >/dev/null 2>&1
 [ $healthy = yes ] || fail "HEALTHCHECK never passed ($what); the log ends:"$'\n'"$logs"
 took "HEALTHCHECK passes: $what"
+
+# The Kubernetes pods (deploy/kubernetes), as a kubelet would run them on this image
+# (.ci/kubernetes-pod.mjs translates each manifest's pod): uid 10001 with a read-only root
+# reads the Secret's env file through its fsGroup, writes restic's cache into its emptyDir,
+# answers the liveness probe, reloads on `kill -HUP 1`, and stops within
+# terminationGracePeriodSeconds; the CronJob's
+# `run` exits 0. An rclone remote with `reader: restic`: restic runs and uses its cache.
+kube_pod() { # deployment|cronjob -> $kube/<kind>/pod.{args,cmd,json}
+  mkdir -p "$kube/$1"
+  node .ci/kubernetes-pod.mjs "$1" "$kube/$1" "$IMAGE" "$kube/repositories.yaml" "$kube/env" || fail "kubernetes-pod.mjs $1"
+  mapfile -t pod_args <"$kube/$1/pod.args"
+  mapfile -t pod_cmd <"$kube/$1/pod.cmd"
+}
+pod_fact() { node -p "const pod = require('$kube/$1/pod.json'); $2"; }
+kube=$work/kubernetes
+mkdir -p "$kube"
+printf 'repositories:\n  remote:\n    url: "rclone:loc:/repo"\n    reader: restic\n    max_age: 1h\n' >"$kube/repositories.yaml"
+printf 'RESTIC_PASSWORD=%s\nRCLONE_CONFIG_LOC_TYPE=local\n' "$password" >"$kube/env"
+kube_pod deployment
+podman rm -f "restic-monitor-smoke-$run_id" >/dev/null 2>&1 || true
+podman run -d --name "restic-monitor-smoke-$run_id" "${pod_args[@]}" -v "$work/repo:/repo:ro" "${pod_cmd[@]}" >/dev/null
+probe="http://127.0.0.1:$(pod_fact deployment pod.probe.port)$(pod_fact deployment pod.probe.path)"
+status=""
+for _ in $(seq 60); do
+  status=$(podman exec "restic-monitor-smoke-$run_id" node -e "
+    fetch('$probe').then(async (r) => { if (!r.ok) process.exit(1); const s = await (await fetch(new URL('/status', '$probe'))).json(); if (s.length === 0) process.exit(1); console.log(s.map((x) => x.name + '=' + x.status + ' (' + x.message + ')').join(' ')); }, () => process.exit(1))" 2>/dev/null) && break
+  sleep 0.5
+done
+logs=$(podman logs "restic-monitor-smoke-$run_id" 2>&1)
+case $status in remote=up*) ;; *) podman rm -f -t 0 "restic-monitor-smoke-$run_id" >/dev/null 2>&1; fail "the Deployment's pod: $probe and /status gave \"$status\"; the log ends:"$'\n'"$(tail -n 5 <<<"$logs")";; esac
+[ -e "$(pod_fact deployment "pod.mounts['/var/cache/restic-monitor']")/CACHEDIR.TAG" ] || fail "the Deployment's pod: restic's cache is not in its emptyDir"
+# docs/kubernetes.md's reload in place: the ConfigMap's file changes (as the kubelet changes
+# it), then `kubectl exec ... -- sh -c 'kill -HUP 1'`; tini, PID 1, hands SIGHUP on.
+printf '  second:\n    url: /repo\n    max_age: 1h\n' >>"$(pod_fact deployment "pod.mounts['/config']")/config.yaml"
+podman exec "restic-monitor-smoke-$run_id" sh -c 'kill -HUP 1'
+reloaded=no
+for _ in $(seq 40); do
+  if podman logs "restic-monitor-smoke-$run_id" 2>&1 | grep -q '"checks":2,.*"msg":"config reloaded"'; then reloaded=yes; break; fi
+  sleep 0.5
+done
+[ $reloaded = yes ] || fail "the Deployment's pod: kill -HUP 1 did not reload the changed config"
+grace=$(pod_fact deployment pod.grace)
+stop_started=$SECONDS
+podman stop -t "$grace" "restic-monitor-smoke-$run_id" >/dev/null
+code=$(podman inspect --format '{{.State.ExitCode}}' "restic-monitor-smoke-$run_id")
+logs=$(podman logs "restic-monitor-smoke-$run_id" 2>&1)
+podman rm -f -t 0 "restic-monitor-smoke-$run_id" >/dev/null 2>&1
+[ "$code" = 0 ] || fail "the Deployment's pod: SIGTERM, then exit $code within terminationGracePeriodSeconds ($grace s)"
+grep -q "$password" <<<"$logs" && fail "the Deployment's pod: the password shows in its log"
+took "the Deployment's pod on this image: $probe answers, $status, restic's cache in its emptyDir, kill -HUP 1 reloads, SIGTERM to exit 0 in $((SECONDS - stop_started)) s (grace $grace s)"
+kube_pod cronjob
+out=$(podman run --rm "${pod_args[@]}" -v "$work/repo:/repo:ro" "${pod_cmd[@]}" 2>&1) || fail "the CronJob's pod (${pod_cmd[*]}) failed:"$'\n'"$out"
+[ -e "$(pod_fact cronjob "pod.mounts['/var/cache/restic-monitor']")/CACHEDIR.TAG" ] || fail "the CronJob's pod: restic's cache is not in its emptyDir"
+took "the CronJob's pod on this image: ${pod_cmd[*]:1} exits 0"
 
 # Zombies: a check that times out is killed with everything restic started; the grandchild
 # in a session of its own (as restic starts rclone) is then an orphan, handed to PID 1. tini
