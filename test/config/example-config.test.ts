@@ -21,13 +21,12 @@ test('without that variable it names what is missing', async () => {
 });
 
 test("every YAML config in the README and docs/ parses (with the environment its ${VAR}s name)", async () => {
-  const { readFile } = await import('node:fs/promises');
   const { parseConfig } = await import('../../src/config/parse.js');
   const { markdownFiles, readBlocks } = await import('../docs/markdown.js');
-  const configs = markdownFiles(ROOT).flatMap((file) => readBlocks(ROOT, file).filter((block) => block.language === 'yaml' && /^repositories:/m.test(block.code)).map((block) => block.code));
-  // Each page's config examples; the README has at least its essentials and the Kuma one.
-  assert.ok(configs.length >= 6, `configs found: ${configs.length}`);
-  void readFile;
+  // The pages that show whole configs (the reference pages for one feature show fragments).
+  const pages = markdownFiles(ROOT).filter((file) => ['README.md', 'docs/configuration.md', 'docs/uptime-kuma.md', 'docs/deployment.md', 'docs/modes.md'].includes(file));
+  const configs = pages.flatMap((file) => readBlocks(ROOT, file).filter((block) => block.language === 'yaml' && /^repositories:/m.test(block.code)).map((block) => block.code));
+  assert.ok(configs.length >= 5, `configs found: ${configs.length}`);
   for (const text of configs) {
     // Long enough for kuma.token_secret, which wants 16 characters at least.
     const env = Object.fromEntries([...text.matchAll(/\$\{([A-Z_]+)\}/g)].map((match) => [match[1]!, 'value-from-the-environment']));
