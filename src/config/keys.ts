@@ -1,6 +1,6 @@
 // Every config key, declared once (a health signal's keys in its module, health/registry.ts). The unknown-key check and its "did you mean", the raw
 // shape check, the defaults, the parsed Check fields of the plain keys, `validate`'s output
-// and the README's key tables (test/config/keys-declared.unit.test.ts) all come from here.
+// and the key tables of docs/configuration.md (test/config/keys-declared.unit.test.ts) all come from here.
 import { cronProblem, processTimeZone, timeZoneProblem } from '../cron.js';
 import { formatDuration } from '../duration.js';
 import { MASK } from '../redact.js';
@@ -56,9 +56,9 @@ export interface KeyDeclaration {
   notInHost?: string;
   /** Why `defaults` may not set a repository key (places without 'defaults'). */
   notInDefaults?: string;
-  /** The README's default column (markdown). */
+  /** The key table's default column (markdown, docs/configuration.md). */
   shownDefault: string;
-  /** The README's meaning column: one line of markdown. */
+  /** The key table's meaning column: one line of markdown. */
   doc: string;
 }
 
