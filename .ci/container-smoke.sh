@@ -52,6 +52,7 @@ mv -f "$state/containers.conf.$$" "$state/containers.conf"
 export CONTAINERS_CONF="$state/containers.conf"
 
 cleanup() {
+  ! declare -F guide_cleanup >/dev/null || guide_cleanup
   podman rm -f -t 0 "restic-monitor-smoke-$run_id" "restic-monitor-zombie-$run_id" >/dev/null 2>&1 || true
   podman secret rm "$SECRET" >/dev/null 2>&1 || true
   podman rmi "$IMAGE" >/dev/null 2>&1 || true
@@ -223,5 +224,46 @@ with_tini=$(zombies_after_killed_check)
 without_tini=$(zombies_after_killed_check --entrypoint restic-monitor)
 [ "$without_tini" -ge 1 ] || fail "control: node as PID 1 left no zombie, so the check cannot see them ($without_tini)"
 took "a killed check leaves no zombie with tini as PID 1 (node as PID 1: $without_tini)"
+# docs/deployment.md's container guide, as pasted: the blocks marked
+# <!-- doc-test: container-smoke --> run in order in a scratch directory holding what the
+# build reads of a checkout (Containerfile, .containerignore, bundle/). Stood in for, by rewriting the commands: the base image (no registry here:
+# the local base made above), and the names and host port, which get this run's own so
+# that two runs on one machine never meet (the secret keeps its file name in the container).
+guide=$(mktemp -d)
+cp -r Containerfile .containerignore bundle "$guide/"
+guide_port=$(node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+guide_image=localhost/restic-monitor:guide-$run_id
+awk '/<!-- doc-test: container-smoke -->/ { armed = 1; next }
+     armed && /^```sh/ { inside = 1; armed = 0; next }
+     inside && /^```/ { inside = 0; next }
+     inside { print }' docs/deployment.md \
+  | sed -e "s|debian:trixie-slim|$BASE|g" \
+        -e "s|-t restic-monitor |-t $guide_image |" \
+        -e "s|--name restic-monitor |--name restic-monitor-guide-$run_id |" \
+        -e "s|healthcheck run restic-monitor;|healthcheck run restic-monitor-guide-$run_id;|" \
+        -e "s|secret create restic-monitor-env |secret create restic-monitor-guide-env-$run_id |" \
+        -e "s|--secret restic-monitor-env,|--secret restic-monitor-guide-env-$run_id,target=restic-monitor-env,|g" \
+        -e "s|-v restic-monitor-cache:|-v restic-monitor-guide-cache-$run_id:|" \
+        -e "s|-p 127.0.0.1:9469:9469|-p 127.0.0.1:$guide_port:9469|" \
+        -e "s|^  restic-monitor\$|  $guide_image|" \
+        -e "s| restic-monitor validate\$| $guide_image validate|" >"$guide.sh"
+[ "$(grep -c . "$guide.sh")" -ge 10 ] || fail "docs/deployment.md: found no container-smoke blocks to run"
+guide_cleanup() {
+  podman rm -f -t 0 "restic-monitor-guide-$run_id" >/dev/null 2>&1 || true
+  podman secret rm "restic-monitor-guide-env-$run_id" >/dev/null 2>&1 || true
+  podman volume rm -f "restic-monitor-guide-cache-$run_id" >/dev/null 2>&1 || true
+  podman rmi "$guide_image" >/dev/null 2>&1 || true
+  rm -rf "$guide" "$guide.sh"
+}
+set +e
+guide_out=$(cd "$guide" && bash -euo pipefail "$guide.sh" 2>&1)
+code=$?
+set -e
+[ $code -eq 0 ] || { echo "$guide_out" >&2; guide_cleanup; fail "docs/deployment.md's container guide failed as pasted (exit $code)"; }
+grep -q '^healthy$' <<<"$guide_out" || { echo "$guide_out" >&2; guide_cleanup; fail "the guide's health check did not say healthy"; }
+grep -q '# config OK' <<<"$guide_out" || { echo "$guide_out" >&2; guide_cleanup; fail "the guide's validate did not pass"; }
+grep -q 'wJalrXUtnFEMI' <<<"$guide_out$(podman logs "restic-monitor-guide-$run_id" 2>&1)" && { guide_cleanup; fail "a secret of the guide's env file shows in its output or logs"; }
+guide_cleanup
+took "docs/deployment.md's container guide works as pasted (built, ran, healthy, validated)"
 podman secret rm "$SECRET" >/dev/null 2>&1 || true
 say "passed in $((SECONDS - started)) s"

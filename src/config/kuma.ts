@@ -40,15 +40,15 @@ export interface KumaSettings {
 }
 
 interface SubKey {
-  /** The README's default column (markdown). */
+  /** The key table's default column (markdown, docs/uptime-kuma.md). */
   shownDefault: string;
-  /** The README's meaning column. */
+  /** The key table's meaning column. */
   doc: string;
   /** Its value is masked wherever it could be shown. */
   secret?: true;
 }
 
-/** Every sub-key of `kuma:`, in the README table's order. */
+/** Every sub-key of `kuma:`, in the order of its key table (docs/uptime-kuma.md). */
 export const KUMA_KEYS = {
   url: { shownDefault: '(required)', doc: "Uptime Kuma's base URL, e.g. `https://kuma.example.com`; a check with no `push_url` pushes to its `/api/push/`" },
   username: { shownDefault: 'none', doc: 'the Kuma account `kuma sync` logs in with' },
