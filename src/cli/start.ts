@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { liveTrees } from '../process/live-trees.js';
+import { armExitBackstop, exitNow } from '../process/exit.js';
 import { parseCommandLine } from './args.js';
 import { installSignals, STOP_AND_RELOAD_SIGNALS } from './signals.js';
 
@@ -18,7 +19,7 @@ export function start(early: EarlySignals): void {
     hangupReloads: commandOf(argv) === 'daemon',
     trees: liveTrees,
     stderr: process.stderr,
-    exit: (code) => process.exit(code),
+    exit: (code) => exitNow(code),
     earlier: early.held,
   });
   // Only now that the real handlers listen: a signal left with no listener gets its default
@@ -52,7 +53,9 @@ export function start(early: EarlySignals): void {
         process.stderr.write(`restic-monitor: internal error: ${(error as Error)?.message ?? String(error)}\n`);
         process.exitCode = 1;
       },
-    );
+    )
+    // The result is out: a request that can never end (a stuck mount) must not hold the exit.
+    .then(() => armExitBackstop(() => Number(process.exitCode ?? 0)));
 }
 
 function commandOf(args: readonly string[]): string | undefined {
