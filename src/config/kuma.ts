@@ -180,6 +180,21 @@ export function readKuma(raw: unknown, env: Env, report: (problem: string) => vo
   };
 }
 
+/**
+ * Whether a push_url is the `kuma:` block's push base, however it is written: host case,
+ * a default port, a missing trailing slash (`https://KUMA.example.com:443/api/push`).
+ */
+export function isKumaPushBase(settings: Pick<KumaSettings, 'pushBase'>, pushUrl: string | undefined): boolean {
+  if (pushUrl === undefined) return false;
+  try {
+    const url = new URL(pushUrl);
+    if (!url.pathname.endsWith('/')) url.pathname += '/';
+    return url.href === settings.pushBase;
+  } catch {
+    return false;
+  }
+}
+
 /** The monitor name of a check: the `monitor_name` template with `.Name` set. */
 export function monitorNameOf(settings: Pick<KumaSettings, 'monitorName'>, checkName: string): string {
   return expandTemplate(settings.monitorName, { Name: checkName }).trim();

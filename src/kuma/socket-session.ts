@@ -162,6 +162,10 @@ class SocketSession implements KumaSession {
     await this.expectOk('pauseMonitor', `could not pause monitor ${id}`, id);
   }
 
+  async resumeMonitor(id: number): Promise<void> {
+    await this.expectOk('resumeMonitor', `could not resume monitor ${id}`, id);
+  }
+
   async deleteMonitor(id: number): Promise<void> {
     await this.expectOk('deleteMonitor', `could not delete monitor ${id}`, id);
   }
