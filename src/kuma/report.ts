@@ -11,7 +11,7 @@ export function formatSync(outcomes: readonly StepOutcome[], options: { dryRun: 
     const detail = error === undefined ? detailOf(step, options.tag) : `${verbOf(step, true)}: ${error}`;
     return `${verb.padEnd(9)} ${subjectOf(step).padEnd(width)}  ${detail}`.trimEnd();
   });
-  lines.push(summary(outcomes, options.dryRun));
+  lines.push(syncSummary(outcomes, options.dryRun));
   return `${lines.join('\n')}\n`;
 }
 
@@ -94,7 +94,8 @@ function seconds(value: number): string {
   return formatDuration(value * 1000, true);
 }
 
-function summary(outcomes: readonly StepOutcome[], dryRun: boolean): string {
+/** Pure: the count line, `in sync: 12 unchanged` or `2 created, 10 unchanged`. */
+export function syncSummary(outcomes: readonly StepOutcome[], dryRun: boolean): string {
   const count = (test: (outcome: StepOutcome) => boolean) => outcomes.filter(test).length;
   const done = (kind: Step['kind']) => count(({ step, error }) => step.kind === kind && error === undefined);
   const changes = done('create') + done('update') + done('resume') + done('pause') + done('delete');

@@ -7,7 +7,7 @@ import { planSync, type PlanInput } from '../../src/kuma/plan.js';
 import { formatSync, syncFailed } from '../../src/kuma/report.js';
 import { checkConfig } from '../helpers/config.js';
 
-const KUMA: KumaSettings = { url: 'https://kuma.example.com', pushBase: 'https://kuma.example.com/api/push/', monitorName: '{{ .Name }}', tag: 'restic-monitor', timeoutMs: 30_000, loginProblems: [] };
+const KUMA: KumaSettings = { url: 'https://kuma.example.com', pushBase: 'https://kuma.example.com/api/push/', monitorName: '{{ .Name }}', tag: 'restic-monitor', timeoutMs: 30_000, sync: false, loginProblems: [] };
 const HOUR = 3_600_000;
 
 function desired(check: string, intervalSeconds = 4000): DesiredMonitor {
