@@ -10,6 +10,7 @@ import { observeListing } from '../snapshot-facts.js';
 import { S3ClientPool } from '../s3/client-pool.js';
 import { matches } from '../snapshot-filter.js';
 import { backendKind, openBackend, RestAgents } from './backends/open.js';
+import { LargeReads } from './large-reads.js';
 import { fallsBackToBinary, ReaderError } from './errors.js';
 import { resolvePassword } from './password.js';
 import { ResticReader } from './reader.js';
@@ -22,6 +23,8 @@ export type ReaderName = Exclude<ReaderChoice, 'auto'>;
 
 export interface BuiltinCheckerOptions {
   reader?: ResticReader;
+  /** Large files one at a time, across every repository this checker reads. */
+  largeReads?: LargeReads;
   pool?: S3ClientPool;
   /**
    * The restic binary's checker. With it, `reader: auto` (and no `reader` at all) hands it
@@ -48,12 +51,14 @@ export class BuiltinResticChecker implements Checker {
   private readonly reader: ResticReader;
   private readonly pool: S3ClientPool;
   private readonly agents = new RestAgents();
+  private readonly largeReads: LargeReads;
   private readonly binary: BuiltinCheckerOptions['binary'];
   private readonly readCa: (path: string) => Promise<string>;
 
   constructor(options: BuiltinCheckerOptions = {}) {
     this.reader = options.reader ?? new ResticReader();
     this.pool = options.pool ?? new S3ClientPool();
+    this.largeReads = options.largeReads ?? new LargeReads();
     this.binary = options.binary;
     this.readCa = options.readCa ?? ((path) => readFile(path, 'utf8'));
   }
@@ -118,7 +123,7 @@ export class BuiltinResticChecker implements Checker {
         const caPem = await this.ca(check);
         const backend = openBackend(
           { url: check.url, extraEnv: check.extraEnv, env: context.env, ...(check.region && { region: check.region }), bucketLookup: check.bucketLookup, ...(caPem !== undefined && { caPem }) },
-          { s3Pool: this.pool, restAgent: this.agents.get },
+          { s3Pool: this.pool, restAgent: this.agents.get, largeReads: this.largeReads },
         );
         const snapshots = await this.reader.snapshots(check.url, access, backend, signal);
         // The locks, when asked for: one more listing (locks/), and each lock file decrypted.

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CheckError } from '../../../src/checkers/checker.js';
 import { BuiltinResticChecker } from '../../../src/checkers/reader/checker.js';
+import { LARGE_FILE_BYTES, LargeReads } from '../../../src/checkers/reader/large-reads.js';
 import type { Check } from '../../../src/config/types.js';
 import { checkConfig } from '../../helpers/config.js';
 import { keyFile, writeSealed, zstdBomb } from '../../helpers/crafted-files.js';
@@ -97,6 +99,30 @@ describe('file sizes: the same bound on every backend, refused before the file i
     await writeFile(join(dir, 'snapshots', name), '');
     await truncate(join(dir, 'snapshots', name), 200_000_000);
     assert.equal(await reason(check(checkConfig({ url: dir, extraEnv: withPassword }))), `snapshots/${name} from ${dir} is larger than 64 MiB (190.7 MiB)`);
+  });
+
+  test('several large snapshot files: read one at a time, however many the repository holds', async () => {
+    const dir = await copy('many-large');
+    for (const digit of '1234') await writeFile(join(dir, 'snapshots', digit.repeat(64)), randomBytes(3 * 2 ** 20));
+    let running = 0;
+    let most = 0;
+    class Counted extends LargeReads {
+      override async run<T>(size: number | undefined, signal: AbortSignal, read: () => Promise<T>): Promise<T> {
+        if (size !== undefined && size <= LARGE_FILE_BYTES) return super.run(size, signal, read);
+        return super.run(size, signal, async () => {
+          most = Math.max(most, ++running);
+          try {
+            return await read();
+          } finally {
+            running--;
+          }
+        });
+      }
+    }
+    const counted = new BuiltinResticChecker({ largeReads: new Counted() });
+    const failure = await reason(counted.check({ ...checkConfig({ url: dir, extraEnv: withPassword }), reader: 'builtin' }, { signal: new AbortController().signal, env }));
+    assert.match(failure, /^snapshots\/(\d)\1{63} is damaged: MAC verification failed$/);
+    assert.equal(most, 1);
   });
 
   test('a FIFO named like a snapshot is no file of restic\'s: left out, with or without a writer, and nothing waits on it', async () => {

@@ -1,16 +1,20 @@
 import { constants } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { open, readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReaderError } from '../errors.js';
 import { isResticFileName } from '../../file-names.js';
 import { tooLarge, type Backend, type FileType } from '../backend.js';
+import { LargeReads } from '../large-reads.js';
 
 /** Read in pieces of at most this much: the bound is checked as the file is read. */
 const PIECE = 1024 * 1024;
 
 /** A repository on a local or mounted file system. */
 export class LocalBackend implements Backend {
-  constructor(readonly location: string) {}
+  constructor(
+    readonly location: string,
+    private readonly largeReads: LargeReads = new LargeReads(),
+  ) {}
 
   async list(type: FileType): Promise<string[]> {
     try {
@@ -25,8 +29,8 @@ export class LocalBackend implements Backend {
 
   /**
    * The size is asked of the open file first: a file past `maxBytes` is refused unread. It
-   * is then read in pieces up to its end, and refused once it passes `maxBytes` (a file that
-   * grows while it is read, a device that reports no size).
+   * is then read into one buffer of that size, and refused once it passes `maxBytes` (a
+   * file that grows while it is read). A large file waits for its turn (LargeReads).
    */
   async read(path: string, signal: AbortSignal, maxBytes: number): Promise<Buffer> {
     const file = join(this.location, path);
@@ -39,19 +43,7 @@ export class LocalBackend implements Backend {
         if (!stat.isFile()) throw new ReaderError('damaged', `${path} in ${this.location} is not a regular file`);
         const { size } = stat;
         if (size > maxBytes) throw tooLarge(path, this.location, maxBytes, size);
-        const pieces: Buffer[] = [];
-        let total = 0;
-        for (;;) {
-          if (signal.aborted) throw new ReaderError('backend', 'aborted');
-          // What is left by the size asked, and one byte more to see the end (or growth).
-          const piece = Buffer.allocUnsafe(Math.min(PIECE, maxBytes - total + 1, Math.max(size - total + 1, 64 * 1024)));
-          const { bytesRead } = await handle.read(piece, 0, piece.length, null);
-          if (bytesRead === 0) break;
-          total += bytesRead;
-          if (total > maxBytes) throw tooLarge(path, this.location, maxBytes);
-          pieces.push(piece.subarray(0, bytesRead));
-        }
-        return Buffer.concat(pieces, total);
+        return await this.largeReads.run(size, signal, () => readAll(handle, size, maxBytes, signal, () => tooLarge(path, this.location, maxBytes)));
       } finally {
         await handle.close();
       }
@@ -67,5 +59,27 @@ export class LocalBackend implements Backend {
     if (error.name === 'AbortError') return new ReaderError('backend', 'aborted');
     if (error.code === 'EACCES' || error.code === 'EPERM') return new ReaderError('backend', `permission denied reading ${join(this.location, path)}`);
     return new ReaderError('backend', `cannot read ${join(this.location, path)} (${error.code ?? error.message})`);
+  }
+}
+
+/**
+ * The whole file, into one buffer of the size asked (one byte more, to see growth): a file
+ * that grows while it is read gets a bigger buffer, up to one byte past the bound.
+ */
+async function readAll(handle: FileHandle, size: number, maxBytes: number, signal: AbortSignal, tooBig: () => Error): Promise<Buffer> {
+  let buffer = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
+  let total = 0;
+  for (;;) {
+    if (signal.aborted) throw new ReaderError('backend', 'aborted');
+    if (total === buffer.length) {
+      if (total > maxBytes) throw tooBig();
+      const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1));
+      buffer.copy(bigger, 0, 0, total);
+      buffer = bigger;
+    }
+    const { bytesRead } = await handle.read(buffer, total, Math.min(PIECE, buffer.length - total), null);
+    if (bytesRead === 0) return buffer.subarray(0, total);
+    total += bytesRead;
+    if (total > maxBytes) throw tooBig();
   }
 }

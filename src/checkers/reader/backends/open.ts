@@ -8,6 +8,7 @@ import type { BucketLookup } from '../../../config/types.js';
 import type { Backend } from '../backend.js';
 import { ReaderError } from '../errors.js';
 import { LocalBackend } from './local.js';
+import { LargeReads } from '../large-reads.js';
 import { parseRestUrl, RestBackend } from './rest.js';
 import { S3Backend } from './s3.js';
 
@@ -36,6 +37,8 @@ export function backendKind(url: string): BackendKind | undefined {
 
 export interface BackendDeps {
   s3Pool: S3ClientPool;
+  /** One for the process: large files are read one at a time (large-reads.ts). */
+  largeReads?: LargeReads;
   /** One undici Agent per extra CA for https rest: servers; the caller closes them. */
   restAgent: (caPem: string) => Dispatcher;
 }
@@ -49,6 +52,7 @@ export function openBackend(settings: BackendSettings, deps: BackendDeps): Backe
     const lookup = settings.bucketLookup;
     return new S3Backend(
       deps.s3Pool,
+      deps.largeReads ?? new LargeReads(),
       {
         endpoint: `${location.useTls ? 'https' : 'http'}://${location.endpoint}`,
         region: settings.region ?? regionFromEnv(settings.extraEnv, settings.env) ?? location.region ?? 'us-east-1',
@@ -62,9 +66,9 @@ export function openBackend(settings: BackendSettings, deps: BackendDeps): Backe
   if (kind === 'rest') {
     const target = parseRestUrl(settings.url, { ...settings.env, ...settings.extraEnv });
     if ('error' in target) throw new ReaderError('unsupported', `repository URL ${target.error}`);
-    return new RestBackend(target, settings.caPem === undefined ? undefined : deps.restAgent(settings.caPem));
+    return new RestBackend(target, deps.largeReads ?? new LargeReads(), settings.caPem === undefined ? undefined : deps.restAgent(settings.caPem));
   }
-  if (kind === 'local') return new LocalBackend(localRepositoryPath(settings.url)!);
+  if (kind === 'local') return new LocalBackend(localRepositoryPath(settings.url)!, deps.largeReads);
   const scheme = /^([a-z0-9]+):/.exec(settings.url)?.[1] ?? settings.url;
   throw new ReaderError('unsupported', `the built-in reader does not read ${scheme}: repositories`);
 }

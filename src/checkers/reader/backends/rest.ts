@@ -1,5 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { ReaderError } from '../errors.js';
+import type { LargeReads } from '../large-reads.js';
 import { isResticFileName } from '../../file-names.js';
 import { readCapped, tooLarge, type Backend, type FileType } from '../backend.js';
 import { MAX_FILE_BYTES } from '../limits.js';
@@ -53,6 +54,7 @@ export class RestBackend implements Backend {
 
   constructor(
     private readonly target: RestTarget,
+    private readonly largeReads: LargeReads,
     private readonly dispatcher?: Dispatcher,
   ) {
     this.location = `rest:${target.base.href}`;
@@ -85,7 +87,9 @@ export class RestBackend implements Backend {
       await response.body.dump();
       throw new ReaderError('not-found', `${path} not found in ${this.location}`);
     }
-    return this.body(response, path, maxBytes);
+    // A large file (or one of no stated length) waits for its turn, its body unread meanwhile.
+    const length = Number(response.headers['content-length']);
+    return this.largeReads.run(Number.isFinite(length) ? length : undefined, signal, () => this.body(response, path, maxBytes));
   }
 
   private async get(path: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {

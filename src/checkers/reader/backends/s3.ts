@@ -3,6 +3,7 @@ import type { S3ClientPool, ClientSettings } from '../../s3/client-pool.js';
 import { describeS3Error } from '../../s3/errors.js';
 import type { S3Location } from '../../../urls/s3.js';
 import { ReaderError } from '../errors.js';
+import type { LargeReads } from '../large-reads.js';
 import { isResticFileName } from '../../file-names.js';
 import { readCapped, tooLarge, type Backend, type FileType } from '../backend.js';
 
@@ -15,6 +16,7 @@ export class S3Backend implements Backend {
 
   constructor(
     private readonly pool: S3ClientPool,
+    private readonly largeReads: LargeReads,
     private readonly settings: ClientSettings,
     private readonly where: S3Location,
   ) {
@@ -63,8 +65,9 @@ export class S3Backend implements Backend {
       body.destroy?.();
       throw tooLarge(path, this.location, maxBytes, object.ContentLength);
     }
-    // Without a length (chunked), or one that lied: counted as it arrives.
-    return this.send(() => readCapped(body, maxBytes, () => tooLarge(path, this.location, maxBytes)));
+    // Without a length (chunked), or one that lied: counted as it arrives. A large body waits
+    // for its turn (LargeReads), unread meanwhile.
+    return this.largeReads.run(object.ContentLength, signal, () => this.send(() => readCapped(body, maxBytes, () => tooLarge(path, this.location, maxBytes))));
   }
 
   private client() {
