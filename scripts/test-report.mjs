@@ -10,7 +10,7 @@ export function label(file) {
   const path = relative(ROOT, file);
   const versioned = /^dist\/versioned\/restic-([^/]+)\/(.+)\.test\.mjs$/.exec(path);
   if (versioned) return `restic ${versioned[1]}: ${versioned[2]}`;
-  return path.replace(/^dist\/test\//, '').replace(/\.test\.js$/, '');
+  return path.replace(/^dist\/test\//, '').replace(/\.test\.m?js$/, '');
 }
 
 export default async function* report(source) {

@@ -60,8 +60,12 @@ done
 slow_first=(daemon/daemon-memory checkers/reader/reader-agreement kuma/kuma-sync checkers/reader/reader-cache cli/cli daemon/daemon-soak config/load secrets discover/discover-s3 health/mirror-lag-restic config/env-file-cli checkers/restic/shared-restic)
 mapfile -t first < <(in_dist "${slow_first[@]}")
 exists "${first[@]}"
-mapfile -t rest < <(find dist/test -name "*.test.js" | sort | grep -vxF -f <(printf '%s\n' "${first[@]}"))
-files=("${first[@]}" "${wrappers[@]}" "${rest[@]}")
+# The pure suites in one process, as npm run test:unit runs them: a process of their own
+# costs each more than the suite itself.
+mapfile -t pure < <(find dist/test -name "*.unit.test.js" | sort)
+printf "import './%s';\n" "${pure[@]#dist/test/}" >dist/test/pure-suites.test.mjs
+mapfile -t rest < <(find dist/test -name "*.test.js" ! -name "*.unit.test.js" | sort | grep -vxF -f <(printf '%s\n' "${first[@]}"))
+files=("${first[@]}" "${wrappers[@]}" "${rest[@]}" dist/test/pure-suites.test.mjs)
 
 # One pool of processes for all three versions: restic's key derivation and Node's start-up
 # are CPU-bound, the rest of a test mostly waits (on restic, servers, timers), so a few
