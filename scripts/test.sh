@@ -77,9 +77,11 @@ node --test --test-concurrency="${TEST_CONCURRENCY:-6}" \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=./scripts/test-report.mjs --test-reporter-destination=dist/test-files.txt \
   "${files[@]}" || status=$?
-# CPU time is what the 2 cores run out of: the figure to compare between runs on a shared machine.
-cpu=$(times | tail -n 1)
-echo "== ${#files[@]} test files took $((SECONDS - started)) s (CPU time of every process so far, user and system: $cpu); the longest:"
+# CPU time is what the 2 cores run out of: the figure to compare between runs on a shared
+# machine (times: user and system of this script, then of every process it ran).
+echo "== ${#files[@]} test files took $((SECONDS - started)) s; CPU time:"
+times
+echo "== the longest test files:"
 sed -n '2,16p' dist/test-files.txt
 if grep -q '  FAIL  ' dist/test-files.txt; then
   echo "== failed:"
