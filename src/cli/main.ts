@@ -30,6 +30,7 @@ import { talliesOf } from '../metrics/tally.js';
 import { writeTextfile } from '../metrics/textfile.js';
 import { parseCommandLine, USAGE, UsageError, type CommandLine } from './args.js';
 import { formatValidation } from './format.js';
+import { worstCaseCycleMs } from '../run/bounds.js';
 import { createProgress, type Terminal } from './progress.js';
 import { formatRunLine, formatUnmonitoredLine, type PushPreview } from './run-line.js';
 import { formatStatusTable } from './status-table.js';
@@ -115,7 +116,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   if (commandLine.command === 'validate') {
     // The whole text passes the redactor: any field may hold a ${VAR} value.
-    io.stdout.write(`${redactor.redact(formatValidation(config, redactor, commandLine.json))}\n`);
+    // kuma: each check's monitor as sync would make it, its interval from the worst-case cycle.
+    const targets = io.pushTargets ?? [new UptimeKumaTarget(), new HealthchecksTarget()];
+    io.stdout.write(`${redactor.redact(formatValidation(config, redactor, commandLine.json, (check) => worstCaseCycleMs(check, targets)))}\n`);
     // On stderr, so that the YAML or JSON on stdout stays what it was; the config is still valid.
     for (const warning of config.warnings ?? []) io.stderr.write(`restic-monitor: warning: ${printable(redactor.redact(warning))}\n`);
     return 0;

@@ -37,13 +37,13 @@ function assertSameRows(actual: string[], expected: string[]): void {
 
 test("docs/configuration.md's repository key table is the declared repository keys, row for row (default and doc line)", () => {
   const expected = declared.filter(([, key]) => key.places.includes('repository')).map(([name, key]) => row(name, key));
-  assertSameRows(tableRows(CONFIGURATION, '### Repository keys'), expected);
+  assertSameRows(tableRows(CONFIGURATION, '## Repository keys'), expected);
 });
 
 test("docs/configuration.md's top-level key table is the declared top-level keys, plus the ignored x- keys", () => {
   const expected = declared.filter(([, key]) => key.places.includes('top')).map(([name, key]) => row(name, key));
   assertSameRows(
-    tableRows(CONFIGURATION, '### Top-level keys').filter((line) => !line.startsWith('| `x-...`')),
+    tableRows(CONFIGURATION, '## Top-level keys').filter((line) => !line.startsWith('| `x-...`')),
     expected,
   );
 });

@@ -42,6 +42,8 @@ export class KeyDerivation {
     signal.addEventListener('abort', stop, { once: true });
     worker.hold(true);
     try {
+      // Aborted between the slot and the listener: the listener would never hear it.
+      if (signal.aborted) throw aborted();
       return await worker.derive(request);
     } catch (error) {
       if (signal.aborted) throw aborted();
