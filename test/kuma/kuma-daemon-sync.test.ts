@@ -67,8 +67,11 @@ test('at start the daemon makes every monitor, the discovered ones too; a reposi
     await repository(join(dir, 'found', 'b'));
     daemon.child.kill('SIGHUP');
     await waitFor('the monitor of b, found after the reload', () => names().join() === 'a,b,web', 20_000);
-    const synced = logLines(daemon.stderr()).filter((line) => String(line.msg).startsWith('kuma sync:'));
-    assert.ok(synced.some((line) => line.msg === 'kuma sync: 1 created, 2 unchanged'), JSON.stringify(synced));
+    // The sync logs its summary after Kuma has the monitor: wait for the line, not just the monitor.
+    const synced = () => logLines(daemon.stderr()).filter((line) => String(line.msg).startsWith('kuma sync:'));
+    await waitFor('the sync\'s summary', () => synced().some((line) => line.msg === 'kuma sync: 1 created, 2 unchanged'), 20_000).catch((error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify(synced())}`);
+    });
     assert.equal(daemon.stderr().includes(PASSWORD), false);
   } finally {
     assert.equal((await daemon.stop()).code, 0);
