@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Deployment checks, all offline: the committed bundle, the Nix files (parsed, and the NixOS
 # module evaluated on the seed's example against stubs), the plain and the NixOS-rendered
-# systemd units (systemd-analyze verify/security/calendar), and the Containerfile (lint).
+# systemd units (systemd-analyze verify/security/calendar), the Kubernetes kustomization
+# (kubectl kustomize) and the Containerfile (lint).
 # The real container build and run (.ci/container-smoke.sh) and the units under a real
 # systemd (.ci/systemd-smoke.sh) run beside these, from .ci/run.
 set -euo pipefail
@@ -17,6 +18,8 @@ step() { echo "deploy-checks: $*"; }
 need=()
 command -v nix-instantiate >/dev/null 2>&1 || need+=(nix-bin)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+# Any kubectl renders a kustomization offline; Debian's (1.20) renders ours as 1.32 does.
+command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 if [ ${#need[@]} -gt 0 ]; then
   step "installing ${need[*]}"
   sudo_cmd=()
@@ -131,6 +134,12 @@ grep -q '^ExecReload=.*kill -HUP' "$daemon_unit" || fail "$daemon_unit: no ExecR
 # until READY=1, which the daemon sends through systemd-notify (a child: NotifyAccess=all).
 grep -q '^Type=notify$' "$daemon_unit" || fail "$daemon_unit: Type=notify expected (READY=1 once SIGHUP is handled)"
 grep -q '^NotifyAccess=all$' "$daemon_unit" || fail "$daemon_unit: NotifyAccess=all expected (systemd-notify is the daemon's child)"
+
+# --- Kubernetes -------------------------------------------------------------------------
+# The schemas and the project's rules are test/deploy/kubernetes*.test.ts (npm test); here the
+# real kubectl renders the kustomization and makes the guide's Secret, both offline.
+step "kubectl $(kubectl version --client -o json 2>/dev/null | node -e 'let t = ""; process.stdin.on("data", (c) => (t += c)).on("end", () => console.log(JSON.parse(t).clientVersion.gitVersion))')"
+node .ci/kubernetes-check.mjs || fail "deploy/kubernetes: see above"
 
 # --- Containerfile ----------------------------------------------------------------------
 out=$(npx --no-install dockerfile-utils lint Containerfile 2>&1 | grep -v 'Unknown user config' || true)

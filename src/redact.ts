@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { isPlainEnvName } from './config/plain-env.js';
+import { isCredentialName, isPlainEnvName } from './config/plain-env.js';
 import { printable } from './text.js';
 import { redactRcloneSpecs } from './urls/rclone.js';
 
@@ -75,10 +75,6 @@ export class Redactor {
   }
 }
 
-// Names of process environment variables that hold credentials, for every backend restic
-// and rclone know: RESTIC_PASSWORD, AWS_SECRET_ACCESS_KEY, MINIO_SECRET_KEY, B2_ACCOUNT_KEY,
-// AZURE_ACCOUNT_SAS, OS_PASSWORD, ST_KEY, RCLONE_CONFIG_<REMOTE>_PASS / _TOKEN, ...
-const SECRET_NAME = /PASS|SECRET|TOKEN|KEY|SAS|CREDENTIAL|^MINIO_ACCESS/i;
 
 /** The one redactor for a run: the config's secrets, the environment's, and any others (an env file's). */
 export function redactorFor(env: Readonly<Record<string, string | undefined>>, ...secrets: ReadonlyArray<readonly string[]>): Redactor {
@@ -87,5 +83,5 @@ export function redactorFor(env: Readonly<Record<string, string | undefined>>, .
 
 /** Values of the process environment that are secrets wherever they turn up. */
 export function secretsFromEnv(env: Readonly<Record<string, string | undefined>>): string[] {
-  return Object.entries(env).flatMap(([name, value]) => (value && SECRET_NAME.test(name) && !isPlainEnvName(name) ? [value] : []));
+  return Object.entries(env).flatMap(([name, value]) => (value && isCredentialName(name) && !isPlainEnvName(name) ? [value] : []));
 }

@@ -2,7 +2,7 @@
  * The environment restic and rclone run with, built on purpose: the monitor's environment
  * (with the environment file laid over it) minus what would change which repository, which
  * password or which snapshots a child sees; then the repository's own extra_env; then what
- * the monitor sets itself. Pure. README "What restic and rclone inherit" states the same rules.
+ * the monitor sets itself. Pure. docs/modes.md, "What restic and rclone inherit", states the same rules.
  */
 export type Env = Readonly<Record<string, string | undefined>>;
 

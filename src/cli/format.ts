@@ -3,14 +3,19 @@ import { showCheck } from '../config/keys.js';
 import type { Config, Check } from '../config/types.js';
 import { MASK, type Redactor } from '../redact.js';
 import type { KumaSettings } from '../config/kuma.js';
+import { desiredMonitors } from '../kuma/desired.js';
 import { formatDuration } from '../duration.js';
 import { describePlan, planChecks, type Plan } from '../checkers/plan.js';
 import { hasUnsafe, printable } from '../text.js';
 
 /** `validate`: the expanded repositories as YAML, secrets masked, ready to eyeball. */
-export function formatValidation(config: Config, redactor: Redactor, json: boolean): string {
+export function formatValidation(config: Config, redactor: Redactor, json: boolean, cycleMs: (check: Check) => number = () => 0): string {
   const plan = planChecks(config.checks);
-  const repositories = Object.fromEntries(config.checks.map((repository) => [repository.name, describe(repository, redactor, plan)]));
+  // With a kuma: block, what `kuma sync` would make of each check, from the config alone.
+  const monitors = config.kuma ? kumaView(config.checks, config.kuma, cycleMs) : undefined;
+  const repositories = Object.fromEntries(
+    config.checks.map((repository) => [repository.name, { ...describe(repository, redactor, plan), ...(monitors && { kuma: monitors.get(repository.name) }) }]),
+  );
   // discover: shown as written (secrets masked), never listed: validate reads no network.
   const discover = config.discover?.locations.map((location) => ({ url: redactor.redact(location.url), check: location.check }));
   const kuma = config.kuma && showKuma(config.kuma);
@@ -53,6 +58,15 @@ function showKuma(kuma: KumaSettings): Record<string, unknown> {
     timeout: formatDuration(kuma.timeoutMs, true),
   };
   return Object.fromEntries(Object.entries(shown).filter(([, value]) => value !== undefined));
+}
+
+/** Each check's Kuma monitor (name and heartbeat interval; the token is never shown), or why it has none. */
+function kumaView(checks: readonly Check[], kuma: KumaSettings, cycleMs: (check: Check) => number): Map<string, Record<string, string>> {
+  const { monitors, skipped } = desiredMonitors(checks, kuma, cycleMs);
+  const view = new Map<string, Record<string, string>>();
+  for (const monitor of monitors) view.set(monitor.check, { monitor: monitor.name, heartbeat_interval: formatDuration(monitor.intervalSeconds * 1000, true) });
+  for (const entry of skipped) view.set(entry.check, { no_monitor: entry.reason });
+  return view;
 }
 
 /** A check as `validate` shows it: the declared keys' entries (config/keys.ts), with the plan's mode. */

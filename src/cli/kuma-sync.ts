@@ -2,10 +2,9 @@ import type { Checker } from '../checkers/checker.js';
 import type { Config } from '../config/types.js';
 import { discoverRepositories } from '../discover/discover.js';
 import { KumaError } from '../kuma/api.js';
-import { desiredMonitors } from '../kuma/desired.js';
-import { planSync, type PruneMode } from '../kuma/plan.js';
+import type { PruneMode } from '../kuma/plan.js';
 import { formatSync, syncFailed } from '../kuma/report.js';
-import { applyPlan } from '../kuma/sync.js';
+import { loginProblem, syncKuma } from '../kuma/run-sync.js';
 import type { PushTarget } from '../push/target.js';
 import { redactorFor, type Redactor } from '../redact.js';
 import { EXIT_FAILED, EXIT_USAGE } from '../run/result.js';
@@ -42,9 +41,8 @@ export async function kumaSync(initial: Config, options: KumaSyncOptions): Promi
     return EXIT_USAGE;
   };
   if (!kuma) return usage('kuma sync needs a kuma: block in the config (url, username, password)');
-  if (kuma.loginProblems.length > 0) return usage(`kuma sync cannot log in:\n  ${kuma.loginProblems.join('\n  ')}`);
-  if (kuma.username === undefined) return usage('kuma sync needs kuma.username: the Kuma account to log in with');
-  if (kuma.password === undefined) return usage('kuma sync needs kuma.password (write "${KUMA_PASSWORD}" and set it in the environment file)');
+  const problem = loginProblem(kuma);
+  if (problem !== undefined) return usage(problem);
 
   let redactor: Redactor = redactorFor(options.env, config.secrets, options.envFileSecrets);
   let discoveryIncomplete = false;
@@ -56,34 +54,28 @@ export async function kumaSync(initial: Config, options: KumaSyncOptions): Promi
     discoveryIncomplete = discovery.failed.size > 0;
     for (const [where, url] of discovery.failed) options.stderr.write(`restic-monitor: ${where}: ${url} could not be listed: its repositories may be missing from this sync\n`);
   }
-  const { monitors: desired, skipped } = desiredMonitors(config.checks, kuma, (check) => worstCaseCycleMs(check, options.pushTargets));
   // Monitor names and messages come from Kuma too: each line stays one line.
   const say = (text: string) => options.stdout.write(redactor.redact(text).split('\n').map(printable).join('\n'));
-
-  // socket.io-client loads only for this command.
-  const { openSocketSession: open } = await import('../kuma/socket-session.js');
-  let session;
+  let result;
   try {
-    session = await open({ url: kuma.url, username: kuma.username, password: kuma.password, ...(kuma.totpSecret && { totpSecret: kuma.totpSecret }), timeoutMs: kuma.timeoutMs });
+    result = await syncKuma({
+      checks: config.checks,
+      kuma,
+      cycleMs: (check) => worstCaseCycleMs(check, options.pushTargets),
+      prune: options.prune,
+      partial: options.partial,
+      discoveryIncomplete,
+      dryRun: options.dryRun,
+    });
   } catch (error) {
     if (!(error instanceof KumaError)) throw error;
     options.stderr.write(`restic-monitor: ${printable(redactor.redact(error.message))}\n`);
     return EXIT_FAILED;
   }
-  try {
-    const steps = planSync({ desired, skipped, monitors: await session.monitors(), tag: kuma.tag, prune: options.prune, discoveryIncomplete, partial: options.partial });
-    say(`Uptime Kuma ${session.version} at ${kuma.url}, as ${kuma.username}; monitors tagged ${kuma.tag}\n`);
-    if (kuma.runIntervalMs === undefined && desired.length > 0) {
-      say("heartbeat intervals follow each check's daemon interval or schedule: for runs from a timer or cron, set kuma.run_interval\n");
-    }
-    const outcomes = options.dryRun ? steps.map((step) => ({ step })) : await applyPlan(session, steps, kuma.tag);
-    say(formatSync(outcomes, { dryRun: options.dryRun, tag: kuma.tag }));
-    return syncFailed(outcomes) || discoveryIncomplete ? EXIT_FAILED : 0;
-  } catch (error) {
-    if (!(error instanceof KumaError)) throw error;
-    options.stderr.write(`restic-monitor: ${printable(redactor.redact(error.message))}\n`);
-    return EXIT_FAILED;
-  } finally {
-    session.close();
+  say(`Uptime Kuma ${result.version} at ${kuma.url}, as ${kuma.username}; monitors tagged ${kuma.tag}\n`);
+  if (kuma.runIntervalMs === undefined && result.desired > 0) {
+    say("heartbeat intervals follow each check's daemon interval or schedule: for runs from a timer or cron, set kuma.run_interval\n");
   }
+  say(formatSync(result.outcomes, { dryRun: options.dryRun, tag: kuma.tag }));
+  return syncFailed(result.outcomes) || discoveryIncomplete ? EXIT_FAILED : 0;
 }

@@ -98,8 +98,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   if (commandLine.command === 'validate') {
     // The whole text passes the redactor: any field may hold a ${VAR} value.
-    const { formatValidation } = await import('./format.js');
-    io.stdout.write(`${redactor.redact(formatValidation(config, redactor, commandLine.json))}\n`);
+    const [{ formatValidation }, { worstCaseCycleMs }] = await Promise.all([import('./format.js'), import('../run/bounds.js')]);
+    // kuma: each check's monitor as sync would make it, its interval from the worst-case cycle.
+    const targets = io.pushTargets ?? (await defaultPushTargets());
+    io.stdout.write(`${redactor.redact(formatValidation(config, redactor, commandLine.json, (check) => worstCaseCycleMs(check, targets)))}\n`);
     // On stderr, so that the YAML or JSON on stdout stays what it was; the config is still valid.
     for (const warning of config.warnings ?? []) io.stderr.write(`restic-monitor: warning: ${printable(redactor.redact(warning))}\n`);
     return 0;

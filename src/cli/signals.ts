@@ -18,6 +18,15 @@ export interface SignalOptions {
   earlier?: readonly NodeJS.Signals[];
 }
 
+/**
+ * The longest a clean stop takes, from the first SIGTERM or SIGINT to exit, for the daemon and
+ * for `run`: restic and what it started get STOP_GRACE_MS (run-process.ts) to go, then the
+ * endpoint and the S3 clients close; the rest is room for a loaded machine. docs/daemon.md
+ * states it, the SIGTERM tests hold the daemon to it, and a supervisor's kill timeout matches
+ * it (deploy/kubernetes: terminationGracePeriodSeconds).
+ */
+export const CLEAN_STOP_BOUND_MS = 10_000;
+
 /** The signals the program handles; the entry point holds them until installSignals runs. */
 export const STOP_AND_RELOAD_SIGNALS = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
 

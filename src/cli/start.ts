@@ -1,5 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { liveTrees } from '../process/live-trees.js';
+import { armExitBackstop, exitNow } from '../process/exit.js';
+import { redactorFor } from '../redact.js';
 import { parseCommandLine } from './args.js';
 import { installSignals, STOP_AND_RELOAD_SIGNALS } from './signals.js';
 
@@ -18,7 +20,7 @@ export function start(early: EarlySignals): void {
     hangupReloads: commandOf(argv) === 'daemon',
     trees: liveTrees,
     stderr: process.stderr,
-    exit: (code) => process.exit(code),
+    exit: (code) => exitNow(code),
     earlier: early.held,
   });
   // Only now that the real handlers listen: a signal left with no listener gets its default
@@ -48,11 +50,14 @@ export function start(early: EarlySignals): void {
         process.exitCode = code;
       },
       (error: unknown) => {
-        // Only a bug gets here; say so plainly, without the stack a user cannot act on.
-        process.stderr.write(`restic-monitor: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+        // Only a bug gets here; say so plainly, without the stack a user cannot act on, and with
+        // the environment's secrets masked (the config's are not known here).
+        process.stderr.write(`restic-monitor: internal error: ${redactorFor(process.env).redact((error as Error)?.message ?? String(error))}\n`);
         process.exitCode = 1;
       },
-    );
+    )
+    // The result is out: a request that can never end (a stuck mount) must not hold the exit.
+    .then(() => armExitBackstop(() => Number(process.exitCode ?? 0)));
 }
 
 function commandOf(args: readonly string[]): string | undefined {

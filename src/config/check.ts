@@ -16,7 +16,7 @@ import { isMapping } from './schema.js';
 import { JUDGED, signalNames, type SignalLimits } from '../health/registry.js';
 import type { ReadContext, SignalModule } from '../health/signal.js';
 import type { Check, ModeChoice, ReaderChoice } from './types.js';
-import type { KumaSettings } from './kuma.js';
+import { isKumaPushBase, type KumaSettings } from './kuma.js';
 import { derivePushToken } from '../kuma/push-token.js';
 
 /** The declared keys read the same way for every key of their type, into their Check field. */
@@ -187,7 +187,7 @@ export function buildCheck(
   }
   // A check of the `kuma:` block's own Kuma with no token of its own: one derived from its
   // name under token_secret, the one `kuma sync` gives its monitor.
-  const derived = kuma?.tokenSecret !== undefined && pushUrl === kuma.pushBase ? derivePushToken(kuma.tokenSecret, name) : undefined;
+  const derived = kuma?.tokenSecret !== undefined && isKumaPushBase(kuma, pushUrl) ? derivePushToken(kuma.tokenSecret, name) : undefined;
   if (derived !== undefined) secrets.add(derived);
   const pushToken = ownToken ?? tokenInUrl ?? derived;
   const pushTimeoutMs = fields.pushTimeoutMs as number | undefined;

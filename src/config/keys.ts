@@ -1,6 +1,6 @@
 // Every config key, declared once (a health signal's keys in its module, health/registry.ts). The unknown-key check and its "did you mean", the raw
 // shape check, the defaults, the parsed Check fields of the plain keys, `validate`'s output
-// and the README's key tables (test/config/keys-declared.unit.test.ts) all come from here.
+// and the key tables of docs/configuration.md (test/config/keys-declared.unit.test.ts) all come from here.
 import { cronProblem, processTimeZone, timeZoneProblem } from '../cron.js';
 import { formatDuration } from '../duration.js';
 import { MASK } from '../redact.js';
@@ -56,9 +56,9 @@ export interface KeyDeclaration {
   notInHost?: string;
   /** Why `defaults` may not set a repository key (places without 'defaults'). */
   notInDefaults?: string;
-  /** The README's default column (markdown). */
+  /** The key table's default column (markdown, docs/configuration.md). */
   shownDefault: string;
-  /** The README's meaning column: one line of markdown. */
+  /** The key table's meaning column: one line of markdown. */
   doc: string;
 }
 
@@ -82,7 +82,7 @@ const BEFORE_SIGNALS = {
     places: EVERYWHERE,
     field: 'mode',
     shownDefault: '`restic`',
-    doc: '`restic`, `fast` or `auto`; see [Modes](#modes). `RESTIC_MONITOR_FAST=true` makes `fast` the default',
+    doc: '`restic`, `fast` or `auto`; see [Modes](modes.md). `RESTIC_MONITOR_FAST=true` makes `fast` the default',
   },
   reader: {
     // RESTIC_MONITOR_READER replaces the default (config/parse.ts).
@@ -91,7 +91,7 @@ const BEFORE_SIGNALS = {
     field: 'reader',
     optional: true,
     shownDefault: '`auto`',
-    doc: 'restic mode: `auto`, `builtin` or `restic`; see [The built-in reader](#the-built-in-reader)',
+    doc: 'restic mode: `auto`, `builtin` or `restic`; see [The built-in reader](modes.md#the-built-in-reader)',
   },
   max_age: {
     value: { type: 'duration', default: '1d' },
@@ -112,7 +112,7 @@ const BEFORE_SIGNALS = {
     places: EVERYWHERE,
     field: 'schedule',
     shownDefault: 'none',
-    doc: 'daemon mode, instead of `interval`: run the check at these cron times (`0 6,18 * * *`: five fields, minute first) in `time_zone`; of `schedule` and `interval` the one set nearest the check wins (host entry, then repository, then `defaults`), both in one place is an error ([docs/daemon.md](docs/daemon.md#schedule))',
+    doc: 'daemon mode, instead of `interval`: run the check at these cron times (`0 6,18 * * *`: five fields, minute first) in `time_zone`; of `schedule` and `interval` the one set nearest the check wins (host entry, then repository, then `defaults`), both in one place is an error ([docs/daemon.md](daemon.md#schedule))',
   },
   time_zone: {
     value: { type: 'text', check: timeZoneProblem },
@@ -199,7 +199,7 @@ const BEFORE_SIGNALS = {
     value: { type: 'text' },
     places: EVERYWHERE,
     field: 'region',
-    shownDefault: 'see [docs/fast-mode.md](docs/fast-mode.md)',
+    shownDefault: 'see [docs/fast-mode.md](fast-mode.md)',
     doc: 'fast mode on S3: signing region',
   },
   bucket_lookup: {
@@ -218,7 +218,7 @@ const AFTER_SIGNALS = {
     notInHost: 'hosts do not nest',
     notInDefaults: 'only a repository can fan out into hosts',
     shownDefault: 'none',
-    doc: 'one check per host of a shared repository: `hosts: {web1: {push_token: ...}, ...}`, named `<repository>/<host>` ([docs/beyond.md](docs/beyond.md)); a repository key equal to such a name is an error',
+    doc: 'one check per host of a shared repository: `hosts: {web1: {push_token: ...}, ...}`, named `<repository>/<host>` ([docs/beyond.md](beyond.md)); a repository key equal to such a name is an error',
   },
   defaults: {
     value: { type: 'map' },
@@ -249,13 +249,13 @@ const AFTER_SIGNALS = {
     value: { type: 'map' },
     places: ['top'],
     shownDefault: 'none',
-    doc: 'Uptime Kuma itself: its `url` (the default `push_url`), the login `kuma sync` uses to make a push monitor for every check, and push tokens derived from `token_secret`; see [Uptime Kuma monitors from the config](#uptime-kuma-monitors-from-the-config)',
+    doc: 'Uptime Kuma itself: its `url` (the default `push_url`), the login `kuma sync` uses to make a push monitor for every check, and push tokens derived from `token_secret`; see [Uptime Kuma monitors from the config](uptime-kuma.md#uptime-kuma-monitors-from-the-config)',
   },
   discover: {
     value: { type: 'discover' },
     places: ['top'],
     shownDefault: 'none',
-    doc: 'where to look for restic repositories: a list of `{url, check}` (an `s3:` prefix, a directory or `rclone:REMOTE:PATH`; `check` defaults to `true`: check each one found with `defaults`; `false`: report those no check covers as unmonitored); see [Health signals](#health-signals)',
+    doc: 'where to look for restic repositories: a list of `{url, check}` (an `s3:` prefix, a directory or `rclone:REMOTE:PATH`; `check` defaults to `true`: check each one found with `defaults`; `false`: report those no check covers as unmonitored); see [Health signals](health-signals.md)',
   },
 } as const satisfies Record<string, KeyDeclaration>;
 

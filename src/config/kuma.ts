@@ -31,6 +31,8 @@ export interface KumaSettings {
   graceMs?: number;
   /** One request to Kuma (connecting, logging in, each change). */
   timeoutMs: number;
+  /** The daemon syncs too: at start, after a reload and after each discovery walk. */
+  sync: boolean;
   /**
    * What keeps `kuma sync` from logging in: a `${VAR}` in username, password or totp_secret
    * that the environment does not set. Only sync needs them, so `run` and `daemon` go on
@@ -40,15 +42,15 @@ export interface KumaSettings {
 }
 
 interface SubKey {
-  /** The README's default column (markdown). */
+  /** The key table's default column (markdown, docs/uptime-kuma.md). */
   shownDefault: string;
-  /** The README's meaning column. */
+  /** The key table's meaning column. */
   doc: string;
   /** Its value is masked wherever it could be shown. */
   secret?: true;
 }
 
-/** Every sub-key of `kuma:`, in the README table's order. */
+/** Every sub-key of `kuma:`, in the order of its key table (docs/uptime-kuma.md). */
 export const KUMA_KEYS = {
   url: { shownDefault: '(required)', doc: "Uptime Kuma's base URL, e.g. `https://kuma.example.com`; a check with no `push_url` pushes to its `/api/push/`" },
   username: { shownDefault: 'none', doc: 'the Kuma account `kuma sync` logs in with' },
@@ -60,6 +62,7 @@ export const KUMA_KEYS = {
   run_interval: { shownDefault: 'none', doc: "one-shot runs: how often the timer or cron starts `run` (`12h`); without it, each monitor's heartbeat interval follows the daemon's `interval` or `schedule`" },
   grace: { shownDefault: "the check's worst-case cycle + 10% of the gap (at most 15m)", doc: 'added to the gap between beats to make the heartbeat interval Kuma waits before it calls a silent monitor down' },
   timeout: { shownDefault: '`30s`', doc: 'each request to Kuma: connecting, logging in, each change' },
+  sync: { shownDefault: '`false`', doc: "`true`: the daemon syncs Kuma's monitors itself, at start, after a reload and after each `discover:` walk, so a repository that appears gets its monitor (it never prunes); a failure is logged and tried again 5 minutes later, and no check waits for it" },
 } as const satisfies Record<string, SubKey>;
 
 export const KUMA_DEFAULTS = { monitorName: '{{ .Name }}', tag: 'restic-monitor', timeout: '30s' } as const;
@@ -155,6 +158,8 @@ export function readKuma(raw: unknown, env: Env, report: (problem: string) => vo
   }
   const tag = text('tag') ?? KUMA_DEFAULTS.tag;
   if (tag.trim() === '') fail('tag', 'is empty: the tag is how sync tells its monitors from yours');
+  const sync = block.sync ?? false;
+  if (typeof sync !== 'boolean') fail('sync', `expected true or false, got ${JSON.stringify(sync)}`);
   const runIntervalMs = duration('run_interval');
   const graceMs = duration('grace');
   const timeoutMs = duration('timeout', KUMA_DEFAULTS.timeout);
@@ -176,8 +181,24 @@ export function readKuma(raw: unknown, env: Env, report: (problem: string) => vo
     ...(runIntervalMs !== undefined && { runIntervalMs }),
     ...(graceMs !== undefined && { graceMs }),
     timeoutMs,
+    sync: sync === true,
     loginProblems,
   };
+}
+
+/**
+ * Whether a push_url is the `kuma:` block's push base, however it is written: host case,
+ * a default port, a missing trailing slash (`https://KUMA.example.com:443/api/push`).
+ */
+export function isKumaPushBase(settings: Pick<KumaSettings, 'pushBase'>, pushUrl: string | undefined): boolean {
+  if (pushUrl === undefined) return false;
+  try {
+    const url = new URL(pushUrl);
+    if (!url.pathname.endsWith('/')) url.pathname += '/';
+    return url.href === settings.pushBase;
+  } catch {
+    return false;
+  }
 }
 
 /** The monitor name of a check: the `monitor_name` template with `.Name` set. */

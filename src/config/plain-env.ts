@@ -32,3 +32,14 @@ const PLAIN_RCLONE = /^RCLONE_CONFIG(?:_[A-Z0-9_]+_(?:TYPE|PROVIDER))?$/;
 export function isPlainEnvName(name: string): boolean {
   return PLAIN_NAMES.has(name) || PLAIN_RCLONE.test(name);
 }
+
+/**
+ * Names that hold credentials, for every backend restic and rclone know: RESTIC_PASSWORD,
+ * AWS_SECRET_ACCESS_KEY, MINIO_SECRET_KEY, B2_ACCOUNT_KEY, AZURE_ACCOUNT_SAS, OS_PASSWORD,
+ * ST_KEY, RCLONE_CONFIG_<REMOTE>_PASS / _TOKEN, and an rclone connection string's `pass=`.
+ */
+const CREDENTIAL_NAME = /PASS|SECRET|TOKEN|KEY|SAS|CREDENTIAL|^MINIO_ACCESS/i;
+
+export function isCredentialName(name: string): boolean {
+  return CREDENTIAL_NAME.test(name);
+}

@@ -23,6 +23,8 @@ import { judgeHealth } from './health.js';
 import { PrimaryLooks, primariesFirst, primariesOf } from '../run/primary-looks.js';
 import { Scheduler, type EntryView } from './scheduler.js';
 import { realTimers, type Timers } from './timers.js';
+import { KumaSyncer } from './kuma-syncer.js';
+import { syncKuma } from '../kuma/run-sync.js';
 import { carryOver, describeDiscovery, DISCOVER_EVERY_MS, discoverRepositories, emptyDiscovery, type Discovery } from '../discover/discover.js';
 import { addResult as tallyOf } from '../metrics/tally.js';
 import { SIGNALS } from '../health/registry.js';
@@ -124,6 +126,20 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     services.set(signal.name, service);
   }
   deps.background = backgroundLookup(services);
+  // kuma.sync: Kuma's monitors follow the checks, configured and discovered (never pruned).
+  const kumaSyncer = new KumaSyncer({
+    sync: async (signal) => {
+      const kuma = config.kuma;
+      if (!kuma?.sync) return undefined;
+      const result = await syncKuma({ checks: allChecks(), kuma, cycleMs: (check) => worstCaseCycleMs(check, options.pushTargets), prune: 'off', partial: true, discoveryIncomplete: false, dryRun: false, signal });
+      // A monitor just made (or resumed) has no beat yet: its check runs now, not an interval on.
+      const fresh = result.outcomes.flatMap(({ step, error }) => (error === undefined && (step.kind === 'create' || step.kind === 'resume') ? [step.desired.check] : []));
+      if (fresh.length > 0) scheduler.runNow(fresh);
+      return result;
+    },
+    logger: () => deps.logger,
+    timers: options.timers ?? realTimers,
+  });
   const now = clockOf(options);
   // Discover's down rows (a location not listed) follow the checks.
   const inOrder = () => [...allChecks().flatMap((check) => tallies.get(check.name) ?? []), ...discovery.failures.map((row) => tallyOf(undefined, row))];
@@ -187,6 +203,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     loadedAt = options.now().getTime() / 1000;
     applyChecks();
     deps.logger.info({ checks: config.checks.length, concurrency: config.concurrency }, 'config reloaded');
+    kumaSyncer.request();
     // The locations may have changed, and so may what a found repository is checked with.
     rediscover();
   };
@@ -237,6 +254,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         if (walk.failure !== undefined) deps.logger.error({ location: walk.location.where }, `discovery failed under ${deps.redactor.redact(walk.location.url)}: ${deps.redactor.redact(walk.failure)}`);
       }
       deps.logger.info(describeDiscovery(discovery), 'discovery done');
+      kumaSyncer.request();
     })()
       .catch((error: unknown) => deps.logger.error(`internal error in discovery: ${(error as Error).message}`))
       .finally(() => {
@@ -264,6 +282,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     });
     scheduler.start();
     rediscover();
+    kumaSyncer.request();
     for (const service of services.values()) service.start();
   }
   await new Promise<void>((resolve) => {
@@ -275,7 +294,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   hangup.off('SIGHUP', onHangup);
   timers.clearTimeout(discoverTimer);
   discoverRun?.abort();
-  await Promise.all([scheduler.stop(), ...[...services.values()].map((service) => service.stop())]);
+  await Promise.all([scheduler.stop(), kumaSyncer.stop(), ...[...services.values()].map((service) => service.stop())]);
   await reloading;
   await discovering;
   await endpoint?.close();

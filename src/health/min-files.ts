@@ -16,7 +16,7 @@ export const minFiles: SignalModule<'min_files'> = {
       value: { type: 'integer' },
       places: ['repository', 'defaults', 'host'],
       shownDefault: 'none',
-      doc: 'restic mode: the newest snapshot processed at least this many files; see [Health signals](#health-signals)',
+      doc: 'restic mode: the newest snapshot processed at least this many files; see [Health signals](health-signals.md)',
       show: (check) => check.signals?.minFiles,
     },
   },

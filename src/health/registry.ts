@@ -1,4 +1,4 @@
-// Every health signal, once. The order is the one every output lists them in: the README's
+// Every health signal, once. The order is the one every output lists them in: docs/configuration.md's
 // key table and `validate`, the `signals` of status --json, the metrics. A signal that is
 // not listed in `signals` (integrity) is read and judged after the listed ones. Adding a
 // signal: its module, a line below, and its limits/fields/outputs in the interfaces under it.

@@ -1,7 +1,7 @@
 // The contract of a health signal. A signal is one module (one file under health/, or a
 // folder of its own) that declares its config keys, what it needs observed, its pure
 // judgement and its outputs; registry.ts lists them. Config, plan, checkers, verdict, JSON,
-// metrics and the README tables run over the registry and never name a signal. Checkers and
+// metrics and the key tables in docs/ run over the registry and never name a signal. Checkers and
 // the run offer observations by capability (below) and never know which signal asked.
 import type { Log } from '../log.js';
 import type { SeenLock } from '../checkers/lock-facts.js';
@@ -179,7 +179,7 @@ export interface Background {
 export interface SignalModule<Key extends string = string> {
   /** As `signals[].name`, `signal_ok{signal=...}` and the SIGNALS column show it. */
   readonly name: string;
-  /** Its keys, in the order the README and `validate` list them. */
+  /** Its keys, in the order the key tables and `validate` list them. */
   readonly keys: Readonly<Record<Key, SignalKey>>;
   /** What it needs observed; fast mode can serve it when every capability is a fast one. */
   readonly observes: readonly Capability[];

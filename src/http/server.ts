@@ -109,7 +109,9 @@ function answer(request: IncomingMessage, response: ServerResponse, endpoints: E
       // A logger that fails must not turn one bad answer into a dead process either.
     }
     if (response.headersSent) response.destroy();
-    else send(request, response, 500, 'text/plain; charset=utf-8', `internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    // The message stays in the log, where it is masked: an error can quote a value, and
+    // anybody who reaches the port reads this answer.
+    else send(request, response, 500, 'text/plain; charset=utf-8', 'internal error (the daemon logged it)\n');
   }
 }
 

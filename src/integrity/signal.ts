@@ -37,7 +37,7 @@ export const integrity: SignalModule<'integrity'> = {
       places: ['repository', 'defaults'],
       notInHost: 'integrity is checked once per repository: set it on the repository, and its hosts share the result',
       shownDefault: 'none',
-      doc: 'daemon only: `restic check --no-lock` every `interval` (default `1w`), one repository at a time, `read_data_subset` (`5%`, `1/10`, `500MiB`) to read data too, killed after `timeout` (default `6h`); a failed check makes the repository down until one passes; `false` switches off the one from `defaults`; see [Health signals](#health-signals)',
+      doc: 'daemon only: `restic check --no-lock` every `interval` (default `1w`), one repository at a time, `read_data_subset` (`5%`, `1/10`, `500MiB`) to read data too, killed after `timeout` (default `6h`); a failed check makes the repository down until one passes; `false` switches off the one from `defaults`; see [Health signals](health-signals.md)',
       show: (check) => (check.integrity === undefined ? undefined : describeIntegrity(check.integrity)),
     },
   },

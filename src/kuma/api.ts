@@ -25,6 +25,7 @@ export interface KumaSession {
   /** Saves `changes` over the monitor as Kuma listed it: the monitor keeps its ID and history. */
   editMonitor(monitor: KumaMonitor, changes: Partial<ManagedFields>): Promise<void>;
   pauseMonitor(id: number): Promise<void>;
+  resumeMonitor(id: number): Promise<void>;
   deleteMonitor(id: number): Promise<void>;
   close(): void;
 }

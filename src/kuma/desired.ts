@@ -1,5 +1,5 @@
 import type { KumaSettings } from '../config/kuma.js';
-import { MAX_KUMA_INTERVAL_MS, monitorNameOf } from '../config/kuma.js';
+import { isKumaPushBase, MAX_KUMA_INTERVAL_MS, monitorNameOf } from '../config/kuma.js';
 import type { Check } from '../config/types.js';
 
 /** The push monitor a check should have in Kuma. */
@@ -36,7 +36,7 @@ export function desiredMonitors(checks: readonly Check[], kuma: KumaSettings, cy
   const monitors: DesiredMonitor[] = [];
   const skipped: Skipped[] = [];
   for (const check of checks) {
-    if (check.pushUrl !== kuma.pushBase) {
+    if (!isKumaPushBase(kuma, check.pushUrl)) {
       skipped.push({ check: check.name, reason: check.pushUrl === undefined ? 'has no push_url' : `pushes to another push_url (${check.pushUrl})` });
       continue;
     }

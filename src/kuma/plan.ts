@@ -8,6 +8,8 @@ export type Step =
   | { kind: 'create'; desired: DesiredMonitor }
   | { kind: 'update'; desired: DesiredMonitor; monitor: KumaMonitor; changes: Partial<ManagedFields> }
   | { kind: 'unchanged'; desired: DesiredMonitor; monitor: KumaMonitor }
+  /** A paused monitor of a configured check: Kuma refuses its beats until it is resumed. */
+  | { kind: 'resume'; desired: DesiredMonitor; monitor: KumaMonitor }
   /** A monitor of the wanted name that is not marked: never touched. */
   | { kind: 'conflict'; desired: DesiredMonitor; monitor: KumaMonitor }
   /** More than one marked monitor for one check: the first is kept in sync, the others reported. */
@@ -55,7 +57,9 @@ export function planSync(input: PlanInput): Step[] {
       continue;
     }
     const changes = changesFor(monitor, desired);
-    steps.push(Object.keys(changes).length === 0 ? { kind: 'unchanged', desired, monitor } : { kind: 'update', desired, monitor, changes });
+    if (Object.keys(changes).length > 0) steps.push({ kind: 'update', desired, monitor, changes });
+    if (!monitor.active) steps.push({ kind: 'resume', desired, monitor });
+    else if (Object.keys(changes).length === 0) steps.push({ kind: 'unchanged', desired, monitor });
     for (const other of extra) steps.push({ kind: 'duplicate', check: desired.check, monitor: other });
   }
   for (const skipped of input.skipped) steps.push({ kind: 'skipped', skipped });

@@ -11,7 +11,7 @@ export function formatSync(outcomes: readonly StepOutcome[], options: { dryRun: 
     const detail = error === undefined ? detailOf(step, options.tag) : `${verbOf(step, true)}: ${error}`;
     return `${verb.padEnd(9)} ${subjectOf(step).padEnd(width)}  ${detail}`.trimEnd();
   });
-  lines.push(summary(outcomes, options.dryRun));
+  lines.push(syncSummary(outcomes, options.dryRun));
   return `${lines.join('\n')}\n`;
 }
 
@@ -25,6 +25,7 @@ function subjectOf(step: Step): string {
     case 'create':
     case 'update':
     case 'unchanged':
+    case 'resume':
     case 'conflict':
       return step.desired.check;
     case 'skipped':
@@ -40,6 +41,8 @@ function verbOf(step: Step, planned: boolean): string {
       return planned ? 'create' : 'created';
     case 'update':
       return planned ? 'update' : 'updated';
+    case 'resume':
+      return planned ? 'resume' : 'resumed';
     case 'pause':
       return planned ? 'pause' : 'paused';
     case 'delete':
@@ -54,9 +57,11 @@ function detailOf(step: Step, tag: string): string {
     case 'create':
       return `push monitor "${step.desired.name}", heartbeat interval ${formatDuration(step.desired.intervalSeconds * 1000, true)}${step.desired.capped ? ' (the most Kuma can wait)' : ''}`;
     case 'update':
-      return `monitor ${step.monitor.id}: ${describeChanges(step.monitor, step.changes)}${pausedNote(step.monitor.active)}`;
+      return `monitor ${step.monitor.id}: ${describeChanges(step.monitor, step.changes)}`;
     case 'unchanged':
-      return `monitor ${step.monitor.id}${pausedNote(step.monitor.active)}`;
+      return `monitor ${step.monitor.id}`;
+    case 'resume':
+      return `monitor ${step.monitor.id}: paused in Kuma, which refuses its beats; its check is in the config`;
     case 'conflict':
       return `monitor ${step.monitor.id} "${step.monitor.name}" is not tagged ${tag}: not touched (to let sync manage it, give it the tag ${tag} with the value ${step.desired.check} in Kuma; or rename it)`;
     case 'duplicate':
@@ -85,18 +90,15 @@ function describeChanges(before: ManagedFields, changes: Partial<ManagedFields>)
   return parts.join(', ');
 }
 
-function pausedNote(active: boolean): string {
-  return active ? '' : ' (paused in Kuma: beats are refused until you resume it)';
-}
-
 function seconds(value: number): string {
   return formatDuration(value * 1000, true);
 }
 
-function summary(outcomes: readonly StepOutcome[], dryRun: boolean): string {
+/** Pure: the count line, `in sync: 12 unchanged` or `2 created, 10 unchanged`. */
+export function syncSummary(outcomes: readonly StepOutcome[], dryRun: boolean): string {
   const count = (test: (outcome: StepOutcome) => boolean) => outcomes.filter(test).length;
   const done = (kind: Step['kind']) => count(({ step, error }) => step.kind === kind && error === undefined);
-  const changes = done('create') + done('update') + done('pause') + done('delete');
+  const changes = done('create') + done('update') + done('resume') + done('pause') + done('delete');
   const failed = count(({ error }) => error !== undefined);
   const problems = count(({ step }) => step.kind === 'conflict' || step.kind === 'duplicate');
   const parts: string[] = [];
@@ -105,6 +107,7 @@ function summary(outcomes: readonly StepOutcome[], dryRun: boolean): string {
     const verbs: Array<[Step['kind'], string, string]> = [
       ['create', 'to create', 'created'],
       ['update', 'to update', 'updated'],
+      ['resume', 'to resume', 'resumed'],
       ['pause', 'to pause', 'paused'],
       ['delete', 'to delete', 'deleted'],
       ['unchanged', 'unchanged', 'unchanged'],

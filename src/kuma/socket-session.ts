@@ -53,7 +53,9 @@ class SocketSession implements KumaSession {
   private list: Record<string, unknown> = {};
   private notifications: unknown[] = [];
   private closed = false;
+  /** Rejects when the connection fails or drops, or when close() ends the session. */
   private readonly gone: Promise<never>;
+  private closedHere!: (error: KumaError) => void;
   private infoSeen!: () => void;
   private readonly info: Promise<void>;
   private versionSeen!: () => void;
@@ -69,6 +71,7 @@ class SocketSession implements KumaSession {
     this.info = new Promise((resolve) => (this.infoSeen = resolve));
     this.loggedIn = Promise.all([new Promise<void>((resolve) => (this.versionSeen = resolve)), new Promise<void>((resolve) => (this.notificationsSeen = resolve))]);
     this.gone = new Promise<never>((_, reject) => {
+      this.closedHere = reject;
       socket.on('connect_error', (error: Error & { description?: unknown }) => reject(new KumaError(`cannot connect to Uptime Kuma at ${login.url}: ${connectReason(error, login.url)}`)));
       socket.on('disconnect', (reason) => {
         if (!this.closed) reject(new KumaError(`Uptime Kuma at ${login.url} closed the connection (${reason})`));
@@ -162,6 +165,10 @@ class SocketSession implements KumaSession {
     await this.expectOk('pauseMonitor', `could not pause monitor ${id}`, id);
   }
 
+  async resumeMonitor(id: number): Promise<void> {
+    await this.expectOk('resumeMonitor', `could not resume monitor ${id}`, id);
+  }
+
   async deleteMonitor(id: number): Promise<void> {
     await this.expectOk('deleteMonitor', `could not delete monitor ${id}`, id);
   }
@@ -169,6 +176,8 @@ class SocketSession implements KumaSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // A request still waiting ends now, not at its timeout (a daemon stopping mid-sync).
+    this.closedHere(new KumaError(`the session with Uptime Kuma at ${this.login.url} was closed`));
     this.socket.removeAllListeners();
     this.socket.disconnect();
   }
@@ -181,8 +190,9 @@ class SocketSession implements KumaSession {
 
   /** One request and Kuma's answer, within the timeout; a dropped connection ends it at once. */
   private async ask(event: string, ...args: unknown[]): Promise<Answer> {
+    // The answer's wait is within()'s alone: no timer of socket.io's outlives a closed session.
     const answer = await this.within(
-      this.socket.timeout(this.login.timeoutMs).emitWithAck(event, ...args) as Promise<unknown>,
+      new Promise<unknown>((resolve) => this.socket.emit(event, ...args, resolve)),
       `Uptime Kuma at ${this.login.url} did not answer ${event} within ${formatDuration(this.login.timeoutMs)}`,
     );
     if (!isObject(answer)) throw new KumaError(`Uptime Kuma at ${this.login.url} answered ${event} with something this version of restic-monitor does not understand`);
@@ -195,7 +205,7 @@ class SocketSession implements KumaSession {
       timer = setTimeout(() => reject(new KumaError(timedOut)), this.login.timeoutMs);
     });
     try {
-      return await Promise.race([work.catch(() => Promise.reject(new KumaError(timedOut))), this.gone, deadline]);
+      return await Promise.race([work, this.gone, deadline]);
     } finally {
       clearTimeout(timer);
     }

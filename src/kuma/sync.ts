@@ -46,6 +46,9 @@ export async function applyPlan(session: KumaSession, steps: readonly Step[], ta
         case 'update':
           await session.editMonitor(step.monitor, step.changes);
           break;
+        case 'resume':
+          await session.resumeMonitor(step.monitor.id);
+          break;
         case 'pause':
           await session.pauseMonitor(step.monitor.id);
           break;

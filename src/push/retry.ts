@@ -20,7 +20,7 @@ export interface AttemptOutcome {
 
 /**
  * The longest a push to one target can take, whatever the target does: every attempt ends
- * at its timeout, and the waits between them are fixed. The README states it; /healthz and
+ * at its timeout, and the waits between them are fixed. docs/reliability.md states it; /healthz and
  * the soak count on it.
  */
 export function worstCasePushMs(timeoutMs: number, policy: Partial<RetryPolicy> = {}): number {

@@ -8,7 +8,7 @@ import { STOP_GRACE_MS } from '../process/run-process.js';
  * Pure: the longest one check's cycle can take once it has its slots, whatever restic
  * and the push targets do: the check's `timeout`, the grace for stopping restic and
  * what it started (SIGTERM, then SIGKILL), then, for each target, every push attempt at its
- * `push_timeout` and the waits between them. Stated in the README; /healthz and the soak
+ * `push_timeout` and the waits between them. Stated in docs/reliability.md; /healthz and the soak
  * hold the daemon to it.
  */
 export function worstCaseCycleMs(check: Check, pushTargets: ReadonlyArray<Pick<PushTarget, 'wants'>>): number {

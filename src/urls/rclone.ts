@@ -1,5 +1,6 @@
 // The rclone URL form, apart from the rclone checker so that the plan reads it without
 // importing a checker (the layer rule in test/layers.unit.test.ts).
+import { isCredentialName } from '../config/plain-env.js';
 
 /** `rclone:remote:path` -> `remote:path` (what restic hands to rclone), else undefined. */
 export function rcloneRemote(url: string): string | undefined {
@@ -96,15 +97,17 @@ export function parseRcloneSpec(spec: string): RcloneSpec | undefined {
 
 /**
  * Settings of a connection string that configure where and how, not who: shown as written.
- * Every other value is a secret (a token, a password, a key), as extra_env's are; so are
- * values that merely look plain (a number, true or false) only when their key is not here.
+ * Every other value is a secret (a token, a password, a key), as extra_env's are. A value that
+ * looks like a setting (a number, a size, true or false: `chunk_size=64M`) is shown too,
+ * unless its key names a credential (`pass=12345678`).
  */
 const PLAIN_PARAMS: ReadonlySet<string> = new Set(['url', 'host', 'port', 'user', 'provider', 'region', 'endpoint', 'vendor', 'env_auth']);
 const PLAIN_VALUE = /^(true|false|\d+(\.\d+)?[A-Za-z]{0,2})$/i;
 
 /** Whether a parameter's value is masked in every output. */
 export function isSecretParam(param: Pick<RcloneParam, 'key' | 'value'>): boolean {
-  return !PLAIN_PARAMS.has(param.key.toLowerCase()) && !PLAIN_VALUE.test(param.value) && param.value !== '';
+  if (param.value === '' || PLAIN_PARAMS.has(param.key.toLowerCase())) return false;
+  return !PLAIN_VALUE.test(param.value) || isCredentialName(param.key);
 }
 
 /** The secret values of the connection string in an `rclone:` URL (none for any other URL). */

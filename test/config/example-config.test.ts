@@ -20,12 +20,13 @@ test('without that variable it names what is missing', async () => {
   );
 });
 
-test("every YAML config in README.md parses (with the environment its ${VAR}s name)", async () => {
-  const { readFile } = await import('node:fs/promises');
+test("every YAML config in the README and docs/ parses (with the environment its ${VAR}s name)", async () => {
   const { parseConfig } = await import('../../src/config/parse.js');
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-  const configs = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]!).filter((text) => /^repositories:/m.test(text));
-  assert.ok(configs.length >= 2, `configs found: ${configs.length}`);
+  const { markdownFiles, readBlocks } = await import('../docs/markdown.js');
+  // The pages that show whole configs (the reference pages for one feature show fragments).
+  const pages = markdownFiles(ROOT).filter((file) => ['README.md', 'docs/configuration.md', 'docs/uptime-kuma.md', 'docs/deployment.md', 'docs/modes.md'].includes(file));
+  const configs = pages.flatMap((file) => readBlocks(ROOT, file).filter((block) => block.language === 'yaml' && /^repositories:/m.test(block.code)).map((block) => block.code));
+  assert.ok(configs.length >= 5, `configs found: ${configs.length}`);
   for (const text of configs) {
     // Long enough for kuma.token_secret, which wants 16 characters at least.
     const env = Object.fromEntries([...text.matchAll(/\$\{([A-Z_]+)\}/g)].map((match) => [match[1]!, 'value-from-the-environment']));

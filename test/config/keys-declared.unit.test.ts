@@ -11,46 +11,49 @@ import { projectRoot } from '../helpers/project-root.js';
 const ROOT = projectRoot();
 
 const declared = Object.entries(KEYS) as [string, KeyDeclaration][];
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+// The key tables live in the reference pages, the README only links to them.
+const CONFIGURATION = 'docs/configuration.md';
+const KUMA = 'docs/uptime-kuma.md';
 const example = readFileSync(join(ROOT, 'config.example.yaml'), 'utf8');
 
-/** The rows of the markdown table under `heading`, as written. */
-function tableRows(heading: string): string[] {
-  const start = readme.indexOf(`\n${heading}`);
-  assert.ok(start >= 0, `README has no "${heading}"`);
-  const section = readme.slice(start + 1).split('\n## ')[0]!.split('\n### ')[0]!;
+/** The rows of the markdown table under `heading` in `page`, as written. */
+function tableRows(page: string, heading: string): string[] {
+  const text = readFileSync(join(ROOT, page), 'utf8');
+  const start = text.indexOf(`\n${heading}`);
+  assert.ok(start >= 0, `${page} has no "${heading}"`);
+  const section = text.slice(start + 1).split('\n## ')[0]!.split('\n### ')[0]!;
   return section.split('\n').filter((line) => line.startsWith('| `'));
 }
 
-/** A declaration as its README row: key, default, doc line. */
+/** A declaration as its table row: key, default, doc line. */
 const row = (name: string, key: KeyDeclaration) => `| \`${name}\` | ${key.shownDefault} | ${key.doc} |`;
 
 function assertSameRows(actual: string[], expected: string[]): void {
   const missing = expected.filter((line) => !actual.includes(line));
   const extra = actual.filter((line) => !expected.includes(line));
-  assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, 'README rows differ from src/config/keys.ts');
-  assert.equal(actual.length, new Set(actual).size, 'a README row appears twice');
+  assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, 'the documented rows differ from their declarations in src/');
+  assert.equal(actual.length, new Set(actual).size, 'a row appears twice');
 }
 
-test("README's repository key table is the declared repository keys, row for row (default and doc line)", () => {
+test("docs/configuration.md's repository key table is the declared repository keys, row for row (default and doc line)", () => {
   const expected = declared.filter(([, key]) => key.places.includes('repository')).map(([name, key]) => row(name, key));
-  assertSameRows(tableRows('### Repository keys'), expected);
+  assertSameRows(tableRows(CONFIGURATION, '## Repository keys'), expected);
 });
 
-test("README's top-level key table is the declared top-level keys, plus the ignored x- keys", () => {
+test("docs/configuration.md's top-level key table is the declared top-level keys, plus the ignored x- keys", () => {
   const expected = declared.filter(([, key]) => key.places.includes('top')).map(([name, key]) => row(name, key));
   assertSameRows(
-    tableRows('### Top-level keys').filter((line) => !line.startsWith('| `x-...`')),
+    tableRows(CONFIGURATION, '## Top-level keys').filter((line) => !line.startsWith('| `x-...`')),
     expected,
   );
 });
 
-test("README's kuma key table is the declared sub-keys of kuma:, row for row", () => {
+test("docs/uptime-kuma.md's kuma key table is the declared sub-keys of kuma:, row for row", () => {
   const expected = Object.entries(KUMA_KEYS).map(([name, key]) => `| \`${name}\` | ${key.shownDefault} | ${key.doc} |`);
-  assertSameRows(tableRows('### Kuma keys'), expected);
+  assertSameRows(tableRows(KUMA, '### Kuma keys'), expected);
 });
 
-test("every declared default in README's tables is the one parsing uses", () => {
+test("every declared default in the key tables is the one parsing uses", () => {
   for (const [name, key] of declared) {
     if ('default' in key.value) assert.equal(key.shownDefault, `\`${key.value.default}\``, name);
   }

@@ -73,3 +73,21 @@ test('kuma: each bad value is one message naming the key', () => {
     assert.deepEqual(configProblems(`${block}\n${REPOS}`), expected, block);
   }
 });
+
+test('validate shows what kuma sync would make of each check, offline: the monitor name and heartbeat interval, never the token', async () => {
+  const { formatValidation } = await import('../../src/cli/format.js');
+  const { Redactor } = await import('../../src/redact.js');
+  const config = parseConfig(
+    `kuma: {url: https://kuma.example.com, token_secret: "\${KUMA_TOKEN_SECRET}", monitor_name: "backup {{ .Name }}"}
+repositories:
+  web: {url: /srv/web}
+  elsewhere: {url: /srv/x, push_url: https://other.example.com/api/push/, push_token: theirToken}
+`,
+    { KUMA_TOKEN_SECRET: SECRET },
+  );
+  const text = formatValidation(config, new Redactor(config.secrets), false, () => 637_000);
+  assert.match(text, /^ {4}kuma:\n {6}monitor: backup web\n {6}heartbeat_interval: 1h16m37s$/m);
+  assert.match(text, /^ {4}kuma:\n {6}no_monitor: pushes to another push_url \(https:\/\/other\.example\.com\/api\/push\/\)$/m);
+  assert.match(text, /^ {2}token_secret: "\*\*\*"$/m);
+  assert.equal(new Redactor(config.secrets).redact(text).includes(derivePushToken(SECRET, 'web')), false);
+});

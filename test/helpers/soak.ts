@@ -78,7 +78,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
   const text = configText(options.repositories, receiver.pushUrl);
   const config = join(dir, 'config.yaml');
   await writeFile(config, text);
-  // The bound the README states: the longer of an interval with its jitter and the
+  // The bound docs/reliability.md states: the longer of an interval with its jitter and the
   // worst-case cycle (check timeout, kill grace, every push attempt and backoff).
   const repository = parseConfig(text, {}).checks[0]!;
   const gapBoundMs = Math.max(repository.intervalMs + maxJitterMs(repository.intervalMs), worstCaseCycleMs(repository, [new UptimeKumaTarget()])) + options.slackMs;

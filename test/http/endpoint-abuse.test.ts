@@ -133,7 +133,7 @@ test('a request that does not arrive within the limit gets 408 and is closed; so
   }
 });
 
-test('an endpoint that throws answers 500 with its message, tells onError, and serves the next request', async () => {
+test('an endpoint that throws answers 500 without its message (which may quote a value), tells onError, and serves the next request', async () => {
   const errors: string[] = [];
   let calls = 0;
   const endpoint = await startHttpEndpoint({ host: '127.0.0.1', port: 0 }, {
@@ -144,7 +144,7 @@ test('an endpoint that throws answers 500 with its message, tells onError, and s
     },
   }, { onError: (error, path) => errors.push(`${path}: ${(error as Error).message}`) });
   try {
-    assert.deepEqual(await get(`${endpoint.url}/metrics`), { status: 500, body: 'internal error: render failed\n' });
+    assert.deepEqual(await get(`${endpoint.url}/metrics`), { status: 500, body: 'internal error (the daemon logged it)\n' });
     assert.deepEqual(errors, ['/metrics: render failed']);
     assert.deepEqual(await get(`${endpoint.url}/metrics`), { status: 200, body: 'ok\n' });
   } finally {

@@ -73,7 +73,7 @@ test('a real Chromium renders the status page of a running daemon: rows, states,
   try {
     await waitFor('every repository checked once', async () => ((await (await fetch(`${daemon.url}/status`)).json()) as unknown[]).length === 5);
     const page = await loadPage<Rendered>(`${daemon.url}/`, READ_PAGE, 30_000);
-    // The measured time goes to the test log (docs/monitoring.md quotes it).
+    // The measured time goes to the test log (docs/metrics.md quotes it).
     console.log(`# chromium: one page load took ${page.ms} ms`);
 
     assert.deepEqual(page.requests, [`${daemon.url}/`], 'the document is the only thing the page asked for');

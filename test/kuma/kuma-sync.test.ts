@@ -182,6 +182,14 @@ for (const version of versions) {
 
       const again = await cli('kuma', 'sync', '--prune');
       assert.match(again.stdout, new RegExp(`^orphan +r05 +monitor ${markedId} "r05": its check is gone; already paused$`, 'm'));
+
+      // The check comes back: its monitor is resumed, or every beat would be refused.
+      checks.plain.splice(4, 0, 'r05');
+      await writeConfig();
+      const back = await cli('kuma', 'sync');
+      assert.equal(back.code, 0, back.stdout + back.stderr);
+      assert.match(back.stdout, new RegExp(`^resumed +r05 +monitor ${markedId}: paused in Kuma, which refuses its beats; its check is in the config$`, 'm'));
+      assert.equal((await monitors()).find((monitor) => monitor.id === markedId)!.active, true);
     });
 
     test('a monitor of the wanted name without the tag is not touched, and sync says how to adopt it', async () => {

@@ -7,7 +7,7 @@ import { planSync, type PlanInput } from '../../src/kuma/plan.js';
 import { formatSync, syncFailed } from '../../src/kuma/report.js';
 import { checkConfig } from '../helpers/config.js';
 
-const KUMA: KumaSettings = { url: 'https://kuma.example.com', pushBase: 'https://kuma.example.com/api/push/', monitorName: '{{ .Name }}', tag: 'restic-monitor', timeoutMs: 30_000, loginProblems: [] };
+const KUMA: KumaSettings = { url: 'https://kuma.example.com', pushBase: 'https://kuma.example.com/api/push/', monitorName: '{{ .Name }}', tag: 'restic-monitor', timeoutMs: 30_000, sync: false, loginProblems: [] };
 const HOUR = 3_600_000;
 
 function desired(check: string, intervalSeconds = 4000): DesiredMonitor {
@@ -53,6 +53,15 @@ test('desired: the heartbeat interval is the gap plus the worst-case cycle plus 
   ]);
 });
 
+test('desired: a push_url written another way is still the kuma: block\'s (host case, default port, no slash)', () => {
+  const checks = ['https://KUMA.example.com:443/api/push', 'https://kuma.example.com/api/push/', 'https://kuma.example.com:8443/api/push/'].map((pushUrl, index) =>
+    checkConfig({ name: `c${index}`, url: '/r', pushUrl, pushToken: 't' }),
+  );
+  const { monitors, skipped } = desiredMonitors(checks, KUMA, () => 0);
+  assert.deepEqual(monitors.map((entry) => entry.check), ['c0', 'c1']);
+  assert.deepEqual(skipped, [{ check: 'c2', reason: 'pushes to another push_url (https://kuma.example.com:8443/api/push/)' }]);
+});
+
 test('desired: run_interval replaces the daemon interval, grace replaces the computed one, and Kuma\'s 24-day limit caps it', () => {
   const check = checkConfig({ name: 'web', url: '/r', pushUrl: KUMA.pushBase, pushToken: 't', intervalMs: HOUR });
   const timer = desiredMonitors([check], { ...KUMA, runIntervalMs: 12 * HOUR, graceMs: 30 * 60_000, monitorName: 'backup {{ .Name }}' }, () => 1).monitors[0]!;
@@ -80,6 +89,11 @@ test('plan: a monitor is matched to its check by the tag, so a renamed or re-tok
   const [step] = plan({ desired: [{ ...desired('web'), name: 'backup web', pushToken: 'new-token' }], monitors: [monitor(7, 'web', 'web', { maxretries: 3, type: 'http' })] });
   assert.equal(step!.kind, 'update');
   assert.deepEqual(step!.kind === 'update' && step!.changes, { name: 'backup web', pushToken: 'new-token', type: 'push', maxretries: 0 });
+});
+
+test('plan: a paused monitor of a configured check is resumed (Kuma refuses its beats), after any update', () => {
+  const steps = plan({ desired: [desired('web'), desired('db', 8000)], monitors: [monitor(1, 'web', 'web', { active: false }), monitor(2, 'db', 'db', { active: false })] });
+  assert.deepEqual(steps.map((step) => `${step.kind} ${'monitor' in step ? step.monitor.id : ''}`), ['resume 1', 'update 2', 'resume 2']);
 });
 
 test('plan: an unmarked monitor of the wanted name is a conflict, never touched; a second marked one is a duplicate', () => {
@@ -118,9 +132,10 @@ test('report: one line per step, masked tokens, a count; conflicts and failures 
     formatSync(outcomes, { dryRun: true, tag: 'restic-monitor' }),
     [
       'create    new    push monitor "new", heartbeat interval 1h6m40s',
-      'update    web    monitor 4: heartbeat interval 1m -> 1h6m40s, push token (paused in Kuma: beats are refused until you resume it)',
+      'update    web    monitor 4: heartbeat interval 1m -> 1h6m40s, push token',
+      'resume    web    monitor 4: paused in Kuma, which refuses its beats; its check is in the config',
       'conflict  clash  monitor 5 "clash" is not tagged restic-monitor: not touched (to let sync manage it, give it the tag restic-monitor with the value clash in Kuma; or rename it)',
-      '1 to create, 1 to update, 1 to resolve in Kuma (dry run: nothing was sent)',
+      '1 to create, 1 to update, 1 to resume, 1 to resolve in Kuma (dry run: nothing was sent)',
       '',
     ].join('\n'),
   );

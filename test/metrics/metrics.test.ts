@@ -96,8 +96,8 @@ test('a failed check between two good ones: timestamp and age series never drop 
   assert.throws(() => sampleValue(emptied, 'restic_monitor_latest_snapshot_timestamp_seconds', web), /0 samples/);
 });
 
-test('docs/daemon.md documents every series the metrics have', async () => {
-  const docs = await readFile(join(ROOT, 'docs', 'daemon.md'), 'utf8');
+test('docs/metrics.md documents every series the metrics have', async () => {
+  const docs = await readFile(join(ROOT, 'docs', 'metrics.md'), 'utf8');
   const unmonitored = [{ name: 'host2/mail', url: 's3:https://h/b/host2/mail', location: 's3:https://h/b', reason: 'no check has this url', foundAt: now }];
   const families = parsePrometheus(renderMetrics([addResult(undefined, base)], now, { configReloadOk: true, configLoadedAt: 1, unmonitored }));
   assert.equal(families.size, 23);

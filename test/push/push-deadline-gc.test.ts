@@ -56,7 +56,7 @@ test('a target that accepts and never answers: every attempt ends at push_timeou
   const methods = receiver.requests.slice(before).map((request) => request.split(' ')[0]);
   assert.deepEqual(methods, ['GET', 'GET', 'GET', 'POST', 'POST', 'POST']);
   assert.ok(result.collections >= 100, `only ${result.collections} forced collections during the run`);
-  // The README's bound for this config: check + 2 targets x (3 x 1 s + 1 s + 2 s) = 12 s and
+  // docs/reliability.md's bound for this config: check + 2 targets x (3 x 1 s + 1 s + 2 s) = 12 s and
   // the check. Generous for a loaded machine; a collected timer waits 300 s per attempt.
   console.log(`# silent target, push_timeout 1s, two targets: the run took ${result.ms} ms with ${result.collections} forced collections`);
   assert.ok(result.ms < 60_000, `the run took ${result.ms} ms`);

@@ -43,6 +43,8 @@ test('an rclone: URL is a remote only when rclone would read one', () => {
   assert.equal(rcloneRemote('/srv/restic'), undefined);
   assert.deepEqual(rcloneSecrets("rclone:nas,pass='p,w',port=2222,user=me,chunk_size=64M,token=t0k3n:repo"), ['p,w', 't0k3n']);
   assert.deepEqual(rcloneSecrets('s3:https://h/b'), []);
+  // A credential that is all digits is still one; a size or a count is a setting.
+  assert.deepEqual(rcloneSecrets('rclone::sftp,host=h,user=u,pass=12345678,concurrency=4:repo'), ['12345678']);
 });
 
 test('a connection string goes to rclone through its environment as an alias; a plain remote stays on its command line', () => {

@@ -47,6 +47,8 @@ export class KeyDerivation {
         const stop = () => worker.stop();
         signal.addEventListener('abort', stop, { once: true });
         try {
+          // Aborted between the slot and the listener: the listener would never hear it.
+          if (signal.aborted) throw aborted();
           return await worker.derive(request);
         } catch (error) {
           if (signal.aborted) throw aborted();

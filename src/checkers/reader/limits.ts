@@ -1,5 +1,5 @@
 /**
- * Every bound the built-in reader holds a repository to, in one place (the README's "Limits"
+ * Every bound the built-in reader holds a repository to, in one place (docs/reliability.md, "Limits"
  * states each). A repository is outside input: a file, a decompression or a key derivation
  * past these is refused with an error naming the file, so that one repository can never take
  * the memory, the CPU or the time the other checks need.

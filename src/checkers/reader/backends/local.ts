@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReaderError } from '../errors.js';
@@ -14,7 +15,8 @@ export class LocalBackend implements Backend {
   async list(type: FileType): Promise<string[]> {
     try {
       const entries = await readdir(join(this.location, type), { withFileTypes: true });
-      return entries.filter((entry) => !entry.isDirectory() && isResticFileName(entry.name)).map((entry) => entry.name);
+      // Files, and links to them (checked when read): a FIFO, socket or device is no restic file.
+      return entries.filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && isResticFileName(entry.name)).map((entry) => entry.name);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw this.failure(error as NodeJS.ErrnoException, type);
@@ -29,9 +31,13 @@ export class LocalBackend implements Backend {
   async read(path: string, signal: AbortSignal, maxBytes: number): Promise<Buffer> {
     const file = join(this.location, path);
     try {
-      const handle = await open(file, 'r');
+      // O_NONBLOCK: opening a FIFO waits for a writer, in a thread nothing can stop (it would
+      // hold the process's exit too); a regular file reads the same either way.
+      const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
       try {
-        const { size } = await handle.stat();
+        const stat = await handle.stat();
+        if (!stat.isFile()) throw new ReaderError('damaged', `${path} in ${this.location} is not a regular file`);
+        const { size } = stat;
         if (size > maxBytes) throw tooLarge(path, this.location, maxBytes, size);
         const pieces: Buffer[] = [];
         let total = 0;
