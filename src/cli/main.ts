@@ -1,25 +1,32 @@
 import { readFileSync } from 'node:fs';
 import type { Checker } from '../checkers/checker.js';
+import { defaultCheckers } from '../checkers/deferred.js';
 import { EnvFileError } from '../config/env-file.js';
 import { loadEnvFile } from '../config/env-file-load.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Check, Config } from '../config/types.js';
 import type { Sink } from '../log.js';
+import { HealthchecksTarget } from '../push/healthchecks.js';
 import type { PushTarget } from '../push/target.js';
+import { UptimeKumaTarget } from '../push/uptime-kuma.js';
 import { redactorFor } from '../redact.js';
 import { EXIT_FAILED, EXIT_USAGE } from '../run/result.js';
 import { primaryOf } from '../run/primary-looks.js';
 import type { HangupSource } from '../daemon/daemon.js';
 import { parseCommandLine, USAGE, UsageError, type CommandLine } from './args.js';
 import type { Terminal } from './progress.js';
-import { checksNamed } from './test-push.js';
+import { checksNamed, testPush } from './test-push.js';
+import { runCommand } from './run-command.js';
 import { chooseLogLevel } from '../log-level.js';
 import { printable } from '../text.js';
 
-// Each command's code is imported when that command runs (`await import`), the checkers when
-// they first check (checkers/deferred.ts): a one-shot command loads only what it uses, which
-// is most of its start-up time (bench/RESULTS.md, cold start).
+// validate's, kuma sync's and the daemon's code is imported when that command runs (`await
+// import`), the checkers when they first check (checkers/deferred.ts), the HTTP client by the
+// first request: a one-shot command loads little more than it uses, and loading is most of
+// its start-up time (bench/RESULTS.md, cold start). run and status (the commands a timer
+// starts) are imported with this module: in the bundle each import() is a chunk of its own,
+// and a file to read.
 
 export interface Io {
   stdout: Sink & { isTTY?: boolean };
@@ -100,7 +107,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     // The whole text passes the redactor: any field may hold a ${VAR} value.
     const [{ formatValidation }, { worstCaseCycleMs }] = await Promise.all([import('./format.js'), import('../run/bounds.js')]);
     // kuma: each check's monitor as sync would make it, its interval from the worst-case cycle.
-    const targets = io.pushTargets ?? (await defaultPushTargets());
+    const targets = io.pushTargets ?? defaultPushTargets();
     io.stdout.write(`${redactor.redact(formatValidation(config, redactor, commandLine.json, (check) => worstCaseCycleMs(check, targets)))}\n`);
     // On stderr, so that the YAML or JSON on stdout stays what it was; the config is still valid.
     for (const warning of config.warnings ?? []) io.stderr.write(`restic-monitor: warning: ${printable(redactor.redact(warning))}\n`);
@@ -108,11 +115,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 
   // One reader for the process: a daemon keeps each repository's key between checks.
-  const checkers = io.checkers ?? (await import('../checkers/deferred.js')).defaultCheckers();
+  const checkers = io.checkers ?? defaultCheckers();
   // status shows and pushes nothing: it needs no push target.
-  const pushTargets = io.pushTargets ?? (commandLine.command === 'status' ? [] : await defaultPushTargets());
+  const pushTargets = io.pushTargets ?? (commandLine.command === 'status' ? [] : defaultPushTargets());
   if (commandLine.command === 'test-push') {
-    const { testPush } = await import('./test-push.js');
     const { lines, ok } = await testPush(config.checks, { pushTargets, redactor, signal: io.signal });
     io.stdout.write(lines.map((line) => `${line}\n`).join(''));
     return ok ? 0 : EXIT_FAILED;
@@ -151,12 +157,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       ready: io.ready ?? (() => notifyReady({ env: io.env, signal: io.signal })),
     });
   }
-  const { runCommand } = await import('./run-command.js');
   return runCommand(commandLine, config, { io, checkers, pushTargets, redactor, envFileSecrets, logLevel, color });
 }
 
-async function defaultPushTargets(): Promise<PushTarget[]> {
-  const [{ UptimeKumaTarget }, { HealthchecksTarget }] = await Promise.all([import('../push/uptime-kuma.js'), import('../push/healthchecks.js')]);
+function defaultPushTargets(): PushTarget[] {
   return [new UptimeKumaTarget(), new HealthchecksTarget()];
 }
 

@@ -14,6 +14,7 @@ import type { CommandLine } from './args.js';
 import type { Io } from './main.js';
 import { createProgress } from './progress.js';
 import { formatRunLine, formatUnmonitoredLine, type PushPreview } from './run-line.js';
+import { formatStatusTable } from './status-table.js';
 
 export interface RunCommandDeps {
   io: Io;
@@ -79,7 +80,7 @@ export async function runCommand(commandLine: CommandLine, initial: Config, deps
   const unmonitored = discovery?.unmonitored ?? [];
   if (commandLine.command === 'status') {
     if (commandLine.json) io.stdout.write(resultsJsonText(results, undefined, unmonitored));
-    else io.stdout.write(`${await (await import('./status-table.js')).formatStatusTable(results, { color }, unmonitored)}\n`);
+    else io.stdout.write(`${await formatStatusTable(results, { color }, unmonitored)}\n`);
   } else {
     const previews = commandLine.dryRun ? previewPushes(config, pushTargets, redactor) : undefined;
     for (const result of results) io.stdout.write(`${formatRunLine(result, { color }, previews?.(result.name, result.status))}\n`);
