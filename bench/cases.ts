@@ -30,8 +30,13 @@ const BASELINE = join(ROOT, 'dist', 'bench', 'baseline-list.js');
 const SHELL = join(ROOT, 'bench', 'restic-baselines.sh');
 const node = (...args: string[]) => [process.execPath, ...args];
 const cli = (...args: string[]) => node(CLI, ...args);
-/** The shipped single-file build (npm run bundle): what the Nix package and the container run. */
-const bundle = (...args: string[]) => node(join(ROOT, 'bundle', 'restic-monitor.mjs'), ...args);
+/**
+ * The shipped single-file build (npm run bundle): what the Nix package and the container run.
+ * BUNDLE=DIR/restic-monitor.mjs measures another build (`node scripts/bundle.mjs DIR` of
+ * sources not yet bundled in the project).
+ */
+export const BUNDLE = process.env.BUNDLE ?? join(ROOT, 'bundle', 'restic-monitor.mjs');
+const bundle = (...args: string[]) => node(BUNDLE, ...args);
 
 export function row(bench: string, series: Series, extra: Partial<Row> = {}): Row {
   return {
@@ -43,7 +48,7 @@ export function row(bench: string, series: Series, extra: Partial<Row> = {}): Ro
   };
 }
 
-async function baselineList(ctx: CaseContext, label: string, prefixes: string[], concurrency: number): Promise<Command> {
+export async function baselineList(ctx: CaseContext, label: string, prefixes: string[], concurrency: number): Promise<Command> {
   const file = join(ctx.fx.dir, `${label.replace(/\W+/g, '-')}.prefixes`);
   await writeFile(file, prefixes.map((prefix) => `${prefix}/snapshots/`).join('\n'));
   const options = { endpoint: ctx.fx.s3.endpoint, bucket: ctx.fx.s3.bucket, prefixesFile: file, concurrency, caPath: ctx.fx.ca.certPath };

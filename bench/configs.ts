@@ -23,7 +23,8 @@ export async function writeConfigs(fx: Fixtures, fleetConcurrency: number) {
   await writeFile(paths.one, `${s3Defaults(1)}  ${fx.fleet[0]}: {}\n`);
   const localEntries = fx.local.map((url, i) => `  local-${i}: { url: ${url}, push_token: tok${i} }\n`).join('');
   await writeFile(paths.local, `concurrency: 2\ndefaults:\n  push_url: ${fx.receiver.pushUrl}\nrepositories:\n${localEntries}`);
-  await writeFile(paths.resticOnly, `repositories:\n  local:\n    url: ${fx.local[0]}\n`);
+  // The restic binary (the stub) reads it: the built-in reader would derive a key.
+  await writeFile(paths.resticOnly, `repositories:\n  local:\n    url: ${fx.local[0]}\n    reader: restic\n`);
   return paths;
 }
 

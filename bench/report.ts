@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import type { Row } from './cases.js';
 import type { DaemonMemory } from './daemon.js';
 import type { Summary } from './measure.js';
+import type { ReaderMemory } from './reader-memory.js';
 
 export interface Machine {
   cores: number;
@@ -54,5 +55,40 @@ export function daemonTable(d: DaemonMemory): string {
     '| RSS by completed cycles | Peak RSS (VmHWM) | Checks pushed | Wall | Goal | Met |',
     '|---|---:|---:|---:|---|---|',
     `| ${marks} | ${d.peakMiB.toFixed(1)} MiB | ${d.beats} | ${d.seconds.toFixed(0)} s | ${d.goal} | ${d.met ? 'yes' : '**no**'} |`,
+  ].join('\n');
+}
+
+/** The load average (1, 5, 15 min) now: the machine is shared, and its load moves the absolute times. */
+export function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
+
+/** Case 6: the reader's process tree against restic's, and the one-shot wall time. */
+export function readerMemoryTable(m: ReaderMemory): string {
+  const mib = (s: Summary) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
+  const sec = (s: Summary) => `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+  return [
+    `6. built-in reader memory and one-shot restic mode: one \`status\` over ${m.repositories} local repositories, two at a time, against bare restic under \`xargs -P 2\`; each a process tree sampled every 5 ms, ${m.rounds} paired rounds:`,
+    '',
+    '| Command | Wall (s) | Peak tree RSS (MiB) | Peak tree private (USS, MiB) | Processes at the peak |',
+    '|---|---:|---:|---:|---:|',
+    ...m.rows.map((r) => `| ${r.label} | ${sec(r.wallS)} | ${mib(r.rssMiB)} | ${mib(r.ussMiB)} | ${r.processes} |`),
+    '',
+    `Tool / restic, paired: wall ${ratioText(m.wallRatio)} (goal ≤ 1.0x: ${m.wallRatio.median <= 1 ? 'met' : '**not met**'}); peak RSS ${ratioText(m.rssRatio)} (goal ≤ 1.0x: ${m.rssRatio.median <= 1 ? 'met' : '**not met**'}); peak private memory ${ratioText(m.ussRatio)}.`,
+  ].join('\n');
+}
+
+function ratioText(s: Summary): string {
+  return `${s.median.toFixed(2)}x (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+}
+
+/** Case 4: what each command loads from disk (dist/). */
+export function modulesTable(modules: Record<string, { esm: number; cjs: number }>): string {
+  return [
+    'Modules each command loads from disk, dist/ (test/helpers/module-trace.ts):',
+    '',
+    '| Command | ES modules | CommonJS files |',
+    '|---|---:|---:|',
+    ...Object.entries(modules).map(([label, count]) => `| ${label} | ${count.esm} | ${count.cjs} |`),
   ].join('\n');
 }

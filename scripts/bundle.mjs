@@ -30,7 +30,12 @@ await build({
   legalComments: 'eof', // the bundled packages' licence notices stay with their code
   charset: 'utf8',
   define: { RESTIC_MONITOR_VERSION: JSON.stringify(version) },
-  // CommonJS packages inside an ESM bundle still call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __rmCreateRequire } from 'node:module'; const require = __rmCreateRequire(import.meta.url);" },
+  // CommonJS packages inside an ESM bundle still call require() for Node's built-ins. Every
+  // chunk gets the banner, and only the chunk with esbuild's require shim uses it: the real
+  // require is made by its first call, not by each of the dozens of chunks a command loads
+  // (createRequire costs about half a millisecond each; bench/RESULTS.md, cold start).
+  banner: {
+    js: "import { createRequire as __rmCreateRequire } from 'node:module'; let __rmRequire; const require = new Proxy(function (id) { return (__rmRequire ??= __rmCreateRequire(import.meta.url))(id); }, { get: (_, key) => (__rmRequire ??= __rmCreateRequire(import.meta.url))[key] });",
+  },
   logLevel: 'warning',
 });

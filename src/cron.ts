@@ -1,6 +1,10 @@
 // Cron schedules (the daemon's `schedule` key), on croner: parsing, the next run in a time
 // zone, and the longest gap between runs. Pure: the instant to count from is passed in.
-import { Cron } from 'croner';
+import type { Cron as CronClass } from 'croner';
+import { requirePackage } from './lazy-require.js';
+
+/** croner, loaded by the first schedule: a config without `schedule` (and every one-shot run) never needs it. */
+const croner = () => requirePackage<typeof import('croner')>('croner', () => require('croner'));
 
 /** What `schedule` means to a reader of the config: five fields, minute first. */
 export const CRON_FIELDS = 'minute hour day-of-month month day-of-week';
@@ -21,9 +25,9 @@ export function cronProblem(expression: string): string | undefined {
   if (!trimmed.startsWith('@') && trimmed.split(/\s+/).length !== 5) {
     return `"${expression}" is not a cron expression: it needs five fields (${CRON_FIELDS}), e.g. "0 6,18 * * *"`;
   }
-  let cron: Cron;
+  let cron: CronClass;
   try {
-    cron = new Cron(trimmed, { timezone: 'UTC' });
+    cron = new (croner().Cron)(trimmed, { timezone: 'UTC' });
   } catch (error) {
     return `"${expression}" is not a cron expression: ${(error as Error).message.replace(/^CronPattern: /, '')}`;
   }
@@ -48,7 +52,7 @@ export function processTimeZone(): string {
 
 /** The first run strictly after `afterMs`, in epoch ms; undefined when there is none. */
 export function nextRunAfter(expression: string, zone: string, afterMs: number): number | undefined {
-  const next = new Cron(expression.trim(), { timezone: zone }).nextRun(new Date(afterMs));
+  const next = new (croner().Cron)(expression.trim(), { timezone: zone }).nextRun(new Date(afterMs));
   return next === null ? undefined : next.getTime();
 }
 
@@ -70,7 +74,7 @@ export function longestGapMs(expression: string, zone: string): number {
   const key = expression.trim();
   let wall = wallGaps.get(key);
   if (wall === undefined) {
-    wall = wallGapMs(new Cron(key, { utcOffset: 0 }));
+    wall = wallGapMs(new (croner().Cron)(key, { utcOffset: 0 }));
     if (wallGaps.size < 1000) wallGaps.set(key, wall);
   }
   return wall + dstShiftMs(zone);
@@ -83,7 +87,7 @@ export function longestGapMs(expression: string, zone: string): number {
  * runs in bursts (every minute on the 1st) from hiding its month-long gap, at one step per
  * running day (at most ~730) plus one day's runs (at most 1,440).
  */
-function wallGapMs(cron: Cron): number {
+function wallGapMs(cron: CronClass): number {
   const first = cron.nextRun(new Date(GAP_REFERENCE_MS - 1));
   if (first === null) return 0;
   const firstDay = startOfDay(first.getTime());

@@ -1,4 +1,5 @@
-import Handlebars from 'handlebars';
+import type HandlebarsModule from 'handlebars';
+import { requirePackage } from './lazy-require.js';
 
 /**
  * Templates in config values know variables and nothing else: `{{ .Name }}` (Go syntax, as
@@ -10,19 +11,29 @@ import Handlebars from 'handlebars';
  */
 export class TemplateError extends Error {}
 
+type Handlebars = typeof HandlebarsModule;
+
 // A private Handlebars without any helper: even a template that slipped past the syntax check
 // could call nothing. knownHelpersOnly with every built-in marked unknown makes a helper call a
 // compile error; strict makes a missing variable an error instead of an empty string.
-const handlebars = Handlebars.create();
-for (const name of Object.keys(handlebars.helpers)) handlebars.unregisterHelper(name);
 const NO_HELPERS = { helperMissing: false, blockHelperMissing: false, each: false, if: false, unless: false, with: false, log: false, lookup: false };
 const COMPILE_OPTIONS = { strict: true, noEscape: true, knownHelpersOnly: true, knownHelpers: NO_HELPERS };
-const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = { helpers: {}, partials: {}, decorators: {}, allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
+const RUNTIME_OPTIONS: HandlebarsModule.RuntimeOptions = { helpers: {}, partials: {}, decorators: {}, allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
+
+let engine: Handlebars | undefined;
+
+/** Handlebars, loaded by the first template: some 40 files that a config without one never needs. */
+function handlebars(): Handlebars {
+  if (engine) return engine;
+  engine = requirePackage<Handlebars>('handlebars', () => require('handlebars')).create();
+  for (const name of Object.keys(engine.helpers)) engine.unregisterHelper(name);
+  return engine;
+}
 
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 type Compiled =
-  | { render: Handlebars.TemplateDelegate; names: string[] }
+  | { render: HandlebarsModule.TemplateDelegate; names: string[] }
   | { unsupported: string }
   | { syntax: string };
 
@@ -69,7 +80,7 @@ function compile(source: string): Compiled {
   const text = goToHandlebars(source);
   let program: hbs.AST.Program;
   try {
-    program = handlebars.parse(text);
+    program = handlebars().parse(text);
   } catch (error) {
     return describeParseError(source, error);
   }
@@ -80,7 +91,7 @@ function compile(source: string): Compiled {
     if (name === undefined) return { unsupported: sliceAt(source, statement.loc) };
     names.push(name);
   }
-  return { render: handlebars.compile(program, COMPILE_OPTIONS), names };
+  return { render: handlebars().compile(program, COMPILE_OPTIONS), names };
 }
 
 /** The variable a mustache names, when it is nothing but one plain name. */
@@ -118,7 +129,7 @@ function describeParseError(source: string, error: unknown): Compiled {
   const text = error instanceof Error ? error.message : String(error);
   // Handlebars' message shows only the last 20 characters before the error; its lexer knows
   // where the offending token starts.
-  const at = (handlebars as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser?.lexer?.yylloc;
+  const at = (handlebars() as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser?.lexer?.yylloc;
   const offset = at ? offsetOf(source, at.first_line, at.first_column) : undefined;
   const span = offset === undefined ? undefined : spanAround(source, offset);
   if (span !== undefined) return { unsupported: span };

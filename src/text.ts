@@ -1,7 +1,10 @@
 // Text the monitor shows a person or another program: cut to a length without breaking a
 // character, and freed of characters that would break a line or steer a terminal.
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// Made on the first cut, not at load: ICU's segmenter costs milliseconds to set up, and most
+// runs never cut a text.
+let segmenter: Intl.Segmenter | undefined;
+const graphemes = (): Intl.Segmenter => (segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' }));
 
 /**
  * A grapheme cluster longer than this is no character a person typed (a base letter under
@@ -14,7 +17,7 @@ const LONGEST_CLUSTER = 32;
 function boundaryBefore(text: string, index: number): number {
   if (index <= 0) return 0;
   if (index >= text.length) return text.length;
-  const start = graphemes.segment(text).containing(index)!.index;
+  const start = graphemes().segment(text).containing(index)!.index;
   return index - start <= LONGEST_CLUSTER ? start : codePointBefore(text, index);
 }
 
@@ -22,7 +25,7 @@ function boundaryBefore(text: string, index: number): number {
 function boundaryAfter(text: string, index: number): number {
   if (index <= 0) return 0;
   if (index >= text.length) return text.length;
-  const cluster = graphemes.segment(text).containing(index)!;
+  const cluster = graphemes().segment(text).containing(index)!;
   if (cluster.index === index) return index;
   const end = cluster.index + cluster.segment.length;
   return end - index <= LONGEST_CLUSTER ? end : index + (splitsPair(text, index) ? 1 : 0);

@@ -58,3 +58,24 @@ repositories:
   assert.match(result.stdout, /^UP   with-restic: latest snapshot 1h ago \(max 1d\) \[pushed to uptime-kuma\]\nUP   fast: latest snapshot (just now|\d+s ago) \(max 1d\) \[pushed to uptime-kuma\]\n$/);
   assert.deepEqual(receiver.beats.map((beat) => [beat.token, beat.status]).sort(), [['tok-fast', 'up'], ['tok-restic', 'up']]);
 });
+
+test('the bundle loads its lazily required packages when they are needed: Handlebars for a template, croner for a schedule, pino for a log line', async () => {
+  const config = join(dir, 'lazy.yaml');
+  await writeFile(
+    config,
+    `defaults:
+  url: /srv/restic/{{ .Name }}
+  schedule: "0 6 * * *"
+repositories:
+  web: {}
+`,
+  );
+  const validated = await runBundle(['validate', '--config', config], {});
+  assert.equal(validated.code, 0, validated.stdout + validated.stderr);
+  assert.match(validated.stdout, /url: \/srv\/restic\/web\n/);
+  // No repository there: the check fails, and at info that is a JSON log line.
+  const status = await runBundle(['status', '--json', '--log-level', 'info', '--config', config], {});
+  assert.equal(status.code, 1, status.stdout + status.stderr);
+  const line = JSON.parse(status.stderr.split('\n').find((text) => text.includes('"check":"web"'))!) as { level: number; name: string; status: string };
+  assert.deepEqual([line.level, line.name, line.status], [30, 'restic-monitor', 'down']);
+});

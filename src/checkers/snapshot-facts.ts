@@ -1,5 +1,5 @@
 import type { Observation } from './checker.js';
-import type { ListOptions } from './restic/restic.js';
+import type { ListOptions } from './list-options.js';
 import { newest, type SnapshotChanges, type SnapshotSummary } from './restic/restic-output.js';
 import { describeFilter, type SnapshotFilter } from './snapshot-filter.js';
 

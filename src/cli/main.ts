@@ -1,43 +1,32 @@
 import { readFileSync } from 'node:fs';
 import type { Checker } from '../checkers/checker.js';
-import { LocalChecker } from '../checkers/local/local.js';
-import { RcloneChecker } from '../checkers/rclone/rclone.js';
-import { BuiltinResticChecker } from '../checkers/reader/checker.js';
-import { ResticChecker } from '../checkers/restic/restic.js';
-import { S3Checker } from '../checkers/s3/checker.js';
+import { defaultCheckers } from '../checkers/deferred.js';
 import { EnvFileError } from '../config/env-file.js';
 import { loadEnvFile } from '../config/env-file-load.js';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Check, Config } from '../config/types.js';
-import { createLogger, type Sink } from '../log.js';
-import type { PushTarget } from '../push/target.js';
+import type { Sink } from '../log.js';
 import { HealthchecksTarget } from '../push/healthchecks.js';
+import type { PushTarget } from '../push/target.js';
 import { UptimeKumaTarget } from '../push/uptime-kuma.js';
-import { redactorFor, type Redactor } from '../redact.js';
-import type { Status } from '../verdict.js';
-import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from '../run/result.js';
-import { resultsJsonText } from '../run/result-json.js';
-import { runOnce } from '../run/run-once.js';
+import { redactorFor } from '../redact.js';
+import { EXIT_FAILED, EXIT_USAGE } from '../run/result.js';
 import { primaryOf } from '../run/primary-looks.js';
-import { SIGNALS } from '../health/registry.js';
-import { describeDiscovery, discoverRepositories, type Discovery } from '../discover/discover.js';
-import type { Logger } from 'pino';
-import { runDaemon, type HangupSource } from '../daemon/daemon.js';
-import { notifyReady } from '../daemon/systemd-notify.js';
-import { renderMetrics } from '../metrics/render.js';
-import { talliesOf } from '../metrics/tally.js';
-import { writeTextfile } from '../metrics/textfile.js';
+import type { HangupSource } from '../daemon/daemon.js';
 import { parseCommandLine, USAGE, UsageError, type CommandLine } from './args.js';
-import { formatValidation } from './format.js';
-import { worstCaseCycleMs } from '../run/bounds.js';
-import { createProgress, type Terminal } from './progress.js';
-import { formatRunLine, formatUnmonitoredLine, type PushPreview } from './run-line.js';
-import { formatStatusTable } from './status-table.js';
+import type { Terminal } from './progress.js';
 import { checksNamed, testPush } from './test-push.js';
-import { kumaSync } from './kuma-sync.js';
+import { runCommand } from './run-command.js';
 import { chooseLogLevel } from '../log-level.js';
 import { printable } from '../text.js';
+
+// validate's, kuma sync's and the daemon's code is imported when that command runs (`await
+// import`), the checkers when they first check (checkers/deferred.ts), the HTTP client by the
+// first request: a one-shot command loads little more than it uses, and loading is most of
+// its start-up time (bench/RESULTS.md, cold start). run and status (the commands a timer
+// starts) are imported with this module: in the bundle each import() is a chunk of its own,
+// and a file to read.
 
 export interface Io {
   stdout: Sink & { isTTY?: boolean };
@@ -111,13 +100,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stderr.write(`restic-monitor: config error in ${path}:\n${lines}\n`);
     return EXIT_USAGE;
   }
-  let redactor = redactorFor(io.env, config.secrets, envFileSecrets);
+  const redactor = redactorFor(io.env, config.secrets, envFileSecrets);
   const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
 
   if (commandLine.command === 'validate') {
     // The whole text passes the redactor: any field may hold a ${VAR} value.
+    const [{ formatValidation }, { worstCaseCycleMs }] = await Promise.all([import('./format.js'), import('../run/bounds.js')]);
     // kuma: each check's monitor as sync would make it, its interval from the worst-case cycle.
-    const targets = io.pushTargets ?? [new UptimeKumaTarget(), new HealthchecksTarget()];
+    const targets = io.pushTargets ?? defaultPushTargets();
     io.stdout.write(`${redactor.redact(formatValidation(config, redactor, commandLine.json, (check) => worstCaseCycleMs(check, targets)))}\n`);
     // On stderr, so that the YAML or JSON on stdout stays what it was; the config is still valid.
     for (const warning of config.warnings ?? []) io.stderr.write(`restic-monitor: warning: ${printable(redactor.redact(warning))}\n`);
@@ -125,14 +115,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 
   // One reader for the process: a daemon keeps each repository's key between checks.
-  const checkers = io.checkers ?? [new BuiltinResticChecker({ binary: new ResticChecker() }), new S3Checker(), new LocalChecker(), new RcloneChecker()];
-  const pushTargets = io.pushTargets ?? [new UptimeKumaTarget(), new HealthchecksTarget()];
+  const checkers = io.checkers ?? defaultCheckers();
+  // status shows and pushes nothing: it needs no push target.
+  const pushTargets = io.pushTargets ?? (commandLine.command === 'status' ? [] : defaultPushTargets());
   if (commandLine.command === 'test-push') {
     const { lines, ok } = await testPush(config.checks, { pushTargets, redactor, signal: io.signal });
     io.stdout.write(lines.map((line) => `${line}\n`).join(''));
     return ok ? 0 : EXIT_FAILED;
   }
   if (commandLine.command === 'kuma-sync') {
+    const { kumaSync } = await import('./kuma-sync.js');
     return kumaSync(config, {
       dryRun: commandLine.dryRun,
       prune: commandLine.prune ?? 'off',
@@ -148,6 +140,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     });
   }
   if (commandLine.command === 'daemon') {
+    const [{ runDaemon }, { notifyReady }] = await Promise.all([import('../daemon/daemon.js'), import('../daemon/systemd-notify.js')]);
     const load = async () => selectChecks(await loadConfig(path, io.env), commandLine.only);
     return runDaemon({
       config,
@@ -164,83 +157,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       ready: io.ready ?? (() => notifyReady({ env: io.env, signal: io.signal })),
     });
   }
-
-  const push = commandLine.command === 'run' && !commandLine.dryRun;
-  // discover: lists its locations first; what it found joins the checks. `--only` picks
-  // configured checks by name, so it lists nothing.
-  let discovery: Discovery | undefined;
-  if (config.discover !== undefined && commandLine.only.length === 0) {
-    const redactNow = redactor;
-    discovery = await discoverRepositories(config, { checkers, env: io.env, now: io.now, signal: io.signal, redact: (text) => redactNow.redact(text) });
-    config = { ...config, checks: [...config.checks, ...discovery.checks] };
-    redactor = redactorFor(io.env, [...config.secrets, ...discovery.secrets], envFileSecrets);
-  }
-  // Log lines pass through the progress count, which clears itself before each and redraws after.
-  const progress = createProgress(io.stderr, config.checks.length);
-  const logger = createLogger(redactor, logLevel, progress.sink);
-  if (discovery) logDiscovery(logger, discovery);
-  // A signal with a background service is the daemon's alone (a restic check per cron run
-  // would cost more than the run): said once, naming its repositories.
-  for (const signal of SIGNALS) {
-    const background = signal.background;
-    if (background === undefined) continue;
-    const repositories = new Set(config.checks.filter((check) => background.applies(check)).map((check) => check.repository));
-    if (repositories.size > 0) logger.info({ repositories: [...repositories] }, `${signal.name}: not checked by ${commandLine.command}: ${background.oneShot}`);
-  }
-  let results;
-  try {
-    results = await runOnce(
-      config,
-      {
-        checkers,
-        pushTargets,
-        now: io.now,
-        env: io.env,
-        logger,
-        redactor,
-      },
-      { push, printed: true, signal: io.signal, onChecked: () => progress.tick() },
-    );
-  } finally {
-    progress.done();
-  }
-  // Down rows of discover (a location not listed, a repository defaults cannot check) follow the checks.
-  results = [...results, ...(discovery?.failures ?? [])];
-  const unmonitored = discovery?.unmonitored ?? [];
-  if (commandLine.command === 'status') {
-    io.stdout.write(commandLine.json ? resultsJsonText(results, undefined, unmonitored) : `${formatStatusTable(results, { color }, unmonitored)}\n`);
-  } else {
-    const previews = commandLine.dryRun ? previewPushes(config, pushTargets, redactor) : undefined;
-    for (const result of results) io.stdout.write(`${formatRunLine(result, { color }, previews?.(result.name, result.status))}\n`);
-    for (const repository of unmonitored) io.stdout.write(`${formatUnmonitoredLine(repository, { color })}\n`);
-  }
-  // A run cut short by a signal would write every repository as down: keep the last file.
-  if (commandLine.textfile !== undefined && !io.signal.aborted) {
-    try {
-      await writeTextfile(commandLine.textfile, renderMetrics(talliesOf(results), io.now(), discovery ? { unmonitored } : {}));
-    } catch (error) {
-      io.stderr.write(`restic-monitor: cannot write ${commandLine.textfile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
-      return EXIT_FAILED;
-    }
-  }
-  return exitCodeFor(results, unmonitored);
+  return runCommand(commandLine, config, { io, checkers, pushTargets, redactor, envFileSecrets, logLevel, color });
 }
 
-/** run --dry-run: where each check's verdict would have gone, secrets masked. */
-function previewPushes(config: Config, pushTargets: readonly PushTarget[], redactor: Redactor) {
-  const byName = new Map(config.checks.map((check) => [check.name, check]));
-  return (name: string, status: Status): PushPreview[] => {
-    const check = byName.get(name)!;
-    return pushTargets
-      .filter((target) => target.wants(check))
-      .map((target) => ({ target: target.kind, destination: redactor.redact(target.destination(check, status)) }));
-  };
-}
-
-/** One line for the discovery, one error per location that could not be listed. */
-function logDiscovery(logger: Logger, discovery: Discovery): void {
-  // `run` and `status` print each failure as a row: the log repeats it at info, as for checks.
-  logger.info(describeDiscovery(discovery), 'discovery done');
+function defaultPushTargets(): PushTarget[] {
+  return [new UptimeKumaTarget(), new HealthchecksTarget()];
 }
 
 function selectChecks(config: Config, only: readonly string[]): Config {

@@ -3,7 +3,7 @@ import type { SignalResult } from '../health/signals.js';
 import type { CheckResult, UnmonitoredRepository } from '../run/result.js';
 import { unmonitoredMessage } from '../run/result-json.js';
 import { viewOf, type ResultView } from './result-view.js';
-import { padEnd, paint, stringWidth, type Style } from './style.js';
+import { padEnd, paint, widthFor, type Style } from './style.js';
 import { printable } from '../text.js';
 
 const HEADER = ['REPOSITORY', 'MODE', 'LATEST SNAPSHOT', 'AGE', 'MAX AGE', 'STATE', 'SIGNALS', 'DURATION', 'MESSAGE'];
@@ -13,15 +13,16 @@ const STATE_COLUMN = HEADER.indexOf('STATE');
  * `status`: an aligned table (by display width: wide names too); ANSI colour only when
  * `style.color`. Unmonitored repositories (discover:) follow the checks, state UNMONITORED.
  */
-export function formatStatusTable(results: readonly CheckResult[], style: Style, unmonitored: readonly UnmonitoredRepository[] = []): string {
+export async function formatStatusTable(results: readonly CheckResult[], style: Style, unmonitored: readonly UnmonitoredRepository[] = []): Promise<string> {
   const cells = [...results.map((result) => cellsOf(viewOf(result))), ...unmonitored.map((repository) => [repository.name, '-', '-', '-', '-', 'UNMONITORED', '-', '-', unmonitoredMessage(repository)])];
   // A name or message from outside (a folder name, restic's error) never breaks a row in two.
   const rows = cells.map((row) => row.map(printable));
-  const widths = HEADER.map((title, column) => Math.max(stringWidth(title), ...rows.map((row) => stringWidth(row[column]!))));
+  const width = await widthFor(rows.flat());
+  const widths = HEADER.map((title, column) => Math.max(width(title), ...rows.map((row) => width(row[column]!))));
   const line = (cells: string[], colorState: boolean) =>
     cells
       .map((cell, column) => {
-        const padded = column === cells.length - 1 ? cell : padEnd(cell, widths[column]!);
+        const padded = column === cells.length - 1 ? cell : padEnd(cell, widths[column]!, width);
         return colorState && column === STATE_COLUMN ? paint(style, cell === 'UP' ? 32 : cell === 'UNMONITORED' ? 33 : 31, padded) : padded;
       })
       .join('  ')

@@ -1,11 +1,11 @@
-import type { LevelWithSilent, Logger } from 'pino';
+import type { LevelWithSilent } from 'pino';
 import type { Checker } from '../checkers/checker.js';
 import { ConfigError } from '../config/errors.js';
 import type { Config, Check } from '../config/types.js';
 import { parseListen } from '../http/listen.js';
 import { startHttpEndpoint, type HttpEndpoint } from '../http/server.js';
 import { renderStatusPage, STATUS_PAGE_REFRESH_SECONDS } from '../http/status-page.js';
-import { createLogger, type Sink } from '../log.js';
+import { createLogger, type Log, type Sink } from '../log.js';
 import { CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
 import { addResult, type Tally } from '../metrics/tally.js';
 import type { PushTarget } from '../push/target.js';
@@ -340,7 +340,7 @@ function clockOf(options: DaemonOptions): () => number {
   return () => options.timers?.now() ?? options.now().getTime();
 }
 
-function buildDeps(config: Config, options: DaemonOptions, limits: Limits, primaries: PrimaryLooks, drills: DrillKeeper): RunDeps & { logger: Logger; plan: Plan } {
+function buildDeps(config: Config, options: DaemonOptions, limits: Limits, primaries: PrimaryLooks, drills: DrillKeeper): RunDeps & { logger: Log; plan: Plan } {
   const redactor = redactorFor(options.env, config.secrets, options.secrets ?? []);
   const plan = planChecks([...config.checks, ...(config.unselectedPrimaries ?? [])], availableIn(options.checkers));
   return {

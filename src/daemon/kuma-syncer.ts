@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Log } from '../log.js';
 import { formatDuration } from '../duration.js';
 import { KumaError } from '../kuma/api.js';
 import { syncSummary } from '../kuma/report.js';
@@ -11,7 +11,7 @@ export const KUMA_RETRY_MS = 5 * 60_000;
 export interface KumaSyncerDeps {
   /** One sync with the daemon's checks as they are now; undefined when `kuma.sync` is off. */
   sync(signal: AbortSignal): Promise<SyncResult | undefined>;
-  logger: () => Logger;
+  logger: () => Log;
   timers: Timers;
   retryMs?: number;
 }

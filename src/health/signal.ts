@@ -3,7 +3,7 @@
 // judgement and its outputs; registry.ts lists them. Config, plan, checkers, verdict, JSON,
 // metrics and the key tables in docs/ run over the registry and never name a signal. Checkers and
 // the run offer observations by capability (below) and never know which signal asked.
-import type { Logger } from 'pino';
+import type { Log } from '../log.js';
 import type { SeenLock } from '../checkers/lock-facts.js';
 import type { SnapshotFacts } from '../checkers/snapshot-facts.js';
 import type { KeyDeclaration, ShowContext } from '../config/keys.js';
@@ -150,7 +150,7 @@ export interface BackgroundDeps {
   now: () => Date;
   timers?: Timers;
   /** The daemon's logger and redactor of the moment (a reload replaces both). */
-  logger: () => Logger;
+  logger: () => Log;
   redact: (text: string) => string;
   /** Judges these checks again now: what the service observed for them changed. */
   recheck: (which: (check: Check) => boolean) => void;

@@ -3,7 +3,6 @@
 import type { BackgroundDeps, BackgroundService } from '../health/signal.js';
 import { shorten } from '../text.js';
 import { IntegrityQueue } from './queue.js';
-import { runIntegrityCheck } from './restic-check.js';
 import { NOT_CHECKED_YET, type IntegrityStatus } from './status.js';
 
 /** An integrity check's reason, as long as a check's (run-once.ts). */
@@ -13,6 +12,8 @@ export function startIntegrityChecks(deps: BackgroundDeps): BackgroundService {
   const queue = new IntegrityQueue(deps.checks, {
     run: async (job, signal) => {
       deps.logger().info({ repository: job.repository }, 'integrity check started');
+      // Loaded by the first check: the signal's module is part of every command's start-up.
+      const { runIntegrityCheck } = await import('./restic-check.js');
       const result = await runIntegrityCheck(job.check, job.settings, { env: deps.env, now: deps.now, signal });
       // Redact first, shorten after: a cut through a secret would hide it from the redactor.
       return result && { ...result, message: shorten(deps.redact(result.message), MAX_INTEGRITY_MESSAGE) };

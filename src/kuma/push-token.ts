@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 
 /**
  * The push token of a check that sets none: an HMAC-SHA256 of its name under the config's
@@ -11,6 +10,9 @@ import { createHmac } from 'node:crypto';
 export const PUSH_TOKEN_LENGTH = 32;
 
 export function derivePushToken(tokenSecret: string, checkName: string): string {
+  // Taken when first needed: loading node:crypto with the config module costs every command
+  // dozens of Node's own modules, and most configs set no token_secret.
+  const { createHmac } = process.getBuiltinModule('node:crypto');
   return createHmac('sha256', tokenSecret)
     .update('restic-monitor push token\0')
     .update(checkName)

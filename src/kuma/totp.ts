@@ -1,5 +1,3 @@
-import { createHmac } from 'node:crypto';
-
 /**
  * RFC 6238 time-based one-time passwords as Uptime Kuma's two-factor login checks them:
  * HMAC-SHA1, 30-second steps, 6 digits. The secret is the base32 text of the account's
@@ -44,6 +42,8 @@ export function readTotpSecret(text: string): Buffer | { error: string } {
 export function totpCode(secret: Uint8Array, nowMs: number): string {
   const counter = Buffer.alloc(8);
   counter.writeBigUInt64BE(BigInt(Math.floor(nowMs / 1000 / STEP_SECONDS)));
+  // Taken when first needed, not with the config module (see derivePushToken).
+  const { createHmac } = process.getBuiltinModule('node:crypto');
   const mac = createHmac('sha1', secret).update(counter).digest();
   const offset = mac[mac.length - 1]! & 0x0f;
   const number = mac.readUInt32BE(offset) & 0x7fff_ffff;

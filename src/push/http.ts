@@ -1,5 +1,3 @@
-import { request } from 'undici';
-
 /**
  * How much of an answer a push reads. Kuma's is `{"ok":true}` or one error message, a
  * healthchecks server's a word or two; a proxy gone wrong can stream without end (one grew
@@ -21,6 +19,7 @@ export interface Outgoing {
 
 /** One HTTP request; `signal` bounds it, the body read included. */
 export async function send(url: URL, outgoing: Outgoing, signal: AbortSignal): Promise<Answer> {
+  const { request } = await import('../undici.js');
   const response = await request(url, { method: outgoing.method, signal, ...(outgoing.body !== undefined && { body: outgoing.body }), ...(outgoing.headers && { headers: outgoing.headers }) });
   return { statusCode: response.statusCode, body: await readCapped(response.body, MAX_ANSWER_BYTES) };
 }

@@ -43,7 +43,8 @@ export async function retrying(
   attempt: (signal: AbortSignal) => Promise<AttemptOutcome>,
 ): Promise<void> {
   const { attempts, firstDelayMs } = { ...DEFAULT_RETRY_POLICY, ...policy };
-  let last: PushError = new PushError('not sent');
+  // Made only when needed: an Error records a stack trace, and most pushes succeed at once.
+  let last: PushError | undefined;
   for (let index = 0; index < attempts; index++) {
     if (index > 0) {
       try {
@@ -65,7 +66,7 @@ export async function retrying(
     last = outcome.error;
     if (!outcome.retry) throw last;
   }
-  throw last;
+  throw last ?? new PushError('not sent');
 }
 
 function networkReason(error: unknown, timedOut: boolean, timeoutMs: number): string {

@@ -1,9 +1,8 @@
-import type { Logger } from 'pino';
+import type { Log } from '../log.js';
 import { AbortFanout } from '../abort/fanout.js';
 import { CheckError, type Checker, type Observation } from '../checkers/checker.js';
 import { planChecks, type Plan } from '../checkers/plan.js';
 import { availableIn, checkerOfKind } from '../checkers/select.js';
-import { shareResticRuns } from '../checkers/restic/shared-restic.js';
 import type { Config, Check } from '../config/types.js';
 import { PushError, type PushTarget } from '../push/target.js';
 import type { Redactor } from '../redact.js';
@@ -14,7 +13,7 @@ import { mapLimit } from '../pool.js';
 import type { PushOutcome, CheckResult } from './result.js';
 import { ageSeconds } from './result-json.js';
 import { PrimaryLooks, primariesFirst, primariesOf } from './primary-looks.js';
-import { drillRestore } from '../checkers/restic/restore-drill.js';
+import type { drillRestore } from '../checkers/restic/restore-drill.js';
 import { needsOf, SIGNALS } from '../health/registry.js';
 import type { DrillRun, Seen } from '../health/signal.js';
 import type { DrillKeeper } from './drills.js';
@@ -30,7 +29,7 @@ export interface RunDeps {
   pushTargets: readonly PushTarget[];
   now: () => Date;
   env: Readonly<Record<string, string | undefined>>;
-  logger: Logger;
+  logger: Log;
   redactor: Redactor;
   limits?: Limits;
   /** The config's plan (planChecks); without it, each check is planned on its own. */
@@ -75,7 +74,8 @@ export async function runOnce(config: Config, deps: RunDeps, options: RunOptions
   const cycle = {
     ...deps,
     plan,
-    checkers: shareResticRuns(deps.checkers, plan),
+    // Loaded only for a config that has such checks (hosts: or filters on one URL).
+    checkers: plan.groups.size === 0 ? deps.checkers : (await import('../checkers/restic/shared-restic.js')).shareResticRuns(deps.checkers, plan),
     limits: limitsFor(config.concurrency),
     primaries: new PrimaryLooks(primariesOf(config.checks)),
   };
@@ -120,7 +120,9 @@ export async function runCheck(check: Check, deps: RunDeps, options: RunOptions)
     if (drill === undefined) {
       // The check's timeout covers both: the drill gets what the listing left of it.
       const timeoutMs = Math.max(1, Math.round(check.timeoutMs - (performance.now() - startedAt)));
-      drill = await (deps.drill ?? drillRestore)(check, { signal: options.signal, env: deps.env }, { now: deps.now, redact: (text) => deps.redactor.redact(text), timeoutMs });
+      // Loaded here: a run without a drill never needs the restic binary's code.
+      const run = deps.drill ?? (await import('../checkers/restic/restore-drill.js')).drillRestore;
+      drill = await run(check, { signal: options.signal, env: deps.env }, { now: deps.now, redact: (text) => deps.redactor.redact(text), timeoutMs });
       deps.drills?.keep(check, drill);
     }
     return { ...seen, drill };

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { CheckError, type Checker } from '../../src/checkers/checker.js';
 import { main } from '../../src/cli/main.js';
 import { formatStatusTable } from '../../src/cli/status-table.js';
-import { stringWidth } from '../../src/cli/style.js';
+import stringWidth from 'string-width';
 import type { CheckResult } from '../../src/run/result.js';
 import { tempDir } from '../helpers/restic-repos.js';
 
@@ -91,8 +91,8 @@ function result(fields: Partial<CheckResult> & { name: string }): CheckResult {
   };
 }
 
-test('the DURATION column: milliseconds under a second, tenths under ten seconds, then two units', () => {
-  const table = formatStatusTable(
+test('the DURATION column: milliseconds under a second, tenths under ten seconds, then two units', async () => {
+  const table = await formatStatusTable(
     [0, 340, 999, 1000, 2_560, 9_999, 12_400, 65_000, 3_725_000].map((ms) => result({ name: `took-${ms}`, durationMs: ms })),
     { color: false },
   );
@@ -100,9 +100,9 @@ test('the DURATION column: milliseconds under a second, tenths under ten seconds
   assert.deepEqual(durations, ['0ms', '340ms', '999ms', '1.0s', '2.5s', '9.9s', '12s', '1m5s', '1h2m']);
 });
 
-test('a snapshot ahead of the clock shows its age with a minus sign, within the tolerance and beyond it', () => {
+test('a snapshot ahead of the clock shows its age with a minus sign, within the tolerance and beyond it', async () => {
   // Today's table showed "0s" for the first (age_seconds is clamped at 0 while fresh) and "2h" for the second.
-  const table = formatStatusTable(
+  const table = await formatStatusTable(
     [
       // Decided at checked_at + duration_ms: 12:00:02, so 5m ahead.
       result({ name: 'ahead-5m', latest: new Date('2026-11-22T12:05:02.000Z'), ageMs: 0, durationMs: 2_000, message: 'latest snapshot just now (max 1d)' }),
@@ -117,9 +117,9 @@ test('a snapshot ahead of the clock shows its age with a minus sign, within the 
   );
 });
 
-test('wide names keep the table aligned: CJK and emoji take two columns, combining marks none', () => {
+test('wide names keep the table aligned: CJK and emoji take two columns, combining marks none', async () => {
   const names = ['web-server', '日本語サーバー', 'backup-📦', 'café', 'cafe\u0301', 'ｆｕｌｌ'];
-  const table = formatStatusTable(names.map((name) => result({ name })), { color: false });
+  const table = await formatStatusTable(names.map((name) => result({ name })), { color: false });
   const lines = table.split('\n');
   assert.equal(lines[0], 'REPOSITORY      MODE    LATEST SNAPSHOT       AGE  MAX AGE  STATE  SIGNALS  DURATION  MESSAGE');
   assert.deepEqual(lines.slice(1), [
@@ -134,9 +134,9 @@ test('wide names keep the table aligned: CJK and emoji take two columns, combini
   for (const line of lines) assert.equal(stringWidth(line.slice(0, line.indexOf('restic') === -1 ? line.indexOf('MODE') : line.indexOf('restic'))), 16, line);
 });
 
-test('the SIGNALS column: - without signals, ok when all hold, the failed ones by name, ? for those not judged; aligned', () => {
+test('the SIGNALS column: - without signals, ok when all hold, the failed ones by name, ? for those not judged; aligned', async () => {
   const signal = (name: 'min_files' | 'max_shrink' | 'max_lag' | 'min_size', ok: boolean | null) => ({ name, limit: 1, value: ok === null ? null : 1, ok });
-  const table = formatStatusTable(
+  const table = await formatStatusTable(
     [
       result({ name: 'plain' }),
       result({ name: 'healthy', signals: [signal('min_files', true), signal('max_lag', true)] }),

@@ -176,7 +176,7 @@ test('status --json, metrics, the status table and the status page show the sign
   const all = await results();
   same('status.json', resultsJsonText(all));
   same('metrics.prom', renderMetrics(talliesOf(all), new Date(NOW), { configReloadOk: true, configLoadedAt: NOW / 1000 - 60 }));
-  same('status-table.txt', `${formatStatusTable(all, { color: false })}\n`);
+  same('status-table.txt', `${await formatStatusTable(all, { color: false })}\n`);
   same('status-page.html', renderStatusPage({ results: all, pending: ['later'], now: new Date(NOW), refreshSeconds: 30 }));
 });
 

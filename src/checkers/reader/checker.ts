@@ -4,7 +4,7 @@ import type { ReaderChoice, Check } from '../../config/types.js';
 import { withDeadline } from '../deadline.js';
 import { childEnv } from '../child-env.js';
 import { CheckError, type CheckContext, type Checker, type Observation } from '../checker.js';
-import { listOptionsFor, type ListOptions } from '../restic/restic.js';
+import { listOptionsFor, type ListOptions } from '../list-options.js';
 import { toSnapshotSummary, type SnapshotSummary } from '../restic/restic-output.js';
 import { observeListing } from '../snapshot-facts.js';
 import { S3ClientPool } from '../s3/client-pool.js';

@@ -1,23 +1,26 @@
 import { availableParallelism } from 'node:os';
 import { liveTrees, type LiveTrees } from '../../process/live-trees.js';
 import { ReaderError } from './errors.js';
-import { ScryptProcess, type ScryptRequest } from './scrypt-process.js';
+import { ScryptProcess, ScryptProcessFailed, type ScryptRequest } from './scrypt-process.js';
 
 export interface KeyDerivationOptions {
   /** Derivations at once; default: the number of CPUs, at most 4 (scrypt is CPU-bound). */
   concurrency?: number;
-  /** An idle process is ended after this long; default 10 s (a fleet's run reuses them). */
+  /** An idle process is ended after this long; default 10 s (a fleet's run reuses it). */
   idleMs?: number;
   trees?: LiveTrees;
 }
 
 /**
- * scrypt for every repository a reader opens, in separate processes (ScryptProcess), at most
- * `concurrency` at once, in the order asked. A derivation ends with its check: its process
- * is killed when the check's signal aborts (timeout, stop), so a costly key file holds
+ * scrypt for every repository a reader opens, in a separate process (ScryptProcess), at most
+ * `concurrency` at once, in the order asked. A derivation ends with its check: when the
+ * check's signal aborts (timeout, stop), the process is killed, so a costly key file holds
  * neither the monitor's exit nor a libuv thread, and holds one derivation slot only until
- * its own check's timeout. Checks of repositories whose key is already held derive nothing
- * and never wait here.
+ * its own check's timeout. The other derivations that were running in that process start
+ * again at once in a new one (they lose what they had done: at most one derivation each per
+ * check that ends this way). Checks of repositories whose key is already held derive
+ * nothing and never wait here. One process for all, not one each: each Node process costs
+ * some 40 MiB of resident memory before it derives anything.
  */
 export class KeyDerivation {
   private readonly concurrency: number;
@@ -25,7 +28,7 @@ export class KeyDerivation {
   private readonly trees: LiveTrees;
   private running = 0;
   private readonly waiting: Array<() => void> = [];
-  private readonly idle: ScryptProcess[] = [];
+  private worker: ScryptProcess | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(options: KeyDerivationOptions = {}) {
@@ -37,38 +40,45 @@ export class KeyDerivation {
   /** 64 bytes of scrypt; rejects with the process's failure or ReaderError `aborted`. */
   async derive(request: ScryptRequest, signal: AbortSignal): Promise<Buffer> {
     await this.slot(signal);
-    const worker = this.idleWorker() ?? new ScryptProcess(this.trees);
-    const stop = () => worker.kill();
-    signal.addEventListener('abort', stop, { once: true });
-    worker.hold(true);
+    clearTimeout(this.idleTimer);
     try {
-      // Aborted between the slot and the listener: the listener would never hear it.
-      if (signal.aborted) throw aborted();
-      return await worker.derive(request);
-    } catch (error) {
-      if (signal.aborted) throw aborted();
-      throw error;
-    } finally {
-      signal.removeEventListener('abort', stop);
-      if (worker.alive) {
-        worker.hold(false);
-        this.idle.push(worker);
-        this.armIdle();
+      for (;;) {
+        const worker = this.current();
+        const stop = () => worker.stop();
+        signal.addEventListener('abort', stop, { once: true });
+        try {
+          // Aborted between the slot and the listener: the listener would never hear it.
+          if (signal.aborted) throw aborted();
+          return await worker.derive(request);
+        } catch (error) {
+          if (signal.aborted) throw aborted();
+          // Stopped for another check's sake: this one goes on in a new process.
+          if (error instanceof ScryptProcessFailed && error.stopped) continue;
+          throw error;
+        } finally {
+          signal.removeEventListener('abort', stop);
+        }
       }
+    } finally {
       this.release();
     }
   }
 
-  /** Ends every idle process (a daemon stopping; derivations in flight end with their checks). */
+  /**
+   * Ends the process if nothing runs in it (a daemon stopping); one still deriving ends with
+   * its checks, then idles out.
+   */
   close(): void {
     clearTimeout(this.idleTimer);
-    for (const worker of this.idle.splice(0)) worker.kill();
+    if (this.worker?.running !== 0) return;
+    this.worker.stop();
+    this.worker = undefined;
   }
 
-  /** An idle process still alive (one may have been killed while it waited: the OOM killer). */
-  private idleWorker(): ScryptProcess | undefined {
-    for (let worker = this.idle.pop(); worker; worker = this.idle.pop()) if (worker.alive) return worker;
-    return undefined;
+  /** The process, alive (one killed meanwhile, by the OOM killer say, is replaced). */
+  private current(): ScryptProcess {
+    if (!this.worker?.alive) this.worker = new ScryptProcess(this.trees, this.concurrency);
+    return this.worker;
   }
 
   private slot(signal: AbortSignal): Promise<void> {
@@ -95,6 +105,7 @@ export class KeyDerivation {
   private release(): void {
     this.running--;
     this.waiting.shift()?.();
+    if (this.running === 0) this.armIdle();
   }
 
   private armIdle(): void {

@@ -15,53 +15,76 @@ export interface ScryptRequest {
 /** scrypt itself refused the parameters (OpenSSL's own limits). */
 export class ScryptRefused extends Error {}
 
-/** The process failed: it could not start, or it ended before it answered. */
-export class ScryptProcessFailed extends Error {}
+/** The process failed: it could not start, it ended before it answered, or it was stopped. */
+export class ScryptProcessFailed extends Error {
+  constructor(
+    message: string,
+    /** It was stopped by this program (stop()), not ended by something else. */
+    readonly stopped = false,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The program the process runs (`node -e`): one JSON request per line on stdin, one JSON
- * answer per line on stdout. Plain JavaScript in a string, so that it needs no file beside
- * the program (the bundle is one file) and reads nothing but its stdin: the password never
- * appears in an argument or an environment variable.
+ * answer per line on stdout, each with the request's id; the requests run side by side on
+ * libuv's thread pool (crypto.scrypt), as many as were sent. Plain JavaScript in a string,
+ * so that it needs no file beside the program (the bundle is one file) and reads nothing but
+ * its stdin: the password never appears in an argument or an environment variable.
  */
 const PROGRAM = `'use strict';
-const { scryptSync } = require('node:crypto');
+const { scrypt } = require('node:crypto');
+const answer = (value) => process.stdout.write(JSON.stringify(value) + '\\n');
 let pending = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (text) => {
   pending += text;
   for (let end = pending.indexOf('\\n'); end >= 0; end = pending.indexOf('\\n')) {
-    const line = pending.slice(0, end);
+    const q = JSON.parse(pending.slice(0, end));
     pending = pending.slice(end + 1);
-    let answer;
+    const failed = (error) => answer({ id: q.id, error: error instanceof Error ? error.message : String(error) });
     try {
-      const q = JSON.parse(line);
-      answer = { key: scryptSync(q.password, Buffer.from(q.salt, 'base64'), 64, { N: q.N, r: q.r, p: q.p, maxmem: q.maxmem }).toString('base64') };
+      scrypt(q.password, Buffer.from(q.salt, 'base64'), 64, { N: q.N, r: q.r, p: q.p, maxmem: q.maxmem }, (error, key) => {
+        if (error) failed(error);
+        else answer({ id: q.id, key: key.toString('base64') });
+      });
     } catch (error) {
-      answer = { error: error instanceof Error ? error.message : String(error) };
+      failed(error);
     }
-    process.stdout.write(JSON.stringify(answer) + '\\n');
   }
 });
 `;
 
 /**
- * A Node process that runs scrypt for this one. scrypt cannot be interrupted once started:
- * in this process it would hold a libuv thread (which file reads and other derivations
- * need) and, since Node joins those threads on exit, the exit itself, for as long as the
- * key file asks (minutes). A process can be killed: a derivation whose check timed out or
- * was aborted ends at once, with the CPU it was using. One derivation at a time.
+ * A Node process that runs scrypt for this one, several derivations at once. scrypt cannot
+ * be interrupted once started: in this process it would hold a libuv thread (which file
+ * reads and other derivations need) and, since Node joins those threads on exit, the exit
+ * itself, for as long as the key file asks (minutes). A process can be killed: a derivation
+ * whose check timed out or was aborted ends at once, with the CPU it was using (and the
+ * others then running in it end too: KeyDerivation runs them again elsewhere). One process
+ * for all of them, not one each: a Node process is some 40 MiB of resident memory before
+ * it derives anything (bench/RESULTS.md, reader memory).
  */
 export class ScryptProcess {
   private readonly child: ChildProcess;
-  private answer: { resolve: (key: Buffer) => void; reject: (error: Error) => void } | undefined;
+  private readonly waiting = new Map<number, { resolve: (key: Buffer) => void; reject: (error: Error) => void }>();
+  private nextId = 0;
   private output = '';
-  private ended: Error | undefined;
+  private ended: ScryptProcessFailed | undefined;
 
-  constructor(private readonly trees: LiveTrees) {
+  constructor(
+    private readonly trees: LiveTrees,
+    /** Derivations it may run at once (libuv's pool gets as many threads). */
+    threads = 4,
+  ) {
     // Its own process group: a Ctrl-C on the terminal reaches the monitor, which ends the
     // derivation itself; `trees` kills it if the monitor exits some other way.
-    this.child = spawn(process.execPath, ['-e', PROGRAM], { stdio: ['pipe', 'pipe', 'ignore'], env: {}, detached: true });
+    this.child = spawn(process.execPath, ['-e', PROGRAM], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+      env: { UV_THREADPOOL_SIZE: String(Math.max(4, threads)) },
+      detached: true,
+    });
     const pid = this.child.pid;
     if (pid !== undefined) this.trees.add(pid, new Set());
     this.child.stdin!.on('error', () => undefined); // EPIPE once it died: 'exit' reports that
@@ -72,6 +95,7 @@ export class ScryptProcess {
       if (pid !== undefined) this.trees.delete(pid);
       this.end(new ScryptProcessFailed(`its process ended (${signal ?? `exit code ${code}`})`));
     });
+    this.hold();
   }
 
   /** Whether it can take another derivation. */
@@ -79,24 +103,29 @@ export class ScryptProcess {
     return this.ended === undefined;
   }
 
+  /** Derivations sent and not yet answered. */
+  get running(): number {
+    return this.waiting.size;
+  }
+
   derive(request: ScryptRequest): Promise<Buffer> {
     if (this.ended) return Promise.reject(this.ended);
-    if (this.answer) return Promise.reject(new Error('one derivation at a time'));
+    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.answer = { resolve, reject };
+      this.waiting.set(id, { resolve, reject });
+      this.hold();
       const { salt, ...rest } = request;
-      this.child.stdin!.write(`${JSON.stringify({ ...rest, salt: salt.toString('base64') })}\n`);
+      this.child.stdin!.write(`${JSON.stringify({ id, ...rest, salt: salt.toString('base64') })}\n`);
     });
   }
 
-  /** While it derives it keeps the event loop alive; idle, it never holds an exit. */
-  hold(held: boolean): void {
-    const handles = [this.child, this.child.stdin, this.child.stdout] as Array<{ ref?: () => void; unref?: () => void } | null>;
-    for (const handle of handles) (held ? handle?.ref : handle?.unref)?.call(handle);
+  /** Kills it: every derivation in it fails with `stopped` set. */
+  stop(): void {
+    this.end(new ScryptProcessFailed('its process was stopped', true));
+    this.kill();
   }
 
-  kill(): void {
-    if (this.ended === undefined) this.end(new ScryptProcessFailed('its process was stopped'));
+  private kill(): void {
     try {
       this.child.kill('SIGKILL');
     } catch {
@@ -104,28 +133,41 @@ export class ScryptProcess {
     }
   }
 
-  private read(text: string): void {
-    this.output += text;
-    const end = this.output.indexOf('\n');
-    if (end < 0) return;
-    const line = this.output.slice(0, end);
-    this.output = this.output.slice(end + 1);
-    const answer = this.answer;
-    this.answer = undefined;
-    let parsed: { key?: unknown; error?: unknown };
-    try {
-      parsed = JSON.parse(line) as typeof parsed;
-    } catch {
-      parsed = { error: 'an unreadable answer' };
-    }
-    if (typeof parsed.key === 'string') answer?.resolve(Buffer.from(parsed.key, 'base64'));
-    else answer?.reject(new ScryptRefused(String(parsed.error)));
+  /** While it derives it keeps the event loop alive; idle, it never holds an exit. */
+  private hold(): void {
+    const held = this.waiting.size > 0;
+    const handles = [this.child, this.child.stdin, this.child.stdout] as Array<{ ref?: () => void; unref?: () => void } | null>;
+    for (const handle of handles) (held ? handle?.ref : handle?.unref)?.call(handle);
   }
 
-  private end(error: Error): void {
+  private read(text: string): void {
+    this.output += text;
+    for (let end = this.output.indexOf('\n'); end >= 0; end = this.output.indexOf('\n')) {
+      const line = this.output.slice(0, end);
+      this.output = this.output.slice(end + 1);
+      let parsed: { id?: unknown; key?: unknown; error?: unknown };
+      try {
+        parsed = JSON.parse(line) as typeof parsed;
+      } catch {
+        // Nothing to tell which derivation it answered: the process is no longer to be trusted.
+        this.end(new ScryptProcessFailed('its process gave an unreadable answer'));
+        this.kill();
+        return;
+      }
+      const answer = this.waiting.get(parsed.id as number);
+      if (!answer) continue;
+      this.waiting.delete(parsed.id as number);
+      if (typeof parsed.key === 'string') answer.resolve(Buffer.from(parsed.key, 'base64'));
+      else answer.reject(new ScryptRefused(String(parsed.error)));
+    }
+    this.hold();
+  }
+
+  private end(error: ScryptProcessFailed): void {
     this.ended ??= error;
-    const answer = this.answer;
-    this.answer = undefined;
-    answer?.reject(error);
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const answer of waiting) answer.reject(this.ended);
+    this.hold();
   }
 }

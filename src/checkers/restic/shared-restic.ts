@@ -1,6 +1,6 @@
 import type { Check } from '../../config/types.js';
 import type { CheckContext, Checker, Observation } from '../checker.js';
-import { listOptionsFor, type ListOptions } from './restic.js';
+import { listOptionsFor, type ListOptions } from '../list-options.js';
 import type { SnapshotSummary } from './restic-output.js';
 import { observeListing } from '../snapshot-facts.js';
 import { withDeadline } from '../deadline.js';

@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from '../../../undici.js';
 import { rootCertificates } from 'node:tls';
 import { localRepositoryPath } from '../../../urls/local.js';
 import type { S3ClientPool } from '../../s3/client-pool.js';
@@ -40,7 +40,7 @@ export interface BackendDeps {
   /** One for the process: large files are read one at a time (large-reads.ts). */
   largeReads?: LargeReads;
   /** One undici Agent per extra CA for https rest: servers; the caller closes them. */
-  restAgent: (caPem: string) => Dispatcher;
+  restAgent: (caPem: string) => Promise<Dispatcher>;
 }
 
 /** The backend for a repository, or an `unsupported` error for a URL only restic reads. */
@@ -66,21 +66,22 @@ export function openBackend(settings: BackendSettings, deps: BackendDeps): Backe
   if (kind === 'rest') {
     const target = parseRestUrl(settings.url, { ...settings.env, ...settings.extraEnv });
     if ('error' in target) throw new ReaderError('unsupported', `repository URL ${target.error}`);
-    return new RestBackend(target, deps.largeReads ?? new LargeReads(), settings.caPem === undefined ? undefined : deps.restAgent(settings.caPem));
+    const caPem = settings.caPem;
+    return new RestBackend(target, deps.largeReads ?? new LargeReads(), caPem === undefined ? undefined : () => deps.restAgent(caPem));
   }
   if (kind === 'local') return new LocalBackend(localRepositoryPath(settings.url)!, deps.largeReads);
   const scheme = /^([a-z0-9]+):/.exec(settings.url)?.[1] ?? settings.url;
   throw new ReaderError('unsupported', `the built-in reader does not read ${scheme}: repositories`);
 }
 
-/** Agents for https rest: servers with their own CA, one per CA, each built once. */
+/** Agents for https rest: servers with their own CA, one per CA, each built once (undici loaded then). */
 export class RestAgents {
-  private readonly agents = new Map<string, Agent>();
+  private readonly agents = new Map<string, Promise<Agent>>();
 
-  get = (caPem: string): Dispatcher => {
+  get = (caPem: string): Promise<Dispatcher> => {
     let agent = this.agents.get(caPem);
     if (!agent) {
-      agent = new Agent({ connect: { ca: [...rootCertificates, caPem] } });
+      agent = import('../../../undici.js').then(({ Agent }) => new Agent({ connect: { ca: [...rootCertificates, caPem] } }));
       this.agents.set(caPem, agent);
     }
     return agent;
@@ -89,6 +90,6 @@ export class RestAgents {
   async close(): Promise<void> {
     const agents = [...this.agents.values()];
     this.agents.clear();
-    await Promise.all(agents.map((agent) => agent.close()));
+    await Promise.all(agents.map(async (agent) => (await agent).close()));
   }
 }

@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from '../../../undici.js';
 import { ReaderError } from '../errors.js';
 import type { LargeReads } from '../large-reads.js';
 import { isResticFileName } from '../../file-names.js';
@@ -55,7 +55,8 @@ export class RestBackend implements Backend {
   constructor(
     private readonly target: RestTarget,
     private readonly largeReads: LargeReads,
-    private readonly dispatcher?: Dispatcher,
+    /** The connection pool for a server with its own CA (RestAgents); undici's global one otherwise. */
+    private readonly dispatcher?: () => Promise<Dispatcher>,
   ) {
     this.location = `rest:${target.base.href}`;
   }
@@ -93,12 +94,14 @@ export class RestBackend implements Backend {
   }
 
   private async get(path: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    const { request } = await import('../../../undici.js');
+    const dispatcher = await this.dispatcher?.();
     try {
       return await request(new URL(path, this.target.base), {
         method: 'GET',
         headers: { accept: V2, ...(this.target.authorization && { authorization: this.target.authorization }) },
         signal,
-        ...(this.dispatcher && { dispatcher: this.dispatcher }),
+        ...(dispatcher && { dispatcher }),
       });
     } catch (error) {
       throw new ReaderError('backend', describeNetworkError(error, this.target.base.host));

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { scryptSync } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { KeyDerivation } from '../../../src/checkers/reader/derivation.js';
+import { ReaderError } from '../../../src/checkers/reader/errors.js';
+import type { ScryptRequest } from '../../../src/checkers/reader/scrypt-process.js';
+import { descendantsOf } from '../../../src/process/process-tree.js';
+import { waitFor } from '../../helpers/daemon-process.js';
+
+/**
+ * Key derivations run side by side in one process (issue 23: each Node process is some
+ * 40 MiB resident before it derives anything), and a derivation whose check ends still
+ * ends at once: its process is killed, and the others that ran in it start again in a new
+ * one and give their keys.
+ */
+
+/** About a second of scrypt here: long enough to see two run at once. */
+const request = (password: string, p: number): ScryptRequest => ({ password, salt: Buffer.from(`salt-${password}`), N: 1024, r: 8, p, maxmem: 64 * 1024 * 1024 });
+const expected = (q: ScryptRequest) => scryptSync(q.password, q.salt, 64, { N: q.N, r: q.r, p: q.p, maxmem: q.maxmem });
+
+/** This process's key derivation processes (ScryptProcess's program reads node:crypto). */
+const derivationProcesses = () =>
+  descendantsOf(process.pid).filter((pid) => existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes("require('node:crypto')"));
+
+test('two derivations at once run in one process, and each gets its own key', async () => {
+  const derivation = new KeyDerivation({ concurrency: 2 });
+  const [a, b] = [request('alpha', 512), request('beta', 512)];
+  const never = new AbortController().signal;
+  try {
+    const both = Promise.all([derivation.derive(a, never), derivation.derive(b, never)]);
+    let seen: number[] = [];
+    await waitFor('a derivation process', () => (seen = derivationProcesses()).length > 0, 20_000);
+    const [keyA, keyB] = await both;
+    assert.equal(seen.length, 1, `derivation processes: ${seen.join(', ')}`);
+    assert.deepEqual([keyA, keyB], [expected(a), expected(b)]);
+  } finally {
+    derivation.close();
+  }
+});
+
+test('a derivation whose check ends kills the process; the other one in it starts again and gives its key', async () => {
+  const derivation = new KeyDerivation({ concurrency: 2 });
+  // About a minute of scrypt: the abort ends it first.
+  const slow = request('slow', 16384);
+  const other = request('other', 512);
+  const stopping = new AbortController();
+  try {
+    const slowKey = derivation.derive(slow, stopping.signal);
+    let otherDone = false;
+    const otherKey = derivation.derive(other, new AbortController().signal).finally(() => (otherDone = true));
+    let first: number[] = [];
+    await waitFor('the derivation process', () => (first = derivationProcesses()).length > 0, 20_000);
+    // The other derivation is still running in that process when it is killed.
+    assert.equal(otherDone, false);
+    stopping.abort();
+    await assert.rejects(slowKey, (error: unknown) => error instanceof ReaderError && error.message === 'aborted');
+    assert.deepEqual(await otherKey, expected(other));
+    await waitFor('the first process to be gone', () => first.every((pid) => !derivationProcesses().includes(pid)), 5_000);
+  } finally {
+    derivation.close();
+  }
+});
