@@ -1,0 +1,2 @@
+import { createRequire as __rmCreateRequire } from 'node:module'; let __rmRequire; const require = new Proxy(function (id) { return (__rmRequire ??= __rmCreateRequire(import.meta.url))(id); }, { get: (_, key) => (__rmRequire ??= __rmCreateRequire(import.meta.url))[key] });
+var s=/^[0-9a-f]{64}$/;function e(t){return s.test(t)}function i(t,n){return t.startsWith(n)&&e(t.slice(n.length))}export{e as a,i as b};

@@ -1,0 +1,2 @@
+import { createRequire as __rmCreateRequire } from 'node:module'; let __rmRequire; const require = new Proxy(function (id) { return (__rmRequire ??= __rmCreateRequire(import.meta.url))(id); }, { get: (_, key) => (__rmRequire ??= __rmCreateRequire(import.meta.url))[key] });
+async function l(n,a,o){let e=new Array(n.length),t=0,i=async()=>{for(;t<n.length;){let r=t++;e[r]=await o(n[r],r)}};return await Promise.all(Array.from({length:Math.max(1,Math.min(a,n.length))},i)),e}export{l as a};

@@ -1,0 +1,2 @@
+import { createRequire as __rmCreateRequire } from 'node:module'; let __rmRequire; const require = new Proxy(function (id) { return (__rmRequire ??= __rmCreateRequire(import.meta.url))(id); }, { get: (_, key) => (__rmRequire ??= __rmCreateRequire(import.meta.url))[key] });
+function s(e){switch(e.code){case"ENOENT":return"no such file";case"EACCES":case"EPERM":return"permission denied";case"EISDIR":return"it is a directory";default:return e.code??e.message}}export{s as a};

@@ -1,0 +1,2 @@
+import { createRequire as __rmCreateRequire } from 'node:module'; let __rmRequire; const require = new Proxy(function (id) { return (__rmRequire ??= __rmCreateRequire(import.meta.url))(id); }, { get: (_, key) => (__rmRequire ??= __rmCreateRequire(import.meta.url))[key] });
+var i={now:()=>Date.now(),setTimeout:(e,t)=>setTimeout(e,Math.min(t,2147483647)),clearTimeout:e=>clearTimeout(e)},n=5*6e4;function o(e){return Math.min(e/10,n)}function u(e,t){return Math.floor(t()*o(e))}export{i as a,o as b,u as c};

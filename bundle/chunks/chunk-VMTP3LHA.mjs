@@ -1,0 +1,2 @@
+import { createRequire as __rmCreateRequire } from 'node:module'; let __rmRequire; const require = new Proxy(function (id) { return (__rmRequire ??= __rmCreateRequire(import.meta.url))(id); }, { get: (_, key) => (__rmRequire ??= __rmCreateRequire(import.meta.url))[key] });
+var t=["b2","local","sftp","s3","swift","rest","rclone","azure","gs"];function i(e){if(e.startsWith("local:"))return e.slice(6)||void 0;let n=/^([a-z0-9]+):/.exec(e)?.[1];if(!(n!==void 0&&t.includes(n)))return e===""?void 0:e}export{i as a};

@@ -1,2 +1,0 @@
-import { createRequire as __rmCreateRequire } from 'node:module'; const require = __rmCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g}from"./chunk-6T4WA5IE.mjs";import"./chunk-RR2XREQ2.mjs";import"./chunk-JFQEFFJV.mjs";import"./chunk-GVI2JL6T.mjs";import"./chunk-HY2CCXBH.mjs";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};
