@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { CheckResultJson as CheckResult } from '../../src/run/result-json.js';
 import { runCli } from '../helpers/cli.js';
-import { PASSWORD, restic, tempDir } from '../helpers/restic-repos.js';
+import { initRepository, PASSWORD, restic, tempDir } from '../helpers/restic-repos.js';
 import { makeTestCa, startS3rver, type S3rver, type TestCa } from '../helpers/s3rver.js';
 
 const HOURS = 3_600_000;
@@ -74,7 +74,7 @@ before(async () => {
   await writeFile(data, 'data\n');
   await Promise.all(
     [stale, fresh, clean].map(async (repository) => {
-      await restic(['-r', repository, 'init']);
+      await initRepository(repository);
       await restic(['-r', repository, 'backup', '--quiet', '--host', 'h', data]);
     }),
   );

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { CheckResultJson as CheckResult } from '../../src/run/result-json.js';
 import { runCli } from '../helpers/cli.js';
 import { startRecordingProxy, type RecordingProxy } from '../helpers/recording-proxy.js';
-import { PASSWORD, restic, resticTime, tempDir } from '../helpers/restic-repos.js';
+import { initRepository, PASSWORD, restic, resticTime, tempDir } from '../helpers/restic-repos.js';
 import { makeTestCa, startS3rver, type S3rver, type TestCa } from '../helpers/s3rver.js';
 
 const DAY = 86_400_000;
@@ -43,7 +43,7 @@ before(async () => {
   const data = join(dir, 'data');
   await writeFile(data, 'data\n');
   [nas, behind, caughtUp] = ['nas', 'behind', 'caught-up'].map((name) => join(dir, name)) as [string, string, string];
-  await Promise.all([nas, behind, caughtUp].map((repository) => restic(['-r', repository, 'init'])));
+  await Promise.all([nas, behind, caughtUp].map((repository) => initRepository(repository)));
   await restic(['-r', nas, 'backup', '--quiet', '--host', 'h', '--time', resticTime(3 * DAY), data]);
   await copy(nas, behind);
   await restic(['-r', nas, 'backup', '--quiet', '--host', 'h', data]);
