@@ -85,7 +85,7 @@ before(async () => {
   ca = await makeTestCa();
   s3 = await startS3rver({ ca });
   const s3env = { ...S3_KEYS, CACERT: ca.certPath };
-  await restic(['-r', s3.url('stale'), 'init', '--cacert', ca.certPath], S3_KEYS);
+  await s3.initRepository('stale');
   await restic(['-r', s3.url('stale'), 'backup', '--quiet', '--host', 'h', '--cacert', ca.certPath, data], S3_KEYS);
   await killedBackup(s3.url('stale'), s3env, join(s3.dir, s3.bucket, 'stale', 'locks'));
   await s3.setMtime('stale/locks', threeHoursAgo);

@@ -54,7 +54,7 @@ before(async () => {
   ca = await makeTestCa();
   s3 = await startS3rver({ ca });
   const tls = ['--cacert', ca.certPath];
-  await Promise.all(['nas', 'behind', 'caught-up'].map((prefix) => restic(['-r', s3.url(prefix), 'init', ...tls], S3_KEYS)));
+  await Promise.all(['nas', 'behind', 'caught-up'].map((prefix) => s3.initRepository(prefix)));
   await restic(['-r', s3.url('nas'), 'backup', '--quiet', '--host', 'h', '--time', resticTime(3 * DAY), ...tls, data], S3_KEYS);
   await copy(s3.url('nas'), s3.url('behind'), S3_KEYS, tls);
   await restic(['-r', s3.url('nas'), 'backup', '--quiet', '--host', 'h', ...tls, data], S3_KEYS);
