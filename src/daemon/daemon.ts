@@ -162,7 +162,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
             })),
             now(),
           ),
-        status: () => withNextRun(inOrder().map((tally) => tally.latest), scheduler.view(), options.now().getTime() - now(), discovery.unmonitored),
+        // Without fake timers the scheduler's clock is the wall clock: no offset. Two readings of
+        // it may straddle a millisecond, which showed a 09:00 run as 08:59:59.999.
+        status: () => withNextRun(inOrder().map((tally) => tally.latest), scheduler.view(), options.timers ? options.now().getTime() - options.timers.now() : 0, discovery.unmonitored),
         statusPage: () =>
           renderStatusPage({
             results: inOrder().map((tally) => tally.latest),

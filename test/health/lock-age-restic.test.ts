@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { CheckResultJson as CheckResult } from '../../src/run/result-json.js';
 import { runCli } from '../helpers/cli.js';
-import { PASSWORD, restic, tempDir } from '../helpers/restic-repos.js';
+import { initRepository, PASSWORD, restic, tempDir } from '../helpers/restic-repos.js';
 import { makeTestCa, startS3rver, type S3rver, type TestCa } from '../helpers/s3rver.js';
 
 const HOURS = 3_600_000;
@@ -74,7 +74,7 @@ before(async () => {
   await writeFile(data, 'data\n');
   await Promise.all(
     [stale, fresh, clean].map(async (repository) => {
-      await restic(['-r', repository, 'init']);
+      await initRepository(repository);
       await restic(['-r', repository, 'backup', '--quiet', '--host', 'h', data]);
     }),
   );
@@ -85,7 +85,7 @@ before(async () => {
   ca = await makeTestCa();
   s3 = await startS3rver({ ca });
   const s3env = { ...S3_KEYS, CACERT: ca.certPath };
-  await restic(['-r', s3.url('stale'), 'init', '--cacert', ca.certPath], S3_KEYS);
+  await s3.initRepository('stale');
   await restic(['-r', s3.url('stale'), 'backup', '--quiet', '--host', 'h', '--cacert', ca.certPath, data], S3_KEYS);
   await killedBackup(s3.url('stale'), s3env, join(s3.dir, s3.bucket, 'stale', 'locks'));
   await s3.setMtime('stale/locks', threeHoursAgo);

@@ -14,7 +14,7 @@ import { runCli } from '../helpers/cli.js';
 import { FIXTURES, ROOT } from '../helpers/paths.js';
 import { parsePrometheus } from '../helpers/prometheus.js';
 import { promtool } from '../helpers/promtool.js';
-import { PASSWORD, restic, tempDir } from '../helpers/restic-repos.js';
+import { initRepository, PASSWORD, restic, tempDir } from '../helpers/restic-repos.js';
 import { resticDir, resticEnv, type ResticRelease } from '../helpers/restic-versions.js';
 
 const RELEASES: readonly ResticRelease[] = ['0.18', '0.19'];
@@ -60,9 +60,9 @@ before(async () => {
       const env = await resticEnv(release, { RESTIC_CACHE_DIR: join(dir, 'cache') });
       const setup: Setup = { dir, bin: await resticDir(release), env, docs: join(dir, 'docs'), docsTree: join(dir, 'docs-tree'), fleet: join(dir, 'fleet'), trees: { web1: join(dir, 'web1'), web2: join(dir, 'web2') } };
       await Promise.all([makeTree(setup.docsTree, 500), makeTree(setup.trees.web1, 100), makeTree(setup.trees.web2, 100)]);
-      await restic(['-r', setup.docs, 'init'], env);
+      await initRepository(setup.docs, env);
       await restic(['-r', setup.docs, 'backup', '--quiet', '--host', 'docs', setup.docsTree], env);
-      await restic(['-r', setup.fleet, 'init'], env);
+      await initRepository(setup.fleet, env);
       for (const host of ['web1', 'web2'] as const) await restic(['-r', setup.fleet, 'backup', '--quiet', '--host', host, setup.trees[host]], env);
       setups.set(release, setup);
     }),

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { CheckResultJson as CheckResult } from '../../src/run/result-json.js';
 import { runCli } from '../helpers/cli.js';
 import { startRecordingProxy, type RecordingProxy } from '../helpers/recording-proxy.js';
-import { PASSWORD, restic, resticTime, tempDir } from '../helpers/restic-repos.js';
+import { initRepository, PASSWORD, restic, resticTime, tempDir } from '../helpers/restic-repos.js';
 import { makeTestCa, startS3rver, type S3rver, type TestCa } from '../helpers/s3rver.js';
 
 const DAY = 86_400_000;
@@ -43,7 +43,7 @@ before(async () => {
   const data = join(dir, 'data');
   await writeFile(data, 'data\n');
   [nas, behind, caughtUp] = ['nas', 'behind', 'caught-up'].map((name) => join(dir, name)) as [string, string, string];
-  await Promise.all([nas, behind, caughtUp].map((repository) => restic(['-r', repository, 'init'])));
+  await Promise.all([nas, behind, caughtUp].map((repository) => initRepository(repository)));
   await restic(['-r', nas, 'backup', '--quiet', '--host', 'h', '--time', resticTime(3 * DAY), data]);
   await copy(nas, behind);
   await restic(['-r', nas, 'backup', '--quiet', '--host', 'h', data]);
@@ -54,7 +54,7 @@ before(async () => {
   ca = await makeTestCa();
   s3 = await startS3rver({ ca });
   const tls = ['--cacert', ca.certPath];
-  await Promise.all(['nas', 'behind', 'caught-up'].map((prefix) => restic(['-r', s3.url(prefix), 'init', ...tls], S3_KEYS)));
+  await Promise.all(['nas', 'behind', 'caught-up'].map((prefix) => s3.initRepository(prefix)));
   await restic(['-r', s3.url('nas'), 'backup', '--quiet', '--host', 'h', '--time', resticTime(3 * DAY), ...tls, data], S3_KEYS);
   await copy(s3.url('nas'), s3.url('behind'), S3_KEYS, tls);
   await restic(['-r', s3.url('nas'), 'backup', '--quiet', '--host', 'h', ...tls, data], S3_KEYS);

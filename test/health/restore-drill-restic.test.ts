@@ -17,7 +17,7 @@ import { runCli } from '../helpers/cli.js';
 import { FakeTimers } from '../helpers/fake-timers.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { readPids, survivors } from '../helpers/processes.js';
-import { PASSWORD, restic, tempDir } from '../helpers/restic-repos.js';
+import { initRepository, PASSWORD, restic, tempDir } from '../helpers/restic-repos.js';
 
 const exec = promisify(execFile);
 const HOUR = 3_600_000;
@@ -41,7 +41,7 @@ before(async () => {
   canary = join(src, 'backup-canary');
   await Promise.all([mkdir(src), mkdir(other)]);
   await writeFile(join(other, 'data'), 'data\n');
-  await restic(['-r', repo, 'init']);
+  await initRepository(repo);
   await restic(['-r', repo, 'backup', '--quiet', '--host', 'nocanary', other]);
   // One after the other, each host's job writes the canary, then backs it up; the last
   // (junk) is the repository's latest snapshot.

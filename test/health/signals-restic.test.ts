@@ -8,7 +8,7 @@ import { before, test } from 'node:test';
 import type { CheckResultJson as CheckResult } from '../../src/run/result-json.js';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/paths.js';
-import { PASSWORD, restic, resticVersion, tempDir } from '../helpers/restic-repos.js';
+import { initRepository, PASSWORD, restic, resticVersion, tempDir } from '../helpers/restic-repos.js';
 import { resticDir, resticEnv } from '../helpers/restic-versions.js';
 
 let dir: string;
@@ -38,7 +38,7 @@ before(async () => {
   old = join(dir, 'old');
   await Promise.all([
     (async () => {
-      await restic(['-r', mounts, 'init'], v19);
+      await initRepository(mounts, v19);
       await restic(['-r', mounts, 'backup', '--quiet', '--host', 'lm', mount], v19);
       // The mount is lost: the same path, empty.
       await rm(mount, { recursive: true });
@@ -47,11 +47,11 @@ before(async () => {
       await restic(['-r', mounts, 'backup', '--quiet', '--host', 'small', small], v19);
     })(),
     (async () => {
-      await restic(['-r', history, 'init'], v19);
+      await initRepository(history, v19);
       for (let i = 0; i < 3; i++) await restic(['-r', history, 'backup', '--quiet', '--host', 'h', small], v19);
     })(),
     (async () => {
-      await restic(['-r', old, 'init'], v14);
+      await initRepository(old, v14);
       await restic(['-r', old, 'backup', '--quiet', '--host', 'h', small], v14);
     })(),
   ]);

@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { keyFile } from './crafted-files.js';
+import { seal, type MasterKeyJson } from './seal.js';
 
 const exec = promisify(execFile);
 
@@ -45,9 +48,94 @@ function sourceData(): Promise<string> {
   return dataDir;
 }
 
+/**
+ * restic's key derivation costs about 0.4 s of CPU at the scrypt parameters `restic init`
+ * calibrates, and every restic command on a repository pays it once: the suite's restic
+ * commands spent most of its CPU time there. So a local repository is laid out as the
+ * restic on PATH laid out one `restic init` per test process and PATH (its directories and
+ * chunker polynomial), with what init makes anew each time made anew here: a random master key, a
+ * random id, and a key file, whose scrypt parameters are N=1024, r=8, p=1. restic opens it
+ * in a millisecond and reads and writes it as any other. Key derivation at its real cost is
+ * tested where it is the subject (test/checkers/reader/reader-kdf, the bench).
+ */
+const CHEAP_KEY = { N: 1024, r: 8, p: 1 };
+
+interface Template {
+  /** An initialised repository without its config and keys. */
+  dir: string;
+  config: { version: number; chunker_polynomial: string };
+}
+
+/** One per PATH: a test may run several restic releases (restic-versions.ts, resticEnv). */
+const templates = new Map<string, Promise<Template>>();
+function repositoryTemplate(path = process.env.PATH ?? ''): Promise<Template> {
+  let template = templates.get(path);
+  if (template) return template;
+  template = (async () => {
+    const dir = join(await tempDir('rm-template-'), 'repository');
+    await restic(['-r', dir, 'init'], { PATH: path });
+    const config = JSON.parse(await restic(['-r', dir, 'cat', 'config'], { PATH: path })) as Template['config'];
+    await rm(join(dir, 'config'));
+    await rm(join(dir, 'keys'), { recursive: true });
+    await mkdir(join(dir, 'keys'));
+    return { dir, config };
+  })();
+  templates.set(path, template);
+  return template;
+}
+
+/** Poly1305's clamp of r, which restic applies to a new MAC key. */
+const R_MASK = [0xff, 0xff, 0xff, 0x0f, 0xfc, 0xff, 0xff, 0x0f, 0xfc, 0xff, 0xff, 0x0f, 0xfc, 0xff, 0xff, 0x0f];
+
+function newMasterKey(): MasterKeyJson {
+  const r = randomBytes(16).map((byte, i) => byte & R_MASK[i]!);
+  return { mac: { k: randomBytes(16).toString('base64'), r: Buffer.from(r).toString('base64') }, encrypt: randomBytes(32).toString('base64') };
+}
+
+/** The variables that change nothing about how `restic init` lays out a repository. */
+const INERT = new Set(['PATH', 'RESTIC_PASSWORD', 'RESTIC_CACHE_DIR', 'TZ']);
+
+/** What `restic init` writes that differs between repositories: the config and a key file. */
+export interface RepositoryFiles {
+  config: Buffer;
+  key: { id: string; text: string };
+}
+
+/** A new repository's config and key file, laid out as the restic on `path` lays them out. */
+export async function newRepositoryFiles(password = PASSWORD, path?: string): Promise<RepositoryFiles> {
+  const { config } = await repositoryTemplate(path);
+  const master = newMasterKey();
+  return {
+    config: seal(master, Buffer.from(JSON.stringify({ ...config, id: randomBytes(32).toString('hex') }))),
+    key: keyFile(master, password, CHEAP_KEY, 'test-host'),
+  };
+}
+
+/**
+ * `restic init` of `url`; for a local path, the same repository made as described above, as
+ * the restic on `env.PATH` would: its own master key and id, opened by the password at a
+ * cheap cost.
+ * An S3 repository on the test's s3rver is made by `S3rver.initRepository`.
+ */
+export async function initRepository(url: string, env: Record<string, string> = {}): Promise<void> {
+  const path = url.startsWith('local:') ? url.slice('local:'.length) : url;
+  if (/^[a-z0-9]+:/i.test(path) || Object.keys(env).some((name) => !INERT.has(name))) {
+    await restic(['-r', url, 'init'], env);
+    return;
+  }
+  const target = resolve(path);
+  const exists = await access(join(target, 'config')).then(() => true, () => false);
+  if (exists) throw new Error(`restic -r ${url} init failed: config file already exists`);
+  const { dir } = await repositoryTemplate(env.PATH);
+  await cp(dir, target, { recursive: true });
+  const { config, key } = await newRepositoryFiles(env.RESTIC_PASSWORD, env.PATH);
+  await writeFile(join(target, 'config'), config);
+  await writeFile(join(target, 'keys', key.id), key.text);
+}
+
 /** Initialises a repository at `url` and makes one snapshot per spec, in order. */
 export async function makeRepository(url: string, snapshots: SnapshotSpec[] = [], env: Record<string, string> = {}): Promise<string> {
-  await restic(['-r', url, 'init'], env);
+  await initRepository(url, env);
   const data = await sourceData();
   for (const snapshot of snapshots) {
     const args = ['-r', url, 'backup', '--quiet', data, '--host', snapshot.host ?? 'test-host'];

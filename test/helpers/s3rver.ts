@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { newRepositoryFiles } from './restic-repos.js';
 
 const exec = promisify(execFile);
 
@@ -43,7 +44,12 @@ export interface S3rver {
    * and the metadata an SDK PUT leaves): s3rver lists and serves them like any other. For
    * the thousands a listing test needs, which as PUTs over TLS cost ~15 CPU-seconds.
    */
-  store(keys: string[], body: string): Promise<void>;
+  store(keys: string[], body: string | Buffer): Promise<void>;
+  /**
+   * `restic init` of `prefix` without its key derivation: the config and a cheap key file
+   * (restic-repos.ts, newRepositoryFiles) stored as restic's PUTs store them.
+   */
+  initRepository(prefix: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,7 +67,7 @@ export async function startS3rver(options: { bucket?: string; ca?: TestCa; keyId
   const child = spawn(process.execPath, ['--openssl-legacy-provider', main, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const host = await listeningAddress(child);
   const scheme = options.ca ? 'https' : 'http';
-  return {
+  const server: S3rver = {
     host,
     endpoint: `${scheme}://${host}`,
     dir,
@@ -89,6 +95,11 @@ export async function startS3rver(options: { bucket?: string; ca?: TestCa; keyId
       };
       await Promise.all(Array.from({ length: 16 }, worker));
     },
+    initRepository: async (prefix) => {
+      const { config, key } = await newRepositoryFiles();
+      await server.store([`${prefix}/config`], config);
+      await server.store([`${prefix}/keys/${key.id}`], key.text);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -96,6 +107,7 @@ export async function startS3rver(options: { bucket?: string; ca?: TestCa; keyId
         child.kill('SIGKILL');
       }),
   };
+  return server;
 }
 
 function listeningAddress(child: ChildProcess): Promise<string> {

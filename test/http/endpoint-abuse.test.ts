@@ -67,7 +67,8 @@ before(async () => {
   // One check, made once at start (interval 1h): what /status shows stays put while the test runs.
   await writeFile(config, 'listen: 127.0.0.1:0\ndefaults:\n  interval: 1h\nrepositories:\n  gone:\n    url: /nonexistent/restic-monitor-repo\n    extra_env: {RESTIC_PASSWORD: pw}\n');
   daemon = await startDaemon(['-c', config]);
-  await waitFor('the first check', async () => (await get(`${daemon.url}/status`)).body !== '[]');
+  // The body ends in a newline: '[]\n' until the check is done.
+  await waitFor('the first check', async () => (await get(`${daemon.url}/status`)).body.trim() !== '[]');
 });
 after(async () => {
   const stopped = await daemon.stop('SIGTERM');

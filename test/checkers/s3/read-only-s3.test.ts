@@ -19,7 +19,7 @@ before(async () => {
   await writeFile(join(dir, 'data.txt'), 'data\n');
   // restore_drill's canary, in the same snapshot.
   await writeFile(join(dir, 'backup-canary'), `${Math.floor(Date.now() / 1000)}\n`);
-  await restic(['-r', s3.url('repo'), '--cacert', ca.certPath, 'init'], CREDENTIALS);
+  await s3.initRepository('repo');
   await restic(['-r', s3.url('repo'), '--cacert', ca.certPath, 'backup', '--quiet', join(dir, 'data.txt'), join(dir, 'backup-canary')], CREDENTIALS);
 });
 after(() => s3?.close());

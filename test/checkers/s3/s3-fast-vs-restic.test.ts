@@ -23,7 +23,7 @@ let staleTime: Date;
 /** A repository made by real restic over TLS, with one snapshot per `times` entry (undefined: now). */
 async function makeS3Repository(prefix: string, times: Array<string | undefined>): Promise<void> {
   const url = s3.url(prefix);
-  await restic(['-r', url, '--cacert', ca.certPath, 'init'], BACKUP_ENV);
+  await s3.initRepository(prefix);
   for (const time of times) {
     const args = ['-r', url, '--cacert', ca.certPath, 'backup', '--quiet', '--host', 'test-host', dir];
     if (time) args.push('--time', time);
