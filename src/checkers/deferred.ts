@@ -17,7 +17,7 @@ import { isFiltered } from './snapshot-filter.js';
  * it answers `supports` from the URL alone, as the loaded checker would, and holds nothing
  * to retain or close.
  */
-class Deferred<T extends Checker> implements Checker {
+export class Deferred<T extends Checker> implements Checker {
   private loaded: T | undefined;
   private loading: Promise<T> | undefined;
 
@@ -29,7 +29,15 @@ class Deferred<T extends Checker> implements Checker {
   ) {}
 
   protected load(): Promise<T> {
-    this.loading ??= this.make().then((made) => (this.loaded = made));
+    // A failed load (EMFILE, files replaced under a running daemon) is not kept: the next
+    // check tries again rather than failing until a restart.
+    this.loading ??= this.make().then(
+      (made) => (this.loaded = made),
+      (error: unknown) => {
+        this.loading = undefined;
+        throw error;
+      },
+    );
     return this.loading;
   }
 

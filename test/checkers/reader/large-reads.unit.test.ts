@@ -58,3 +58,19 @@ test('a large read whose check is aborted while it waits leaves the queue, and t
   large.releases[1]!();
   assert.equal(await third, 'read');
 });
+
+test('a large read that never settles gives up its turn when its check is aborted', async () => {
+  const gate = new LargeReads();
+  const controller = new AbortController();
+  // A read stuck in the kernel: it never settles.
+  void gate.run(undefined, controller.signal, () => new Promise<never>(() => {})).catch(() => {});
+  const large = reads();
+  const next = gate.run(undefined, live, large.read);
+  await tick();
+  assert.equal(large.releases.length, 0, 'the next waits while the stuck one holds the turn');
+  controller.abort();
+  await tick();
+  assert.equal(large.releases.length, 1, 'the next runs once the stuck one\'s check is aborted');
+  large.releases[0]!();
+  assert.equal(await next, 'read');
+});

@@ -81,7 +81,14 @@ export class RestAgents {
   get = (caPem: string): Promise<Dispatcher> => {
     let agent = this.agents.get(caPem);
     if (!agent) {
-      agent = import('../../../undici.js').then(({ Agent }) => new Agent({ connect: { ca: [...rootCertificates, caPem] } }));
+      agent = import('../../../undici.js').then(
+        ({ Agent }) => new Agent({ connect: { ca: [...rootCertificates, caPem] } }),
+        (error: unknown) => {
+          // Not kept: the next read tries to load it again.
+          this.agents.delete(caPem);
+          throw error;
+        },
+      );
       this.agents.set(caPem, agent);
     }
     return agent;
