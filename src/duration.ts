@@ -75,8 +75,11 @@ const DISPLAY_UNITS: Array<[string, number]> = [
  * message must not round.
  */
 export function formatDuration(milliseconds: number, exact = false): string {
-  let rest = Math.max(0, Math.floor(Math.abs(milliseconds) / 1000) * 1000);
-  if (rest === 0) return '0s';
+  const whole = Math.floor(Math.abs(milliseconds));
+  let rest = Math.floor(whole / 1000) * 1000;
+  // Exact (a configured limit) keeps its milliseconds: a timeout of 1500ms is not "1s".
+  const millis = exact ? whole - rest : 0;
+  if (rest === 0) return millis > 0 ? `${millis}ms` : '0s';
   const parts: string[] = [];
   for (const [unit, size] of DISPLAY_UNITS) {
     if (!exact && parts.length === 2) break;
@@ -88,5 +91,14 @@ export function formatDuration(milliseconds: number, exact = false): string {
       break; // "1d" not "1d0h": a zero middle unit ends the phrase
     }
   }
+  if (millis > 0) parts.push(`${millis}ms`);
   return parts.join('');
+}
+
+/**
+ * The longest duration a config may give a timer, as a config error states it: whole
+ * seconds (24d20h31m23s), a value the user can write and that fits, not 2^31-1 ms exactly.
+ */
+export function longestTimerText(maxTimerMs: number): string {
+  return formatDuration(Math.floor(maxTimerMs / 1000) * 1000, true);
 }

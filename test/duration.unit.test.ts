@@ -66,9 +66,9 @@ test('readDuration says what is wrong, starting with the value as written', () =
   assert.equal(parseDuration('1M'), undefined);
 });
 
-test('the longest timer is 2^31-1 ms, shown as 24d20h31m23s', () => {
+test('the longest timer is 2^31-1 ms, 24d20h31m23s647ms', () => {
   assert.equal(MAX_TIMER_MS, 2_147_483_647);
-  assert.equal(formatDuration(MAX_TIMER_MS, true), '24d20h31m23s');
+  assert.equal(formatDuration(MAX_TIMER_MS, true), '24d20h31m23s647ms');
 });
 
 test('formatDuration shows the two largest units', () => {
@@ -90,4 +90,9 @@ test('formatDuration(ms, true) rounds nothing away, for configured limits', () =
   assert.equal(formatDuration(24 * H + 30 * 60_000, true), '1d30m');
   assert.equal(formatDuration(26 * H + 5000, true), '1d2h5s');
   assert.equal(formatDuration(6 * H, true), '6h');
+  // Milliseconds too, in a form parseDuration reads back: a timeout of 1500ms timed out after 1s500ms, not 1s.
+  assert.equal(formatDuration(1500, true), '1s500ms');
+  assert.equal(formatDuration(250, true), '250ms');
+  assert.equal(parseDuration(formatDuration(3_600_001, true)), 3_600_001);
+  assert.equal(formatDuration(1500), '1s');
 });

@@ -1,7 +1,7 @@
 // One repository's keys: defaults merged, templates and ${VAR} expanded, values validated.
 import { longestGapMs, processTimeZone } from '../cron.js';
 import { MAX_TIMER_MS } from '../abort/deadline.js';
-import { formatDuration, readDuration } from '../duration.js';
+import { formatDuration, longestTimerText, readDuration } from '../duration.js';
 import { expandTemplate, TemplateError } from '../template.js';
 import { passwordInUrl, redactUrl } from '../redact.js';
 import { isS3Url, parseS3Url } from '../urls/s3.js';
@@ -103,7 +103,7 @@ export function buildCheck(
       return undefined;
     }
     if (timer && parsed.ms > MAX_TIMER_MS) {
-      fail(`${origin(key)}.${key}: "${raw}" is too long: at most ${formatDuration(MAX_TIMER_MS, true)} (the longest a timer can wait)`);
+      fail(`${origin(key)}.${key}: "${raw}" is too long: at most ${longestTimerText(MAX_TIMER_MS)} (the longest a timer can wait)`);
       return undefined;
     }
     return parsed.ms;

@@ -1,7 +1,7 @@
 // The `integrity:` key: `restic check --no-lock` on a schedule of its own (daemon only).
 // Pure: the raw sub-keys in, the settings or a message naming the sub-key out.
 import { MAX_TIMER_MS } from '../abort/deadline.js';
-import { formatDuration, readDuration } from '../duration.js';
+import { formatDuration, longestTimerText, readDuration } from '../duration.js';
 import { readSize, type Parsed } from '../config/sizes.js';
 
 export interface IntegritySettings {
@@ -68,7 +68,7 @@ export function readIntegrity(value: (key: string) => unknown, where: (key: stri
       return 0;
     }
     // The timeout becomes one timer; the interval is waited for in steps (as `interval` is).
-    if (key === 'timeout' && parsed.ms > MAX_TIMER_MS) problem(key, `"${text}" is too long: at most ${formatDuration(MAX_TIMER_MS, true)} (the longest a timer can wait)`);
+    if (key === 'timeout' && parsed.ms > MAX_TIMER_MS) problem(key, `"${text}" is too long: at most ${longestTimerText(MAX_TIMER_MS)} (the longest a timer can wait)`);
     return parsed.ms;
   };
   const intervalMs = duration('interval');

@@ -82,7 +82,7 @@ test('untilAborted gives up on work that never settles, and swallows its late fa
 
 test('withDeadline: the messages a user sees for a timeout and for a stop', async () => {
   const never = new Promise<never>(() => undefined);
-  await assert.rejects(withDeadline(never, 1500, new AbortController().signal), new CheckError('timed out after 1s'));
+  await assert.rejects(withDeadline(never, 1500, new AbortController().signal), new CheckError('timed out after 1s500ms'));
   const controller = new AbortController();
   const stopped = withDeadline(never, 60_000, controller.signal);
   controller.abort();
@@ -147,7 +147,7 @@ test('withDeadline gives the work the deadline signal when it asks for one', asy
   let seen: AbortSignal | undefined;
   await assert.rejects(
     withDeadline((signal) => ((seen = signal), new Promise<never>(() => undefined)), 1200, new AbortController().signal),
-    new CheckError('timed out after 1s'),
+    new CheckError('timed out after 1s200ms'),
   );
   assert.equal(seen?.aborted, true);
 });

@@ -114,7 +114,7 @@ test('ping answers: recorded, not found, ambiguous, retried', () => {
 
 test('a file system call that never returns is abandoned at the deadline or on abort', async () => {
   const never = new Promise<never>(() => undefined);
-  await assert.rejects(withDeadline(never, 20, new AbortController().signal), new CheckError('timed out after 0s'));
+  await assert.rejects(withDeadline(never, 20, new AbortController().signal), new CheckError('timed out after 20ms'));
   const controller = new AbortController();
   const pending = withDeadline(never, 60_000, controller.signal);
   controller.abort();
