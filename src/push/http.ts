@@ -21,8 +21,8 @@ export interface Outgoing {
 
 /**
  * Node's own HTTP client, not undici: Node's modules are part of its binary (the S3 SDK uses
- * them too), where undici is 110 more files to load, and a push through undici cost about
- * four times the CPU (bench/RESULTS.md, case 1b). Loaded by the first push, so that `status`
+ * them too), where undici is 110 more files to load, and a push through undici cost twice the
+ * CPU (bench/RESULTS.md, case 1b: 1.3 against 0.66 ms). Loaded by the first push, so that `status`
  * and `validate` do not load TLS for nothing. Keep-alive agents: a fleet's pushes to one Kuma
  * share a few connections, and Node unrefs an idle one, so it does not hold a one-shot run open.
  */
