@@ -20,15 +20,21 @@ import { daemonTable, loadAverage, machine, machineLine, modulesTable, readerMem
 import { startupCase } from './startup.js';
 
 const quick = process.env.QUICK === '1';
-const sizes = quick ? { fleet: 100, bigSnapshots: 2000, local: 4 } : { fleet: 1000, bigSnapshots: 10_000, local: 8 };
-const daemonSizes = quick ? { repositories: 100, middle: 10, cycles: 50 } : { repositories: 1000, middle: 100, cycles: 500 };
+const only = process.env.CASES?.split(',');
 // Issue 23's sizes: a fleet of 300, the reader over 24 local repositories.
 const smallFleet = quick ? 50 : 300;
+// CASES=1b alone needs only its 300 prefixes: no minutes spent copying a bucket of 1,000 and a big repository.
+const only1b = only !== undefined && only.every((name) => name === '1b');
+const sizes = only1b
+  ? { fleet: smallFleet, bigSnapshots: 1, local: 0 }
+  : quick
+    ? { fleet: 100, bigSnapshots: 2000, local: 4 }
+    : { fleet: 1000, bigSnapshots: 10_000, local: 8 };
+const daemonSizes = quick ? { repositories: 100, middle: 10, cycles: 50 } : { repositories: 1000, middle: 100, cycles: 500 };
 const readerRepositories = quick ? 6 : 24;
 const readerCycles = quick ? 2 : 3;
 const rounds = Number(process.env.ROUNDS ?? (quick ? 2 : 5));
 const fleetConcurrency = Number(process.env.FLEET_CONCURRENCY ?? 16);
-const only = process.env.CASES?.split(',');
 const started = Date.now();
 const log = (line: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 
@@ -46,9 +52,12 @@ try {
   const ctx: CaseContext = { fx, configs, rounds, fleetConcurrency, log };
   const wanted = (n: string) => !only || only.includes(n);
   const starting = (name: string) => loads.push(`${name} ${loadAverage()}`);
+  // CASES=1 runs 1 and 1b; CASES=1b runs 1b alone (1 takes minutes).
   if (wanted('1')) {
     starting('1');
     rows.push(...(await fleetCase(ctx)));
+  }
+  if (wanted('1') || wanted('1b')) {
     starting('1b');
     rows.push(...(await smallFleetCase(ctx, Math.min(smallFleet, fx.fleet.length))));
   }

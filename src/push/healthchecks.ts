@@ -17,7 +17,7 @@ export function buildHealthchecksUrl(pingUrl: string, report: Pick<Report, 'stat
 
 export type HttpPost = (url: URL, body: string, signal: AbortSignal) => Promise<Answer>;
 
-const undiciPost: HttpPost = (url, body, signal) => send(url, { method: 'POST', body, headers: { 'content-type': 'text/plain; charset=utf-8' } }, signal);
+const httpPost: HttpPost = (url, body, signal) => send(url, { method: 'POST', body, headers: { 'content-type': 'text/plain; charset=utf-8' } }, signal);
 
 export interface HealthchecksOptions {
   post?: HttpPost;
@@ -35,7 +35,7 @@ export class HealthchecksTarget implements PushTarget {
   private readonly retry: Partial<RetryPolicy>;
 
   constructor(options: HealthchecksOptions = {}) {
-    this.post = options.post ?? undiciPost;
+    this.post = options.post ?? httpPost;
     this.retry = options.retry ?? {};
   }
 

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+
 /**
  * How much of an answer a push reads. Kuma's is `{"ok":true}` or one error message, a
  * healthchecks server's a word or two; a proxy gone wrong can stream without end (one grew
@@ -17,14 +19,44 @@ export interface Outgoing {
   headers?: Record<string, string>;
 }
 
-/** One HTTP request; `signal` bounds it, the body read included. */
-export async function send(url: URL, outgoing: Outgoing, signal: AbortSignal): Promise<Answer> {
-  const { request } = await import('../undici.js');
-  const response = await request(url, { method: outgoing.method, signal, ...(outgoing.body !== undefined && { body: outgoing.body }), ...(outgoing.headers && { headers: outgoing.headers }) });
-  return { statusCode: response.statusCode, body: await readCapped(response.body, MAX_ANSWER_BYTES) };
+/**
+ * Node's own HTTP client, not undici: Node's modules are part of its binary (the S3 SDK uses
+ * them too), where undici is 110 more files to load, and a push through undici cost twice the
+ * CPU (bench/RESULTS.md, case 1b: 1.3 against 0.66 ms). Loaded by the first push, so that `status`
+ * and `validate` do not load TLS for nothing. Keep-alive agents: a fleet's pushes to one Kuma
+ * share a few connections, and Node unrefs an idle one, so it does not hold a one-shot run open.
+ */
+let clients: Promise<{ http: Client; https: Client }> | undefined;
+type Client = (url: URL, options: import('node:http').RequestOptions, onResponse: (response: IncomingMessage) => void) => import('node:http').ClientRequest;
+
+function loadClients() {
+  return (clients ??= Promise.all([import('node:http'), import('node:https')]).then(([http, https]) => {
+    const plain = new http.Agent({ keepAlive: true });
+    const secure = new https.Agent({ keepAlive: true });
+    return {
+      http: (url, options, onResponse) => http.request(url, { ...options, agent: plain }, onResponse),
+      https: (url, options, onResponse) => https.request(url, { ...options, agent: secure }, onResponse),
+    };
+  }));
 }
 
-/** Reads at most `max` bytes of `body`, then destroys it (undici closes that connection). */
+/** One HTTP request; `signal` bounds it, the body read included. */
+export async function send(url: URL, outgoing: Outgoing, signal: AbortSignal): Promise<Answer> {
+  const { http, https } = await loadClients();
+  return new Promise<Answer>((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? https : http)(
+      url,
+      { method: outgoing.method, signal, ...(outgoing.headers && { headers: outgoing.headers }) },
+      (response: IncomingMessage) => {
+        readCapped(response, MAX_ANSWER_BYTES).then((body) => resolve({ statusCode: response.statusCode ?? 0, body }), reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(outgoing.body);
+  });
+}
+
+/** Reads at most `max` bytes of `body`, then destroys it (a body not read to its end closes its connection). */
 export async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, max: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;

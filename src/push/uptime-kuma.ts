@@ -33,7 +33,7 @@ export function pingOf(durationMs: number): number {
 
 export type HttpGet = (url: URL, signal: AbortSignal) => Promise<Answer>;
 
-const undiciGet: HttpGet = (url, signal) => send(url, { method: 'GET' }, signal);
+const httpGet: HttpGet = (url, signal) => send(url, { method: 'GET' }, signal);
 
 export interface UptimeKumaOptions {
   get?: HttpGet;
@@ -46,7 +46,7 @@ export class UptimeKumaTarget implements PushTarget {
   private readonly retry: Partial<RetryPolicy>;
 
   constructor(options: UptimeKumaOptions = {}) {
-    this.get = options.get ?? undiciGet;
+    this.get = options.get ?? httpGet;
     this.retry = options.retry ?? {};
   }
 

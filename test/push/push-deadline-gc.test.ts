@@ -33,7 +33,7 @@ async function runUnderGc(name: string, repositories: string) {
       RM_GC_COUNT_FILE: gcCount,
       RM_MAX_RSS_FILE: maxRss,
     },
-    // Bounded: undici's own limit (300 s) is what a collected timeout would fall back to.
+    // Bounded: a collected timeout would leave the request to the target, which never answers.
     timeoutMs: 120_000,
   });
   return {
