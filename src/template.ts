@@ -55,41 +55,9 @@ export function goToHandlebars(source: string): string {
   );
 }
 
-/**
- * A template that is text and `{{ .Name }}`/`{{ Name }}` only, as nearly every config writes
- * its URL: split once into the text around its variables, rendered without Handlebars (loading
- * and compiling it cost ~25 ms of a fleet run's start-up from dist/: bench/RESULTS.md, case 1b).
- * Text that Handlebars could read otherwise (a brace or backslash left over: `{{{`, `\{{`,
- * `{{~`, `{{-`, a helper) is not of this form, and goes to Handlebars.
- */
-const PLAIN_VARIABLE = /\{\{\s*\.?([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-const plainForms = new Map<string, { texts: string[]; names: string[] } | null>();
-
-function plainForm(source: string): { texts: string[]; names: string[] } | null {
-  let form = plainForms.get(source);
-  if (form !== undefined) return form;
-  const texts: string[] = [];
-  const names: string[] = [];
-  let end = 0;
-  for (const match of source.matchAll(PLAIN_VARIABLE)) {
-    texts.push(source.slice(end, match.index));
-    names.push(match[1]!);
-    end = match.index + match[0].length;
-  }
-  texts.push(source.slice(end));
-  form = texts.some((text) => /[{}\\]/.test(text)) ? null : { texts, names };
-  plainForms.set(source, form);
-  return form;
-}
-
 /** Expands one templated string. Unknown variables and any other form are errors, never empty strings. */
 export function expandTemplate(source: string, vars: Record<string, string>): string {
   if (!source.includes('{{')) return source;
-  // Only own keys: `{{ constructor }}` is an unknown variable, which Handlebars' path reports.
-  const plain = plainForm(source);
-  if (plain && plain.names.every((name) => Object.hasOwn(vars, name))) {
-    return plain.texts.reduce((out, text, index) => (index === 0 ? text : `${out}${vars[plain.names[index - 1]!]}${text}`), '');
-  }
   let template = compiled.get(source);
   if (!template) {
     template = compile(source);

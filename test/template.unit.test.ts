@@ -7,16 +7,6 @@ test('Go-template {{ .Name }} works as written', () => {
   assert.equal(expandTemplate('{{.Name}}/{{ .Name }}', { Name: 'db' }), 'db/db');
 });
 
-test('text and plain variables, in any spacing, render as Handlebars would', () => {
-  const vars = { Name: 'fleet', Host: 'web1' };
-  assert.equal(expandTemplate('{{ .Name }}{{Host}}', vars), 'fleetweb1');
-  assert.equal(expandTemplate('a/{{\n  .Name\n}}/b-{{\tHost }}.c', vars), 'a/fleet/b-web1.c');
-  assert.equal(expandTemplate('{{ .Name }}', { Name: '{{ .Host }}' }), '{{ .Host }}', 'a value is not read as a template');
-  // Forms that are not text and variables: what Handlebars makes of them.
-  assert.equal(expandTemplate('x {{- .Name }} {{ .Host -}} y', vars), 'xfleet web1y');
-  assert.equal(expandTemplate('\\{{ Name }} {{ Name }}', vars), '{{ Name }} fleet', 'an escaped mustache stays text');
-});
-
 test('Handlebars {{ Name }} works too, and nothing is HTML-escaped', () => {
   assert.equal(expandTemplate('rest:http://h/{{ Name }}?a=1&b=2', { Name: 'a&b' }), 'rest:http://h/a&b?a=1&b=2');
 });

