@@ -1,2 +1,0 @@
-import { createRequire as __rmCreateRequire } from 'node:module'; let __rmRequire; const require = new Proxy(function (id) { return (__rmRequire ??= __rmCreateRequire(import.meta.url))(id); }, { get: (_, key) => (__rmRequire ??= __rmCreateRequire(import.meta.url))[key] });
-import{a,b}from"./chunk-JDAQ7MWK.mjs";import"./chunk-APJZRTJI.mjs";import"./chunk-MYFBZG4B.mjs";import"./chunk-YFXPT4QK.mjs";import"./chunk-JUXXXKBX.mjs";import"./chunk-6LEYBP2R.mjs";import"./chunk-ZHYE2HB6.mjs";import"./chunk-6ISGTU3X.mjs";export{b as overdueAfterMs,a as worstCaseCycleMs};

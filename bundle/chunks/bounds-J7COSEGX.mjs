@@ -1,0 +1,2 @@
+import { createRequire as __rmCreateRequire } from 'node:module'; let __rmRequire; const require = new Proxy(function (id) { return (__rmRequire ??= __rmCreateRequire(import.meta.url))(id); }, { get: (_, key) => (__rmRequire ??= __rmCreateRequire(import.meta.url))[key] });
+import{a,b}from"./chunk-BISNLFJA.mjs";import"./chunk-VGJ3HI7J.mjs";import"./chunk-MYFBZG4B.mjs";import"./chunk-YFXPT4QK.mjs";import"./chunk-JUXXXKBX.mjs";import"./chunk-6LEYBP2R.mjs";import"./chunk-WEZNHBQU.mjs";import"./chunk-6ISGTU3X.mjs";export{b as overdueAfterMs,a as worstCaseCycleMs};

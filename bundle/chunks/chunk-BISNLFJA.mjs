@@ -1,0 +1,2 @@
+import { createRequire as __rmCreateRequire } from 'node:module'; let __rmRequire; const require = new Proxy(function (id) { return (__rmRequire ??= __rmCreateRequire(import.meta.url))(id); }, { get: (_, key) => (__rmRequire ??= __rmCreateRequire(import.meta.url))[key] });
+import{b as s}from"./chunk-VGJ3HI7J.mjs";import{b as e}from"./chunk-MYFBZG4B.mjs";import{b as o}from"./chunk-YFXPT4QK.mjs";function a(t,r){let m=r.filter(u=>u.wants(t)).length;return t.timeoutMs+o+m*s(t.pushTimeoutMs)}function f(t,r){return 2*t+e(t)+r}export{a,f as b};

@@ -1,0 +1,2 @@
+import { createRequire as __rmCreateRequire } from 'node:module'; let __rmRequire; const require = new Proxy(function (id) { return (__rmRequire ??= __rmCreateRequire(import.meta.url))(id); }, { get: (_, key) => (__rmRequire ??= __rmCreateRequire(import.meta.url))[key] });
+import{a,b,c,d}from"./chunk-QMW4WHUO.mjs";import"./chunk-GW6QI4J4.mjs";import"./chunk-E3R6BADH.mjs";import"./chunk-MYFBZG4B.mjs";import"./chunk-6LEYBP2R.mjs";import"./chunk-WEZNHBQU.mjs";import"./chunk-6ISGTU3X.mjs";export{a as CONTENT_TYPE,b as PREFIX,c as escapeLabel,d as renderMetrics};

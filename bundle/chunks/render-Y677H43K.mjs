@@ -1,2 +1,0 @@
-import { createRequire as __rmCreateRequire } from 'node:module'; let __rmRequire; const require = new Proxy(function (id) { return (__rmRequire ??= __rmCreateRequire(import.meta.url))(id); }, { get: (_, key) => (__rmRequire ??= __rmCreateRequire(import.meta.url))[key] });
-import{a,b,c,d}from"./chunk-XBT2YZRE.mjs";import"./chunk-ZYW54IQA.mjs";import"./chunk-E3R6BADH.mjs";import"./chunk-MYFBZG4B.mjs";import"./chunk-6LEYBP2R.mjs";import"./chunk-ZHYE2HB6.mjs";import"./chunk-6ISGTU3X.mjs";export{a as CONTENT_TYPE,b as PREFIX,c as escapeLabel,d as renderMetrics};
