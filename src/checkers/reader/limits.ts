@@ -52,3 +52,21 @@ export const MAX_SCRYPT_WORK = 2 ** 25;
  * restic can open, the reader opens whatever order restic happened to list them in.
  */
 export const MAX_KEYS = 64;
+
+/**
+ * A key derivation at most this costly runs in the monitor's own process (scrypt-here.ts):
+ * N·r·p at most 2^19 (restic's N=32768, r=8 with p ≤ 2; 0.1-0.2 s of CPU here, 0.4 s at a
+ * load average of 12). It cannot be stopped there, so this bounds how long it may hold the
+ * exit, a stop or a libuv thread after its check ended. A costlier one runs in a process
+ * that can be killed.
+ */
+export const IN_PROCESS_SCRYPT_WORK = 2 ** 19;
+
+/**
+ * ...and its memory, 128·N·r, at most 64 MiB and more than glibc's largest mmap threshold
+ * (32 MiB): OpenSSL's one allocation of 128·r·(N+p+2) bytes is then mapped and given back
+ * when freed. A smaller one (N=16384, r=8) raises glibc's threshold and lands in the malloc
+ * arena of the libuv thread that ran it, which keeps it: +64 MiB of resident memory for
+ * good in a daemon, measured. Such keys run in the derivation process, which idles out.
+ */
+export const IN_PROCESS_SCRYPT_BYTES = { above: 32 * MiB, atMost: 64 * MiB };

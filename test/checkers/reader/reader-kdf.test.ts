@@ -6,6 +6,7 @@ import { before, test } from 'node:test';
 import { CheckError } from '../../../src/checkers/checker.js';
 import { CLEAN_STOP_BOUND_MS } from '../../../src/cli/signals.js';
 import { BuiltinResticChecker } from '../../../src/checkers/reader/checker.js';
+import { ResticReader } from '../../../src/checkers/reader/reader.js';
 import { descendantsOf } from '../../../src/process/process-tree.js';
 import type { CheckResultJson } from '../../../src/run/result-json.js';
 import { runCli } from '../../helpers/cli.js';
@@ -143,7 +144,8 @@ test('a derivation process that dies (the OOM killer, say): the check down namin
 test('an idle derivation process that was killed meanwhile is not used again: the next key gets a new one', async () => {
   const other = join(root, 'other');
   await cp(base, other, { recursive: true });
-  const checker = new BuiltinResticChecker();
+  // restic's default cost is derived in this process: here every key goes to the derivation process.
+  const checker = new BuiltinResticChecker({ reader: new ResticReader({ derivation: { maxWorkHere: 0 } }) });
   const check = (url: string) => checker.check(checkConfig({ url, extraEnv: { RESTIC_PASSWORD: PASSWORD }, reader: 'builtin' }), { signal: new AbortController().signal, env: {} });
   try {
     assert.equal((await check(base)).snapshots, 1);
