@@ -55,12 +55,13 @@ export const MAX_KEYS = 64;
 
 /**
  * A key derivation at most this costly runs in the monitor's own process (scrypt-here.ts):
- * N·r·p at most 2^19 (restic's N=32768, r=8 with p ≤ 2; 0.1-0.2 s of CPU here, 0.4 s at a
- * load average of 12). It cannot be stopped there, so this bounds how long it may hold the
- * exit, a stop or a libuv thread after its check ended. A costlier one runs in a process
- * that can be killed.
+ * N·r·p at most 2^20, restic's own calibration on the machine MAX_SCRYPT_WORK was measured
+ * on (N=32768, r=8, p ≤ 4: 0.1-0.3 CPU-s here, 0.4 s of wall at a load average of 6, 0.9 s
+ * at 12). It cannot be stopped there, so this bounds how long it may hold the exit, a stop
+ * or a libuv thread after its check ended. A costlier one runs in a process that can be
+ * killed.
  */
-export const IN_PROCESS_SCRYPT_WORK = 2 ** 19;
+export const IN_PROCESS_SCRYPT_WORK = 2 ** 20;
 
 /**
  * ...and its memory, 128·N·r, at most 64 MiB and more than glibc's largest mmap threshold
