@@ -26,8 +26,9 @@ export interface KeyDerivationOptions {
 /**
  * scrypt for every repository a reader opens, at most `concurrency` at once, in the order
  * asked. A key of restic's default cost (cheapEnoughHere) is derived in this process, at
- * most HERE_AT_ONCE at a time: it cannot be stopped, but it ends within a bounded fraction
- * of a second, and spares the 40 MiB of a second Node process. Any costlier one runs in a
+ * most HERE_AT_ONCE at a time, unless maxWorkHere is 0 (the daemon's choice: deferred.ts):
+ * it cannot be stopped, but it ends within a bounded fraction of a second, and spares the
+ * 40 MiB of a second Node process. Any costlier one runs in a
  * separate process (ScryptProcess). There a derivation ends with its check: when the
  * check's signal aborts (timeout, stop), the process is killed, so a costly key file holds
  * neither the monitor's exit nor a libuv thread, and holds one derivation slot only until
