@@ -124,3 +124,24 @@ test('parameters OpenSSL refuses, derived in this process (N=2^18, r=1): ScryptR
     derivation.close();
   }
 });
+
+test('the derivation process gives scrypt memory back: N=16384 derivations one after another leave it no larger', async () => {
+  const derivation = new KeyDerivation({ concurrency: 2 });
+  const never = new AbortController().signal;
+  // 16 MiB each (N=16384, r=8): below glibc's dynamic mmap threshold once one was freed.
+  const small = (password: string): ScryptRequest => ({ ...cheap(password), N: 16384 });
+  const before = derivationProcesses();
+  const rssKiB = (pid: number) => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  try {
+    await Promise.all([derivation.derive(small('a0'), never), derivation.derive(small('b0'), never)]);
+    const [pid] = startedSince(before);
+    assert.ok(pid !== undefined, 'an N=16384 key goes to the derivation process');
+    const first = rssKiB(pid);
+    for (let round = 1; round <= 6; round++) await Promise.all([derivation.derive(small(`a${round}`), never), derivation.derive(small(`b${round}`), never)]);
+    const after = rssKiB(pid);
+    // Kept in the threads' malloc arenas, it grew by 16 MiB per libuv thread (64 MiB measured).
+    assert.ok(after - first < 16 * 1024, `the derivation process grew from ${first} to ${after} KiB`);
+  } finally {
+    derivation.close();
+  }
+});
