@@ -17,7 +17,7 @@ export interface KeyDerivationOptions {
   idleMs?: number;
   trees?: LiveTrees;
   /**
-   * Derivations of at most this work N·r·p (and 32 MiB) run in this process; default
+   * Derivations of at most this work N·r·p (and of 32-64 MiB) run in this process; default
    * IN_PROCESS_SCRYPT_WORK (limits.ts); 0: every one in the derivation process.
    */
   maxWorkHere?: number;
@@ -28,15 +28,15 @@ export interface KeyDerivationOptions {
  * asked. A key of restic's default cost (cheapEnoughHere) is derived in this process, at
  * most HERE_AT_ONCE at a time, unless maxWorkHere is 0 (the daemon's choice: deferred.ts):
  * it cannot be stopped, but it ends within a bounded fraction of a second, and spares the
- * 40 MiB of a second Node process. Any costlier one runs in a
- * separate process (ScryptProcess). There a derivation ends with its check: when the
- * check's signal aborts (timeout, stop), the process is killed, so a costly key file holds
- * neither the monitor's exit nor a libuv thread, and holds one derivation slot only until
- * its own check's timeout. The other derivations that were running in that process start
- * again at once in a new one (they lose what they had done: at most one derivation each per
- * check that ends this way). Checks of repositories whose key is already held derive
- * nothing and never wait here. One process for all, not one each: each Node process costs
- * some 40 MiB of resident memory before it derives anything.
+ * 40 MiB of a second Node process. Any other runs in a separate process (ScryptProcess).
+ * There a derivation ends with its check: when the check's signal aborts (timeout, stop),
+ * the process is killed, so a costly key file holds neither the monitor's exit nor a libuv
+ * thread, and holds one derivation slot only until its own check's timeout. The other
+ * derivations that were running in that process start again at once in a new one (they
+ * lose what they had done: at most one derivation each per check that ends this way).
+ * Checks of repositories whose key is already held derive nothing and never wait here. One
+ * process for all, not one each: each Node process costs some 40 MiB of resident memory
+ * before it derives anything.
  */
 export class KeyDerivation {
   private readonly concurrency: number;

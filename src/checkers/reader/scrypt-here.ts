@@ -5,8 +5,8 @@ import { ScryptRefused, type ScryptRequest } from './scrypt-process.js';
 
 /**
  * Whether a derivation runs in this process (limits.ts): restic's own default cost (N=32768,
- * r=8, p ≤ 4). Such a key costs 0.1-0.3 s of one core; a second Node
- * process to derive it costs some 40 MiB of resident memory (bench/RESULTS.md, case 6).
+ * r=8, p ≤ 4). Such a key costs 0.1-0.3 s of one core; a second Node process to derive it
+ * costs some 40 MiB of resident memory (bench/RESULTS.md, case 6).
  */
 export function cheapEnoughHere(request: ScryptRequest, maxWork = IN_PROCESS_SCRYPT_WORK): boolean {
   const allocated = 128 * request.r * (request.N + request.p + 2);
