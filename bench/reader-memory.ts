@@ -1,4 +1,4 @@
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLI } from '../test/helpers/paths.js';
 import { PASSWORD } from '../test/helpers/restic-repos.js';
@@ -8,6 +8,12 @@ import { measureTree, median, summarize, type Command, type Summary, type TreeSa
 export interface ReaderMemory {
   repositories: number;
   rounds: number;
+  /**
+   * The scrypt parameters of the repositories' key, as restic calibrated them at `init` (they
+   * depend on the machine's load then): N=32768, r=8 with p ≤ 4 is derived in the monitor
+   * itself, anything else in its derivation process (limits.ts, IN_PROCESS_SCRYPT_*).
+   */
+  key: { N: number; r: number; p: number };
   rows: Array<{ label: string; wallS: Summary; rssMiB: Summary; ussMiB: Summary; processes: number }>;
   /** Tool / restic, paired per round. */
   wallRatio: Summary;
@@ -32,6 +38,8 @@ export async function readerMemoryCase(ctx: CaseContext, count: number): Promise
   const config = join(dir, 'status.yaml');
   const entries = urls.map((url, i) => `  r${i}: { url: ${url} }\n`).join('');
   await writeFile(config, `concurrency: 2\ndefaults:\n  max_age: 1d\n  extra_env: { RESTIC_PASSWORD: ${PASSWORD} }\nrepositories:\n${entries}`);
+  const [keyName] = await readdir(join(urls[0]!, 'keys'));
+  const { N, r, p } = JSON.parse(await readFile(join(urls[0]!, 'keys', keyName!), 'utf8')) as { N: number; r: number; p: number };
   const list = join(dir, 'repositories.txt');
   await writeFile(list, `${urls.join('\n')}\n`);
   await mkdir(join(dir, 'restic-cache'), { recursive: true });
@@ -66,6 +74,7 @@ export async function readerMemoryCase(ctx: CaseContext, count: number): Promise
   return {
     repositories: count,
     rounds: ctx.rounds,
+    key: { N, r, p },
     rows: [rowOf(tool.label, samples[0]!), rowOf(restic.label, samples[1]!)],
     wallRatio: paired((sample) => sample.wallMs),
     rssRatio: paired((sample) => sample.peakRssMiB),

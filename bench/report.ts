@@ -68,7 +68,7 @@ export function readerMemoryTable(m: ReaderMemory): string {
   const mib = (s: Summary) => `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
   const sec = (s: Summary) => `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
   return [
-    `6. built-in reader memory and one-shot restic mode: one \`status\` over ${m.repositories} local repositories, two at a time, against bare restic under \`xargs -P 2\`; each a process tree sampled every 5 ms, ${m.rounds} paired rounds:`,
+    `6. built-in reader memory and one-shot restic mode: one \`status\` over ${m.repositories} local repositories, two at a time, against bare restic under \`xargs -P 2\`; each a process tree sampled every 5 ms, ${m.rounds} paired rounds; their key as restic calibrated it: scrypt N=${m.key.N}, r=${m.key.r}, p=${m.key.p}:`,
     '',
     '| Command | Wall (s) | Peak tree RSS (MiB) | Peak tree private (USS, MiB) | Processes at the peak |',
     '|---|---:|---:|---:|---:|',

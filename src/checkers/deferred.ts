@@ -83,15 +83,21 @@ class DeferredS3 extends Deferred<S3Checker> {
   }
 }
 
-/** The checkers of a command run: one per kind, each loaded on its first check. */
-export function defaultCheckers(): Checker[] {
+/**
+ * The checkers of a command run: one per kind, each loaded on its first check. A daemon
+ * derives every key in the built-in reader's derivation process, killed at once by a stop:
+ * it derives each key once and must answer SIGTERM at once. A one-shot command derives a key
+ * of restic's default cost in its own process (scrypt-here.ts), sparing a second Node
+ * process's 40 MiB, at the price of finishing that fraction of a second when stopped.
+ */
+export function defaultCheckers(options: { daemon?: boolean } = {}): Checker[] {
   return [
     new DeferredRestic(
       'restic',
       'restic',
       async () => {
         const [{ BuiltinResticChecker }, { ResticChecker }] = await Promise.all([import('./reader/checker.js'), import('./restic/restic.js')]);
-        return new BuiltinResticChecker({ binary: new ResticChecker() });
+        return new BuiltinResticChecker({ binary: new ResticChecker(), ...(options.daemon && { derivation: { maxWorkHere: 0 } }) });
       },
       // The binary reads whatever restic reads; what it cannot, it reports itself.
       () => true,

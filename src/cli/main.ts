@@ -115,7 +115,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 
   // One reader for the process: a daemon keeps each repository's key between checks.
-  const checkers = io.checkers ?? defaultCheckers();
+  const checkers = io.checkers ?? defaultCheckers({ daemon: commandLine.command === 'daemon' });
   // status shows and pushes nothing: it needs no push target.
   const pushTargets = io.pushTargets ?? (commandLine.command === 'status' ? [] : defaultPushTargets());
   if (commandLine.command === 'test-push') {

@@ -13,6 +13,7 @@ import { backendKind, openBackend, RestAgents } from './backends/open.js';
 import { LargeReads } from './large-reads.js';
 import { fallsBackToBinary, ReaderError } from './errors.js';
 import { resolvePassword } from './password.js';
+import type { KeyDerivationOptions } from './derivation.js';
 import { ResticReader } from './reader.js';
 import type { ResticSnapshot } from './snapshot.js';
 import type { ResticLock } from './lock.js';
@@ -23,6 +24,8 @@ export type ReaderName = Exclude<ReaderChoice, 'auto'>;
 
 export interface BuiltinCheckerOptions {
   reader?: ResticReader;
+  /** How the reader made here derives keys (ignored with `reader`). */
+  derivation?: KeyDerivationOptions;
   /** Large files one at a time, across every repository this checker reads. */
   largeReads?: LargeReads;
   pool?: S3ClientPool;
@@ -56,7 +59,7 @@ export class BuiltinResticChecker implements Checker {
   private readonly readCa: (path: string) => Promise<string>;
 
   constructor(options: BuiltinCheckerOptions = {}) {
-    this.reader = options.reader ?? new ResticReader();
+    this.reader = options.reader ?? new ResticReader({ ...(options.derivation && { derivation: options.derivation }) });
     this.pool = options.pool ?? new S3ClientPool();
     this.largeReads = options.largeReads ?? new LargeReads();
     this.binary = options.binary;

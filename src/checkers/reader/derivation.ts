@@ -1,7 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { liveTrees, type LiveTrees } from '../../process/live-trees.js';
 import { ReaderError } from './errors.js';
+import { cheapEnoughHere, scryptHere } from './scrypt-here.js';
 import { ScryptProcess, ScryptProcessFailed, type ScryptRequest } from './scrypt-process.js';
+
+/**
+ * Of libuv's 4 threads, at most this many derive at once in this process: the others stay
+ * free for file reads and DNS (a healthy repository is read while keys are derived).
+ */
+const HERE_AT_ONCE = 2;
 
 export interface KeyDerivationOptions {
   /** Derivations at once; default: the number of CPUs, at most 4 (scrypt is CPU-bound). */
@@ -9,24 +16,36 @@ export interface KeyDerivationOptions {
   /** An idle process is ended after this long; default 10 s (a fleet's run reuses it). */
   idleMs?: number;
   trees?: LiveTrees;
+  /**
+   * Derivations of at most this work N·r·p (and of 32-64 MiB) run in this process; default
+   * IN_PROCESS_SCRYPT_WORK (limits.ts); 0: every one in the derivation process.
+   */
+  maxWorkHere?: number;
 }
 
 /**
- * scrypt for every repository a reader opens, in a separate process (ScryptProcess), at most
- * `concurrency` at once, in the order asked. A derivation ends with its check: when the
- * check's signal aborts (timeout, stop), the process is killed, so a costly key file holds
- * neither the monitor's exit nor a libuv thread, and holds one derivation slot only until
- * its own check's timeout. The other derivations that were running in that process start
- * again at once in a new one (they lose what they had done: at most one derivation each per
- * check that ends this way). Checks of repositories whose key is already held derive
- * nothing and never wait here. One process for all, not one each: each Node process costs
- * some 40 MiB of resident memory before it derives anything.
+ * scrypt for every repository a reader opens, at most `concurrency` at once, in the order
+ * asked. A key of restic's default cost (cheapEnoughHere) is derived in this process, at
+ * most HERE_AT_ONCE at a time, unless maxWorkHere is 0 (the daemon's choice: deferred.ts):
+ * it cannot be stopped, but it ends within a bounded fraction of a second, and spares the
+ * 40 MiB of a second Node process. Any other runs in a separate process (ScryptProcess).
+ * There a derivation ends with its check: when the check's signal aborts (timeout, stop),
+ * the process is killed, so a costly key file holds neither the monitor's exit nor a libuv
+ * thread, and holds one derivation slot only until its own check's timeout. The other
+ * derivations that were running in that process start again at once in a new one (they
+ * lose what they had done: at most one derivation each per check that ends this way).
+ * Checks of repositories whose key is already held derive nothing and never wait here. One
+ * process for all, not one each: each Node process costs some 40 MiB of resident memory
+ * before it derives anything.
  */
 export class KeyDerivation {
   private readonly concurrency: number;
   private readonly idleMs: number;
   private readonly trees: LiveTrees;
   private running = 0;
+  /** Derivations running on this process's threads (an aborted one until its thread is free). */
+  private here = 0;
+  private readonly maxWorkHere: number | undefined;
   private readonly waiting: Array<() => void> = [];
   private worker: ScryptProcess | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -35,6 +54,7 @@ export class KeyDerivation {
     this.concurrency = Math.max(1, options.concurrency ?? Math.min(4, availableParallelism()));
     this.idleMs = options.idleMs ?? 10_000;
     this.trees = options.trees ?? liveTrees;
+    this.maxWorkHere = options.maxWorkHere;
   }
 
   /** 64 bytes of scrypt; rejects with the process's failure or ReaderError `aborted`. */
@@ -42,6 +62,10 @@ export class KeyDerivation {
     await this.slot(signal);
     clearTimeout(this.idleTimer);
     try {
+      if (this.here < HERE_AT_ONCE && cheapEnoughHere(request, this.maxWorkHere)) {
+        this.here++;
+        return await scryptHere(request, signal, () => this.here--);
+      }
       for (;;) {
         const worker = this.current();
         const stop = () => worker.stop();

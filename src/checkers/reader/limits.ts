@@ -52,3 +52,24 @@ export const MAX_SCRYPT_WORK = 2 ** 25;
  * restic can open, the reader opens whatever order restic happened to list them in.
  */
 export const MAX_KEYS = 64;
+
+/**
+ * A key derivation at most this costly runs in a one-shot command's own process (the daemon
+ * never does: deferred.ts; scrypt-here.ts):
+ * N·r·p at most 2^20, restic's own calibration on the machine MAX_SCRYPT_WORK was measured
+ * on (N=32768, r=8, p ≤ 4: 0.1-0.3 CPU-s here, 0.4 s of wall at a load average of 6, 0.9 s
+ * at 12). It cannot be stopped there, so this bounds how long it may hold the exit, a stop
+ * or a libuv thread after its check ended. A costlier one runs in a process that can be
+ * killed.
+ */
+export const IN_PROCESS_SCRYPT_WORK = 2 ** 20;
+
+/**
+ * ...and its memory, 128·N·r, at most 64 MiB and more than glibc's largest mmap threshold
+ * (32 MiB): OpenSSL's one allocation of 128·r·(N+p+2) bytes is then mapped and given back
+ * when freed. A smaller one (N=16384, r=8) raises glibc's threshold and lands in the malloc
+ * arena of the libuv thread that ran it, which keeps it: +64 MiB of resident memory for
+ * good in a long-lived process, measured. Such keys run in the derivation process, which
+ * starts with a fixed threshold (scrypt-process.ts).
+ */
+export const IN_PROCESS_SCRYPT_BYTES = { above: 32 * MiB, atMost: 64 * MiB };

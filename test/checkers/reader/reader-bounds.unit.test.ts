@@ -4,6 +4,7 @@ import { ReaderError } from '../../../src/checkers/reader/errors.js';
 import { parseKeyFile } from '../../../src/checkers/reader/key-file.js';
 import { MAX_FILE_BYTES, MAX_KEYS, MAX_SCRYPT_WORK } from '../../../src/checkers/reader/limits.js';
 import { keyOrder } from '../../../src/checkers/reader/repository.js';
+import { cheapEnoughHere } from '../../../src/checkers/reader/scrypt-here.js';
 import { unpackText } from '../../../src/checkers/reader/unpacked.js';
 import { decompressCapped, ZstdRefused } from '../../../src/checkers/reader/zstd.js';
 import { zstdBomb } from '../../helpers/crafted-files.js';
@@ -104,5 +105,22 @@ describe('which key files are tried, in what order', () => {
     assert.deepEqual(keyOrder(names, '6'), sorted.slice(0, 64));
     assert.deepEqual(keyOrder(names, 'zz'), sorted.slice(0, 64));
     assert.deepEqual(keyOrder(names.slice(0, 3), sorted[98]), [sorted[98], sorted[97], sorted[99]]);
+  });
+});
+
+describe('which key derivations run in the monitor itself (limits.ts, IN_PROCESS_SCRYPT_*)', () => {
+  const here = (N: number, r: number, p: number) => cheapEnoughHere({ password: 'x', salt: Buffer.alloc(64), N, r, p, maxmem: 0 });
+  test("restic's default cost, N=32768, r=8 with p up to 4: here", () => {
+    assert.equal(here(32768, 8, 1), true);
+    assert.equal(here(32768, 8, 4), true);
+  });
+  test('more work (p=5 at N=32768), or more than 64 MiB: in the derivation process, which can be killed', () => {
+    assert.equal(here(32768, 8, 5), false);
+    assert.equal(here(131072, 8, 1), false);
+    assert.equal(here(1024, 8, 4096), false);
+  });
+  test('32 MiB or less (N=16384, r=8): in the derivation process, since glibc would keep its memory in a thread arena', () => {
+    assert.equal(here(16384, 8, 1), false);
+    assert.equal(here(1024, 8, 1), false);
   });
 });

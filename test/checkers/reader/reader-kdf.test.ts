@@ -6,6 +6,7 @@ import { before, test } from 'node:test';
 import { CheckError } from '../../../src/checkers/checker.js';
 import { CLEAN_STOP_BOUND_MS } from '../../../src/cli/signals.js';
 import { BuiltinResticChecker } from '../../../src/checkers/reader/checker.js';
+import { ResticReader } from '../../../src/checkers/reader/reader.js';
 import { descendantsOf } from '../../../src/process/process-tree.js';
 import type { CheckResultJson } from '../../../src/run/result-json.js';
 import { runCli } from '../../helpers/cli.js';
@@ -125,6 +126,23 @@ test('SIGTERM to a daemon in the middle of a key derivation: exit 0 within 10 s,
   console.log(`# SIGTERM to exit mid-derivation: ${stopped.ms} ms`);
 });
 
+test("a daemon derives even keys of restic's default cost in its derivation process: SIGTERM ends it at once", async () => {
+  // N=32768, r=8, p=4: a one-shot command derives it in its own process (scrypt-here.ts).
+  const repositories: Record<string, { url: string; timeout: string }> = {};
+  for (const index of [1, 2, 3, 4]) repositories[`default${index}`] = { url: (await withCost(`default-${index}`, { N: 32768, r: 8, p: 4 })).url, timeout: '1m' };
+  const daemon = await startDaemon(['-c', await configFile('daemon-default', repositories, 'listen: 127.0.0.1:0\nconcurrency: 1')]);
+  let derivations: number[] = [];
+  try {
+    await waitFor('the key derivation process', () => (derivations = descendantsOf(daemon.pid)).length > 0, 20_000);
+  } catch (error) {
+    await daemon.stop('SIGKILL');
+    throw error;
+  }
+  const stopped = await daemon.stop('SIGTERM');
+  assert.deepEqual([stopped.code, stopped.signal], [0, null], daemon.stderr());
+  await waitFor('the derivation process to be gone', () => derivations.every((pid) => !alive(pid)), 5_000);
+});
+
 test('a derivation process that dies (the OOM killer, say): the check down naming the key file', async () => {
   const { url, key } = await withCost('killed', SLOW);
   const checker = new BuiltinResticChecker();
@@ -143,7 +161,8 @@ test('a derivation process that dies (the OOM killer, say): the check down namin
 test('an idle derivation process that was killed meanwhile is not used again: the next key gets a new one', async () => {
   const other = join(root, 'other');
   await cp(base, other, { recursive: true });
-  const checker = new BuiltinResticChecker();
+  // restic's default cost is derived in this process: here every key goes to the derivation process.
+  const checker = new BuiltinResticChecker({ reader: new ResticReader({ derivation: { maxWorkHere: 0 } }) });
   const check = (url: string) => checker.check(checkConfig({ url, extraEnv: { RESTIC_PASSWORD: PASSWORD }, reader: 'builtin' }), { signal: new AbortController().signal, env: {} });
   try {
     assert.equal((await check(base)).snapshots, 1);
