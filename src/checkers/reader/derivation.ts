@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { liveTrees, type LiveTrees } from '../../process/live-trees.js';
 import { ReaderError } from './errors.js';
 import { cheapEnoughHere, scryptHere } from './scrypt-here.js';
+import { SHARED_SCRYPT_BYTES } from './limits.js';
 import { ScryptProcess, ScryptProcessFailed, type ScryptRequest } from './scrypt-process.js';
 
 /**
@@ -30,13 +31,16 @@ export interface KeyDerivationOptions {
  * it cannot be stopped, but it ends within a bounded fraction of a second, and spares the
  * 40 MiB of a second Node process. Any other runs in a separate process (ScryptProcess).
  * There a derivation ends with its check: when the check's signal aborts (timeout, stop),
- * the process is killed, so a costly key file holds neither the monitor's exit nor a libuv
- * thread, and holds one derivation slot only until its own check's timeout. The other
- * derivations that were running in that process start again at once in a new one (they
- * lose what they had done: at most one derivation each per check that ends this way).
- * Checks of repositories whose key is already held derive nothing and never wait here. One
- * process for all, not one each: each Node process costs some 40 MiB of resident memory
- * before it derives anything.
+ * it is abandoned, new derivations go to a new process, and the old one is killed as soon
+ * as the others running in it have given their keys (at once if there are none), so a
+ * costly key file holds neither the monitor's exit nor a libuv thread, holds one derivation
+ * slot only until its own check's timeout, and never costs another repository's check its
+ * time. One process for all, not one each: each Node process costs some 40 MiB of resident
+ * memory before it derives anything; but a key needing more memory than any restic makes
+ * (SHARED_SCRYPT_BYTES) gets a process of its own, so that the kernel's OOM killer, if it
+ * comes, ends that one alone. A derivation whose process ended under it runs once more in a
+ * new one. Checks of repositories whose key is already held derive nothing and never wait
+ * here.
  */
 export class KeyDerivation {
   private readonly concurrency: number;
@@ -66,21 +70,18 @@ export class KeyDerivation {
         this.here++;
         return await scryptHere(request, signal, () => this.here--);
       }
-      for (;;) {
-        const worker = this.current();
-        const stop = () => worker.stop();
-        signal.addEventListener('abort', stop, { once: true });
+      const alone = 128 * request.N * request.r > SHARED_SCRYPT_BYTES;
+      for (let attempt = 1; ; attempt++) {
+        const worker = alone ? new ScryptProcess(this.trees, 1) : this.current();
         try {
-          // Aborted between the slot and the listener: the listener would never hear it.
-          if (signal.aborted) throw aborted();
-          return await worker.derive(request);
+          return await worker.derive(request, signal);
         } catch (error) {
           if (signal.aborted) throw aborted();
-          // Stopped for another check's sake: this one goes on in a new process.
-          if (error instanceof ScryptProcessFailed && error.stopped) continue;
+          // Its process ended under it (the kernel's OOM killer, say): once more, in a new one.
+          if (error instanceof ScryptProcessFailed && attempt === 1) continue;
           throw error;
         } finally {
-          signal.removeEventListener('abort', stop);
+          if (alone) worker.stop();
         }
       }
     } finally {

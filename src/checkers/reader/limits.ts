@@ -73,3 +73,11 @@ export const IN_PROCESS_SCRYPT_WORK = 2 ** 20;
  * starts with a fixed threshold (scrypt-process.ts).
  */
 export const IN_PROCESS_SCRYPT_BYTES = { above: 32 * MiB, atMost: 64 * MiB };
+
+/**
+ * A derivation needing more memory (128·N·r) than this runs in a process of its own, not in
+ * the one the others share: restic never makes such a key (it calibrates to at most 60
+ * MiB), and where memory is short (a container's limit) the kernel kills the largest
+ * process, which must then hold that derivation alone rather than every repository's.
+ */
+export const SHARED_SCRYPT_BYTES = 64 * MiB;

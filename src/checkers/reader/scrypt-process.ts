@@ -61,10 +61,12 @@ process.stdin.on('data', (text) => {
  * be interrupted once started: in this process it would hold a libuv thread (which file
  * reads and other derivations need) and, since Node joins those threads on exit, the exit
  * itself, for as long as the key file asks (minutes). A process can be killed: a derivation
- * whose check timed out or was aborted ends at once, with the CPU it was using (and the
- * others then running in it end too: KeyDerivation runs them again elsewhere). One process
- * for all of them, not one each: a Node process is some 40 MiB of resident memory before
- * it derives anything (bench/RESULTS.md, reader memory).
+ * whose check timed out or was aborted is abandoned at once; the process takes no more work
+ * and is killed, with the CPU it was using, as soon as no derivation in it is wanted (at once
+ * when the abandoned one was its only one). The others running in it finish first: their
+ * checks' time is not spent again from the start. One process for all of them, not one
+ * each: a Node process is some 40 MiB of resident memory before it derives anything
+ * (bench/RESULTS.md, reader memory).
  */
 export class ScryptProcess {
   private readonly child: ChildProcess;
@@ -72,6 +74,8 @@ export class ScryptProcess {
   private nextId = 0;
   private output = '';
   private ended: ScryptProcessFailed | undefined;
+  /** A derivation in it was abandoned: it takes no more, and ends when none is wanted. */
+  private retiring = false;
 
   constructor(
     private readonly trees: LiveTrees,
@@ -104,7 +108,7 @@ export class ScryptProcess {
 
   /** Whether it can take another derivation. */
   get alive(): boolean {
-    return this.ended === undefined;
+    return this.ended === undefined && !this.retiring;
   }
 
   /** Derivations sent and not yet answered. */
@@ -112,11 +116,32 @@ export class ScryptProcess {
     return this.waiting.size;
   }
 
-  derive(request: ScryptRequest): Promise<Buffer> {
+  /**
+   * The key, or a ScryptProcessFailed: `stopped` set when `signal` aborted (the derivation
+   * is abandoned) or stop() was called.
+   */
+  derive(request: ScryptRequest, signal: AbortSignal): Promise<Buffer> {
     if (this.ended) return Promise.reject(this.ended);
+    if (signal.aborted) return Promise.reject(new ScryptProcessFailed('its derivation was abandoned', true));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      const abandon = () => {
+        if (!this.waiting.delete(id)) return;
+        reject(new ScryptProcessFailed('its derivation was abandoned', true));
+        this.retiring = true;
+        this.retireWhenIdle();
+      };
+      signal.addEventListener('abort', abandon, { once: true });
+      this.waiting.set(id, {
+        resolve: (key) => {
+          signal.removeEventListener('abort', abandon);
+          resolve(key);
+        },
+        reject: (error) => {
+          signal.removeEventListener('abort', abandon);
+          reject(error);
+        },
+      });
       this.hold();
       const { salt, ...rest } = request;
       this.child.stdin!.write(`${JSON.stringify({ id, ...rest, salt: salt.toString('base64') })}\n`);
@@ -125,6 +150,13 @@ export class ScryptProcess {
 
   /** Kills it: every derivation in it fails with `stopped` set. */
   stop(): void {
+    this.end(new ScryptProcessFailed('its process was stopped', true));
+    this.kill();
+  }
+
+  /** A retiring process with no wanted derivation left is killed, abandoned work and all. */
+  private retireWhenIdle(): void {
+    if (!this.retiring || this.waiting.size > 0 || this.ended) return;
     this.end(new ScryptProcessFailed('its process was stopped', true));
     this.kill();
   }
@@ -164,6 +196,7 @@ export class ScryptProcess {
       if (typeof parsed.key === 'string') answer.resolve(Buffer.from(parsed.key, 'base64'));
       else answer.reject(new ScryptRefused(String(parsed.error)));
     }
+    this.retireWhenIdle();
     this.hold();
   }
 

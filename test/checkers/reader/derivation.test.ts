@@ -11,8 +11,7 @@ import { waitFor } from '../../helpers/daemon-process.js';
 /**
  * Key derivations run side by side in one process (issue 23: each Node process is some
  * 40 MiB resident before it derives anything), and a derivation whose check ends still
- * ends at once: its process is killed, and the others that ran in it start again in a new
- * one and give their keys. A key of restic's default cost is derived in this process instead
+ * ends at once: it is abandoned, and its process killed once the others in it are done. A key of restic's default cost is derived in this process instead
  * (the 40 MiB of a second process spared, issue 23 "reader memory"), two at most at a time.
  */
 
@@ -40,11 +39,12 @@ test('two derivations at once run in one process, and each gets its own key', as
   }
 });
 
-test('a derivation whose check ends kills the process; the other one in it starts again and gives its key', async () => {
+test('a derivation whose check ends is abandoned: the other one in it finishes there, new ones go to a new process, and the old one is then killed', async () => {
   const derivation = new KeyDerivation({ concurrency: 2 });
   // About a minute of scrypt: the abort ends it first.
   const slow = request('slow', 16384);
-  const other = request('other', 512);
+  // Several seconds: still running when the slow one is abandoned and the later one is done.
+  const other = request('other', 2048);
   const stopping = new AbortController();
   try {
     const slowKey = derivation.derive(slow, stopping.signal);
@@ -52,12 +52,67 @@ test('a derivation whose check ends kills the process; the other one in it start
     const otherKey = derivation.derive(other, new AbortController().signal).finally(() => (otherDone = true));
     let first: number[] = [];
     await waitFor('the derivation process', () => (first = derivationProcesses()).length > 0, 20_000);
-    // The other derivation is still running in that process when it is killed.
-    assert.equal(otherDone, false);
+    assert.equal(first.length, 1);
+    assert.equal(otherDone, false, 'the other derivation is still running in that process when the slow one is abandoned');
     stopping.abort();
     await assert.rejects(slowKey, (error: unknown) => error instanceof ReaderError && error.message === 'aborted');
+    // A derivation asked for now runs in a new process, beside the one that is retiring.
+    const later = request('later', 1);
+    assert.deepEqual(await derivation.derive(later, new AbortController().signal), expected(later));
+    const now = derivationProcesses();
+    assert.equal(now.filter((pid) => !first.includes(pid)).length, 1, `derivation processes: ${now.join(', ')}`);
+    assert.equal(otherDone, false);
+    assert.ok(now.includes(first[0]!), 'the first process lives on while the other derivation in it runs');
+    // The other was not started again elsewhere: it finished in the first process, which then ended.
     assert.deepEqual(await otherKey, expected(other));
     await waitFor('the first process to be gone', () => first.every((pid) => !derivationProcesses().includes(pid)), 5_000);
+  } finally {
+    derivation.close();
+  }
+});
+
+test('a derivation alone in its process, abandoned, kills the process at once', async () => {
+  const derivation = new KeyDerivation({ concurrency: 2 });
+  const stopping = new AbortController();
+  const before = derivationProcesses();
+  try {
+    const slowKey = derivation.derive(request('slow-alone', 16384), stopping.signal);
+    let first: number[] = [];
+    await waitFor('the derivation process', () => (first = startedSince(before)).length > 0, 20_000);
+    stopping.abort();
+    await assert.rejects(slowKey, (error: unknown) => error instanceof ReaderError && error.message === 'aborted');
+    await waitFor('the process to be gone', () => first.every((pid) => !derivationProcesses().includes(pid)), 5_000);
+  } finally {
+    derivation.close();
+  }
+});
+
+test('the derivation process killed from outside (the OOM killer): the derivations in it run once more in a new one and give their keys', async () => {
+  const derivation = new KeyDerivation({ concurrency: 2 });
+  const [a, b] = [request('killed-a', 512), request('killed-b', 512)];
+  const never = new AbortController().signal;
+  try {
+    const both = Promise.all([derivation.derive(a, never), derivation.derive(b, never)]);
+    let first: number[] = [];
+    await waitFor('the derivation process', () => (first = derivationProcesses()).length > 0, 20_000);
+    process.kill(first[0]!, 'SIGKILL');
+    assert.deepEqual(await both, [expected(a), expected(b)]);
+  } finally {
+    derivation.close();
+  }
+});
+
+test('a key needing more memory than restic ever asks (128 MiB) is derived in a process of its own', async () => {
+  const derivation = new KeyDerivation({ concurrency: 2 });
+  const big: ScryptRequest = { password: 'big', salt: Buffer.from('salt-big'), N: 131072, r: 8, p: 1, maxmem: 256 * 1024 * 1024 };
+  const small = request('beside-big', 512);
+  const never = new AbortController().signal;
+  const before = derivationProcesses();
+  try {
+    const both = Promise.all([derivation.derive(big, never), derivation.derive(small, never)]);
+    await waitFor('two derivation processes', () => startedSince(before).length === 2, 20_000);
+    assert.deepEqual(await both, [expected(big), expected(small)]);
+    await waitFor('the big one\'s process to end with its derivation', () => startedSince(before).length <= 1, 5_000);
   } finally {
     derivation.close();
   }

@@ -143,14 +143,18 @@ test("a daemon derives even keys of restic's default cost in its derivation proc
   await waitFor('the derivation process to be gone', () => derivations.every((pid) => !alive(pid)), 5_000);
 });
 
-test('a derivation process that dies (the OOM killer, say): the check down naming the key file', async () => {
+test('a derivation process that dies (the OOM killer, say): tried once more in a new one; a second death, the check down naming the key file', async () => {
   const { url, key } = await withCost('killed', SLOW);
   const checker = new BuiltinResticChecker();
   const checking = checker.check(checkConfig({ url, extraEnv: { RESTIC_PASSWORD: PASSWORD }, reader: 'builtin', timeoutMs: 60_000 }), { signal: new AbortController().signal, env: {} });
   const derivation = () => descendantsOf(process.pid).filter((pid) => existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes("require('node:crypto')"));
   try {
-    await waitFor('the key derivation process', () => derivation().length > 0, 20_000);
-    for (const pid of derivation()) process.kill(pid, 'SIGKILL');
+    let first: number[] = [];
+    await waitFor('the key derivation process', () => (first = derivation()).length > 0, 20_000);
+    for (const pid of first) process.kill(pid, 'SIGKILL');
+    let second: number[] = [];
+    await waitFor('a second key derivation process', () => (second = derivation().filter((pid) => !first.includes(pid))).length > 0, 20_000);
+    for (const pid of second) process.kill(pid, 'SIGKILL');
     await assert.rejects(checking, (error: unknown) => error instanceof CheckError && error.reason === `key file keys/${key}: key derivation failed: its process ended (SIGKILL)`);
   } finally {
     await checking.catch(() => undefined);
