@@ -57,7 +57,7 @@ done
 
 # The files that take longest start first: one that starts late and runs long sets the
 # end of the run. Then the other versions' files, then the rest.
-slow_first=(daemon/daemon-memory checkers/reader/reader-agreement kuma/kuma-sync checkers/reader/reader-cache cli/cli daemon/daemon-soak config/load secrets discover/discover-s3 health/mirror-lag-restic config/env-file-cli checkers/restic/shared-restic)
+slow_first=(checkers/reader/reader-agreement checkers/reader/derivation daemon/daemon-memory daemon/daemon-soak kuma/kuma-sync checkers/reader/reader-cache cli/cli config/load secrets discover/discover-s3 health/mirror-lag-restic config/env-file-cli checkers/restic/shared-restic)
 mapfile -t first < <(in_dist "${slow_first[@]}")
 exists "${first[@]}"
 # The pure suites in one process, as npm run test:unit runs them: a process of their own
