@@ -70,7 +70,7 @@ export async function makeFixtures(sizes: Sizes, log: (line: string) => void): P
 
   log(`${sizes.local} local restic repositories`);
   const local = await Promise.all(
-    Array.from({ length: sizes.local }, (_, i) => makeRepository(join(dir, `local-${i}`), [{ host: 'bench' }])),
+    Array.from({ length: sizes.local }, (_, i) => makeRepository(join(dir, `local-${i}`), [{ host: 'bench' }], {}, { resticKey: true })),
   );
 
   const resticStub = join(dir, 'restic-stub');

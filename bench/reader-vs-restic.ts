@@ -38,7 +38,7 @@ const CONCURRENCY = 2;
 const dir = await tempDir('rm-bench-reader-');
 const seed = join(dir, 'seed');
 process.stderr.write(`making ${count} local repositories (copies of one with 3 snapshots)\n`);
-await makeRepository(seed, [{ host: 'web1' }, { host: 'web2', time: '2024-01-01 00:00:00' }, { host: 'web1', tags: ['daily'] }]);
+await makeRepository(seed, [{ host: 'web1' }, { host: 'web2', time: '2024-01-01 00:00:00' }, { host: 'web1', tags: ['daily'] }], {}, { resticKey: true });
 const repositories: Check[] = [];
 for (let i = 0; i < count; i++) {
   const url = join(dir, `repo-${i}`);

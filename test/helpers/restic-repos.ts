@@ -95,6 +95,14 @@ function newMasterKey(): MasterKeyJson {
 /** The variables that change nothing about how `restic init` lays out a repository. */
 const INERT = new Set(['PATH', 'RESTIC_PASSWORD', 'RESTIC_CACHE_DIR', 'TZ']);
 
+export interface InitOptions {
+  /**
+   * `restic init` itself, its key at the cost restic calibrates: for the bench, which
+   * measures what a real repository costs to open.
+   */
+  resticKey?: boolean;
+}
+
 /** What `restic init` writes that differs between repositories: the config and a key file. */
 export interface RepositoryFiles {
   config: Buffer;
@@ -117,9 +125,9 @@ export async function newRepositoryFiles(password = PASSWORD, path?: string): Pr
  * cheap cost.
  * An S3 repository on the test's s3rver is made by `S3rver.initRepository`.
  */
-export async function initRepository(url: string, env: Record<string, string> = {}): Promise<void> {
+export async function initRepository(url: string, env: Record<string, string> = {}, options: InitOptions = {}): Promise<void> {
   const path = url.startsWith('local:') ? url.slice('local:'.length) : url;
-  if (/^[a-z0-9]+:/i.test(path) || Object.keys(env).some((name) => !INERT.has(name))) {
+  if (options.resticKey || /^[a-z0-9]+:/i.test(path) || Object.keys(env).some((name) => !INERT.has(name))) {
     await restic(['-r', url, 'init'], env);
     return;
   }
@@ -134,8 +142,8 @@ export async function initRepository(url: string, env: Record<string, string> = 
 }
 
 /** Initialises a repository at `url` and makes one snapshot per spec, in order. */
-export async function makeRepository(url: string, snapshots: SnapshotSpec[] = [], env: Record<string, string> = {}): Promise<string> {
-  await initRepository(url, env);
+export async function makeRepository(url: string, snapshots: SnapshotSpec[] = [], env: Record<string, string> = {}, options: InitOptions = {}): Promise<string> {
+  await initRepository(url, env, options);
   const data = await sourceData();
   for (const snapshot of snapshots) {
     const args = ['-r', url, 'backup', '--quiet', data, '--host', snapshot.host ?? 'test-host'];
