@@ -7,7 +7,8 @@
  * CheckError), and each push attempt (push/retry.ts). A plain timer and an AbortController, both kept
  * referenced until `clear()`: on Node 20 `AbortSignal.timeout()` inside `AbortSignal.any()`
  * can be garbage collected and never fire (FACTS.md, "Node 20 traps"), which left a push to a
- * silent target waiting for undici's own 300 s instead of `push_timeout`. A timer in Node's
+ * silent target waiting for the HTTP client's own limit (undici's 300 s then; node:http, which
+ * pushes use now, has none) instead of `push_timeout`. A timer in Node's
  * timer list is a strong root: its callback, and through it the controller, cannot be
  * collected while it is armed.
  */

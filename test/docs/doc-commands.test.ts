@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { runProcess, type CliResult } from '../helpers/cli.js';
 import { startKumaStandIn, type KumaStandIn } from '../helpers/kuma-standin.js';
 import { projectRoot } from '../helpers/project-root.js';
 import { restic } from '../helpers/restic-repos.js';
@@ -40,25 +40,12 @@ function scriptOf(blocks: readonly Block[]): string {
   return `set -euo pipefail\n${parts.join('\n')}`;
 }
 
-function runScript(script: string, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], {
-      cwd,
-      env: { ...process.env, PATH: `${scratch}/usr/local/bin:${scratch}/shims:${process.env.PATH}`, LOG_LEVEL: undefined, NO_COLOR: '1', RESTIC_PASSWORD: undefined } as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the doc commands did not finish within 120 s\n${stdout}\n${stderr}`));
-    }, 120_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+function runScript(script: string, cwd: string): Promise<CliResult> {
+  return runProcess('bash', ['-c', script], {
+    cwd,
+    env: { PATH: `${scratch}/usr/local/bin:${scratch}/shims:${process.env.PATH}`, LOG_LEVEL: undefined, NO_COLOR: '1', RESTIC_PASSWORD: undefined },
+    timeoutMs: 120_000,
+    name: 'the doc commands',
   });
 }
 

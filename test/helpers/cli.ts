@@ -9,9 +9,19 @@ export interface CliResult {
 
 /** Runs the built CLI as a user would, with a bounded wait. */
 export function runCli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [CLI, ...args], { ...options, env: { LOG_LEVEL: undefined, NO_COLOR: '1', ...options.env }, name: `restic-monitor ${args.join(' ')}` });
+}
+
+/** Any program, its output kept, killed if it has not ended within `timeoutMs` (default 60 s). */
+export function runProcess(
+  file: string,
+  args: string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number; name: string },
+): Promise<CliResult> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, LOG_LEVEL: undefined, NO_COLOR: '1', ...options.env } as NodeJS.ProcessEnv,
+    const child = spawn(file, args, {
+      env: { ...process.env, ...options.env } as NodeJS.ProcessEnv,
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -21,8 +31,8 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`restic-monitor ${args.join(' ')} did not finish within ${options.timeoutMs ?? 60_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, options.timeoutMs ?? 60_000);
+      reject(new Error(`${options.name} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
