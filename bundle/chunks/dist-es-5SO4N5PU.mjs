@@ -1,0 +1,2 @@
+import { createRequire as __rmCreateRequire } from 'node:module'; let __rmRequire; const require = new Proxy(function (id) { return (__rmRequire ??= __rmCreateRequire(import.meta.url))(id); }, { get: (_, key) => (__rmRequire ??= __rmCreateRequire(import.meta.url))[key] });
+import{a,b,c,d,e,f,g}from"./chunk-2N6H6BMH.mjs";import"./chunk-B65YTRYQ.mjs";import"./chunk-C4ICRKVX.mjs";import"./chunk-3GLYBGQR.mjs";import"./chunk-6ISGTU3X.mjs";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};

@@ -1,2 +1,0 @@
-import { createRequire as __rmCreateRequire } from 'node:module'; let __rmRequire; const require = new Proxy(function (id) { return (__rmRequire ??= __rmCreateRequire(import.meta.url))(id); }, { get: (_, key) => (__rmRequire ??= __rmCreateRequire(import.meta.url))[key] });
-import{a,b,c,d,e,f,g}from"./chunk-RYFG7ICS.mjs";import"./chunk-FLGOILQY.mjs";import"./chunk-HNFVL2QX.mjs";import"./chunk-UVULLRU4.mjs";import"./chunk-6ISGTU3X.mjs";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};
