@@ -23,14 +23,18 @@ const expected = (q: ScryptRequest) => scryptSync(q.password, q.salt, 64, { N: q
 const derivationProcesses = () =>
   descendantsOf(process.pid).filter((pid) => existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes("require('node:crypto')"));
 
+/** Derivation processes started since `before` (one an earlier test killed may not be reaped yet). */
+const startedSince = (before: number[]) => derivationProcesses().filter((pid) => !before.includes(pid));
+
 test('two derivations at once run in one process, and each gets its own key', async () => {
   const derivation = new KeyDerivation({ concurrency: 2 });
   const [a, b] = [request('alpha', 512), request('beta', 512)];
   const never = new AbortController().signal;
+  const before = derivationProcesses();
   try {
     const both = Promise.all([derivation.derive(a, never), derivation.derive(b, never)]);
     let seen: number[] = [];
-    await waitFor('a derivation process', () => (seen = derivationProcesses()).length > 0, 20_000);
+    await waitFor('a derivation process', () => (seen = startedSince(before)).length > 0, 20_000);
     const [keyA, keyB] = await both;
     assert.equal(seen.length, 1, `derivation processes: ${seen.join(', ')}`);
     assert.deepEqual([keyA, keyB], [expected(a), expected(b)]);
@@ -46,12 +50,13 @@ test('a derivation whose check ends is abandoned: the other one in it finishes t
   // Several seconds: still running when the slow one is abandoned and the later one is done.
   const other = request('other', 2048);
   const stopping = new AbortController();
+  const before = derivationProcesses();
   try {
     const slowKey = derivation.derive(slow, stopping.signal);
     let otherDone = false;
     const otherKey = derivation.derive(other, new AbortController().signal).finally(() => (otherDone = true));
     let first: number[] = [];
-    await waitFor('the derivation process', () => (first = derivationProcesses()).length > 0, 20_000);
+    await waitFor('the derivation process', () => (first = startedSince(before)).length > 0, 20_000);
     assert.equal(first.length, 1);
     assert.equal(otherDone, false, 'the other derivation is still running in that process when the slow one is abandoned');
     stopping.abort();
@@ -59,7 +64,7 @@ test('a derivation whose check ends is abandoned: the other one in it finishes t
     // A derivation asked for now runs in a new process, beside the one that is retiring.
     const later = request('later', 1);
     assert.deepEqual(await derivation.derive(later, new AbortController().signal), expected(later));
-    const now = derivationProcesses();
+    const now = startedSince(before);
     assert.equal(now.filter((pid) => !first.includes(pid)).length, 1, `derivation processes: ${now.join(', ')}`);
     assert.equal(otherDone, false);
     assert.ok(now.includes(first[0]!), 'the first process lives on while the other derivation in it runs');
@@ -91,10 +96,11 @@ test('the derivation process killed from outside (the OOM killer): the derivatio
   const derivation = new KeyDerivation({ concurrency: 2 });
   const [a, b] = [request('killed-a', 512), request('killed-b', 512)];
   const never = new AbortController().signal;
+  const before = derivationProcesses();
   try {
     const both = Promise.all([derivation.derive(a, never), derivation.derive(b, never)]);
     let first: number[] = [];
-    await waitFor('the derivation process', () => (first = derivationProcesses()).length > 0, 20_000);
+    await waitFor('the derivation process', () => (first = startedSince(before)).length > 0, 20_000);
     process.kill(first[0]!, 'SIGKILL');
     assert.deepEqual(await both, [expected(a), expected(b)]);
   } finally {
@@ -120,8 +126,6 @@ test('a key needing more memory than restic ever asks (128 MiB) is derived in a 
 
 /** restic's default cost (N=32768, r=8, p=1): derived in this process. */
 const cheap = (password: string): ScryptRequest => ({ password, salt: Buffer.from(`salt-${password}`), N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
-/** Derivation processes started since `before` (one an earlier test killed may not be reaped yet). */
-const startedSince = (before: number[]) => derivationProcesses().filter((pid) => !before.includes(pid));
 
 test("a key of restic's default cost is derived in this process: no derivation process starts, the key is scrypt's", async () => {
   const derivation = new KeyDerivation({ concurrency: 2 });
