@@ -119,7 +119,7 @@ test('thousands of fast cycles (checks, pushes, scrapes) leave the daemon\'s mem
     // ... and one of 8 KiB of native memory this: outside the heap, malloc's arenas alone
     // wandered by up to 16 MiB between two measurements (sd 7 MiB over a dozen runs).
     assert.ok(end.outsideHeapKiB - start.outsideHeapKiB < 24 * 1024, `memory outside the heap grew from ${start.outsideHeapKiB} KiB to ${end.outsideHeapKiB} KiB`);
-    // The young generation keeps its first size (1 MiB a semi-space here): without
+    // The young generation keeps its first size (2 MiB in all here): without
     // cli/start.ts's growth factor it doubled under this load (4 then 8 MiB here, up to 2 x 16
     // in the bench's daemon of 1,000 repositories) and was RSS until the heap was reduced.
     assert.ok(end.newSpaceKiB <= start.newSpaceKiB && end.newSpaceKiB <= 4 * 1024, `the young generation grew from ${MiB(start.newSpaceKiB)} to ${MiB(end.newSpaceKiB)}`);
