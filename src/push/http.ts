@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 
 /**
  * How much of an answer a push reads. Kuma's is `{"ok":true}` or one error message, a
@@ -27,7 +27,7 @@ export interface Outgoing {
  * share a few connections, and Node unrefs an idle one, so it does not hold a one-shot run open.
  */
 let clients: Promise<{ http: Client; https: Client }> | undefined;
-type Client = (url: URL, options: import('node:http').RequestOptions, onResponse: (response: IncomingMessage) => void) => import('node:http').ClientRequest;
+type Client = (url: URL, options: RequestOptions, onResponse: (response: IncomingMessage) => void) => ClientRequest;
 
 function loadClients() {
   return (clients ??= Promise.all([import('node:http'), import('node:https')]).then(([http, https]) => {

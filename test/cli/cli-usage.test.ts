@@ -5,13 +5,11 @@ import { after, before, describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { startPushReceiver, type PushReceiver } from '../helpers/push-receiver.js';
 import { PASSWORD, tempDir } from '../helpers/restic-repos.js';
-import { ORIGINAL_CONFIG } from '../helpers/original-config.js';
+import { DB_TOKEN, ORIGINAL_CONFIG, originalConfigAt, WEB_TOKEN } from '../helpers/original-config.js';
 
 // The command line where no repository is read: usage and config errors, --version, --help,
 // validate. No restic runs here, so, unlike cli.test.ts, this suite runs once, not once per
 // restic version (scripts/test.sh).
-const WEB_TOKEN = 'yDaQM5YUuS3rczSvLsOucs4LqHSRDhu6';
-const DB_TOKEN = 'ap2F52Qjmup9dxyPcWa1eNt125AukcrV';
 
 let root: string;
 let receiver: PushReceiver;
@@ -21,12 +19,9 @@ const env = () => ({ RESTIC_PASSWORD: PASSWORD });
 before(async () => {
   root = await tempDir();
   receiver = await startPushReceiver([WEB_TOKEN, DB_TOKEN]);
-  // The original config, changed only in its URLs (cli.test.ts makes the repositories).
+  // cli.test.ts makes the repositories.
   configPath = join(root, 'config.yaml');
-  await writeFile(
-    configPath,
-    ORIGINAL_CONFIG.replace('s3:https://s3.example.com/', `${root}/`).replace('https://uptime-kuma.example.com/api/push/', receiver.pushUrl),
-  );
+  await writeFile(configPath, originalConfigAt(root, receiver.pushUrl));
 });
 after(() => receiver.close());
 

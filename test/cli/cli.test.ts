@@ -6,10 +6,8 @@ import { settleAges } from '../helpers/ages.js';
 import { runCli } from '../helpers/cli.js';
 import { startPushReceiver, type PushReceiver } from '../helpers/push-receiver.js';
 import { makeRepository, PASSWORD, resticTime, tempDir } from '../helpers/restic-repos.js';
-import { ORIGINAL_CONFIG } from '../helpers/original-config.js';
+import { DB_TOKEN, originalConfigAt, WEB_TOKEN } from '../helpers/original-config.js';
 
-const WEB_TOKEN = 'yDaQM5YUuS3rczSvLsOucs4LqHSRDhu6';
-const DB_TOKEN = 'ap2F52Qjmup9dxyPcWa1eNt125AukcrV';
 
 let root: string;
 let receiver: PushReceiver;
@@ -23,12 +21,8 @@ before(async () => {
     makeRepository(join(root, 'restic-web-server'), [{ time: resticTime(3 * 3_600_000) }]),
     makeRepository(join(root, 'restic-db-server'), [{ time: resticTime(8 * 3_600_000) }]),
   ]);
-  // The original config, changed only in its URLs.
   configPath = join(root, 'config.yaml');
-  await writeFile(
-    configPath,
-    ORIGINAL_CONFIG.replace('s3:https://s3.example.com/', `${root}/`).replace('https://uptime-kuma.example.com/api/push/', receiver.pushUrl),
-  );
+  await writeFile(configPath, originalConfigAt(root, receiver.pushUrl));
 });
 after(() => receiver.close());
 

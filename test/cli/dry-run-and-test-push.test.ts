@@ -6,10 +6,9 @@ import { settleAges } from '../helpers/ages.js';
 import { runCli } from '../helpers/cli.js';
 import { startHealthchecksReceiver, type HealthchecksReceiver } from '../helpers/healthchecks-receiver.js';
 import { startPushReceiver, type PushReceiver } from '../helpers/push-receiver.js';
+import { DB_TOKEN, WEB_TOKEN } from '../helpers/original-config.js';
 import { makeRepository, PASSWORD, resticTime, tempDir } from '../helpers/restic-repos.js';
 
-const WEB_TOKEN = 'yDaQM5YUuS3rczSvLsOucs4LqHSRDhu6';
-const DB_TOKEN = 'ap2F52Qjmup9dxyPcWa1eNt125AukcrV';
 const UUID = '0f3c9a3e-2b4d-4e7a-9c1f-5a6b7c8d9e01';
 const URL_PASSWORD = 'kuma-basic-auth-canary';
 

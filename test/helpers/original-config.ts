@@ -13,3 +13,12 @@ repositories:
     push_token: ap2F52Qjmup9dxyPcWa1eNt125AukcrV
     max_age: 6h
 `;
+
+/** Its two push tokens, as written above. */
+export const WEB_TOKEN = 'yDaQM5YUuS3rczSvLsOucs4LqHSRDhu6';
+export const DB_TOKEN = 'ap2F52Qjmup9dxyPcWa1eNt125AukcrV';
+
+/** The example changed only in its URLs: repositories under `root`, pushes to `pushUrl`. */
+export function originalConfigAt(root: string, pushUrl: string): string {
+  return ORIGINAL_CONFIG.replace('s3:https://s3.example.com/', `${root}/`).replace('https://uptime-kuma.example.com/api/push/', pushUrl);
+}
